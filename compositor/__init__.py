@@ -1,0 +1,18 @@
+"""compositor: typesets Chinese government bulletins into print-ready PDF."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+
+def build_issue(folder, output=None):
+    """Build an issue folder into a PDF; returns ``BuildResult(path, pages)``.
+
+    Imported lazily so that ``import compositor`` stays cheap for the CLI.
+    """
+    from .build import build_issue as _build_issue
+
+    return _build_issue(folder, output)
+
+
+__all__ = ["build_issue", "__version__"]

@@ -1,0 +1,322 @@
+"""Content reader: an issue folder (TOML + Markdown) → ``model.Issue``.
+
+This is the only module that knows the on-disk format (see docs/content-format.md).
+It validates as it reads and raises ``ContentError`` with the file and line of the
+first problem, so an editor can go straight to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from .errors import ContentError
+from .model import Article, Block, Colophon, Issue, Paragraph, Publication, Section, Source, Subhead
+
+PUBLICATION_FILE = "publication.toml"
+ISSUE_FILE = "issue.toml"
+FRONT_MATTER_FENCE = "+++"
+
+PUBLICATION_KEYS = {"title": str, "publisher": str, "layout": str, "colophon": dict}
+COLOPHON_KEYS = {
+    "address": str,
+    "postcode": str,
+    "phone": str,
+    "website": str,
+    "editorial_address": str,
+    "editorial_postcode": str,
+    "editorial_phone": str,
+    "editors": list,
+}
+ISSUE_KEYS = {
+    "year": int,
+    "number": int,
+    "cumulative": int,
+    "date": dt.date,
+    "sections": list,
+    "editors": list,
+}
+ISSUE_OPTIONAL = {"editors"}
+SECTION_KEYS = {"title": str, "subtitle": str}
+SECTION_OPTIONAL = {"subtitle"}
+ARTICLE_KEYS = {"section": str, "title": str, "lead": str, "credit": str}
+ARTICLE_OPTIONAL = {"lead", "credit"}
+
+
+def read_issue(folder: Path) -> Issue:
+    """Read and validate one issue folder and its publication's facts."""
+    folder = Path(folder)
+    issue_file = folder / ISSUE_FILE
+    if not folder.is_dir():
+        raise ContentError("is not an issue folder (no such directory)", folder)
+    if not issue_file.is_file():
+        raise ContentError(
+            f"no {ISSUE_FILE} here: an issue folder needs one (see docs/content-format.md)",
+            folder,
+        )
+    publication = read_publication(folder.parent)
+    data = _load_toml(issue_file)
+    _check_keys(data, ISSUE_KEYS, ISSUE_OPTIONAL, issue_file, "issue")
+    editors = _string_list(data.get("editors", []), issue_file, "editors")
+    section_specs = _read_section_specs(data["sections"], issue_file)
+    articles = [_read_article(path) for path in sorted(folder.glob("*.md"))]
+    sections = _group_articles(section_specs, articles, issue_file)
+    return Issue(
+        publication=publication,
+        year=data["year"],
+        number=data["number"],
+        cumulative=data["cumulative"],
+        date=data["date"],
+        sections=sections,
+        folder=folder,
+        editors=editors,
+    )
+
+
+def read_publication(root: Path) -> Publication:
+    path = root / PUBLICATION_FILE
+    if not path.is_file():
+        raise ContentError(
+            f"no {PUBLICATION_FILE} in the publication folder: it holds the masthead and colophon",
+            root,
+        )
+    data = _load_toml(path)
+    _check_keys(data, PUBLICATION_KEYS, set(), path, "publication")
+    colophon = data["colophon"]
+    _check_keys(colophon, COLOPHON_KEYS, set(), path, "[colophon]")
+    fields = {k: v for k, v in colophon.items() if k != "editors"}
+    editors = _string_list(colophon["editors"], path, "editors")
+    return Publication(
+        title=data["title"],
+        publisher=data["publisher"],
+        layout=data["layout"],
+        colophon=Colophon(**fields, editors=editors),
+        root=root,
+    )
+
+
+@dataclass(frozen=True)
+class _SectionSpec:
+    title: str
+    subtitle: str
+    source: Source
+
+
+def _read_section_specs(raw: list, path: Path) -> list[_SectionSpec]:
+    specs: list[_SectionSpec] = []
+    for entry in raw:
+        if not isinstance(entry, dict):
+            raise ContentError("each [[sections]] entry must be a table", path)
+        line = _line_of(path, entry.get("title", ""))
+        _check_keys(entry, SECTION_KEYS, SECTION_OPTIONAL, path, "[[sections]]", line)
+        specs.append(_SectionSpec(entry["title"], entry.get("subtitle", ""), Source(path, line)))
+    if not specs:
+        raise ContentError("the issue declares no [[sections]]", path)
+    return specs
+
+
+def _group_articles(
+    specs: list[_SectionSpec], articles: list[Article], issue_file: Path
+) -> tuple[Section, ...]:
+    known = {spec.title for spec in specs}
+    for article in articles:
+        if article.section not in known:
+            raise ContentError(
+                f"article is in section {article.section!r}, which {ISSUE_FILE} does not declare "
+                f"(declared: {', '.join(sorted(known))})",
+                article.source.path,
+                _line_of(article.source.path, article.section),
+            )
+    sections = []
+    for spec in specs:
+        members = tuple(a for a in articles if a.section == spec.title)
+        sections.append(Section(spec.title, members, spec.source, spec.subtitle))
+    _check_reading_order(sections, articles, issue_file)
+    return tuple(sections)
+
+
+def _check_reading_order(sections: list[Section], articles: list[Article], issue_file: Path):
+    """Files are read in name order; that order must agree with the section order."""
+    expected = [a for s in sections for a in s.articles]
+    for got, want in zip(articles, expected, strict=True):
+        if got is not want:
+            raise ContentError(
+                f"article is out of order: files are read by name, and section "
+                f"{got.section!r} comes after {want.section!r} in {ISSUE_FILE}; rename the file "
+                f"so that articles of one section are together and in section order",
+                got.source.path,
+                1,
+            )
+
+
+def _read_article(path: Path) -> Article:
+    text = _read_text(path)
+    meta, body, body_line = _split_front_matter(text, path)
+    _check_keys(meta, ARTICLE_KEYS, ARTICLE_OPTIONAL, path, "article front matter")
+    blocks = _parse_body(body, path, body_line)
+    if not any(isinstance(b, Paragraph) for b in blocks):
+        raise ContentError("article has no paragraphs: write the text after the +++ block", path)
+    return Article(
+        title=meta["title"].strip(),
+        section=meta["section"].strip(),
+        blocks=blocks,
+        source=Source(path, 1),
+        lead=meta.get("lead", "").strip(),
+        credit=meta.get("credit", "").strip(),
+    )
+
+
+def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        raise ContentError(
+            f"an article starts with a {FRONT_MATTER_FENCE} line, then title/section, then "
+            f"{FRONT_MATTER_FENCE}",
+            path,
+            1,
+        )
+    for index, line in enumerate(lines[1:], start=1):
+        if line.strip() == FRONT_MATTER_FENCE:
+            meta = _parse_toml("\n".join(lines[1:index]), path, line_offset=1)
+            return meta, "\n".join(lines[index + 1 :]), index + 2
+    raise ContentError(
+        f"the front matter is never closed with a {FRONT_MATTER_FENCE} line", path, 1
+    )
+
+
+def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
+    """Markdown → paragraphs and subheads. Raw HTML is disabled, so it stays text."""
+    md = MarkdownIt("commonmark", {"html": False})
+    blocks: list[Block] = []
+    tokens = md.parse(body)
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or index == 0:
+            continue
+        opener = tokens[index - 1]
+        line = first_line + (token.map[0] if token.map else 0)
+        text = _inline_text(token)
+        if not text:
+            continue
+        if opener.type == "heading_open":
+            blocks.append(Subhead(text, Source(path, line)))
+        elif opener.type == "paragraph_open":
+            blocks.append(Paragraph(text, Source(path, line)))
+    return tuple(blocks)
+
+
+def _inline_text(token) -> str:
+    """Plain text of an inline token; soft line breaks join without a space (Chinese)."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            continue
+        parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def _check_keys(
+    data: dict,
+    schema: dict[str, type],
+    optional: set[str],
+    path: Path,
+    what: str,
+    line: int = 0,
+) -> None:
+    for key in data:
+        if key not in schema:
+            raise ContentError(
+                f"unknown key {key!r} in {what} (known: {', '.join(schema)})",
+                path,
+                line or _line_of(path, key),
+            )
+    for key, kind in schema.items():
+        if key not in data:
+            if key in optional:
+                continue
+            raise ContentError(f"{what} is missing the required key {key!r}", path, line)
+        value = data[key]
+        # bool is an int in Python; a year of `true` is still wrong.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ContentError(
+                f"{key!r} must be {_kind_name(kind)}, not {type(value).__name__} ({value!r})",
+                path,
+                line or _line_of(path, key),
+            )
+
+
+def _kind_name(kind: type) -> str:
+    return {
+        str: 'a "string"',
+        int: "a whole number",
+        list: "a list [ ... ]",
+        dict: "a table",
+        dt.date: "a date like 2022-10-18 (no quotes)",
+    }[kind]
+
+
+def _string_list(value: list, path: Path, key: str) -> tuple[str, ...]:
+    if not all(isinstance(item, str) and item.strip() for item in value):
+        raise ContentError(f"{key!r} must be a list of names in quotes", path, _line_of(path, key))
+    return tuple(item.strip() for item in value)
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    return _parse_toml(_read_text(path), path)
+
+
+def _parse_toml(text: str, path: Path, line_offset: int = 0) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line = int(match[1]) + line_offset if match else 0
+        reason = re.sub(r"\s*\(at line.*\)$", "", message)
+        raise ContentError(f"malformed TOML: {reason}", path, line) from None
+    except ValueError as error:  # e.g. an impossible date such as 2022-02-30
+        raise ContentError(f"malformed TOML value: {error}", path, 0) from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ContentError(f"cannot read the file: {error.strerror}", path) from None
+    if b"\0" in data:
+        raise ContentError("this is a binary file, not text: save it as UTF-8 text", path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a BOM from Windows editors is harmless
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ContentError(
+            "the file is not UTF-8 (perhaps GBK): re-save it as UTF-8 in your editor",
+            path,
+            line,
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _line_of(path: Path, needle: str) -> int:
+    """Best-effort 1-based line of the first line containing ``needle`` (for messages)."""
+    if not needle:
+        return 0
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return 0
+    pattern = re.compile(rf"^\s*\"?{re.escape(needle)}\"?\s*=")
+    for number, line in enumerate(lines, start=1):
+        if pattern.search(line):
+            return number
+    for number, line in enumerate(lines, start=1):
+        if needle in line:
+            return number
+    return 0

@@ -1,0 +1,39 @@
+"""Errors an editor can act on.
+
+Every failure caused by input (content, fonts, layout data) is raised as a
+``CompositorError`` subclass carrying the file and line it concerns. The CLI
+prints ``file:line: message`` and exits with status 2; anything else is a bug
+and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CompositorError(Exception):
+    """Base class for errors caused by input rather than by a bug."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = Path(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+
+class ContentError(CompositorError):
+    """The issue's content is malformed or inconsistent."""
+
+
+class FontError(CompositorError):
+    """A character is not covered by the shipped fonts, or a font file is wrong."""
+
+
+class LayoutError(CompositorError):
+    """The layout folder (manifest, templates, CSS) is malformed."""

@@ -1,0 +1,77 @@
+"""HTML rendering: ``Issue`` + ``Layout`` → one HTML document and its generated CSS.
+
+Content is passed to Jinja2 as data with autoescaping on; it is never compiled as a
+template, so ``{{ … }}`` or ``<script>`` typed by an editor prints as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .layout import Layout
+from .model import Issue
+
+# The serif face draws the full-width curly quotes that the Kai face lacks (fonts.md).
+KAI_QUOTE_RANGE = "U+2018-2019, U+201C-201D"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    css: str  # generated: @font-face rules and colour variables
+    base_url: str  # the layout folder, so the layout's own relative URLs resolve
+
+
+def render_html(
+    issue: Issue, layout: Layout, font_files: dict[str, Path], *, timestamp: str, press: bool
+) -> Rendered:
+    """Render the issue with the layout's template.
+
+    ``font_files`` maps each layout role (body, title, …) to the font file for it;
+    ``timestamp`` is the ISO date stored as the PDF's creation and modification date.
+    """
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(layout.folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    template = environment.get_template(layout.template)
+    html = template.render(
+        issue=issue,
+        pub=issue.publication,
+        colophon=issue.colophon,
+        ids=article_ids(issue),
+        timestamp=timestamp,
+    )
+    css = font_face_css(font_files) + colour_css(layout, press=press)
+    return Rendered(html=html, css=css, base_url=layout.folder.as_uri() + "/")
+
+
+def article_ids(issue: Issue) -> dict[Path, str]:
+    """Stable anchors for the table of contents: article-1, article-2, …"""
+    return {
+        article.source.path: f"article-{n}" for n, article in enumerate(issue.articles, start=1)
+    }
+
+
+def font_face_css(font_files: dict[str, Path]) -> str:
+    rules = [_font_face(f"role-{role}", path) for role, path in sorted(font_files.items())]
+    if "kai" in font_files and "body" in font_files:
+        rules.append(_font_face("role-kai", font_files["body"], KAI_QUOTE_RANGE))
+    return "\n".join(rules) + "\n"
+
+
+def _font_face(family: str, path: Path, unicode_range: str = "") -> str:
+    extra = f" unicode-range: {unicode_range};" if unicode_range else ""
+    return (
+        f'@font-face {{ font-family: "{family}"; src: url("{path.resolve().as_uri()}");{extra} }}'
+    )
+
+
+def colour_css(layout: Layout, *, press: bool) -> str:
+    declarations = " ".join(f"--{c.name}: {c.css(press)};" for c in layout.colours)
+    return f":root {{ {declarations} }}\n"

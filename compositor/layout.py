@@ -1,0 +1,106 @@
+"""Layouts are data: a folder with ``layout.toml``, Jinja2 templates and CSS.
+
+This module reads the manifest into a ``Layout`` dataclass. A designer changes
+the folder, never the Python code; everything the templates and CSS need from
+the manifest (colours, font roles, typesetting options) is exposed here.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LayoutError
+
+MANIFEST = "layout.toml"
+PUNCTUATION_STYLES = ("gb", "none")
+
+
+@dataclass(frozen=True)
+class Colour:
+    """One named colour, defined once: CMYK (0–100) for press, sRGB hex for screen."""
+
+    name: str
+    cmyk: tuple[float, float, float, float]
+    rgb: str
+
+    def css(self, press: bool) -> str:
+        if press:
+            c, m, y, k = (f"{v / 100:g}" for v in self.cmyk)
+            return f"device-cmyk({c} {m} {y} {k})"
+        return self.rgb
+
+
+@dataclass(frozen=True)
+class Typesetting:
+    punctuation: str = "gb"  # "gb": GB/T 15834 mainland compression; "none": full-width always
+    han_latin_space: float = 0.25  # em between Han and Latin/digits; 0 disables
+
+
+@dataclass(frozen=True)
+class Press:
+    bleed_mm: float = 3.0
+    icc_profile: Path | None = None
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    folder: Path
+    template: str
+    stylesheets: tuple[Path, ...]
+    page_width_mm: float
+    page_height_mm: float
+    fonts: dict[str, str]  # role in the CSS → family in fonts/manifest.toml
+    colours: tuple[Colour, ...]
+    typesetting: Typesetting
+    press: Press
+
+
+def load_layout(folder: Path) -> Layout:
+    folder = Path(folder)
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise LayoutError(f"no {MANIFEST}: not a layout folder", folder)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise LayoutError(f"malformed TOML: {error}", path) from None
+    try:
+        return _layout_from(data, folder, path)
+    except (KeyError, TypeError, ValueError) as error:
+        raise LayoutError(f"invalid layout manifest: {error!r}", path) from None
+
+
+def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
+    page = data["page"]
+    stylesheets = tuple(folder / name for name in data["stylesheets"])
+    for sheet in (folder / data["template"], *stylesheets):
+        if not sheet.is_file():
+            raise LayoutError(f"the manifest names {sheet.name}, which does not exist", path)
+    typesetting = Typesetting(**data.get("typesetting", {}))
+    if typesetting.punctuation not in PUNCTUATION_STYLES:
+        raise LayoutError(
+            f"typesetting.punctuation must be one of {PUNCTUATION_STYLES}, "
+            f"not {typesetting.punctuation!r}",
+            path,
+        )
+    press_data = dict(data.get("press", {}))
+    profile = press_data.pop("icc_profile", None)
+    press = Press(**press_data, icc_profile=(folder / profile).resolve() if profile else None)
+    colours = tuple(
+        Colour(name, tuple(spec["cmyk"]), spec["rgb"]) for name, spec in data["colours"].items()
+    )
+    return Layout(
+        name=data["name"],
+        folder=folder.resolve(),
+        template=data["template"],
+        stylesheets=stylesheets,
+        page_width_mm=float(page["width_mm"]),
+        page_height_mm=float(page["height_mm"]),
+        fonts=dict(data["fonts"]),
+        colours=colours,
+        typesetting=typesetting,
+        press=press,
+    )

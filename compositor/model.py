@@ -1,0 +1,127 @@
+"""The document model: what an issue *is*, independent of files and of layout.
+
+Every later stage (typesetting, HTML rendering, checks) reads these dataclasses
+and nothing else; the content reader is the only code that knows about TOML and
+Markdown. Text is stored exactly as the editor wrote it; normalisation happens
+in the typesetting stage so that reports can still point at the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of content came from, for error messages (1-based line)."""
+
+    path: Path
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+@dataclass(frozen=True)
+class Colophon:
+    """The 版权页 facts printed at the foot of the last page."""
+
+    address: str
+    postcode: str
+    phone: str
+    website: str
+    editorial_address: str
+    editorial_postcode: str
+    editorial_phone: str
+    editors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Facts that hold for every issue of one publication."""
+
+    title: str
+    publisher: str
+    layout: str
+    colophon: Colophon
+    root: Path
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    source: Source
+    kind: ClassVar[str] = "paragraph"
+
+
+@dataclass(frozen=True)
+class Subhead:
+    text: str
+    source: Source
+    kind: ClassVar[str] = "subhead"
+
+
+Block = Paragraph | Subhead
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str
+    section: str
+    blocks: tuple[Block, ...]
+    source: Source
+    lead: str = ""
+    credit: str = ""
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Paragraph))
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    articles: tuple[Article, ...]
+    source: Source
+    subtitle: str = ""
+
+
+@dataclass(frozen=True)
+class Issue:
+    publication: Publication
+    year: int
+    number: int
+    cumulative: int
+    date: dt.date
+    sections: tuple[Section, ...]
+    folder: Path
+    editors: tuple[str, ...] = field(default=())
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for s in self.sections for a in s.articles)
+
+    @property
+    def colophon(self) -> Colophon:
+        """The publication's colophon with this issue's 责任编辑 override applied."""
+        base = self.publication.colophon
+        if not self.editors:
+            return base
+        return Colophon(**{**base.__dict__, "editors": self.editors})
+
+    @property
+    def slug(self) -> str:
+        """File-name stem for outputs, e.g. ``torch-2022-17``."""
+        return f"{self.publication.root.name}-{self.year}-{self.number}"
+
+    @property
+    def label(self) -> str:
+        """The masthead's issue line, e.g. ``2022年第17期(总第546期)`` with full-width brackets."""
+        return f"{self.year}年第{self.number}期（总第{self.cumulative}期）"
+
+    @property
+    def date_label(self) -> str:
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日"

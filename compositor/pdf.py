@@ -1,0 +1,123 @@
+"""PDF writing: rendered HTML → PDF bytes with WeasyPrint, and atomic file output.
+
+All resource loading goes through ``SandboxFetcher``: only files under the allowed
+folders (issue, layout, fonts) and small ``data:`` URLs are read; the network is
+never reached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .errors import CompositorError
+from .html import Rendered
+
+DATA_URL_LIMIT = 64 * 1024
+
+
+class FetchRefused(CompositorError):
+    """A document referenced something outside the folders a build may read."""
+
+
+@dataclass(frozen=True)
+class Rendition:
+    pdf: bytes
+    pages: int
+
+
+def make_fetcher(allowed_roots: tuple[Path, ...]):
+    """A WeasyPrint URL fetcher confined to ``allowed_roots``.
+
+    Built lazily so that importing this module does not import WeasyPrint.
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class Refused(FatalURLFetchingError):
+        pass
+
+    roots = tuple(root.resolve() for root in allowed_roots)
+
+    class SandboxFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                if len(url) > DATA_URL_LIMIT:
+                    raise Refused(
+                        f"refused a data: URL of {len(url)} bytes (limit {DATA_URL_LIMIT})"
+                    )
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise Refused(f"refused to fetch {url!r}: a build never reaches the network")
+            path = Path(unquote(urlsplit(url).path)).resolve()  # resolves symlinks too
+            if not any(path.is_relative_to(root) for root in roots):
+                raise Refused(f"refused to read {url!r}: outside the issue, layout and fonts")
+            return super().fetch(url, headers)
+
+    return SandboxFetcher(allowed_protocols=("file", "data"))
+
+
+def write_pdf(
+    rendered: Rendered,
+    *,
+    allowed_roots: tuple[Path, ...],
+    identifier: bytes,
+    variant: str | None = None,
+    options: dict | None = None,
+) -> Rendition:
+    """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible."""
+    import weasyprint
+
+    fetcher = make_fetcher(allowed_roots)
+    font_config = weasyprint.text.fonts.FontConfiguration()
+    try:
+        document = weasyprint.HTML(
+            string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
+        ).render(
+            stylesheets=[
+                weasyprint.CSS(string=rendered.css, url_fetcher=fetcher, font_config=font_config)
+            ],
+            font_config=font_config,
+        )
+        pdf = document.write_pdf(
+            pdf_identifier=identifier,
+            pdf_variant=variant,
+            **(options or {}),
+        )
+    except weasyprint.urls.FatalURLFetchingError as error:
+        raise FetchRefused(str(error)) from None
+    return Rendition(pdf=pdf, pages=len(document.pages))
+
+
+def content_identifier(*parts: bytes | str) -> bytes:
+    """A 16-byte PDF identifier derived from the content, never random."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.digest()[:16]
+
+
+def write_atomically(data: bytes, target: Path) -> None:
+    """Write ``data`` to ``target`` via a temporary file beside it, then rename.
+
+    A crash or a failed build never leaves a half-written PDF, and the previous
+    file stays untouched until the new one is complete.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

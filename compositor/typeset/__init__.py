@@ -1,0 +1,50 @@
+"""Chinese typesetting stage: model in, model out (text normalised for print).
+
+``typeset_issue`` is the stage's entry point. It rewrites the text that layout will
+set — ASCII punctuation in Chinese context becomes full-width, stray spaces at
+Han–Latin boundaries go (spacing there is the layout's job) — and leaves the
+source positions intact so that reports still point at the editor's file.
+Spacing, compression and justification themselves happen during line layout,
+in ``weasy_seam``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..model import Article, Issue, Paragraph, Subhead
+from ..normalize import normalize_punctuation, remove_han_latin_spaces
+
+
+def normalize_text(text: str) -> str:
+    return normalize_punctuation(remove_han_latin_spaces(text))
+
+
+def typeset_issue(issue: Issue) -> Issue:
+    sections = tuple(
+        dataclasses.replace(
+            section,
+            title=normalize_text(section.title),
+            subtitle=normalize_text(section.subtitle),
+            articles=tuple(_typeset_article(a) for a in section.articles),
+        )
+        for section in issue.sections
+    )
+    return dataclasses.replace(issue, sections=sections)
+
+
+def _typeset_article(article: Article) -> Article:
+    return dataclasses.replace(
+        article,
+        title=normalize_text(article.title),
+        lead=normalize_text(article.lead),
+        credit=normalize_text(article.credit),
+        blocks=tuple(_typeset_block(b) for b in article.blocks),
+    )
+
+
+def _typeset_block(block: Paragraph | Subhead) -> Paragraph | Subhead:
+    return dataclasses.replace(block, text=normalize_text(block.text))
+
+
+__all__ = ["typeset_issue", "normalize_text"]
