@@ -22,6 +22,7 @@ KAI_QUOTE_RANGE = "U+2018-2019, U+201C-201D"
 class Rendered:
     html: str
     css: str  # generated: @font-face rules and colour variables
+    stylesheets: tuple[Path, ...]  # the layout's own CSS files, applied after ``css``
     base_url: str  # the layout folder, so the layout's own relative URLs resolve
 
 
@@ -48,7 +49,9 @@ def render_html(
         timestamp=timestamp,
     )
     css = font_face_css(font_files) + colour_css(layout, press=press)
-    return Rendered(html=html, css=css, base_url=layout.folder.as_uri() + "/")
+    return Rendered(
+        html=html, css=css, stylesheets=layout.stylesheets, base_url=layout.folder.as_uri() + "/"
+    )
 
 
 def article_ids(issue: Issue) -> dict[Path, str]:

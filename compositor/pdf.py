@@ -79,7 +79,11 @@ def write_pdf(
             string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
         ).render(
             stylesheets=[
-                weasyprint.CSS(string=rendered.css, url_fetcher=fetcher, font_config=font_config)
+                weasyprint.CSS(string=rendered.css, url_fetcher=fetcher, font_config=font_config),
+                *(
+                    weasyprint.CSS(filename=path, url_fetcher=fetcher, font_config=font_config)
+                    for path in rendered.stylesheets
+                ),
             ],
             font_config=font_config,
         )

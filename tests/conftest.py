@@ -1,0 +1,64 @@
+"""Shared fixtures: the sample issue is rendered once per test session."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "torch" / "2022-17"
+SEED = ROOT / "tests" / "data" / "legacy" / "torch-2022-17.txt"
+DATA = ROOT / "tests" / "data"
+
+FULL_TO_ASCII = str.maketrans("，：；（）！？", ",:;()!?")
+
+
+def squash(text: str) -> str:
+    """Compare texts modulo punctuation width and whitespace (the seed flattened both)."""
+    return re.sub(r"\s+", "", text.translate(FULL_TO_ASCII))
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    path: Path
+    pages: list[str]  # extracted text per page
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
+
+
+def read_pdf(path: Path) -> RenderedPdf:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        pages = [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+    return RenderedPdf(path=path, pages=pages)
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
+    """Run the real CLI in a subprocess, as an editor would."""
+    return subprocess.run(
+        [sys.executable, "-m", "compositor", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_pdf(tmp_path_factory) -> RenderedPdf:
+    """The sample issue built once through the CLI, read back with pdfium."""
+    out = tmp_path_factory.mktemp("sample") / "torch-2022-17.pdf"
+    result = run_cli("build", str(SAMPLE), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return read_pdf(out)
