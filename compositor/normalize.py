@@ -1,0 +1,214 @@
+"""Chinese punctuation and spacing normalisation: pure text → text functions.
+
+Shared by the legacy importer (which stores normalised text), the build (which
+normalises whatever the editor typed) and ``compositor check`` (which warns about
+half-width marks). Every function here is idempotent and only ever changes the
+seven ASCII marks below or removes ASCII spaces; no other character is touched.
+
+The rules (GB/T 15834 and clreq: marks in Chinese text are the full-width ones):
+
+* An ASCII ``, : ; ( ) ! ?`` becomes full-width when the nearest *deciding*
+  character on either side is Chinese (a Han character, CJK punctuation, kana or
+  a full-width form). Spaces, curly quotes, dashes, the ellipsis and the marks
+  themselves do not decide: they are written the same way in both scripts. Because
+  a decision never depends on another mark, one pass reaches the fixed point.
+* A ``:`` or ``,`` with an ASCII digit immediately on both sides stays ASCII: ratios
+  and times (``1.4:41.8:56.8``, ``10:30``) and thousands separators (``1,000``).
+* Parentheses are decided per matched pair, so both halves always agree: a pair is
+  full-width when its content holds Chinese (``(7号文)``, ``西部(重庆)科学城``) or
+  when the text just outside it is Chinese. So ``电话:(010)88656173`` becomes
+  ``电话：（010）88656173`` — the area code sits in Chinese text, and Chinese
+  bulletins print it with full-width brackets — while ``(010)88656173`` alone,
+  or ``(see p. 3)`` in a Latin sentence, stays ASCII.
+* Everything else in Latin context stays ASCII: ``R&D``, ``5.2%``, URLs such as
+  ``www.chinatorch.gov.cn`` or ``http://x.cn`` (the colon sits between Latin letters).
+
+Spacing between Han and Latin is the layout's job (a quarter em, see clreq), so
+stray ASCII spaces typed or extracted there are removed, as are spaces next to
+full-width punctuation, whose glyphs already carry their own space.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+HALFWIDTH_TO_FULLWIDTH = {
+    ",": "，",
+    ":": "：",
+    ";": "；",
+    "(": "（",
+    ")": "）",
+    "!": "！",
+    "?": "？",
+}
+_MARKS = frozenset(HALFWIDTH_TO_FULLWIDTH) | frozenset(HALFWIDTH_TO_FULLWIDTH.values())
+# Written identically in Chinese and Latin text, so they cannot tell which one we are in.
+_NEUTRAL = frozenset("“”‘’\"'—–-…·")
+# Marks that keep ASCII form between two digits: 1.4:41.8, 10:30, 1,000.
+_BETWEEN_DIGITS = frozenset(":,")
+_DIGITS = frozenset("0123456789")
+
+_HAN_RANGES = (
+    (0x3400, 0x4DBF),  # CJK Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0x20000, 0x3134F),  # Extensions B–G and the compatibility supplement
+)
+_CHINESE_CONTEXT_RANGES = (
+    (0x3000, 0x303F),  # CJK symbols and punctuation: 、。《》【】…
+    (0x3040, 0x30FF),  # kana
+    (0xFE30, 0xFE4F),  # CJK compatibility forms
+    (0xFF00, 0xFFEF),  # full-width forms: ，：；（）！？ and full-width letters
+)
+
+
+def is_han(char: str) -> bool:
+    """A Han ideograph (汉字)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in _HAN_RANGES)
+
+
+def is_chinese_context(char: str) -> bool:
+    """A character that makes the text around it Chinese: Han, CJK punctuation, kana."""
+    code = ord(char)
+    return is_han(char) or any(low <= code <= high for low, high in _CHINESE_CONTEXT_RANGES)
+
+
+def is_fullwidth_punctuation(char: str) -> bool:
+    """CJK punctuation such as ，。、：《》（）; its glyph carries its own spacing."""
+    code = ord(char)
+    in_range = 0x3001 <= code <= 0x303F or 0xFF01 <= code <= 0xFF65
+    return in_range and unicodedata.category(char).startswith("P")
+
+
+def normalize(text: str) -> str:
+    """All of the below, in the order that keeps the result stable."""
+    return remove_stray_spaces(normalize_punctuation(text))
+
+
+def normalize_punctuation(text: str) -> str:
+    """ASCII , : ; ( ) ! ? in Chinese context → ，：；（）！？ (same length, see module doc)."""
+    chars = list(text)
+    pairs = _match_parentheses(text)
+    for index, char in enumerate(text):
+        if char not in HALFWIDTH_TO_FULLWIDTH or char in "()":
+            continue
+        if char in _BETWEEN_DIGITS and _between_digits(text, index):
+            continue
+        if _chinese_beside(text, index, index):
+            chars[index] = HALFWIDTH_TO_FULLWIDTH[char]
+    for open_index, close_index in pairs:
+        if _parentheses_are_chinese(text, open_index, close_index):
+            chars[open_index] = "（"
+            chars[close_index] = "）"
+    return "".join(chars)
+
+
+def find_halfwidth_punctuation(text: str) -> list[tuple[int, str]]:
+    """Positions of ASCII marks that stand in Chinese context (for warnings)."""
+    normalized = normalize_punctuation(text)
+    pairs = enumerate(zip(text, normalized, strict=True))
+    return [(index, old) for index, (old, new) in pairs if old != new]
+
+
+def remove_han_latin_spaces(text: str) -> str:
+    """Drop ASCII spaces between Han and a Latin letter or digit: "2000 多家" → "2000多家"."""
+    return _remove_spaces(text, _han_latin_boundary)
+
+
+def remove_stray_spaces(text: str) -> str:
+    """Han–Latin spaces, and spaces next to full-width punctuation: "区。 （供" → "区。（供"."""
+    return _remove_spaces(text, _stray_boundary)
+
+
+def _match_parentheses(text: str) -> list[tuple[int, int]]:
+    """Matched ASCII ( ) pairs as (open, close) indices; unmatched halves pair with themselves."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for index, char in enumerate(text):
+        if char == "(":
+            stack.append(index)
+        elif char == ")":
+            pairs.append((stack.pop(), index) if stack else (index, index))
+    pairs.extend((index, index) for index in stack)
+    return pairs
+
+
+def _parentheses_are_chinese(text: str, open_index: int, close_index: int) -> bool:
+    inside = text[open_index + 1 : close_index]
+    if any(is_chinese_context(c) and c not in _MARKS for c in inside):
+        return True
+    return _chinese_beside(text, open_index, close_index)
+
+
+def _chinese_beside(text: str, start: int, end: int) -> bool:
+    """Is the deciding character before ``start`` or after ``end`` Chinese?"""
+    before = _deciding_char(text, range(start - 1, -1, -1))
+    after = _deciding_char(text, range(end + 1, len(text)))
+    return any(c is not None and is_chinese_context(c) for c in (before, after))
+
+
+def _deciding_char(text: str, indices: range) -> str | None:
+    for index in indices:
+        char = text[index]
+        if char.isspace() or char in _NEUTRAL or char in _MARKS:
+            continue
+        return char
+    return None
+
+
+def _between_digits(text: str, index: int) -> bool:
+    return 0 < index < len(text) - 1 and text[index - 1] in _DIGITS and text[index + 1] in _DIGITS
+
+
+def _is_latin(char: str) -> bool:
+    """A letter or digit of a Western script (ASCII, accented Latin, Greek …) or %."""
+    return char == "%" or (char.isalnum() and not is_chinese_context(char))
+
+
+def _han_latin_boundary(left: str, right: str) -> bool:
+    return (is_han(left) and _is_latin(right)) or (_is_latin(left) and is_han(right))
+
+
+def _stray_boundary(left: str, right: str) -> bool:
+    return (
+        _han_latin_boundary(left, right)
+        or is_fullwidth_punctuation(left)
+        or is_fullwidth_punctuation(right)
+    )
+
+
+def _remove_spaces(text: str, is_stray) -> str:
+    """Remove each run of ASCII spaces whose neighbours satisfy ``is_stray(left, right)``.
+
+    A run's fate depends only on its two neighbours, which removal never changes,
+    so applying this twice changes nothing more.
+    """
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        if text[index] != " ":
+            out.append(text[index])
+            index += 1
+            continue
+        end = index
+        while end < len(text) and text[end] == " ":
+            end += 1
+        inside = index > 0 and end < len(text)
+        if not (inside and is_stray(text[index - 1], text[end])):
+            out.append(text[index:end])
+        index = end
+    return "".join(out)
+
+
+_FULLWIDTH_TO_HALFWIDTH = str.maketrans({v: k for k, v in HALFWIDTH_TO_FULLWIDTH.items()})
+
+
+def fold_for_comparison(text: str) -> str:
+    """Reduce text to what two renderings of the same words share, whatever their context.
+
+    Whitespace is dropped and the seven marks are folded to ASCII, so a line split
+    across a page break, a title with a stray space and its normalised form all
+    compare equal. Used by the importer's lose-nothing check and by tests.
+    """
+    return "".join(text.split()).translate(_FULLWIDTH_TO_HALFWIDTH)
