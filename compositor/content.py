@@ -8,6 +8,7 @@ first problem, so an editor can go straight to it.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ def read_issue(folder: Path) -> Issue:
             folder,
         )
     publication = read_publication(folder.parent)
-    data = _load_toml(issue_file)
+    data = load_toml(issue_file)
     _check_keys(data, ISSUE_KEYS, ISSUE_OPTIONAL, issue_file, "issue")
     editors = _string_list(data.get("editors", []), issue_file, "editors")
     section_specs = _read_section_specs(data["sections"], issue_file)
@@ -86,7 +87,7 @@ def read_publication(root: Path) -> Publication:
             f"no {PUBLICATION_FILE} in the publication folder: it holds the masthead and colophon",
             root,
         )
-    data = _load_toml(path)
+    data = load_toml(path)
     _check_keys(data, PUBLICATION_KEYS, set(), path, "publication")
     colophon = data["colophon"]
     _check_keys(colophon, COLOPHON_KEYS, set(), path, "[colophon]")
@@ -155,11 +156,26 @@ def _check_reading_order(sections: list[Section], articles: list[Article], issue
             )
 
 
-def _read_article(path: Path) -> Article:
+@dataclass(frozen=True)
+class ArticleParts:
+    """An article file split but not yet validated: its front matter and its body."""
+
+    meta: dict[str, Any]
+    blocks: tuple[Block, ...]
+    body_line: int  # 1-based line of the first body line, after the closing +++
+
+
+def parse_article(path: Path) -> ArticleParts:
+    """Split an article into front matter and blocks; raises only if it cannot be read."""
     text = _read_text(path)
     meta, body, body_line = _split_front_matter(text, path)
+    return ArticleParts(meta, _parse_body(body, path, body_line), body_line)
+
+
+def _read_article(path: Path) -> Article:
+    parts = parse_article(path)
+    meta, blocks = parts.meta, parts.blocks
     _check_keys(meta, ARTICLE_KEYS, ARTICLE_OPTIONAL, path, "article front matter")
-    blocks = _parse_body(body, path, body_line)
     if not any(isinstance(b, Paragraph) for b in blocks):
         raise ContentError("article has no paragraphs: write the text after the +++ block", path)
     return Article(
@@ -220,6 +236,55 @@ def _inline_text(token) -> str:
     return "".join(parts).strip()
 
 
+@dataclass(frozen=True)
+class KeyProblem:
+    """One problem with the keys of a TOML table. A missing key has no line of its own."""
+
+    key: str
+    message: str
+    missing: bool = False
+
+
+def key_problems(
+    data: dict, schema: dict[str, type], optional: set[str], what: str
+) -> list[KeyProblem]:
+    """Every unknown, missing or mistyped key of one table.
+
+    The reader raises the first of them; ``compositor check`` reports them all.
+    """
+    problems = []
+    for key in data:
+        if key not in schema:
+            problems.append(
+                KeyProblem(
+                    key,
+                    f"unknown key {key!r} in {what}{_did_you_mean(key, schema)} "
+                    f"(known: {', '.join(schema)})",
+                )
+            )
+    for key, kind in schema.items():
+        if key not in data:
+            if key not in optional:
+                message = f"{what} is missing the required key {key!r}"
+                problems.append(KeyProblem(key, message, missing=True))
+            continue
+        value = data[key]
+        # bool is an int in Python; a year of `true` is still wrong.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            problems.append(
+                KeyProblem(
+                    key,
+                    f"{key!r} must be {_kind_name(kind)}, not {type(value).__name__} ({value!r})",
+                )
+            )
+    return problems
+
+
+def _did_you_mean(key: str, schema: dict[str, type]) -> str:
+    close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def _check_keys(
     data: dict,
     schema: dict[str, type],
@@ -228,26 +293,9 @@ def _check_keys(
     what: str,
     line: int = 0,
 ) -> None:
-    for key in data:
-        if key not in schema:
-            raise ContentError(
-                f"unknown key {key!r} in {what} (known: {', '.join(schema)})",
-                path,
-                line or _line_of(path, key),
-            )
-    for key, kind in schema.items():
-        if key not in data:
-            if key in optional:
-                continue
-            raise ContentError(f"{what} is missing the required key {key!r}", path, line)
-        value = data[key]
-        # bool is an int in Python; a year of `true` is still wrong.
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ContentError(
-                f"{key!r} must be {_kind_name(kind)}, not {type(value).__name__} ({value!r})",
-                path,
-                line or _line_of(path, key),
-            )
+    for problem in key_problems(data, schema, optional, what):
+        where = line if problem.missing else (line or _line_of(path, problem.key))
+        raise ContentError(problem.message, path, where)
 
 
 def _kind_name(kind: type) -> str:
@@ -266,7 +314,7 @@ def _string_list(value: list, path: Path, key: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in value)
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def load_toml(path: Path) -> dict[str, Any]:
     return _parse_toml(_read_text(path), path)
 
 
