@@ -1,0 +1,170 @@
+"""Write an issue and its publication facts in the content format (docs/content-format.md).
+
+The inverse of ``content.read_issue``: whatever is written here reads back to the
+same text. Output is deterministic (same model → same bytes), so a re-import
+shows up in ``git diff`` only where the content changed.
+
+TOML is written by hand rather than with a library: the files use a handful of
+value types, and writing them directly keeps the layout the one an editor expects
+(docs/content-format.md). Markdown text is escaped just enough that CommonMark
+reads it back as the same characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from .model import Article, Issue, Paragraph, Publication, Subhead
+
+# Labels printed in the colophon, kept as comments so the TOML reads like the page.
+COLOPHON_FIELDS = (
+    ("address", "地址"),
+    ("postcode", "邮编"),
+    ("phone", "电话"),
+    ("website", "网址"),
+    ("editorial_address", "编辑部地址"),
+    ("editorial_postcode", "编辑部邮编"),
+    ("editorial_phone", "编辑部电话"),
+    ("editors", "责任编辑"),
+)
+
+
+def write_files(folder: Path, files: dict[str, str]) -> list[Path]:
+    """Write ``{name: text}`` into ``folder`` (created if needed); return the paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in files.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def publication_toml(publication: Publication) -> str:
+    colophon = publication.colophon
+    lines = [
+        f"title = {toml_value(publication.title)}",
+        f"publisher = {toml_value(publication.publisher)}",
+        f"layout = {toml_value(publication.layout)}",
+        "",
+        "[colophon]",
+    ]
+    for name, label in COLOPHON_FIELDS:
+        value = getattr(colophon, name)
+        if name == "editors":
+            value = list(value)
+        lines.append(f"{name} = {toml_value(value)}  # {label}")
+    return "\n".join(lines) + "\n"
+
+
+def issue_files(issue: Issue, *, note: str = "") -> dict[str, str]:
+    """issue.toml plus one NN.md per article, numbered in reading order: {name: text}."""
+    files = {"issue.toml": issue_toml(issue, note=note)}
+    articles = issue.articles
+    width = max(2, len(str(len(articles))))
+    for number, article in enumerate(articles, start=1):
+        files[f"{number:0{width}d}.md"] = article_markdown(article)
+    return files
+
+
+def issue_toml(issue: Issue, *, note: str = "") -> str:
+    lines = [f"# {line}" for line in note.splitlines()]
+    lines += [
+        f"year = {toml_value(issue.year)}",
+        f"number = {toml_value(issue.number)}",
+        f"cumulative = {toml_value(issue.cumulative)}",
+        f"date = {toml_value(issue.date)}",
+    ]
+    if issue.editors:
+        lines.append(f"editors = {toml_value(list(issue.editors))}  # 责任编辑, this issue only")
+    for section in issue.sections:
+        lines += ["", "[[sections]]", f"title = {toml_value(section.title)}"]
+        if section.subtitle:
+            lines.append(f"subtitle = {toml_value(section.subtitle)}")
+    return "\n".join(lines) + "\n"
+
+
+def article_markdown(article: Article) -> str:
+    meta = [f"section = {toml_value(article.section)}", f"title = {toml_value(article.title)}"]
+    if article.lead:
+        meta.append(f"lead = {toml_value(article.lead)}")
+    if article.credit:
+        meta.append(f"credit = {toml_value(article.credit)}")
+    body = []
+    for block in article.blocks:
+        if isinstance(block, Subhead):
+            body.append("## " + escape_markdown(block.text, heading=True))
+        elif isinstance(block, Paragraph):
+            body.append(escape_markdown(block.text))
+    return "+++\n" + "\n".join(meta) + "\n+++\n\n" + "\n\n".join(body) + "\n"
+
+
+# --- TOML values -------------------------------------------------------------------------
+
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f"}
+_TOML_ESCAPES["\r"] = "\\r"
+
+
+def toml_value(value: str | int | dt.date | list[str]) -> str:
+    """One TOML value: basic string, integer, local date or array of strings."""
+    if isinstance(value, bool):
+        raise TypeError("booleans are not used in the content format")
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_string(item) for item in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string: quotes, backslashes and control characters escaped."""
+    out = []
+    for char in text:
+        if char in _TOML_ESCAPES:
+            out.append(_TOML_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+# --- Markdown text -----------------------------------------------------------------------
+
+# Inline syntax anywhere in a line: emphasis, code, links, autolinks, escapes.
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+# "&amp;" or "&#12;" would be decoded as a character reference.
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# Block syntax that only counts at the start of a line: headings, quotes, lists,
+# thematic breaks, fences. Escaping the first character disarms all of them.
+_BLOCK_START = re.compile(r"^([#>+\-=~])|^(\d{1,9})([.)])")
+
+
+def escape_markdown(text: str, *, heading: bool = False) -> str:
+    """Escape ``text`` so that CommonMark reads it back as exactly ``text``.
+
+    Only characters that would otherwise be read as markup are escaped, so the
+    Chinese text in the file stays as readable as the page. ``text`` is one
+    line (a paragraph or a subhead) without surrounding whitespace.
+    """
+    if text != text.strip() or "\n" in text or "\r" in text:
+        raise ValueError(f"a paragraph is one stripped line, got {text!r}")
+    escaped = _INLINE_SPECIAL.sub(r"\\\1", text)
+    escaped = _ENTITY.sub(r"\\&", escaped)
+    escaped = _BLOCK_START.sub(_escape_block_start, escaped)
+    if heading:
+        # A run of # at the end of a heading line is a closing sequence, not text.
+        escaped = re.sub(r"(?<!\\)#", r"\\#", escaped)
+    return escaped
+
+
+def _escape_block_start(match: re.Match) -> str:
+    if match.group(1):
+        return "\\" + match.group(1)
+    return match.group(2) + "\\" + match.group(3)
