@@ -82,6 +82,33 @@ def warn_if_slow_subsetting() -> None:
         )
 
 
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    legacy: Annotated[Path, typer.Argument(help="Plain text extracted from a printed issue.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="New issue folder, e.g. content/torch/2022-17.")
+    ],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Treat every ambiguity as an error.")
+    ] = False,
+) -> None:
+    """Import a legacy plain-text issue into a new issue folder.
+
+    Example: compositor import torch-2022-17.txt -o content/torch/2022-17
+    """
+    from .importer import import_legacy
+
+    try:
+        result = import_legacy(legacy, output, strict=strict)
+    except CompositorError as error:
+        fail(ctx, error)
+    for warning in result.warnings:
+        typer.echo(str(warning), err=True)
+    articles = len(result.issue.articles)
+    typer.echo(f"{output} ({articles} articles, {len(result.written)} files written)")
+
+
 def main() -> None:
     app(prog_name="compositor")
 
