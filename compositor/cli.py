@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from .errors import CompositorError
+from .fontcli import app as fonts_app
 
 app = typer.Typer(
     name="compositor",
@@ -20,6 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.add_typer(fonts_app, name="fonts")
 
 
 class Context:
