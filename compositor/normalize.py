@@ -25,7 +25,9 @@ The rules (GB/T 15834 and clreq: marks in Chinese text are the full-width ones):
 
 Spacing between Han and Latin is the layout's job (a quarter em, see clreq), so
 stray ASCII spaces typed or extracted there are removed, as are spaces next to
-full-width punctuation, whose glyphs already carry their own space.
+full-width punctuation and between Han and curly quotes, whose full-width glyphs
+already carry their own space. Spaces between two Han characters are kept: they
+are deliberate (产业 崛起的力量, 奋进新征程 建功新时代).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ _NEUTRAL = frozenset("“”‘’\"'—–-…·")
 # Marks that keep ASCII form between two digits: 1.4:41.8, 10:30, 1,000.
 _BETWEEN_DIGITS = frozenset(":,")
 _DIGITS = frozenset("0123456789")
+_CURLY_QUOTES = frozenset("“”‘’")
 
 _HAN_RANGES = (
     (0x3400, 0x4DBF),  # CJK Extension A
@@ -99,8 +102,8 @@ def normalize_punctuation(text: str) -> str:
             chars[index] = HALFWIDTH_TO_FULLWIDTH[char]
     for open_index, close_index in pairs:
         if _parentheses_are_chinese(text, open_index, close_index):
-            chars[open_index] = "（"
-            chars[close_index] = "）"
+            for index in {open_index, close_index}:
+                chars[index] = HALFWIDTH_TO_FULLWIDTH[text[index]]
     return "".join(chars)
 
 
@@ -117,7 +120,10 @@ def remove_han_latin_spaces(text: str) -> str:
 
 
 def remove_stray_spaces(text: str) -> str:
-    """Han–Latin spaces, and spaces next to full-width punctuation: "区。 （供" → "区。（供"."""
+    """Han–Latin spaces, and spaces next to full-width punctuation: "区。 （供" → "区。（供".
+
+    Also spaces between Han and a curly quote, which Chinese text sets full-width.
+    """
     return _remove_spaces(text, _stray_boundary)
 
 
@@ -175,6 +181,9 @@ def _stray_boundary(left: str, right: str) -> bool:
         _han_latin_boundary(left, right)
         or is_fullwidth_punctuation(left)
         or is_fullwidth_punctuation(right)
+        # Curly quotes are full-width in Chinese text: 形成 “研发” 的 → 形成“研发”的.
+        or (is_han(left) and right in _CURLY_QUOTES)
+        or (left in _CURLY_QUOTES and is_han(right))
     )
 
 
