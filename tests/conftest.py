@@ -55,6 +55,14 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     )
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the sample as rendered now (approves its pages).",
+    )
+
+
 @pytest.fixture(scope="session")
 def sample_pdf(tmp_path_factory) -> RenderedPdf:
     """The sample issue built once through the CLI, read back with pdfium."""
