@@ -238,11 +238,13 @@ def _folded_with_lines(lines: tuple[Line, ...]) -> tuple[str, list[int]]:
 
 
 def _body_text(sections: tuple[Section, ...]):
-    """The body as the legacy file prints it: banners, titles, leads, blocks, credits."""
+    """The body as the legacy file prints it: banners, titles, leads, blocks, credits.
+
+    Section subtitles are left out on both sides: the reader matched them against
+    the table of contents, and a section may print one in the body or not.
+    """
     for section in sections:
         yield section.title
-        if section.subtitle:
-            yield "——" + section.subtitle
         for article in section.articles:
             yield article.title
             yield article.lead

@@ -107,7 +107,6 @@ class Masthead:
 class LegacyColophon:
     colophon: Colophon
     lines: dict[str, int]  # field name → line, for messages
-    line: int  # the publisher line that opens it
 
 
 @dataclass
@@ -137,7 +136,7 @@ class LegacyIssue:
     masthead: Masthead
     sections: tuple[Section, ...]
     colophon: LegacyColophon
-    body: tuple[Line, ...]  # the lines the sections were read from, for the lose-nothing check
+    body: tuple[Line, ...]  # lines the articles were read from, for the lose-nothing check
     warnings: tuple[ImportWarning, ...]
 
 
@@ -173,11 +172,13 @@ def parse_legacy(text: str, path: Path) -> LegacyIssue:
     colophon_start = reader.find_colophon(body_start, masthead.publisher)
     colophon = reader.colophon(colophon_start)
     sections = reader.body(toc, body_start, colophon_start)
+    # Subtitle lines are compared with the TOC instead: a section may print one or not.
+    body = [line for line in lines[body_start:colophon_start] if line not in reader.subtitles]
     return LegacyIssue(
         masthead=masthead,
         sections=sections,
         colophon=colophon,
-        body=tuple(lines[body_start:colophon_start]),
+        body=tuple(body),
         warnings=tuple(reader.warnings),
     )
 
@@ -199,6 +200,7 @@ class _Reader:
         self.lines = lines
         self.path = path
         self.warnings: list[ImportWarning] = []
+        self.subtitles: list[Line] = []  # ——subtitle lines found in the body
 
     def warn(self, line: int, message: str, *, ambiguous: bool = True) -> None:
         self.warnings.append(ImportWarning(self.path, line, message, ambiguous))
@@ -216,6 +218,8 @@ class _Reader:
     def masthead(self) -> tuple[Masthead, int]:
         """Title, publisher, issue line: the first three non-blank lines."""
         first = self.nonblank(0)[:3]
+        if not first:
+            raise self.error(1, "the file is empty: expected the text of a legacy issue")
         expected = (
             "no masthead: a legacy issue starts with the title, the publisher and a line "
             "like 2022年第17期(总第546期) 2022年10月18日"
@@ -352,7 +356,7 @@ class _Reader:
             raise self.error(self.lines[start].number, f"the colophon lacks {', '.join(missing)}")
         editors = tuple(n for n in EDITOR_SEPARATORS.split(values.pop("editors")) if n)
         colophon = Colophon(**values, editors=editors)
-        return LegacyColophon(colophon, lines, self.lines[start].number)
+        return LegacyColophon(colophon, lines)
 
     # --- body --------------------------------------------------------------------------
 
@@ -477,6 +481,7 @@ class _Reader:
         if subtitle_line is None:
             return toc_section.subtitle
         line = self.lines[subtitle_line]
+        self.subtitles.append(line)
         body_subtitle = _subtitle_text(line.text)
         if not toc_section.subtitle:
             self.warn(

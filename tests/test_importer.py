@@ -409,6 +409,19 @@ def test_short_line_with_punctuation_is_a_subhead_with_a_warning(tmp_path):
     assert "强化规划，引领发展" in subheads
 
 
+def test_subtitle_only_in_the_toc_is_kept_without_warning(tmp_path):
+    legacy = seed_variant(tmp_path, "建功新时代\n\n——国家高新区十年成就巡礼\n", "建功新时代\n")
+    result = import_legacy(legacy, tmp_path / "torch" / "x", strict=True)
+    assert result.issue.sections[2].subtitle == "国家高新区十年成就巡礼"
+
+
+def test_subtitle_only_in_the_body_is_kept_with_a_warning(tmp_path):
+    legacy = seed_variant(tmp_path, "建功新时代】\n——国家高新区十年成就巡礼\n", "建功新时代】\n")
+    result = import_legacy(legacy, tmp_path / "torch" / "x")
+    assert result.issue.sections[2].subtitle == "国家高新区十年成就巡礼"
+    assert [w.line for w in result.warnings] == [line_of(legacy, "——国家高新区十年成就巡礼")]
+
+
 @pytest.mark.parametrize(
     ("content", "line", "words"),
     [
