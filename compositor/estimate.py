@@ -1,0 +1,186 @@
+"""A page-count and table-of-contents estimate from line counts, without rendering.
+
+``compositor check`` must answer in a fraction of a second, so it cannot lay the
+issue out. Instead it counts lines the way the layout sets them: the sizes of the
+boxes (masthead, contents, banners, titles, paragraphs, colophon) are read from
+the layout's own CSS (cssboxes.py), a Han character is 1 em wide and Latin letters
+and digits half of that, and lines flow into pages. Widows, orphans and
+punctuation compression are ignored, so the result is good to about a page.
+
+It knows the structure of the torch layout's template (which elements exist and
+how they nest); a layout with another structure needs its own estimate.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from dataclasses import dataclass
+
+from .cssboxes import PT_PER_UNIT, Box, StyleSheet
+from .layout import Layout
+from .model import Article, Issue, Paragraph
+
+PT_PER_MM = PT_PER_UNIT["mm"]
+TOC_NUMBER_EM = 3  # the dot leader's minimum and a page number, after each contents entry
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """The layout's sizes that matter for counting lines and pages, in points."""
+
+    width: float  # of the text block
+    height: float  # of the text block, page 2 on
+    first_height: float  # of the text block on page 1
+    masthead: float
+    toc: Box
+    toc_top: float
+    toc_section: float  # section title line and the gap after the section
+    toc_indent: float
+    section_gap: float  # between two sections
+    section_breaks_page: bool
+    banner: float
+    banner_subtitle: float
+    title: Box
+    lead_gap: float
+    body: Box
+    indent: float
+    subhead: Box
+    article_gap: float
+    colophon: float
+
+    @classmethod
+    def of(cls, layout: Layout) -> Metrics:
+        css = StyleSheet.read(layout.stylesheets)
+        root = css.box("html", Box(em=12.0, line_factor=1.2))
+        page, first = css.page_margins(), css.page_margins(":first")
+        masthead = css.box(".masthead", root)
+        toc = css.box(".toc", root)
+        banner = css.box(".banner", root)
+        title = css.box(".article-title", root)
+        lead = css.box(".lead", root)
+        return cls(
+            width=layout.page_width_mm * PT_PER_MM - page.left - page.right,
+            height=layout.page_height_mm * PT_PER_MM - page.top - page.bottom,
+            first_height=layout.page_height_mm * PT_PER_MM - first.top - first.bottom,
+            masthead=masthead.height(0)
+            + css.box(".masthead-title", masthead).height()
+            + css.box(".masthead-publisher", masthead).height()
+            + css.box(".masthead-line", masthead).height(),
+            toc=toc,
+            toc_top=toc.margin.top,
+            toc_section=css.box(".toc-section-title", toc).height()
+            + css.box(".toc-section", toc).height(0),
+            toc_indent=css.box(".toc-entries", toc).padding.left,
+            section_gap=css.box(".section + .section", root).margin.top,
+            section_breaks_page=css.keyword(".section", "break-before") == "page",
+            banner=banner.height(),
+            banner_subtitle=css.box(".banner-subtitle", banner).line,
+            title=title,
+            lead_gap=lead.margin.vertical,
+            body=root,
+            indent=2 * root.em,
+            subhead=css.box(".subhead", root),
+            article_gap=css.box("article", root).margin.vertical,
+            colophon=css.length(".colophon-space", "height", root),
+        )
+
+
+@dataclass(frozen=True)
+class Estimate:
+    pages: int
+    toc_lines: int  # lines of the table of contents, section titles included
+    toc_room_lines: int  # lines of contents that fit on page 1 under the masthead
+    toc_overflows: bool
+
+
+def estimate_issue(issue: Issue, layout: Layout) -> Estimate:
+    m = Metrics.of(layout)
+    toc = toc_height(issue, m)
+    flow = _Flow(m)
+    flow.place(m.masthead)
+    flow.place(toc, splittable=True)
+    for index, section in enumerate(issue.sections):
+        if index and m.section_breaks_page:
+            flow.new_page()
+        elif index:
+            flow.place(m.section_gap, splittable=True)
+        banner = m.banner + (m.banner_subtitle if section.subtitle else 0.0)
+        for article in section.articles:
+            _place_article(flow, article, m, before=banner)
+            banner = 0.0
+        flow.place(banner)
+    flow.place(m.colophon)
+    room = m.first_height - m.masthead
+    return Estimate(
+        pages=flow.pages,
+        toc_lines=math.ceil((toc - m.toc_top) / m.toc.line),
+        toc_room_lines=int((room - m.toc_top) / m.toc.line),
+        toc_overflows=toc > room,
+    )
+
+
+def toc_height(issue: Issue, m: Metrics) -> float:
+    entry_em = (m.width - m.toc_indent) / m.toc.em
+    height = m.toc_top
+    for section in issue.sections:
+        height += m.toc_section
+        if section.subtitle:
+            height += m.toc.line * lines(section.subtitle, entry_em)
+        for article in section.articles:
+            height += m.toc.line * lines(article.title, entry_em, TOC_NUMBER_EM)
+    return height
+
+
+def _place_article(flow: _Flow, article: Article, m: Metrics, before: float) -> None:
+    """Lines of one article; headings are kept with the first line after them."""
+    body_em = m.width / m.body.em
+    title_em = (m.width - m.title.margin.left - m.title.margin.right) / m.title.em
+    heading = before + m.title.height(lines(article.title, title_em))
+    if article.lead:
+        heading += m.body.line * lines(article.lead, body_em) + m.lead_gap
+    indent_em = m.indent / m.body.em
+    for block in article.blocks:
+        count = lines(block.text, body_em, indent_em)
+        if isinstance(block, Paragraph):
+            flow.place(heading + m.body.line)
+            flow.place(m.body.line * (count - 1), splittable=True)
+            heading = 0.0
+        else:
+            heading += m.subhead.height(count)
+    if article.credit:
+        flow.place(m.body.line * lines(f"（供稿：{article.credit}）", body_em))
+    flow.place(m.article_gap, splittable=True)
+
+
+def lines(text: str, width_em: float, first_line_em: float = 0) -> int:
+    """How many lines ``text`` takes in a column ``width_em`` wide (at least one)."""
+    return max(1, math.ceil((first_line_em + text_width_em(text)) / width_em))
+
+
+def text_width_em(text: str) -> float:
+    """Han, kana and full-width forms take 1 em; everything else about half."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+class _Flow:
+    """Fills pages top to bottom with boxes of given heights."""
+
+    def __init__(self, m: Metrics) -> None:
+        self.metrics = m
+        self.pages = 1
+        self.room = m.first_height
+
+    def new_page(self) -> None:
+        self.pages += 1
+        self.room = self.metrics.height
+
+    def place(self, height: float, *, splittable: bool = False) -> None:
+        """A box goes on this page if it fits; otherwise a splittable box continues on the
+        next pages and an unsplittable one moves whole to the next page."""
+        if height > self.room and not splittable:
+            self.new_page()
+        while height > self.room:
+            height -= self.room
+            self.new_page()
+        self.room -= height

@@ -1,0 +1,142 @@
+"""Where things are in an editor's files: line and column of TOML keys, values and text.
+
+``compositor check`` points every finding at a ``file:line:column`` an editor's
+text editor can jump to. The TOML parser forgets positions, so this module scans
+the lines itself. It only needs to understand what the content format uses:
+``[table]`` and ``[[array]]`` headers, ``key = value`` lines, basic and literal
+strings and comments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]")
+_KEY = re.compile(r"^\s*\"?([A-Za-z0-9_\-]+)\"?\s*=\s*")
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of text that will be printed, and where its first character is."""
+
+    path: Path
+    line: int
+    column: int
+    text: str
+
+    def position_of(self, index: int) -> Position:
+        return Position(self.line, self.column + index)
+
+
+class TomlLines:
+    """Positions of the tables, keys and strings of one TOML text.
+
+    ``first_line`` is the file line of the text's first line (an article's front
+    matter starts on line 2). Tables are named as in the header and counted:
+    ``("sections", 2)`` is the third ``[[sections]]``; top-level keys are in ``("", 0)``.
+    """
+
+    def __init__(self, path: Path, lines: list[str], first_line: int = 1) -> None:
+        self.path = path
+        self.lines = lines
+        self.first_line = first_line
+        self._tables: dict[tuple[str, int], Position] = {}
+        self._keys: dict[tuple[str, int, str], tuple[Position, Position]] = {}
+        self._scan()
+
+    def _scan(self) -> None:
+        table: tuple[str, int] = ("", 0)
+        seen: dict[str, int] = {}
+        for number, text in enumerate(self.lines, start=self.first_line):
+            header = _HEADER.match(text)
+            if header:
+                name = header[2]
+                table = (name, seen.get(name, 0))
+                seen[name] = table[1] + 1
+                self._tables[table] = Position(number, header.start(1) + 1)
+                continue
+            key = _KEY.match(text)
+            if key:
+                where = (Position(number, key.start(1) + 1), Position(number, key.end() + 1))
+                self._keys.setdefault((*table, key[1]), where)
+
+    def table(self, name: str = "", index: int = 0) -> Position:
+        """The header of a table, or the first line for the top level."""
+        return self._tables.get((name, index), Position(self.first_line, 1))
+
+    def key(self, key: str, table: str = "", index: int = 0) -> Position:
+        """Where ``key`` is written in the table; its table's header if it is not there."""
+        found = self._keys.get((table, index, key))
+        return found[0] if found else self.table(table, index)
+
+    def value(self, key: str, table: str = "", index: int = 0) -> Position:
+        """Where the value of ``key`` starts, after the ``=``."""
+        found = self._keys.get((table, index, key))
+        return found[1] if found else self.table(table, index)
+
+    def strings(self) -> Iterator[Span]:
+        """The contents of every string literal, outside comments."""
+        for number, text in enumerate(self.lines, start=self.first_line):
+            for start, content in string_literals(text):
+                yield Span(self.path, number, start + 1, content)
+
+
+def string_literals(line: str) -> list[tuple[int, str]]:
+    """(index of the first character inside the quotes, raw content) of each string on a line.
+
+    Escapes are left as typed, so indices into the content are columns in the file.
+    """
+    found = []
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if char == "#":
+            break
+        if char in "\"'":
+            end = _closing_quote(line, index)
+            found.append((index + 1, line[index + 1 : end]))
+            index = end + 1
+            continue
+        index += 1
+    return found
+
+
+def _closing_quote(line: str, opening: int) -> int:
+    quote = line[opening]
+    index = opening + 1
+    while index < len(line):
+        if quote == '"' and line[index] == "\\":
+            index += 2
+            continue
+        if line[index] == quote:
+            return index
+        index += 1
+    return len(line)
+
+
+def markdown_spans(path: Path, lines: list[str], first_line: int) -> Iterator[Span]:
+    """Each body line of an article from ``first_line`` on (every character is printed,
+    apart from Markdown's own marks, which are ASCII)."""
+    for number in range(first_line, len(lines) + 1):
+        text = lines[number - 1]
+        if text.strip():
+            yield Span(path, number, 1, text)
+
+
+def column_of(path: Path, line: int, needle: str) -> int:
+    """1-based column of ``needle`` on a line of a file; 1 if it cannot be found."""
+    try:
+        text = path.read_text(encoding="utf-8-sig").split("\n")[line - 1]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return 1
+    index = text.find(needle)
+    return index + 1 if index >= 0 else 1

@@ -1,0 +1,166 @@
+"""``compositor new``: start the next issue of a publication from its latest one.
+
+The new folder carries over what rarely changes (sections, per-issue editors) and
+numbers the issue: 第N期 +1 within a year, back to 第1期 in a new year, while 总第
+always continues. Each section gets one placeholder article whose text is marked
+待填写, which ``compositor check`` reports until the editor has replaced it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import ISSUE_FILE, PUBLICATION_FILE, load_toml, read_issue
+from .content_writer import issue_toml, toml_string
+from .errors import CompositorError, ContentError
+from .model import Issue
+
+PLACEHOLDER = "待填写"
+
+
+class ScaffoldError(CompositorError):
+    """The next issue cannot be created (no previous issue, a clash, a bad date)."""
+
+
+@dataclass(frozen=True)
+class NewIssue:
+    """What ``new_issue`` created, for the message that tells the editor what to do next."""
+
+    folder: Path
+    previous: Path
+    issue: Issue
+    articles: tuple[Path, ...]
+
+
+def new_issue(publication: Path, date: dt.date | None = None) -> NewIssue:
+    """Create the folder of the issue after the latest one in ``publication``."""
+    publication = Path(publication)
+    if not (publication / PUBLICATION_FILE).is_file():
+        raise ScaffoldError(
+            f"not a publication folder (no {PUBLICATION_FILE}); give the folder that holds the "
+            f"issues, e.g. content/torch",
+            publication,
+        )
+    previous_folder = latest_issue_folder(publication)
+    previous = read_issue(previous_folder)
+    issue = next_issue(previous, date or dt.date.today())
+    target = publication / folder_name(issue)
+    if target.exists():
+        raise ScaffoldError(
+            "this issue already exists; new never overwrites an issue (pick another --date or "
+            "remove the folder)",
+            target,
+        )
+    issue = dataclasses.replace(issue, folder=target)
+    files = issue_files(issue, previous_folder.name)
+    write_folder(target, files)
+    articles = tuple(target / name for name in files if name.endswith(".md"))
+    return NewIssue(folder=target, previous=previous_folder, issue=issue, articles=articles)
+
+
+def latest_issue_folder(publication: Path) -> Path:
+    """The issue folder with the highest (year, number) according to its issue.toml."""
+    folders = [
+        child
+        for child in publication.iterdir()
+        if child.is_dir() and not child.name.startswith(".") and (child / ISSUE_FILE).is_file()
+    ]
+    if not folders:
+        raise ScaffoldError(
+            "no issue here to start from: create the first issue by hand or with "
+            "`compositor import` (see docs/编辑指南.md)",
+            publication,
+        )
+    return max(folders, key=issue_number)
+
+
+def issue_number(folder: Path) -> tuple[int, int]:
+    path = folder / ISSUE_FILE
+    data = load_toml(path)
+    year, number = data.get("year"), data.get("number")
+    if not (type(year) is int and type(number) is int):  # bool is an int subclass
+        raise ContentError("year and number must be whole numbers", path)
+    return year, number
+
+
+def next_issue(previous: Issue, date: dt.date) -> Issue:
+    """The numbers and date of the issue after ``previous``, with its sections and editors."""
+    if date <= previous.date:
+        raise ScaffoldError(
+            f"the date {date.isoformat()} is not after the latest issue's date "
+            f"{previous.date.isoformat()}; pass the new issue's date with --date",
+            previous.folder / ISSUE_FILE,
+        )
+    new_year = date.year != previous.year
+    sections = tuple(dataclasses.replace(section, articles=()) for section in previous.sections)
+    return dataclasses.replace(
+        previous,
+        year=date.year,
+        number=1 if new_year else previous.number + 1,
+        cumulative=previous.cumulative + 1,
+        date=date,
+        sections=sections,
+    )
+
+
+def folder_name(issue: Issue) -> str:
+    """``2022-18``: year and the number within the year, two digits so folders sort."""
+    return f"{issue.year}-{issue.number:02d}"
+
+
+def issue_files(issue: Issue, previous_name: str) -> dict[str, str]:
+    """issue.toml and one placeholder article per section: {file name: text}."""
+    note = f"由 compositor new 根据 {previous_name} 生成：请核对日期、栏目和责任编辑。"
+    files = {ISSUE_FILE: issue_toml(issue, note=note)}
+    for number, section in enumerate(issue.sections, start=1):
+        files[f"{number:02d}.md"] = placeholder_article(section.title)
+    return files
+
+
+def placeholder_article(section: str) -> str:
+    """An article that reads and builds, and that ``check`` flags until it is written."""
+    return (
+        "+++\n"
+        f"section = {toml_string(section)}\n"
+        f'title = "{PLACEHOLDER}：文章标题"\n'
+        '# lead = "导语（可选）"\n'
+        '# credit = "供稿单位（可选）"\n'
+        "+++\n"
+        "\n"
+        f"{PLACEHOLDER}：正文。每段之间空一行；“## ”开头的一行是小标题。\n"
+    )
+
+
+def write_folder(target: Path, files: dict[str, str]) -> None:
+    """Write the files into a hidden folder beside ``target``, then rename it into place,
+    so an interrupted ``new`` never leaves a half-made issue behind."""
+    staging = Path(tempfile.mkdtemp(prefix=f".new-{target.name}-", dir=target.parent))
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def next_steps(created: NewIssue) -> list[str]:
+    """What the CLI prints after ``new``: where the issue is and what to edit, in order."""
+    issue = created.issue
+    folder = created.folder
+    first, last = created.articles[0].name, created.articles[-1].name
+    return [
+        f"created {folder} ({issue.label}, {issue.date_label}) from {created.previous.name}",
+        "next:",
+        f"  1. check the date, sections and editors in {folder / ISSUE_FILE}",
+        f"  2. write the articles {first} … {last}, one file per article, and replace every "
+        f"{PLACEHOLDER} (copy a file for more articles in a section)",
+        f"  3. compositor check {folder}",
+        f"  4. compositor watch {folder}    # rebuilds the PDF on every save",
+    ]
