@@ -1,0 +1,121 @@
+"""``compositor watch``: rebuild an issue's PDF on every save, in one warm process.
+
+A cold ``compositor build`` pays for starting Python, importing WeasyPrint and
+reading the fonts' character maps before it lays out a single line. ``watch``
+pays that once: the ``Rebuilder`` keeps the imported modules and the font set
+(whose character maps are cached by fontset.py) and only re-reads the content and
+the layout, which an editor or a designer may have just changed.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from threading import Event
+
+from .build import BUILD_DIR, FONTS_DIR, LAYOUTS_DIR, BuildResult, layout_for, render_issue
+from .content import PUBLICATION_FILE, read_issue
+from .errors import CompositorError
+from .fontset import FontSet, check_issue_coverage, load_fontset
+from .pdf import write_atomically
+
+# What a save can change: articles, issue and publication facts, templates and CSS.
+SOURCE_SUFFIXES = frozenset({".md", ".toml", ".css", ".j2", ".html"})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One build: its result or the error that stopped it, and how long it took."""
+
+    seconds: float
+    result: BuildResult | None = None
+    error: str = ""
+
+
+class Rebuilder:
+    """Builds one issue folder again and again, keeping what does not change between saves."""
+
+    def __init__(self, folder: Path, output: Path | None = None) -> None:
+        import weasyprint  # noqa: F401  -- the slowest import, paid before the first save
+
+        self.folder = Path(folder)
+        self.output = output
+        self.fontset: FontSet = load_fontset(FONTS_DIR)
+
+    def build(self) -> BuildResult:
+        """The same steps as ``build.build_issue``, with the font set kept."""
+        issue = read_issue(self.folder)
+        layout = layout_for(issue)
+        check_issue_coverage(issue, self.fontset, layout.fonts)
+        pdf, pages = render_issue(issue, layout, self.fontset)
+        target = Path(self.output) if self.output else BUILD_DIR / f"{issue.slug}.pdf"
+        write_atomically(pdf, target)
+        return BuildResult(path=target, pages=pages)
+
+    def timed_build(self, debug: bool = False) -> Outcome:
+        """Build and never raise: an editor's mistake must not end the watch."""
+        start = time.perf_counter()
+        try:
+            result = self.build()
+        except CompositorError as error:
+            return Outcome(time.perf_counter() - start, error=f"error: {error}")
+        except Exception as error:  # a bug; keep watching, the next save may avoid it
+            detail = traceback.format_exc() if debug else f"{type(error).__name__}: {error}"
+            return Outcome(time.perf_counter() - start, error=f"internal error: {detail}")
+        return Outcome(time.perf_counter() - start, result=result)
+
+    def sources(self) -> tuple[Path, ...]:
+        """The folders to watch: the issue, its publication (for publication.toml), layouts."""
+        folder = self.folder.resolve()
+        return (folder, folder.parent, LAYOUTS_DIR.resolve())
+
+    def is_source(self, path: Path) -> bool:
+        """Whether a changed file is one the PDF is made from (not the PDF, not editor
+        swap or backup files, not another issue)."""
+        if path.suffix not in SOURCE_SUFFIXES:
+            return False
+        folder = self.folder.resolve()
+        return (
+            path.parent == folder
+            or path == folder.parent / PUBLICATION_FILE
+            or path.is_relative_to(LAYOUTS_DIR.resolve())
+        )
+
+
+def describe(outcome: Outcome, verb: str) -> str:
+    if outcome.result is None:
+        return f"{outcome.error}\n(failed after {outcome.seconds:.2f} s; waiting for the next save)"
+    result = outcome.result
+    return f"{verb} {result.path} ({result.pages} pages) in {outcome.seconds:.2f} s"
+
+
+def watch(
+    folder: Path,
+    output: Path | None = None,
+    *,
+    echo: Callable[[str], None] = print,
+    debug: bool = False,
+    stop: Event | None = None,
+) -> None:
+    """Build once, then again after every save, until interrupted (or ``stop`` is set)."""
+    import watchfiles
+
+    rebuilder = Rebuilder(folder, output)
+    echo(describe(rebuilder.timed_build(debug), "built"))
+    echo(f"watching {folder} for changes (Ctrl+C to stop)")
+    changes = watchfiles.watch(
+        *rebuilder.sources(),
+        watch_filter=lambda _change, path: rebuilder.is_source(Path(path)),
+        stop_event=stop,
+        raise_interrupt=False,
+    )
+    for batch in changes:
+        echo(f"changed: {_names(path for _change, path in batch)}")
+        echo(describe(rebuilder.timed_build(debug), "rebuilt"))
+
+
+def _names(paths: Iterable[str]) -> str:
+    return ", ".join(sorted({Path(path).name for path in paths}))
