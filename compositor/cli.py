@@ -7,6 +7,7 @@ Errors caused by input are printed as ``file:line: message`` with exit status 2;
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -31,11 +32,26 @@ class Context:
         self.debug = debug
 
 
+def show_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"compositor {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
+    """Example: compositor build content/torch/2022-17 -o out.pdf"""
     ctx.obj = Context(debug=debug)
 
 
@@ -50,27 +66,117 @@ def fail(ctx: typer.Context, error: CompositorError) -> None:
 @app.command()
 def build(
     ctx: typer.Context,
-    issue: Annotated[
-        Path | None,
-        typer.Argument(help="Issue folder (default: the bundled sample content/torch/2022-17)."),
+    issues: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Issue folder(s) (default: the bundled sample content/torch/2022-17). "
+            "Several are built in parallel; files among them (publication.toml) are skipped."
+        ),
     ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="PDF to write (default: build/<issue>.pdf). With several issues: the folder "
+            "to write them to (default: build/).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("-j", "--jobs", min=1, help="Issues built at once (default: all cores)."),
+    ] = None,
+) -> None:
+    """Build an issue folder into a PDF, or several issues in parallel.
+
+    Example: compositor build content/torch/2022-17 -o out.pdf
+
+    Example: compositor build content/torch/* -j 2 -o build/all
+    """
+    from .build import BUILD_DIR, SAMPLE_ISSUE, build_issue
+
+    warn_if_slow_subsetting()
+    options: dict = {}  # keyword options of build_issue, for one issue or each of a batch
+    if issues and len(issues) > 1:
+        from .batch import run_batch
+
+        try:
+            outcomes = run_batch(issues, output or BUILD_DIR, jobs, options)
+        except CompositorError as error:
+            fail(ctx, error)
+        raise typer.Exit(0 if all(outcome.ok for outcome in outcomes) else 2)
+    try:
+        result = build_issue(issues[0] if issues else SAMPLE_ISSUE, output, **options)
+    except CompositorError as error:
+        fail(ctx, error)
+    typer.echo(f"{result.path} ({result.pages} pages)")
+
+
+@app.command()
+def new(
+    ctx: typer.Context,
+    publication: Annotated[
+        Path, typer.Argument(help="Publication folder holding the issues, e.g. content/torch.")
+    ],
+    date: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="Issue date (default: today)."),
+    ] = None,
+) -> None:
+    """Start the next issue from the latest one: numbers, date, sections, editors.
+
+    Example: compositor new content/torch --date 2022-11-08
+    """
+    from .scaffold import new_issue, next_steps
+
+    try:
+        created = new_issue(publication, date.date() if date else None)
+    except CompositorError as error:
+        fail(ctx, error)
+    typer.echo("\n".join(next_steps(created)))
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    issue: Annotated[Path, typer.Argument(help="Issue folder to check.")],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 on warnings too (errors always exit 2).")
+    ] = False,
+) -> None:
+    """List every problem of an issue without building it, as file:line:column: level: message.
+
+    Exit status: 0 clean, 1 warnings only (with --strict), 2 errors.
+
+    Example: compositor check content/torch/2022-17 --strict
+    """
+    from .check import check_issue, format_report
+
+    report = check_issue(issue)
+    for line in format_report(report):
+        typer.echo(line)
+    raise typer.Exit(report.exit_code(strict))
+
+
+@app.command()
+def watch(
+    ctx: typer.Context,
+    issue: Annotated[Path, typer.Argument(help="Issue folder to watch.")],
     output: Annotated[
         Path | None,
         typer.Option("-o", "--output", help="PDF to write (default: build/<issue>.pdf)."),
     ] = None,
 ) -> None:
-    """Build an issue folder into a PDF.
+    """Rebuild the PDF every time a file of the issue (or its layout) is saved.
 
-    Example: compositor build content/torch/2022-17 -o out.pdf
+    Example: compositor watch content/torch/2022-17 -o preview.pdf
     """
-    from .build import SAMPLE_ISSUE, build_issue
+    from .watch import watch as watch_issue
 
-    warn_if_slow_subsetting()
     try:
-        result = build_issue(issue or SAMPLE_ISSUE, output)
+        watch_issue(issue, output, echo=typer.echo, debug=ctx.obj.debug)
     except CompositorError as error:
         fail(ctx, error)
-    typer.echo(f"{result.path} ({result.pages} pages)")
 
 
 def warn_if_slow_subsetting() -> None:
