@@ -179,6 +179,33 @@ def watch(
         fail(ctx, error)
 
 
+@app.command()
+def diff(
+    ctx: typer.Context,
+    old: Annotated[Path, typer.Argument(help="The old PDF, or an issue folder to build.")],
+    new: Annotated[Path, typer.Argument(help="The new PDF, or an issue folder to build.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write side-by-side PNGs of changed pages and index.html here."),
+    ] = None,
+    dpi: Annotated[
+        int | None, typer.Option("--dpi", min=20, max=600, help="Resolution (default 100).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+) -> None:
+    """Compare two issues page by page. Exit status: 0 identical, 1 different, 2 error.
+
+    Example: compositor diff old.pdf new.pdf --out build/diff
+    """
+    from .diffcli import run_diff
+
+    try:
+        status = run_diff(old, new, out_dir=out, dpi=dpi, as_json=as_json)
+    except CompositorError as error:
+        fail(ctx, error)
+    raise typer.Exit(status)
+
+
 def warn_if_slow_subsetting() -> None:
     from .weasy_seam import has_fast_subsetting
 
