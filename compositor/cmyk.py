@@ -1,0 +1,231 @@
+"""Press colour: every colour left in the PDF becomes DeviceCMYK, or the build stops.
+
+The layout defines its colours once, in CMYK (``layout.toml``), so a press build
+normally has nothing to convert. What may remain comes from outside the layout's
+palette — a literal RGB colour in a stylesheet, WeasyPrint's default black, an RGB
+image — and is converted here:
+
+- neutral greys and DeviceGray become K only: black text must never turn into a
+  four-colour (rich) black that misregisters on press;
+- other RGB colours and RGB images go through a colour-managed transform (LittleCMS
+  via Pillow's ImageCms): sRGB, or the image's own ICC profile, to the output
+  profile, relative colorimetric with black-point compensation;
+- Lab colours, non-CMYK gradients and non-CMYK inline images are refused with a
+  message saying what to change in the layout.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import pikepdf
+from pikepdf import Name, Operator
+
+from .errors import LayoutError
+from .icc import OutputProfile
+from .pdfwalk import (
+    CMYK,
+    GRAY,
+    PATTERN,
+    RGB,
+    SPOT,
+    ColourTracker,
+    Content,
+    Item,
+    Paint,
+    Parts,
+    colour_family,
+)
+
+KEPT_FAMILIES = (CMYK, SPOT, PATTERN)  # print as they are (a pattern is checked on its own)
+DECIMALS = 4
+
+
+class PressRefused(LayoutError):
+    """Something in the rendered document cannot be printed faithfully in CMYK."""
+
+
+class CmykConverter:
+    """RGB and grey → CMYK for one output profile; results are cached for one build."""
+
+    def __init__(self, profile: OutputProfile) -> None:
+        from PIL import ImageCms
+
+        self._cms = ImageCms
+        self._output = ImageCms.ImageCmsProfile(io.BytesIO(profile.data))
+        self._transforms: dict[bytes | None, object] = {}
+        self._solids: dict[tuple[float, float, float], tuple[float, ...]] = {}
+
+    def grey(self, value: float) -> tuple[float, ...]:
+        return (0.0, 0.0, 0.0, _round(1 - value))
+
+    def rgb(self, red: float, green: float, blue: float) -> tuple[float, ...]:
+        if red == green == blue:
+            return self.grey(red)
+        key = (red, green, blue)
+        if key not in self._solids:
+            from PIL import Image
+
+            pixel = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in key))
+            cmyk = self._cms.applyTransform(pixel, self._transform(None)).getpixel((0, 0))
+            self._solids[key] = tuple(_round(v / 255) for v in cmyk)
+        return self._solids[key]
+
+    def rgb_image(self, image, source_profile: bytes | None):
+        """An RGB Pillow image → CMYK through ``source_profile`` (default sRGB)."""
+        return self._cms.applyTransform(image.convert("RGB"), self._transform(source_profile))
+
+    def _transform(self, source_profile: bytes | None):
+        if source_profile not in self._transforms:
+            if source_profile is None:
+                source = self._cms.createProfile("sRGB")
+            else:
+                source = self._cms.ImageCmsProfile(io.BytesIO(source_profile))
+            self._transforms[source_profile] = self._cms.buildTransform(
+                source,
+                self._output,
+                "RGB",
+                "CMYK",
+                renderingIntent=self._cms.Intent.RELATIVE_COLORIMETRIC,
+                flags=self._cms.Flags.BLACKPOINTCOMPENSATION,
+            )
+        return self._transforms[source_profile]
+
+
+def convert_to_cmyk(parts: Parts, converter: CmykConverter) -> None:
+    """Rewrite every colour of ``parts`` in DeviceCMYK, in place."""
+    for content in parts.contents:
+        convert_content(content, converter)
+    for image in parts.images:
+        convert_image(image, converter)
+    for shading in parts.shadings:
+        family = colour_family(shading.obj.get("/ColorSpace"), shading.resources)
+        if family not in KEPT_FAMILIES:
+            raise PressRefused(
+                f"page {shading.page}: gradient {shading.name} is {family}; press output "
+                "keeps gradients only in CMYK: use colours from layout.toml [colours]"
+            )
+    for group in parts.groups:
+        blending = group.obj.Group.get("/CS")
+        if blending is not None and colour_family(blending, group.resources) not in KEPT_FAMILIES:
+            # The blending space of a transparency group decides how overlaps mix.
+            group.obj.Group.CS = Name.DeviceCMYK
+    for resources in _distinct(c.resources for c in parts.contents):
+        _drop_unprintable_colour_spaces(resources)
+
+
+def convert_content(content: Content, converter: CmykConverter) -> None:
+    tracker = ColourTracker(content.resources)
+    rewritten, changed = [], False
+    for instruction in content.instructions():
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            _check_inline_image(instruction.iimage, content)
+            rewritten.append(instruction)
+            continue
+        operator = str(instruction.operator)
+        paint = tracker.step(instruction.operands, operator)
+        replacement = None
+        if paint is not None and paint.family not in KEPT_FAMILIES:
+            replacement = _in_cmyk(paint, operator, converter, content)
+        rewritten.append(replacement or instruction)
+        changed = changed or replacement is not None
+    if changed:
+        content.replace(pikepdf.unparse_content_stream(rewritten))
+
+
+def _in_cmyk(
+    paint: Paint, operator: str, converter: CmykConverter, content: Content
+) -> pikepdf.ContentStreamInstruction:
+    if paint.family not in (RGB, GRAY):
+        raise PressRefused(
+            f"page {content.page} ({content.where}): a {paint.family} colour cannot go to "
+            "press: define the colour in layout.toml [colours] (with its CMYK value) and use "
+            "it through its var(--name)"
+        )
+    if operator in ("cs", "CS"):
+        return pikepdf.ContentStreamInstruction([Name.DeviceCMYK], Operator(operator))
+    expected = 3 if paint.family == RGB else 1
+    if len(paint.values) != expected:
+        raise PressRefused(
+            f"page {content.page} ({content.where}): an indexed {paint.family} colour cannot "
+            "be converted to CMYK"
+        )
+    cmyk = converter.rgb(*paint.values) if paint.family == RGB else converter.grey(*paint.values)
+    return pikepdf.ContentStreamInstruction(
+        [_number(v) for v in cmyk], Operator("K" if paint.stroke else "k")
+    )
+
+
+def convert_image(image: Item, converter: CmykConverter) -> None:
+    obj = image.obj
+    if obj.get("/ImageMask", False):
+        return  # a stencil: painted with the current fill colour, already converted
+    family = colour_family(obj.get("/ColorSpace"), image.resources)
+    if family in KEPT_FAMILIES:
+        return
+    if family not in (RGB, GRAY) or int(obj.get("/BitsPerComponent", 8)) != 8:
+        raise PressRefused(
+            f"page {image.page}: image {image.name} is {family} with "
+            f"{obj.get('/BitsPerComponent')} bits per component; convert it to 8-bit RGB or "
+            "CMYK before placing it"
+        )
+    from PIL import Image, ImageOps
+
+    pixels = pikepdf.PdfImage(obj).as_pil_image()
+    if family == GRAY:
+        # Neutral stays neutral: grey pixels print on the black plate only.
+        blank = Image.new("L", pixels.size, 0)
+        cmyk = Image.merge("CMYK", (blank, blank, blank, ImageOps.invert(pixels.convert("L"))))
+    else:
+        cmyk = converter.rgb_image(pixels, _icc_profile_of(obj.get("/ColorSpace")))
+    obj.write(cmyk.tobytes())  # unencoded: saving compresses it (Flate, lossless)
+    obj.ColorSpace = Name.DeviceCMYK
+    obj.BitsPerComponent = 8
+    if "/Decode" in obj:
+        del obj.Decode
+
+
+def _icc_profile_of(space: pikepdf.Object | None) -> bytes | None:
+    if isinstance(space, pikepdf.Array) and len(space) > 1 and space[0] == Name.ICCBased:
+        return space[1].read_bytes()
+    return None
+
+
+def _check_inline_image(image: pikepdf.PdfInlineImage, content: Content) -> None:
+    if image.image_mask:
+        return
+    family = colour_family(Name(image.colorspace), content.resources)
+    if family not in KEPT_FAMILIES:
+        raise PressRefused(
+            f"page {content.page} ({content.where}): an inline {family} image cannot be "
+            "converted; use a CMYK image"
+        )
+
+
+def _drop_unprintable_colour_spaces(resources: pikepdf.Dictionary) -> None:
+    """Remove colour spaces nothing uses any more (WeasyPrint declares Lab ones on every page)."""
+    spaces = resources.get("/ColorSpace")
+    if not isinstance(spaces, pikepdf.Dictionary):
+        return
+    for name in list(spaces.keys()):
+        if colour_family(spaces[name], resources) not in KEPT_FAMILIES:
+            del spaces[name]
+
+
+def _distinct(objects: Iterable[pikepdf.Object]) -> list[pikepdf.Object]:
+    seen, distinct = set(), []
+    for obj in objects:
+        key = obj.objgen if obj.is_indirect else id(obj)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(obj)
+    return distinct
+
+
+def _round(value: float) -> float:
+    return round(min(max(value, 0.0), 1.0), DECIMALS)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value == int(value) else value

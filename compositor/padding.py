@@ -1,0 +1,67 @@
+"""``--pad-to N``: blank pages before the back page so the page count is a multiple of N.
+
+A bulletin is printed on folded sheets (4 pages per sheet of A3 folded once). The
+back page (the colophon, 版记) must stay the last page, and the article text must
+not be split by blank pages. So when the count is not a multiple of N, the issue is
+laid out again with the colophon on a page of its own after the text, and blank
+pages go just before it. As GB/T 9704-2012 §7.5 prescribes for official bulletins,
+the blank pages and the colophon page behind them carry no running header and no
+page number.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Callable
+
+import pikepdf
+
+from .html import Rendered
+from .pdf import Rendition
+from .pdfsave import save_reproducibly
+
+# The torch layout's colophon is an absolutely positioned footer preceded by the
+# spacer ``.colophon-space`` (see layouts/torch/style.css): breaking before the spacer
+# moves both to a new page.
+BACK_PAGE_CSS = """
+.colophon-space { break-before: page; page: compositor-back-page; }
+@page compositor-back-page {
+  @top-center { content: none; border: none; }
+  @bottom-center { content: none; }
+}
+"""
+
+
+def pad_pages(
+    rendered: Rendered, render: Callable[[Rendered], Rendition], multiple: int
+) -> Rendition:
+    """Render ``rendered``; if needed, again with a separate back page and blank pages."""
+    first = render(rendered)
+    if multiple <= 1 or first.pages % multiple == 0:
+        return first
+    separate = render(dataclasses.replace(rendered, css=rendered.css + BACK_PAGE_CSS))
+    blanks = -separate.pages % multiple
+    if blanks == 0:
+        return separate
+    return Rendition(
+        pdf=insert_blank_pages(separate.pdf, before=separate.pages - 1, count=blanks),
+        pages=separate.pages + blanks,
+    )
+
+
+def insert_blank_pages(pdf_bytes: bytes, *, before: int, count: int) -> bytes:
+    """Insert ``count`` empty pages before page index ``before``, same size as the last."""
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        model = pdf.pages[-1].obj
+        for _ in range(count):
+            blank = pikepdf.Dictionary(
+                Type=pikepdf.Name.Page,
+                Resources=pikepdf.Dictionary(),
+                Contents=pdf.make_stream(b""),
+            )
+            for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
+                if box in model:
+                    blank[box] = pikepdf.Array(list(model[box]))
+            pdf.pages.insert(before, pikepdf.Page(blank))
+        return save_reproducibly(pdf)
