@@ -14,10 +14,12 @@ from pathlib import Path
 from .content import read_issue
 from .errors import LayoutError
 from .fontset import check_issue_coverage, load_fontset
-from .html import render_html
+from .html import Rendered, render_html
 from .layout import Layout, load_layout
 from .model import Issue
-from .pdf import content_identifier, write_atomically, write_pdf
+from .padding import pad_pages
+from .pdf import Rendition, content_identifier, write_atomically, write_pdf
+from .press import PressJob, PressSettings, make_press_pdf
 from .typeset import typeset_issue
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -36,33 +38,52 @@ class BuildResult:
 def build_issue(
     folder: Path | str = SAMPLE_ISSUE,
     output: Path | str | None = None,
+    press: PressSettings | None = None,
+    pad_to: int | None = None,
 ) -> BuildResult:
     """Build one issue folder into a PDF and return its path and page count.
 
-    ``output`` defaults to ``build/<publication>-<year>-<number>.pdf``.
+    ``output`` defaults to ``build/<publication>-<year>-<number>.pdf``. ``press`` makes
+    it the PDF/X file for the printer (see press.py); ``pad_to`` adds blank pages
+    before the back page up to a multiple of that many pages (see padding.py).
     """
     issue = read_issue(Path(folder))
     layout = layout_for(issue)
     fontset = load_fontset(FONTS_DIR)
     check_issue_coverage(issue, fontset, layout.fonts)
-    pdf, pages = render_issue(issue, layout, fontset)
+    pdf, pages = render_issue(issue, layout, fontset, press=press, pad_to=pad_to)
     target = Path(output) if output else BUILD_DIR / f"{issue.slug}.pdf"
     write_atomically(pdf, target)
     return BuildResult(path=target, pages=pages)
 
 
-def render_issue(issue: Issue, layout: Layout, fontset) -> tuple[bytes, int]:
+def render_issue(
+    issue: Issue,
+    layout: Layout,
+    fontset,
+    press: PressSettings | None = None,
+    pad_to: int | None = None,
+) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written."""
+    job = PressJob.plan(press, layout) if press else None
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     stamp = timestamp(issue)
-    rendered = render_html(typeset, layout, font_files, timestamp=stamp, press=False)
-    rendition = write_pdf(
-        rendered,
-        allowed_roots=(issue.folder, layout.folder, FONTS_DIR),
-        identifier=content_identifier(rendered.html, rendered.css),
-    )
-    return rendition.pdf, rendition.pages
+    rendered = render_html(typeset, layout, font_files, timestamp=stamp, press=job is not None)
+    if job:
+        rendered = job.prepare(rendered)
+
+    def render(document: Rendered) -> Rendition:
+        return write_pdf(
+            document,
+            allowed_roots=(issue.folder, layout.folder, FONTS_DIR),
+            identifier=content_identifier(document.html, document.css),
+            variant=job.variant if job else None,
+        )
+
+    rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)
+    pdf = make_press_pdf(rendition.pdf, job) if job else rendition.pdf
+    return pdf, rendition.pages
 
 
 def layout_for(issue: Issue) -> Layout:
