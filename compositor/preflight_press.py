@@ -1,0 +1,410 @@
+"""Press preflight: is this PDF a PDF/X file a printer can print as is?
+
+``check_press`` returns the findings for any PDF (ours or not); ``inspect_press``
+also returns the summary a print shop reads first (standard, output intent, trim,
+bleed, colour, fonts, transparency) and ``format_press_report`` prints both. The
+rules are those of PDF/X-1a:2003 and PDF/X-4 that matter on press, plus this
+project's own: CMYK only (no RGB anywhere, no Lab) and black text in K only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Name
+
+from .icc import read_icc_header
+from .pdfwalk import (
+    CMYK,
+    GRAY,
+    LAB,
+    RGB,
+    TEXT_SHOWING,
+    UNKNOWN,
+    ColourTracker,
+    Parts,
+    colour_family,
+    walk,
+)
+from .trim import POINTS_PER_MM, Rect
+
+ERROR, WARNING = "error", "warning"
+MIN_BLEED_MM = 3.0
+MAX_PDF_VERSION = {"PDF/X-1a": "1.4", "PDF/X-4": "1.6"}
+PRINTING_ANNOTATIONS = ("/TrapNet", "/PrinterMark")
+NOT_COLOURS = (CMYK, GRAY, "Spot", "Pattern")  # what may print; anything else is a finding
+RICH_BLACK_K = 0.9  # text at least this dark with C, M or Y added is rich black
+XMP_PDFX4 = re.compile(r"pdfxid:GTS_PDFXVersion[^>]*>\s*PDF/X-4|pdfxid:GTS_PDFXVersion=\"PDF/X-4")
+XMP_REQUIRED = ("xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass", "xmp:CreateDate")
+
+
+@dataclass(frozen=True)
+class Finding:
+    page: int | None  # None: the document as a whole
+    rule: str
+    message: str
+    severity: str = ERROR
+
+
+@dataclass
+class PressInspection:
+    summary: list[tuple[str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.severity == ERROR for f in self.findings)
+
+    def add(self, page: int | None, rule: str, message: str, severity: str = ERROR) -> None:
+        self.findings.append(Finding(page, rule, message, severity))
+
+
+def check_press(path: Path | str) -> list[Finding]:
+    """Every press finding for the PDF at ``path``; no finding of severity error = pass."""
+    return inspect_press(path).findings
+
+
+def inspect_press(path: Path | str) -> PressInspection:
+    result = PressInspection()
+    with pikepdf.open(path) as pdf:
+        standard = _check_identification(pdf, result)
+        _check_output_intent(pdf, result)
+        _check_boxes(pdf, result)
+        parts = walk(pdf)
+        _check_colour(parts, result)
+        _check_fonts(parts, standard, result)
+        _check_transparency(parts, standard, result)
+        _check_annotations(pdf, result)
+    return result
+
+
+# ----------------------------------------------------------------- identification
+
+
+def _check_identification(pdf: pikepdf.Pdf, result: PressInspection) -> str | None:
+    """Which PDF/X the file claims, and whether its keys say so correctly."""
+    info = pdf.docinfo
+    declared = str(info.get("/GTS_PDFXVersion", "")) or None
+    xmp = _xmp(pdf)
+    if XMP_PDFX4.search(xmp):
+        declared = "PDF/X-4"
+    standard = None
+    if declared and declared.startswith("PDF/X-4"):
+        standard = "PDF/X-4"
+    elif declared and declared.startswith("PDF/X-1"):
+        standard = "PDF/X-1a"
+    result.summary.append(("Standard", f"{declared or 'none'} (PDF {pdf.pdf_version})"))
+    if standard is None:
+        result.add(None, "pdfx-version", "not a PDF/X file: no GTS_PDFXVersion key (PDF/X-1a, -4)")
+        return None
+    if float(pdf.pdf_version) > float(MAX_PDF_VERSION[standard]):
+        result.add(
+            None,
+            "pdf-version",
+            f"{standard} allows PDF {MAX_PDF_VERSION[standard]} at most, not {pdf.pdf_version}",
+        )
+    if standard == "PDF/X-4":
+        if not XMP_PDFX4.search(xmp):
+            result.add(None, "xmp", "PDF/X-4 needs pdfxid:GTS_PDFXVersion in the XMP metadata")
+        for key in XMP_REQUIRED:
+            if key not in xmp:
+                result.add(None, "xmp", f"the XMP metadata has no {key}")
+    for key in ("/Title", "/CreationDate", "/ModDate"):
+        if key not in info:
+            result.add(None, "info", f"the document information has no {key[1:]}")
+    if str(info.get("/Trapped", "")) not in ("/True", "/False"):
+        result.add(None, "info", "Trapped must be True or False")
+    if "/ID" not in pdf.trailer:
+        result.add(None, "document-id", "the trailer has no document /ID")
+    if pdf.is_encrypted:
+        result.add(None, "encryption", "the file is encrypted")
+    return standard
+
+
+def _xmp(pdf: pikepdf.Pdf) -> str:
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is None:
+        return ""
+    return metadata.read_bytes().decode("utf-8", errors="replace")
+
+
+def _check_output_intent(pdf: pikepdf.Pdf, result: PressInspection) -> None:
+    intents = [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == Name.GTS_PDFX]
+    if len(intents) != 1:
+        result.summary.append(("Output intent", "none"))
+        result.add(None, "output-intent", f"{len(intents)} GTS_PDFX OutputIntents instead of 1")
+        return
+    intent = intents[0]
+    condition = str(intent.get("/OutputConditionIdentifier", ""))
+    if not condition:
+        result.add(None, "output-intent", "the OutputIntent has no OutputConditionIdentifier")
+    profile = intent.get("/DestOutputProfile")
+    if profile is None:
+        result.summary.append(("Output intent", f"{condition} (no embedded profile)"))
+        if condition in ("", "Custom") or "/RegistryName" not in intent:
+            result.add(
+                None,
+                "output-intent",
+                "no DestOutputProfile: a custom printing condition needs its ICC profile",
+            )
+        return
+    header = read_icc_header(profile.read_bytes())
+    name = str(intent.get("/Info", "")) or str(intent.get("/OutputCondition", "")) or condition
+    if header is None:
+        result.summary.append(("Output intent", f"{name} (not an ICC profile)"))
+        result.add(None, "output-intent", "the DestOutputProfile is not an ICC profile")
+        return
+    result.summary.append(
+        (
+            "Output intent",
+            f"{name} — {condition}, {header.colour_space} {header.device_class} profile "
+            f"(ICC {header.version}), embedded",
+        )
+    )
+    if header.colour_space != "CMYK":
+        result.add(None, "output-intent", f"the output profile is {header.colour_space}, not CMYK")
+    if header.device_class != "prtr":
+        result.add(
+            None,
+            "output-intent",
+            f"the output profile is a {header.device_class!r} profile, not an output ('prtr') one",
+        )
+
+
+# ------------------------------------------------------------------------- boxes
+
+
+def _check_boxes(pdf: pikepdf.Pdf, result: PressInspection) -> None:
+    trims, bleeds, medias = set(), set(), set()
+    for number, page in enumerate(pdf.pages, start=1):
+        obj = page.obj
+        if "/TrimBox" not in obj and "/ArtBox" not in obj:
+            result.add(number, "boxes", "no TrimBox")
+            continue
+        if "/TrimBox" in obj and "/ArtBox" in obj:
+            result.add(number, "boxes", "both a TrimBox and an ArtBox")
+        trim = Rect.of(obj.get("/TrimBox", obj.get("/ArtBox")))
+        media = Rect.of(obj.MediaBox)
+        bleed = Rect.of(obj.BleedBox) if "/BleedBox" in obj else trim
+        if "/BleedBox" not in obj:
+            result.add(number, "boxes", "no BleedBox")
+        if not (media.contains(bleed) and bleed.contains(trim)):
+            result.add(number, "boxes", "boxes not nested: TrimBox ⊆ BleedBox ⊆ MediaBox")
+        margins = (trim.x0 - bleed.x0, trim.y0 - bleed.y0, bleed.x1 - trim.x1, bleed.y1 - trim.y1)
+        bleeds.add(tuple(round(m / POINTS_PER_MM, 1) for m in margins))
+        if min(margins) < MIN_BLEED_MM * POINTS_PER_MM - 0.01:
+            result.add(
+                number,
+                "bleed",
+                f"bleed {min(margins) / POINTS_PER_MM:.1f} mm, less than {MIN_BLEED_MM:g} mm",
+                WARNING,
+            )
+        trims.add(_size_mm(trim))
+        medias.add(_size_mm(media))
+    result.summary.append(("Pages", str(len(pdf.pages))))
+    result.summary.append(("Trim size", _one_or_many(trims, "mm")))
+    result.summary.append(("Bleed", _bleed_text(bleeds)))
+    result.summary.append(("Media size", _one_or_many(medias, "mm")))
+    if len(trims) > 1:
+        result.add(None, "boxes", f"pages have different trim sizes: {sorted(trims)}")
+
+
+def _size_mm(rect: Rect) -> str:
+    return f"{rect.width / POINTS_PER_MM:.1f} × {rect.height / POINTS_PER_MM:.1f}"
+
+
+def _one_or_many(values: set[str], unit: str) -> str:
+    if len(values) == 1:
+        return f"{next(iter(values))} {unit}, every page"
+    return "; ".join(f"{v} {unit}" for v in sorted(values)) or "—"
+
+
+def _bleed_text(bleeds: set[tuple[float, ...]]) -> str:
+    if len(bleeds) == 1:
+        margins = next(iter(bleeds))
+        if len(set(margins)) == 1:
+            return f"{margins[0]:g} mm on every side, every page"
+        return "left {:g}, bottom {:g}, right {:g}, top {:g} mm".format(*margins)
+    return "varies between pages" if bleeds else "—"
+
+
+# ------------------------------------------------------------------------ colour
+
+
+def _check_colour(parts: Parts, result: PressInspection) -> None:
+    # The same problem repeats per glyph run or path: report it once per page, with a count.
+    seen: Counter = Counter()
+
+    def report(page: int, rule: str, message: str, severity: str = ERROR) -> None:
+        seen[(page, rule, message, severity)] += 1
+
+    for content in parts.contents:
+        tracker = ColourTracker(content.resources)
+        for instruction in content.instructions():
+            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+                image = instruction.iimage
+                family = colour_family(Name(image.colorspace), content.resources)
+                if not image.image_mask and family not in NOT_COLOURS:
+                    report(content.page, _colour_rule(family), f"{content.where}: inline image")
+                continue
+            operator = str(instruction.operator)
+            paint = tracker.step(instruction.operands, operator)
+            if paint is not None and paint.family not in NOT_COLOURS:
+                kind = "stroke" if paint.stroke else "fill"
+                report(
+                    content.page,
+                    _colour_rule(paint.family),
+                    f"{content.where}: {paint.family} {kind} colour ({operator})",
+                )
+            if operator in TEXT_SHOWING:
+                _check_text_colour(tracker.fill, content, report)
+    for image in parts.images:
+        family = colour_family(image.obj.get("/ColorSpace"), image.resources)
+        if not image.obj.get("/ImageMask", False) and family not in NOT_COLOURS:
+            report(image.page, _colour_rule(family), f"image {image.name} is {family}")
+    for shading in parts.shadings:
+        family = colour_family(shading.obj.get("/ColorSpace"), shading.resources)
+        if family not in NOT_COLOURS:
+            report(shading.page, _colour_rule(family), f"gradient {shading.name} is {family}")
+    for group in parts.groups:
+        space = group.obj.Group.get("/CS")
+        family = colour_family(space, group.resources) if space is not None else CMYK
+        if family not in NOT_COLOURS:
+            report(group.page, _colour_rule(family), f"{group.name}: {family} blending space")
+    for (page, rule, message, severity), count in seen.items():
+        result.add(page, rule, message + (f" ({count} times)" if count > 1 else ""), severity)
+    errors = sum(1 for *_, severity in seen if severity == ERROR)
+    result.summary.append(
+        ("Colour", "CMYK only" if not errors else f"not CMYK only ({errors} findings)")
+    )
+
+
+def _check_text_colour(fill, content, report) -> None:
+    if fill.family == CMYK and len(fill.values) == 4:
+        c, m, y, k = fill.values
+        if k >= RICH_BLACK_K and max(c, m, y) > 0:
+            report(
+                content.page,
+                "rich-black-text",
+                f"{content.where}: text in C{c:.0%} M{m:.0%} Y{y:.0%} K{k:.0%}; "
+                "black text must be K only",
+            )
+    elif fill.family == GRAY:
+        report(content.page, "grey-text", f"{content.where}: text in DeviceGray", WARNING)
+
+
+def _colour_rule(family: str) -> str:
+    return {RGB: "rgb", LAB: "lab", UNKNOWN: "colour-space"}.get(family, "colour-space")
+
+
+# ------------------------------------------------------------------------- fonts
+
+
+def _check_fonts(parts: Parts, standard: str | None, result: PressInspection) -> None:
+    embedded, problems = 0, 0
+    for font in parts.fonts:
+        name = str(font.obj.get("/BaseFont", font.name)).lstrip("/")
+        if font.obj.get("/Subtype") == Name.Type3:
+            result.add(font.page, "fonts", f"{name} is a Type 3 font")
+            problems += 1
+            continue
+        descriptors = [d.get("/FontDescriptor") for d in font.obj.get("/DescendantFonts", [])]
+        descriptors = descriptors or [font.obj.get("/FontDescriptor")]
+        for descriptor in descriptors:
+            files = [descriptor.get(k) for k in ("/FontFile", "/FontFile2", "/FontFile3")]
+            files = [f for f in files if f is not None] if descriptor is not None else []
+            if not files:
+                result.add(font.page, "fonts", f"{name} is not embedded")
+                problems += 1
+                continue
+            embedded += 1
+            opentype = any(f.get("/Subtype") == Name.OpenType for f in files)
+            if opentype and standard == "PDF/X-1a":
+                result.add(
+                    font.page, "fonts", f"{name}: OpenType font program needs PDF 1.6, not X-1a"
+                )
+                problems += 1
+    status = f"{embedded} embedded" + (f", {problems} problems" if problems else ", no Type 3")
+    result.summary.append(("Fonts", status))
+
+
+# ------------------------------------------------------------------ transparency
+
+
+def _check_transparency(parts: Parts, standard: str | None, result: PressInspection) -> None:
+    uses = []
+    for state in parts.states:
+        alpha = min(float(state.obj.get(key, 1)) for key in ("/CA", "/ca"))
+        mask = state.obj.get("/SMask", Name("/None"))
+        blend = state.obj.get("/BM", Name.Normal)
+        if alpha < 1:
+            uses.append((state.page, f"opacity {alpha:g} in graphics state {state.name}"))
+        if mask != Name("/None"):
+            uses.append((state.page, f"soft mask in graphics state {state.name}"))
+        if blend not in (Name.Normal, Name.Compatible):
+            uses.append((state.page, f"blend mode {blend} in graphics state {state.name}"))
+    for image in parts.images:
+        if "/SMask" in image.obj:
+            uses.append((image.page, f"image {image.name} has a soft mask (alpha)"))
+    for group in parts.groups:
+        if group.obj.Group.get("/S") == Name.Transparency:
+            uses.append((group.page, f"{group.name} is a transparency group"))
+    result.summary.append(("Transparency", f"{len(uses)} uses" if uses else "none"))
+    if standard == "PDF/X-1a":
+        for page, message in uses:
+            result.add(page, "transparency", f"{message}: PDF/X-1a allows no transparency")
+
+
+# ------------------------------------------------------------------- annotations
+
+
+def _check_annotations(pdf: pikepdf.Pdf, result: PressInspection) -> None:
+    """PDF/X: no annotation in the printed area but trap networks and printer's marks."""
+    for number, page in enumerate(pdf.pages, start=1):
+        obj = page.obj
+        bleed = Rect.of(obj.get("/BleedBox", obj.get("/TrimBox", obj.MediaBox)))
+        inside, coloured = Counter(), Counter()
+        for annotation in obj.get("/Annots", []):
+            subtype = str(annotation.get("/Subtype", "")).lstrip("/")
+            if f"/{subtype}" in PRINTING_ANNOTATIONS or "/Rect" not in annotation:
+                continue
+            if _overlaps(Rect.of(annotation.Rect), bleed):
+                inside[subtype] += 1
+            colour = annotation.get("/C")
+            if colour is not None and len(colour) == 3:
+                coloured[subtype] += 1
+        for subtype, count in inside.items():
+            result.add(number, "annotations", f"{count} {subtype} annotations in the page area")
+        for subtype, count in coloured.items():
+            result.add(number, "rgb", f"{count} {subtype} annotations have an RGB colour")
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+# ------------------------------------------------------------------------ report
+
+
+def format_press_report(path: Path | str, inspection: PressInspection) -> str:
+    """The report as printed by ``compositor preflight --press``."""
+    lines = [f"Press preflight (PDF/X): {path}", ""]
+    width = max(len(label) for label, _ in inspection.summary) + 2
+    lines += [f"  {label + ':':<{width}} {value}" for label, value in inspection.summary]
+    errors = [f for f in inspection.findings if f.severity == ERROR]
+    warnings = [f for f in inspection.findings if f.severity == WARNING]
+    lines.append("")
+    for finding in sorted(inspection.findings, key=lambda f: f.page or 0):
+        where = f"page {finding.page}" if finding.page else "document"
+        lines.append(
+            f"  {finding.severity.upper():<7} {where:<9} {finding.rule:<16} {finding.message}"
+        )
+    if inspection.findings:
+        lines.append("")
+    verdict = "PASS" if inspection.passed else "FAIL"
+    lines.append(f"{verdict}: {len(errors)} errors, {len(warnings)} warnings")
+    return "\n".join(lines)
