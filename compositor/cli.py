@@ -15,6 +15,7 @@ import typer
 
 from .errors import CompositorError
 from .fontcli import app as fonts_app
+from .pdfx import PdfXChoice
 
 app = typer.Typer(
     name="compositor",
@@ -86,17 +87,52 @@ def build(
         int | None,
         typer.Option("-j", "--jobs", min=1, help="Issues built at once (default: all cores)."),
     ] = None,
+    press: Annotated[
+        bool,
+        typer.Option("--press", help="The PDF/X file for the printer: CMYK, bleed, profile."),
+    ] = False,
+    pdf_x: Annotated[
+        PdfXChoice | None,
+        typer.Option("--pdf-x", help="With --press: PDF/X-4 (default) or PDF/X-1a:2003."),
+    ] = None,
+    marks: Annotated[
+        bool, typer.Option("--marks", help="With --press: crop marks outside the bleed.")
+    ] = False,
+    bleed: Annotated[
+        float | None,
+        typer.Option(
+            "--bleed", min=0, max=20, metavar="MM", help="With --press: bleed (default: 3 mm)."
+        ),
+    ] = None,
+    pad_to: Annotated[
+        int | None,
+        typer.Option(
+            "--pad-to",
+            min=1,
+            metavar="N",
+            help="Blank pages before the back page up to a multiple of N pages (4: folded).",
+        ),
+    ] = None,
 ) -> None:
     """Build an issue folder into a PDF, or several issues in parallel.
 
     Example: compositor build content/torch/2022-17 -o out.pdf
 
     Example: compositor build content/torch/* -j 2 -o build/all
+
+    Example: compositor build content/torch/2022-17 --press --pad-to 4 -o press.pdf
     """
     from .build import BUILD_DIR, SAMPLE_ISSUE, build_issue
+    from .press import PressSettings
 
+    if not press and (pdf_x or marks or bleed is not None):
+        raise typer.BadParameter("--pdf-x, --marks and --bleed go with --press")
     warn_if_slow_subsetting()
-    options: dict = {}  # keyword options of build_issue, for one issue or each of a batch
+    options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
+    if press:
+        options["press"] = PressSettings(
+            pdf_x=pdf_x.value if pdf_x else "4", marks=marks, bleed_mm=bleed
+        )
     if issues and len(issues) > 1:
         from .batch import run_batch
 
