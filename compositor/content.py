@@ -23,6 +23,14 @@ from .model import Article, Block, Colophon, Issue, Paragraph, Publication, Sect
 PUBLICATION_FILE = "publication.toml"
 ISSUE_FILE = "issue.toml"
 FRONT_MATTER_FENCE = "+++"
+# A layout is chosen by name; a path here would let content pick templates (which are code).
+LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+# The only Markdown parsed: paragraphs (always on), `## ` subheads, line breaks, \-escapes and
+# entities. Everything else (emphasis, lists, quotes, links, code, rules) prints as typed: the
+# model has nowhere to keep it, and parsing it would silently drop the characters that mark it
+# up, or whole lines (an indented paragraph would become unprinted "code"). Images are parsed
+# only to be refused (see _refuse_images).
+MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image"]
 
 PUBLICATION_KEYS = {"title": str, "publisher": str, "layout": str, "colophon": dict}
 COLOPHON_KEYS = {
@@ -89,6 +97,12 @@ def read_publication(root: Path) -> Publication:
         )
     data = load_toml(path)
     _check_keys(data, PUBLICATION_KEYS, set(), path, "publication")
+    if not LAYOUT_NAME.fullmatch(data["layout"]):
+        raise ContentError(
+            f"layout {data['layout']!r} must be the name of a folder under layouts/, not a path",
+            path,
+            _line_of(path, "layout"),
+        )
     colophon = data["colophon"]
     _check_keys(colophon, COLOPHON_KEYS, set(), path, "[colophon]")
     fields = {k: v for k, v in colophon.items() if k != "editors"}
@@ -116,6 +130,11 @@ def _read_section_specs(raw: list, path: Path) -> list[_SectionSpec]:
             raise ContentError("each [[sections]] entry must be a table", path)
         line = _line_of(path, entry.get("title", ""))
         _check_keys(entry, SECTION_KEYS, SECTION_OPTIONAL, path, "[[sections]]", line)
+        if any(spec.title == entry["title"] for spec in specs):
+            # Its articles would be printed twice (and the reading-order check would crash).
+            raise ContentError(
+                f"section {entry['title']!r} is declared twice; declare each section once", path
+            )
         specs.append(_SectionSpec(entry["title"], entry.get("subtitle", ""), Source(path, line)))
     if not specs:
         raise ContentError("the issue declares no [[sections]]", path)
@@ -207,8 +226,8 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
 
 
 def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
-    """Markdown → paragraphs and subheads. Raw HTML is disabled, so it stays text."""
-    md = MarkdownIt("commonmark", {"html": False})
+    """Markdown → paragraphs and subheads. Raw HTML and other markup stay text."""
+    md = MarkdownIt("zero").enable(MARKDOWN_RULES)  # "zero": no rules, HTML off
     blocks: list[Block] = []
     tokens = md.parse(body)
     for index, token in enumerate(tokens):
@@ -216,6 +235,7 @@ def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
             continue
         opener = tokens[index - 1]
         line = first_line + (token.map[0] if token.map else 0)
+        _refuse_images(token, path, line)
         text = _inline_text(token)
         if not text:
             continue
@@ -224,6 +244,21 @@ def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
         elif opener.type == "paragraph_open":
             blocks.append(Paragraph(text, Source(path, line)))
     return tuple(blocks)
+
+
+def _refuse_images(token, path: Path, line: int) -> None:
+    """Layouts set text only: an image would silently become its alt text, so say so."""
+    for child in token.children or []:
+        if child.type == "image":
+            lines = token.content.split("\n")
+            offset = next((n for n, text in enumerate(lines) if "![" in text), 0)
+            raise ContentError(
+                f"images are not supported (the layout prints text only): "
+                f"![{child.content}]({child.attrs.get('src', '')}) cannot be printed; remove it "
+                f"or describe the picture in words (see docs/content-format.md)",
+                path,
+                line + offset,
+            )
 
 
 def _inline_text(token) -> str:
@@ -329,13 +364,21 @@ def _parse_toml(text: str, path: Path, line_offset: int = 0) -> dict[str, Any]:
         raise ContentError(f"malformed TOML: {reason}", path, line) from None
     except ValueError as error:  # e.g. an impossible date such as 2022-02-30
         raise ContentError(f"malformed TOML value: {error}", path, 0) from None
+    except RecursionError:  # tomllib recurses once per level of [[[…]]] or {a={…}}
+        raise ContentError("malformed TOML: values are nested too deeply", path, 0) from None
 
 
 def _read_text(path: Path) -> str:
+    if path.is_dir():
+        raise ContentError("this is a folder, not a file: rename or move it out of the way", path)
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ContentError(f"cannot read the file: {error.strerror}", path) from None
+        raise ContentError(
+            f"cannot read the file ({error.strerror}): check that it exists and that you may "
+            f"read it (ls -l)",
+            path,
+        ) from None
     if b"\0" in data:
         raise ContentError("this is a binary file, not text: save it as UTF-8 text", path)
     if data.startswith(b"\xef\xbb\xbf"):
