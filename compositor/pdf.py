@@ -24,6 +24,10 @@ class FetchRefused(CompositorError):
     """A document referenced something outside the folders a build may read."""
 
 
+class OutputError(CompositorError):
+    """The PDF could not be written (missing folder, no permission, disk full)."""
+
+
 @dataclass(frozen=True)
 class Rendition:
     pdf: bytes
@@ -44,18 +48,23 @@ def make_fetcher(allowed_roots: tuple[Path, ...]):
 
     class SandboxFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            scheme = urlsplit(url).scheme.lower()
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
             if scheme == "data":
                 if len(url) > DATA_URL_LIMIT:
                     raise Refused(
-                        f"refused a data: URL of {len(url)} bytes (limit {DATA_URL_LIMIT})"
+                        f"refused a data: URL of {len(url)} bytes (limit {DATA_URL_LIMIT}): "
+                        f"save it as a file in the layout folder"
                     )
                 return super().fetch(url, headers)
-            if scheme != "file":
+            if scheme != "file" or parts.netloc not in ("", "localhost"):
                 raise Refused(f"refused to fetch {url!r}: a build never reaches the network")
-            path = Path(unquote(urlsplit(url).path)).resolve()  # resolves symlinks too
+            path = Path(unquote(parts.path)).resolve()  # resolves symlinks too
             if not any(path.is_relative_to(root) for root in roots):
-                raise Refused(f"refused to read {url!r}: outside the issue, layout and fonts")
+                raise Refused(
+                    f"refused to read {url!r}: it is outside the issue, layout and fonts folders "
+                    f"(a ../ path or a symlink?); copy the file into the layout folder"
+                )
             return super().fetch(url, headers)
 
     return SandboxFetcher(allowed_protocols=("file", "data"))
@@ -93,7 +102,9 @@ def write_pdf(
             **(options or {}),
         )
     except weasyprint.urls.FatalURLFetchingError as error:
-        raise FetchRefused(str(error)) from None
+        # Content cannot put URLs into the HTML, so the reference is in the layout.
+        layout = Path(unquote(urlsplit(rendered.base_url).path))
+        raise FetchRefused(f"{error} (check the layout's CSS and template)", layout) from None
     return Rendition(pdf=pdf, pages=len(document.pages))
 
 
@@ -112,16 +123,26 @@ def write_atomically(data: bytes, target: Path) -> None:
     A crash or a failed build never leaves a half-written PDF, and the previous
     file stays untouched until the new one is complete.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as error:
+        raise OutputError(
+            f"cannot write the PDF here ({error.strerror}): choose a folder you may write to",
+            target,
+        ) from None
     try:
         with os.fdopen(handle, "wb") as stream:
+            os.fchmod(stream.fileno(), 0o644)  # mkstemp's 0600 would hide the PDF from others
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    except OSError as error:
+        raise OutputError(
+            f"cannot write the PDF ({error.strerror}); a previous file there is unchanged", target
+        ) from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)  # already gone after a successful rename
