@@ -52,7 +52,6 @@ def main_options(
         ),
     ] = False,
 ) -> None:
-    """Example: compositor build content/torch/2022-17 -o out.pdf"""
     ctx.obj = Context(debug=debug)
 
 

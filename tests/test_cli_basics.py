@@ -1,0 +1,77 @@
+"""What every script and shell relies on: --version, --help examples, completion, the API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+from conftest import DATA, run_cli
+
+import compositor
+from compositor.cli import app
+
+
+def command_paths() -> list[list[str]]:
+    """Every command and sub-command, as the words typed after `compositor`."""
+
+    def walk(group, prefix: list[str]) -> list[list[str]]:
+        found = []
+        for name, command in getattr(group, "commands", {}).items():
+            found.append([*prefix, name])
+            found.extend(walk(command, [*prefix, name]))
+        return found
+
+    return walk(typer.main.get_command(app), [])
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"compositor {compositor.__version__}\n"
+
+
+def test_every_command_help_shows_an_example():
+    paths = command_paths()
+    assert {"build", "new", "check", "watch"} <= {path[0] for path in paths}
+    for path in paths:
+        result = run_cli(*path, "--help", env={**os.environ, "COLUMNS": "200"})
+        assert result.returncode == 0, (path, result.stderr)
+        command = f"compositor {' '.join(path)}"
+        assert f"Example: {command}" in result.stdout, f"`{command} --help` shows no example"
+
+
+def test_the_example_in_check_help_runs():
+    help_text = run_cli("check", "--help", env={**os.environ, "COLUMNS": "200"}).stdout
+    example = next(line for line in help_text.splitlines() if "Example:" in line)
+    words = example.split("Example: compositor ")[1].strip(" │").split()
+    assert run_cli(*words).returncode == 0
+
+
+def test_shell_completion_completes_command_names():
+    env = {
+        **os.environ,
+        "_COMPOSITOR_COMPLETE": "complete_bash",
+        "COMP_WORDS": "compositor wa",
+        "COMP_CWORD": "1",
+    }
+    result = run_cli(env=env)
+    assert result.stdout.split() == ["watch"]
+
+
+def test_python_api_from_any_folder(tmp_path: Path):
+    """`from compositor import build_issue` works in a script run outside the repository."""
+    out = tmp_path / "api.pdf"
+    script = (
+        "from compositor import build_issue\n"
+        f"result = build_issue({str(DATA / 'mini' / '2023-01')!r}, {str(out)!r})\n"
+        "print(result.path, result.pages)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{out} 2\n"
+    assert out.read_bytes().startswith(b"%PDF-")

@@ -1,0 +1,111 @@
+"""`compositor new`: the next issue's folder, numbers, date, sections and placeholders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import DATA, read_pdf, run_cli, squash
+
+from compositor.content import read_issue
+
+
+@pytest.fixture
+def publication(tmp_path: Path) -> Path:
+    """A writable copy of the small publication: one issue, 2023-01 (第1期, 总第547期)."""
+    shutil.copytree(DATA / "mini", tmp_path / "mini")
+    return tmp_path / "mini"
+
+
+def new(publication: Path, *options: str):
+    return run_cli("new", str(publication), *options)
+
+
+def test_next_issue_in_the_same_year(publication):
+    result = new(publication, "--date", "2023-01-19")
+    assert result.returncode == 0, result.stderr
+    issue = read_issue(publication / "2023-02")
+    assert (issue.year, issue.number, issue.cumulative) == (2023, 2, 548)
+    assert issue.date == dt.date(2023, 1, 19)
+    previous = read_issue(publication / "2023-01")
+    assert [(s.title, s.subtitle) for s in issue.sections] == [
+        (s.title, s.subtitle) for s in previous.sections
+    ]
+    assert issue.editors == previous.editors == ("叶伟",)
+    assert [len(section.articles) for section in issue.sections] == [1, 1]
+    assert all("待填写" in article.title for article in issue.articles)
+    assert f"created {publication / '2023-02'}" in result.stdout
+    assert f"compositor check {publication / '2023-02'}" in result.stdout
+
+
+def test_a_new_year_restarts_the_number_but_not_the_cumulative_one(publication):
+    assert new(publication, "--date", "2023-01-19").returncode == 0
+    result = new(publication, "--date", "2024-01-04")
+    assert result.returncode == 0, result.stderr
+    issue = read_issue(publication / "2024-01")
+    assert (issue.year, issue.number, issue.cumulative) == (2024, 1, 549)
+    assert issue.label == "2024年第1期（总第549期）"
+
+
+def test_the_latest_issue_is_found_by_year_and_number(publication):
+    for date in ("2023-01-19", "2023-02-02", "2023-02-16"):
+        assert new(publication, "--date", date).returncode == 0
+    issue = read_issue(publication / "2023-04")
+    assert (issue.number, issue.cumulative) == (4, 550)
+
+
+def test_date_defaults_to_today(publication):
+    today = dt.date.today()
+    assert new(publication).returncode == 0
+    same_year = today.year == 2023
+    issue = read_issue(publication / f"{today.year}-{2 if same_year else 1:02d}")
+    assert issue.date == today
+
+
+def test_refuses_to_overwrite_an_existing_issue_folder(publication):
+    draft = publication / "2023-02"
+    draft.mkdir()
+    (draft / "notes.md").write_text("编辑的草稿", encoding="utf-8")
+    result = new(publication, "--date", "2023-01-19")
+    assert result.returncode == 2
+    assert "already exists" in result.stderr
+    assert str(draft) in result.stderr
+    assert sorted(p.name for p in draft.iterdir()) == ["notes.md"]
+    assert (draft / "notes.md").read_text(encoding="utf-8") == "编辑的草稿"
+
+
+def test_refuses_a_date_that_is_not_after_the_latest_issue(publication):
+    result = new(publication, "--date", "2023-01-05")
+    assert result.returncode == 2
+    assert "not after the latest issue's date 2023-01-05" in result.stderr
+    assert sorted(p.name for p in publication.iterdir()) == ["2023-01", "publication.toml"]
+
+
+def test_refuses_a_folder_that_is_not_a_publication(publication):
+    result = new(publication / "2023-01", "--date", "2023-01-19")
+    assert result.returncode == 2
+    assert "not a publication folder" in result.stderr
+
+
+def test_placeholders_build_and_check_points_at_each_of_them(publication, tmp_path):
+    assert new(publication, "--date", "2023-01-19").returncode == 0
+    folder = publication / "2023-02"
+    out = tmp_path / "new.pdf"
+    built = run_cli("build", str(folder), "-o", str(out))
+    assert built.returncode == 0, built.stderr
+    assert squash("待填写：文章标题") in squash(read_pdf(out).pages[0])
+
+    checked = run_cli("check", str(folder))
+    assert checked.returncode == 0  # warnings only
+    for name in ("01.md", "02.md"):
+        lines = (folder / name).read_text(encoding="utf-8").split("\n")
+        title_line = next(n for n, line in enumerate(lines, 1) if line.startswith("title"))
+        title_column = lines[title_line - 1].index("待填写") + 1
+        body_line = next(n for n, line in enumerate(lines, 1) if line.startswith("待填写"))
+        assert (
+            f"{folder / name}:{title_line}:{title_column}: warning: placeholder" in checked.stdout
+        )
+        assert f"{folder / name}:{body_line}:1: warning: placeholder" in checked.stdout
+    assert run_cli("check", str(folder), "--strict").returncode == 1
