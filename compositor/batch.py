@@ -125,7 +125,7 @@ def summary_table(outcomes: Sequence[Outcome]):
         title=f"{len(outcomes)} issues, {failed} failed",
         caption="Output: " + (_common_dir(outcomes) or "none"),
     )
-    table.add_column("issue")
+    table.add_column("issue", overflow="fold")  # a path must never lose characters
     table.add_column("pages", justify="right")
     table.add_column("time", justify="right")
     table.add_column("status")

@@ -24,6 +24,7 @@ from .pdf import write_atomically
 
 # What a save can change: articles, issue and publication facts, templates and CSS.
 SOURCE_SUFFIXES = frozenset({".md", ".toml", ".css", ".j2", ".html"})
+ARM_MS = 200  # how long the file watcher waits for changes before checking back in
 
 
 @dataclass(frozen=True)
@@ -104,17 +105,23 @@ def watch(
     import watchfiles
 
     rebuilder = Rebuilder(folder, output)
-    echo(describe(rebuilder.timed_build(debug), "built"))
-    echo(f"watching {folder} for changes (Ctrl+C to stop)")
     changes = watchfiles.watch(
         *rebuilder.sources(),
         watch_filter=lambda _change, path: rebuilder.is_source(Path(path)),
         stop_event=stop,
         raise_interrupt=False,
+        # The generator starts watching on its first step and yields an empty set on each
+        # timeout: one step arms it before the first build, so no save is ever missed.
+        rust_timeout=ARM_MS,
+        yield_on_timeout=True,
     )
+    next(changes, None)
+    echo(describe(rebuilder.timed_build(debug), "built"))
+    echo(f"watching {folder} for changes (Ctrl+C to stop)")
     for batch in changes:
-        echo(f"changed: {_names(path for _change, path in batch)}")
-        echo(describe(rebuilder.timed_build(debug), "rebuilt"))
+        if batch:
+            echo(f"changed: {_names(path for _change, path in batch)}")
+            echo(describe(rebuilder.timed_build(debug), "rebuilt"))
 
 
 def _names(paths: Iterable[str]) -> str:
