@@ -1,0 +1,171 @@
+"""Spacing of one line of Chinese text: Han–Latin space, punctuation compression, justification.
+
+Pure functions of the text and of each character's natural advance (as the font
+shapes it): the WeasyPrint seam measures the advances, asks here how the line is
+set, and turns the answer into Pango attributes. Lengths are in the unit of the
+advances (CSS px inside WeasyPrint); ``em`` is the font size in the same unit.
+
+How a plan becomes Pango attributes, and why it looks the way it does: Pango's
+letter-spacing adds half of a character's value before it and half after it, and
+drops the outer halves at the two ends of a line. That suits justification (every
+stretchable character gets the same value, so every gap between two of them grows
+by exactly that value) but cannot put space on one side only. One-sided space —
+the quarter em between Han and Latin, the half em removed between two marks — is
+carried by an invisible WORD JOINER inserted at that boundary, whose letter-spacing
+is its whole width. The joiner is drawn as no glyph at all, so the PDF's text stays
+the editor's text (checked by tests/test_typesetting.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..layout import Typesetting
+from .classes import (
+    compressible_pair,
+    is_closing,
+    is_han_latin_boundary,
+    is_opening,
+    takes_justification,
+)
+
+SPACER = "\u2060"  # WORD JOINER: zero width, no break, no glyph in the PDF
+FULL_WIDTH = 0.9  # an advance of at least this many em is a full-width glyph
+HALF_EM = 0.5
+
+
+@dataclass(frozen=True)
+class LinePlan:
+    """How one line is set.
+
+    ``gaps[i]`` is the space added before ``text[i]`` (negative: removed);
+    ``gaps[0]`` is at the line start. ``stretch[i]`` says whether character ``i``
+    takes justification. ``end_trim`` is the blank half of a closing mark that
+    ends the line: it hangs past the line end, so the line is that much shorter.
+    """
+
+    text: str
+    gaps: tuple[float, ...]
+    stretch: tuple[bool, ...]
+    end_trim: float = 0.0
+
+    @property
+    def opportunities(self) -> float:
+        """How many justification spaces the line has (a line end counts half)."""
+        if not self.text:
+            return 0.0
+        return sum(self.stretch) - (self.stretch[0] + self.stretch[-1]) / 2
+
+    def width(self, advances: list[float], justification: float = 0.0) -> float:
+        """The line's width as laid out (natural advances plus the plan's spacing)."""
+        return sum(advances) + sum(self.gaps) - self.end_trim + justification * self.opportunities
+
+    @property
+    def pango_text(self) -> str:
+        """The text Pango shapes: the line with a spacer at every one-sided gap."""
+        parts = []
+        for char, gap in zip(self.text, self.gaps, strict=True):
+            if gap:
+                parts.append(SPACER)
+            parts.append(char)
+        return "".join(parts)
+
+    def letter_spacing(
+        self, justification: float = 0.0, spacer_scale: float = 1.0
+    ) -> list[tuple[int, int, float]]:
+        """Letter-spacing runs ``(start, end, value)`` over ``pango_text`` (character indices).
+
+        Runs of equal value are merged and zero runs left out. ``spacer_scale``
+        multiplies the spacers' values (for a renderer that draws them out of scale).
+        """
+        values: list[float] = []
+        for index, (gap, stretches) in enumerate(zip(self.gaps, self.stretch, strict=True)):
+            own = justification if stretches else 0.0
+            if gap and index == 0:
+                # Pango drops the outer half of the first run: the spacer keeps half its
+                # value, and the first character's own leading half still follows it.
+                values.append((2 * gap - own) * spacer_scale)
+            elif gap:
+                values.append(gap * spacer_scale)
+            values.append(own)
+        return _runs(values)
+
+
+def _runs(values: list[float]) -> list[tuple[int, int, float]]:
+    runs: list[tuple[int, int, float]] = []
+    for index, value in enumerate(values):
+        if runs and runs[-1][1] == index and runs[-1][2] == value:
+            runs[-1] = (runs[-1][0], index + 1, value)
+        elif value:
+            runs.append((index, index + 1, value))
+    return runs
+
+
+def interior_gaps(
+    text: str, advances: list[float], em: float, settings: Typesetting
+) -> list[float]:
+    """Space before each character from its neighbour alone (``[0]`` is always 0).
+
+    A quarter em (``han_latin_space``) between Han and a Latin letter or digit;
+    half an em less between two full-width marks whose blank halves meet (GB style).
+    """
+    gaps = [0.0] * len(text)
+    for index in range(1, len(text)):
+        left, right = text[index - 1], text[index]
+        if settings.han_latin_space and is_han_latin_boundary(left, right):
+            gaps[index] = settings.han_latin_space * em
+        elif (
+            settings.punctuation == "gb"
+            and compressible_pair(left, right)
+            and _full_width(advances[index - 1], em)
+            and _full_width(advances[index], em)
+        ):
+            gaps[index] = -HALF_EM * em
+    return gaps
+
+
+def start_gap(text: str, advances: list[float], em: float, settings: Typesetting) -> float:
+    """An opening mark that starts a line loses its blank leading half (GB style)."""
+    if not text or settings.punctuation != "gb":
+        return 0.0
+    return -HALF_EM * em if is_opening(text[0]) and _full_width(advances[0], em) else 0.0
+
+
+def end_trim(text: str, advances: list[float], em: float, settings: Typesetting) -> float:
+    """A closing mark that ends a line is set half width (GB style)."""
+    if not text or settings.punctuation != "gb":
+        return 0.0
+    return HALF_EM * em if is_closing(text[-1]) and _full_width(advances[-1], em) else 0.0
+
+
+def plan_line(
+    text: str,
+    advances: list[float],
+    em: float,
+    settings: Typesetting,
+    *,
+    at_line_start: bool,
+    at_line_end: bool,
+    gaps: list[float] | None = None,
+) -> LinePlan:
+    """The plan for ``text`` set as one line (or the part of a line that one text run fills).
+
+    ``at_line_start``/``at_line_end`` say whether the text touches the line's edges, where
+    the edge rules apply. ``gaps`` may pass precomputed ``interior_gaps`` of this text.
+    """
+    gaps = list(gaps if gaps is not None else interior_gaps(text, advances, em, settings))
+    if text:
+        gaps[0] = start_gap(text, advances, em, settings) if at_line_start else 0.0
+    return LinePlan(
+        text=text,
+        gaps=tuple(gaps),
+        stretch=tuple(takes_justification(char) for char in text),
+        end_trim=end_trim(text, advances, em, settings) if at_line_end else 0.0,
+    )
+
+
+def _full_width(advance: float, em: float) -> bool:
+    return advance >= FULL_WIDTH * em
+
+
+__all__ = ["SPACER", "LinePlan", "end_trim", "interior_gaps", "plan_line", "start_gap"]
