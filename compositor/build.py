@@ -21,6 +21,7 @@ from .padding import pad_pages
 from .pdf import Rendition, content_identifier, write_atomically, write_pdf
 from .press import PressJob, PressSettings, make_press_pdf
 from .typeset import typeset_issue
+from .weasy_seam import cjk_typesetting
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS_DIR = PROJECT_ROOT / "layouts"
@@ -74,12 +75,13 @@ def render_issue(
         rendered = job.prepare(rendered)
 
     def render(document: Rendered) -> Rendition:
-        return write_pdf(
-            document,
-            allowed_roots=(issue.folder, layout.folder, FONTS_DIR),
-            identifier=content_identifier(document.html, document.css),
-            variant=job.variant if job else None,
-        )
+        with cjk_typesetting(layout.typesetting):  # clreq line breaking, spacing, justification
+            return write_pdf(
+                document,
+                allowed_roots=(issue.folder, layout.folder, FONTS_DIR),
+                identifier=content_identifier(document.html, document.css),
+                variant=job.variant if job else None,
+            )
 
     rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)
     pdf = make_press_pdf(rendition.pdf, job) if job else rendition.pdf

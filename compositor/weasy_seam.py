@@ -1,19 +1,495 @@
 """The one place where compositor touches WeasyPrint internals.
 
 WeasyPrint is pinned exactly (pyproject.toml). Everything here names the private
-WeasyPrint objects it relies on, and tests/test_weasy_seam.py fails loudly if an
-upgrade moves or changes them.
+WeasyPrint objects it relies on (``INTERNALS`` below), ``check_internals`` verifies
+them, and tests/test_weasy_seam.py fails loudly if an upgrade moves or changes them.
 
-Internals used:
+Chinese typesetting (``cjk_typesetting``) extends WeasyPrint 70 at two points:
+
+- **Line breaking.** WeasyPrint asks ``split_first_line`` for the first line of a text
+  run. For Chinese text we answer instead: Pango measures each character's advance,
+  ``typeset.linebreak`` picks the break (clreq 避头尾, a one-character last line
+  avoided), ``typeset.spacing`` plans the line's spacing (Han–Latin quarter em,
+  punctuation compression, line-edge marks), and the line is laid out by a
+  ``PlannedLayout`` that turns the plan into Pango letter-spacing attributes. Pango
+  never wraps such a layout, so what was measured is what is drawn.
+- **Justification.** WeasyPrint's ``justify_line`` only stretches spaces. Ours spreads
+  the slack over every justification opportunity of planned lines (between Chinese
+  characters, at spaces, never inside a Latin word); the amount is stored on the
+  layout and applied as letter-spacing when WeasyPrint draws the line.
+
+Activation is explicit and scoped: the functions are swapped in by the context
+manager and restored when it exits; nothing changes at import time.
+
+Internals used (checked by ``check_internals``):
 - ``weasyprint.text.ffi.harfbuzz_subset``: the libharfbuzz-subset handle, ``None``
   when the library is missing and WeasyPrint falls back to fontTools subsetting.
+- ``weasyprint.text.line_break.split_first_line`` (also imported by name into
+  ``weasyprint.layout.inline`` and ``weasyprint.layout.preferred``): replaced.
+- ``weasyprint.text.line_break.Layout``: subclassed; we rely on ``__init__(style,
+  justification_spacing, max_width)``, ``set_text(text, justify)``, ``get_first_line``,
+  ``deactivate``, ``reactivate`` (calls ``set_text(self.text, justify=True)`` before
+  drawing) and the attributes ``layout`` (the PangoLayout) and ``text``.
+- ``weasyprint.text.line_break.line_size``: a Pango line's logical width and height.
+- ``weasyprint.layout.inline.justify_line``: replaced; ``add_word_spacing`` still
+  justifies text runs that are not ours.
+- ``weasyprint.text.ffi``: ``ffi``, ``pango`` (``pango_layout_get_attributes``,
+  ``pango_layout_set_attributes``, ``pango_attr_list_new/unref/change``,
+  ``pango_attr_letter_spacing_new``, ``pango_layout_get_baseline``), ``TO_UNITS``,
+  ``FROM_UNITS`` and the cffi structs ``PangoLayoutLine.runs``, ``PangoGlyphItem``,
+  ``PangoGlyphString``, ``PangoItem.offset``.
+- ``weasyprint.draw.text.draw_first_line``: draws ``PANGO_GLYPH_EMPTY`` glyphs (our
+  spacers) as a move, not a glyph, so they never reach the PDF's text.
+- Computed style keys ``lang``, ``white_space``, ``letter_spacing``, ``word_spacing``,
+  ``font_size``, ``direction``, ``overflow_wrap``, ``word_break``.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+
+from weasyprint.draw import text as weasy_draw_text
+from weasyprint.formatting_structure import boxes as weasy_boxes
+from weasyprint.layout import inline as weasy_inline
+from weasyprint.layout import preferred as weasy_preferred
+from weasyprint.text import ffi as weasy_ffi
+from weasyprint.text import line_break as weasy_line_break
+
+from .layout import Typesetting
+from .typeset.classes import is_cjk
+from .typeset.linebreak import NeedMoreText, choose_break
+from .typeset.spacing import SPACER, LinePlan, plan_line
+
+WEASYPRINT_VERSION = "70.0"
+# Characters measured per line at first: enough for a line of 42 Han characters or of
+# narrower Latin text; more is measured when the break cannot be decided.
+CHUNK_PER_EM = 1.6
+CHUNK_EXTRA = 8
+# Also measured after the chunk, so that its last characters are shaped in context.
+LOOKAHEAD = 4
+# How WeasyPrint 70 misdraws an empty glyph's advance (see PlannedLayout.set_text).
+EMPTY_GLYPH_DRAW_SCALE = 1000 / 1024
+
 
 def has_fast_subsetting() -> bool:
     """True when WeasyPrint can subset fonts with libharfbuzz-subset (40–50× faster on CJK)."""
-    from weasyprint.text import ffi
+    return getattr(weasy_ffi, "harfbuzz_subset", None) is not None
 
-    return getattr(ffi, "harfbuzz_subset", None) is not None
+
+# --------------------------------------------------------------------------- activation
+
+
+@contextmanager
+def cjk_typesetting(settings: Typesetting) -> Iterator[None]:
+    """Lay out Chinese text to clreq (breaking, spacing, justification) inside this block.
+
+    WeasyPrint's layout must run inside it; drawing (``write_pdf``) may run inside or
+    after it. Not reentrant: one activation at a time per process.
+    """
+    problems = check_internals()
+    if problems:
+        raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
+    split = partial(_split_first_line, settings, weasy_line_break.split_first_line)
+    justify = partial(_justify_line, weasy_inline.justify_line)
+    replacements = [
+        (weasy_line_break, "split_first_line", split),
+        (weasy_inline, "split_first_line", split),
+        (weasy_preferred, "split_first_line", split),
+        (weasy_inline, "justify_line", justify),
+    ]
+    if any(isinstance(getattr(m, name), partial) for m, name, _ in replacements):
+        raise RuntimeError("cjk_typesetting is already active")
+    originals = [(module, name, getattr(module, name)) for module, name, _ in replacements]
+    try:
+        for module, name, replacement in replacements:
+            setattr(module, name, replacement)
+        yield
+    finally:
+        for module, name, original in originals:
+            setattr(module, name, original)
+
+
+# ------------------------------------------------------------------------ line breaking
+
+
+def _split_first_line(
+    settings,
+    original,
+    text,
+    style,
+    context,
+    max_width,
+    justification_spacing,
+    is_line_start=True,
+    minimum=False,
+):
+    """``split_first_line`` for Chinese text; anything else goes to WeasyPrint's own."""
+    if not _is_ours(style, text):
+        return original(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+    # WeasyPrint re-splits lines it already has (to drop a trailing space): those carry
+    # our spacers, which the new plan puts back where they belong.
+    source = text.replace(SPACER, "")
+    if max_width is not None and max_width == float("inf"):
+        max_width = None
+    em = style["font_size"]
+    break_anywhere = style["word_break"] == "break-all" or (
+        is_line_start
+        and (
+            style["overflow_wrap"] == "anywhere"
+            or (style["overflow_wrap"] == "break-word" and not minimum)
+        )
+    )
+    line_break, advances = _choose_break(
+        source, style, max_width, settings, is_line_start, break_anywhere
+    )
+    line_text = source[: line_break.end] if line_break.resume is not None else source
+    plan = plan_line(
+        line_text,
+        advances[: len(line_text)],
+        em,
+        settings,
+        at_line_start=is_line_start,
+        at_line_end=True,
+    )
+    layout = PlannedLayout(style, plan, max_width)
+    layout.set_text(plan.pango_text)
+    first_line, _ = layout.get_first_line()
+    _, height = weasy_line_break.line_size(first_line, style)
+    width = _glyph_advance(first_line) - plan.end_trim
+    baseline = weasy_ffi.pango.pango_layout_get_baseline(layout.layout) * weasy_ffi.FROM_UNITS
+    layout.deactivate()
+    length = len(line_text.encode())
+    resume = None
+    if line_break.resume is not None:
+        resume = _byte_index(text, source, line_break.resume)
+    return layout, length, resume, width, height, baseline
+
+
+def _is_ours(style, text: str) -> bool:
+    """Chinese text in a run we can set: collapsed white space, no CSS letter/word spacing."""
+    return (
+        (style["lang"] or "").lower().startswith("zh")
+        and style["white_space"] == "normal"
+        and style["letter_spacing"] == "normal"
+        and not style["word_spacing"]
+        and style["direction"] == "ltr"
+        and style["font_size"] > 0
+        and any(is_cjk(char) for char in text)
+    )
+
+
+def _choose_break(source, style, max_width, settings, at_line_start, break_anywhere):
+    """Measure as much of ``source`` as the break needs, then choose it."""
+    em = style["font_size"]
+    if max_width is None:
+        count = len(source)
+    else:
+        count = int(max(max_width, 0) / em * CHUNK_PER_EM) + CHUNK_EXTRA
+    while True:
+        measured = _advances(source[: count + LOOKAHEAD], style)[:count]
+        try:
+            chosen = choose_break(
+                source,
+                measured,
+                em,
+                max_width,
+                settings,
+                at_line_start=at_line_start,
+                break_anywhere=break_anywhere,
+            )
+        except NeedMoreText:
+            count *= 2
+            continue
+        return chosen, measured
+
+
+def _byte_index(text: str, source: str, index: int) -> int:
+    """The UTF-8 offset in ``text`` of ``source[index]`` (``source``: ``text`` minus spacers)."""
+    if text == source:
+        return len(source[:index].encode())
+    seen = 0
+    for position, char in enumerate(text):
+        if char == SPACER:
+            continue
+        if seen == index:
+            return len(text[:position].encode())
+        seen += 1
+    return len(text.encode())
+
+
+# ------------------------------------------------------------------------------ Pango
+
+
+def _advances(text: str, style) -> list[float]:
+    """Each character's advance as Pango shapes ``text`` on one line (in CSS px).
+
+    A cluster of several characters (a ligature, ``——`` drawn as one glyph) is
+    credited to its first character.
+    """
+    if not text:
+        return []
+    layout = weasy_line_break.Layout(style)
+    layout.set_text(text)
+    line, _ = layout.get_first_line()
+    char_at_byte = {}
+    offset = 0
+    for index, char in enumerate(text):
+        char_at_byte[offset] = index
+        offset += len(char.encode())
+    widths = [0] * len(text)
+    run = line.runs
+    while run != weasy_ffi.ffi.NULL:
+        item, glyphs = run.data.item, run.data.glyphs
+        for position in range(glyphs.num_glyphs):
+            char = char_at_byte[item.offset + glyphs.log_clusters[position]]
+            widths[char] += glyphs.glyphs[position].geometry.width
+        run = run.next
+    layout.deactivate()
+    return [width * weasy_ffi.FROM_UNITS for width in widths]
+
+
+def _glyph_advance(line) -> float:
+    """The sum of a Pango line's glyph advances: its drawn width (in CSS px).
+
+    Pango's logical extents miss a negative advance at the line start (an opening
+    mark pulled half an em left), so the glyphs are added up instead.
+    """
+    total = 0
+    run = line.runs
+    while run != weasy_ffi.ffi.NULL:
+        glyphs = run.data.glyphs
+        total += sum(glyphs.glyphs[i].geometry.width for i in range(glyphs.num_glyphs))
+        run = run.next
+    return total * weasy_ffi.FROM_UNITS
+
+
+def _pango_units(length: float) -> int:
+    """A length in Pango units for letter-spacing.
+
+    Pango rounds half of a whole-pixel letter-spacing to whole pixels, which would put
+    more of it on one side; one unit (1/1024 px) off a whole pixel avoids that.
+    """
+    whole_pixel = weasy_ffi.TO_UNITS
+    units = round(length * whole_pixel)
+    if units % whole_pixel == 0 and units % (2 * whole_pixel):
+        units += 1
+    return units
+
+
+def _set_letter_spacing(layout, text: str, runs: list[tuple[int, int, float]]) -> None:
+    """Add letter-spacing attributes on character ranges of ``text`` (the layout's text)."""
+    ffi, pango = weasy_ffi.ffi, weasy_ffi.pango
+    if not runs:
+        return
+    offsets = [0]
+    for char in text:
+        offsets.append(offsets[-1] + len(char.encode()))
+    attributes = pango.pango_layout_get_attributes(layout.layout)
+    if attributes == ffi.NULL:
+        attributes = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
+    for start, end, value in runs:
+        attribute = pango.pango_attr_letter_spacing_new(_pango_units(value))
+        attribute.start_index, attribute.end_index = offsets[start], offsets[end]
+        pango.pango_attr_list_change(attributes, attribute)
+    pango.pango_layout_set_attributes(layout.layout, attributes)
+
+
+class PlannedLayout(weasy_line_break.Layout):
+    """A WeasyPrint text layout that sets its line as a ``LinePlan`` says.
+
+    ``justification`` (CSS px per opportunity) is set by ``_justify_line`` and applied
+    when WeasyPrint draws the line (``reactivate`` → ``set_text(..., justify=True)``).
+    """
+
+    def __init__(self, style, plan: LinePlan, max_width=None):
+        self.plan = plan
+        self.justification = 0.0
+        super().__init__(style, justification_spacing=0, max_width=max_width)
+
+    def set_text(self, text, justify=False):
+        super().set_text(text, justify)
+        if text != self.plan.pango_text:
+            return
+        if justify:
+            # WeasyPrint passes justify=True only from ``reactivate``, just before it
+            # draws the line, and it draws an empty glyph's advance 1024/1000 too wide
+            # (draw_first_line divides Pango units by the font size without FROM_UNITS):
+            # the spacers are given that much less so that they land where measured.
+            spacing = self.plan.letter_spacing(self.justification, EMPTY_GLYPH_DRAW_SCALE)
+        else:
+            spacing = self.plan.letter_spacing()
+        _set_letter_spacing(self, text, spacing)
+
+
+# ----------------------------------------------------------------------- justification
+
+
+def _justify_line(original, context, line, extra_width):
+    """Spread ``extra_width`` over the line's justification opportunities."""
+    boxes = list(_text_boxes(line))
+    if not any(isinstance(box.pango_layout, PlannedLayout) for box in boxes):
+        return original(context, line, extra_width)
+    opportunities = sum(_opportunities(box) for box in boxes)
+    if opportunities > 0:
+        _spread(context, line, extra_width / opportunities, 0.0)
+
+
+def _text_boxes(box):
+    if isinstance(box, weasy_boxes.TextBox):
+        yield box
+    elif isinstance(box, (weasy_boxes.LineBox, weasy_boxes.InlineBox)):
+        for child in box.children:
+            if child.is_in_normal_flow():
+                yield from _text_boxes(child)
+
+
+def _opportunities(box) -> float:
+    if isinstance(box.pango_layout, PlannedLayout):
+        return box.pango_layout.plan.opportunities
+    return box.text.count(" ") + box.text.count("\u00a0")  # as WeasyPrint counts them
+
+
+def _spread(context, box, justification: float, x_advance: float) -> float:
+    """Shift ``box`` by ``x_advance`` and widen it by its share; return the new advance.
+
+    Mirrors WeasyPrint's ``add_word_spacing``, which still handles text that is not ours.
+    """
+    if isinstance(box, weasy_boxes.TextBox):
+        layout = box.pango_layout
+        if not isinstance(layout, PlannedLayout):
+            return weasy_inline.add_word_spacing(context, box, justification, x_advance)
+        box.position_x += x_advance
+        layout.justification = justification
+        extra = justification * layout.plan.opportunities
+        box.width += extra
+        return x_advance + extra
+    if isinstance(box, (weasy_boxes.LineBox, weasy_boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        for child in box.children:
+            if child.is_in_normal_flow():
+                x_advance = _spread(context, child, justification, x_advance)
+        box.width += x_advance - before
+        return x_advance
+    box.translate(x_advance, 0)  # an atomic inline: moves, does not stretch
+    return x_advance
+
+
+# -------------------------------------------------------------------- internals check
+
+# (module, attribute, expected parameters or None for "exists")
+INTERNALS = (
+    (
+        "weasyprint.text.line_break",
+        "split_first_line",
+        [
+            "text",
+            "style",
+            "context",
+            "max_width",
+            "justification_spacing",
+            "is_line_start",
+            "minimum",
+        ],
+    ),
+    ("weasyprint.layout.inline", "split_first_line", None),
+    ("weasyprint.layout.preferred", "split_first_line", None),
+    ("weasyprint.text.line_break", "line_size", ["line", "style"]),
+    ("weasyprint.text.line_break", "Layout", ["style", "justification_spacing", "max_width"]),
+    ("weasyprint.layout.inline", "justify_line", ["context", "line", "extra_width"]),
+    (
+        "weasyprint.layout.inline",
+        "add_word_spacing",
+        ["context", "box", "justification_spacing", "x_advance"],
+    ),
+    ("weasyprint.text.ffi", "TO_UNITS", None),
+    ("weasyprint.text.ffi", "FROM_UNITS", None),
+)
+LAYOUT_METHODS = {
+    "set_text": ["self", "text", "justify"],
+    "get_first_line": ["self"],
+    "deactivate": ["self"],
+    "reactivate": ["self", "style"],
+    "setup": ["self", "style"],
+}
+PANGO_FUNCTIONS = (
+    "pango_layout_get_attributes",
+    "pango_layout_set_attributes",
+    "pango_attr_list_new",
+    "pango_attr_list_unref",
+    "pango_attr_list_change",
+    "pango_attr_letter_spacing_new",
+    "pango_layout_get_baseline",
+    "pango_layout_get_line_readonly",
+)
+CFFI_FIELDS = {
+    "PangoLayoutLine": {"runs", "length", "start_index"},
+    "PangoGlyphItem": {"item", "glyphs"},
+    "PangoGlyphString": {"num_glyphs", "glyphs", "log_clusters"},
+    "PangoItem": {"offset", "length"},
+    "PangoGlyphInfo": {"glyph", "geometry"},
+    "PangoGlyphGeometry": {"width", "x_offset"},
+    "PangoAttribute": {"start_index", "end_index"},
+}
+
+
+def check_internals() -> list[str]:
+    """Everything the seam relies on that an upgrade of WeasyPrint could change."""
+    import importlib
+
+    import weasyprint
+
+    problems = []
+    if weasyprint.__version__ != WEASYPRINT_VERSION:
+        problems.append(f"weasyprint is {weasyprint.__version__}, the seam is for 70.0")
+    for module_name, name, parameters in INTERNALS:
+        module = importlib.import_module(module_name)
+        if not hasattr(module, name):
+            problems.append(f"{module_name}.{name} is gone")
+            continue
+        if parameters is not None:
+            found = list(inspect.signature(getattr(module, name)).parameters)
+            if found != parameters:
+                problems.append(f"{module_name}.{name}{tuple(found)}: expected {tuple(parameters)}")
+    for method, parameters in LAYOUT_METHODS.items():
+        function = getattr(weasy_line_break.Layout, method, None)
+        found = list(inspect.signature(function).parameters) if function else None
+        if found != parameters:
+            problems.append(f"Layout.{method}: parameters {found}, expected {parameters}")
+    reactivate = inspect.getsource(weasy_line_break.Layout.reactivate)
+    if "set_text(self.text, justify=True)" not in reactivate:
+        problems.append("Layout.reactivate no longer re-sets the text with justify=True")
+    problems.extend(_check_ffi())
+    draw_source = inspect.getsource(weasy_draw_text.draw_first_line)
+    if "PANGO_GLYPH_EMPTY" not in draw_source:
+        problems.append("draw_first_line no longer skips empty glyphs (our spacers)")
+    if "string += f'>{-width / font_size}<'" not in draw_source:
+        problems.append(
+            "draw_first_line draws empty glyphs differently: revisit EMPTY_GLYPH_DRAW_SCALE"
+        )
+    return problems
+
+
+def _check_ffi() -> list[str]:
+    ffi, pango = weasy_ffi.ffi, weasy_ffi.pango
+    problems = []
+    for function in PANGO_FUNCTIONS:
+        if not hasattr(pango, function):
+            problems.append(f"pango.{function} is not declared in weasyprint.text.ffi")
+    for struct, fields in CFFI_FIELDS.items():
+        try:
+            declared = {name for name, _ in ffi.typeof(struct).fields}
+        except ffi.error:
+            problems.append(f"cffi type {struct} is not declared in weasyprint.text.ffi")
+            continue
+        if missing := fields - declared:
+            problems.append(f"cffi type {struct} lacks {sorted(missing)}")
+    return problems
+
+
+__all__ = ["PlannedLayout", "check_internals", "cjk_typesetting", "has_fast_subsetting"]
