@@ -241,6 +241,31 @@ def diff(
     raise typer.Exit(status)
 
 
+@app.command()
+def preflight(
+    ctx: typer.Context,
+    pdf: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Any PDF, ours or made elsewhere.")
+    ],
+) -> None:
+    """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
+
+    Exit status: 0 clean, 1 findings, 2 unreadable file.
+
+    Example: compositor preflight build/torch-2022-17.pdf
+    """
+    from .preflight import format_report
+    from .preflight import preflight as check_typesetting
+
+    try:
+        report = check_typesetting(pdf)
+    except CompositorError as error:
+        fail(ctx, error)
+    for line in format_report(report):
+        typer.echo(line)
+    raise typer.Exit(report.exit_code)
+
+
 def warn_if_slow_subsetting() -> None:
     from .weasy_seam import has_fast_subsetting
 
