@@ -154,12 +154,13 @@ def next_steps(created: NewIssue) -> list[str]:
     """What the CLI prints after ``new``: where the issue is and what to edit, in order."""
     issue = created.issue
     folder = created.folder
-    first, last = created.articles[0].name, created.articles[-1].name
+    names = [path.name for path in created.articles]
+    articles = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]}"
     return [
         f"created {folder} ({issue.label}, {issue.date_label}) from {created.previous.name}",
         "next:",
         f"  1. check the date, sections and editors in {folder / ISSUE_FILE}",
-        f"  2. write the articles {first} … {last}, one file per article, and replace every "
+        f"  2. write the articles ({articles}), one file per article, and replace every "
         f"{PLACEHOLDER} (copy a file for more articles in a section)",
         f"  3. compositor check {folder}",
         f"  4. compositor watch {folder}    # rebuilds the PDF on every save",
