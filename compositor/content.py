@@ -64,7 +64,7 @@ def read_issue(folder: Path) -> Issue:
     issue_file = folder / ISSUE_FILE
     if not folder.is_dir():
         raise ContentError("is not an issue folder (no such directory)", folder)
-    if not issue_file.is_file():
+    if not issue_file.exists():  # a folder or pipe of that name gets a message of its own
         raise ContentError(
             f"no {ISSUE_FILE} here: an issue folder needs one (see docs/content-format.md)",
             folder,
@@ -90,7 +90,7 @@ def read_issue(folder: Path) -> Issue:
 
 def read_publication(root: Path) -> Publication:
     path = root / PUBLICATION_FILE
-    if not path.is_file():
+    if not path.exists():
         raise ContentError(
             f"no {PUBLICATION_FILE} in the publication folder: it holds the masthead and colophon",
             root,
@@ -353,6 +353,16 @@ def load_toml(path: Path) -> dict[str, Any]:
     return _parse_toml(_read_text(path), path)
 
 
+# What to do about tomllib's commonest complaints, keyed by the start of its message.
+TOML_HINTS = {
+    "Invalid value": ': text goes in "double quotes"; numbers and dates go without',
+    "Invalid date": ": a date is written like 2022-10-18 (no quotes) and must exist",
+    "Cannot overwrite": ": this key is set twice; keep one",
+    "Cannot declare": ": this table is declared twice; keep one",
+    "Unterminated string": ': close the "quote" on the same line',
+}
+
+
 def _parse_toml(text: str, path: Path, line_offset: int = 0) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
@@ -361,7 +371,8 @@ def _parse_toml(text: str, path: Path, line_offset: int = 0) -> dict[str, Any]:
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         line = int(match[1]) + line_offset if match else 0
         reason = re.sub(r"\s*\(at line.*\)$", "", message)
-        raise ContentError(f"malformed TOML: {reason}", path, line) from None
+        hint = next((h for start, h in TOML_HINTS.items() if reason.startswith(start)), "")
+        raise ContentError(f"malformed TOML: {reason}{hint}", path, line) from None
     except ValueError as error:  # e.g. an impossible date such as 2022-02-30
         raise ContentError(f"malformed TOML value: {error}", path, 0) from None
     except RecursionError:  # tomllib recurses once per level of [[[…]]] or {a={…}}
@@ -371,6 +382,8 @@ def _parse_toml(text: str, path: Path, line_offset: int = 0) -> dict[str, Any]:
 def _read_text(path: Path) -> str:
     if path.is_dir():
         raise ContentError("this is a folder, not a file: rename or move it out of the way", path)
+    if path.exists() and not path.is_file():  # reading a pipe or /dev/zero would never end
+        raise ContentError("this is a device or pipe, not a file: use a text file", path)
     try:
         data = path.read_bytes()
     except OSError as error:
