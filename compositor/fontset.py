@@ -14,12 +14,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from .charsets import TONGYONG_SIZE, gb2312_hanzi, tongyong
+from .cmapread import mapped_code_points
 from .errors import FontError
 from .model import Issue, Paragraph, Source
 
@@ -123,7 +121,7 @@ def _load_cmap(path: Path, sha256: str) -> frozenset[int]:
         raise FontError(f"cannot read the font ({error.strerror}); {REBUILD_HINT}", path) from None
     if hashlib.sha256(data).hexdigest() != sha256:
         raise FontError(f"the font does not match its sha256 in {MANIFEST}; {REBUILD_HINT}", path)
-    return frozenset(TTFont(BytesIO(data), lazy=True).getBestCmap())
+    return mapped_code_points(data)
 
 
 def load_fontset(fonts_dir: Path = DEFAULT_FONTS_DIR) -> FontSet:
