@@ -121,6 +121,9 @@ def build(
 
     Example: compositor build content/torch/2022-17 --press --pad-to 4 -o press.pdf
     """
+    from .weasy_import import import_weasyprint
+
+    import_weasyprint()  # first: importing .build would load WeasyPrint the slow way
     from .build import BUILD_DIR, SAMPLE_ISSUE, build_issue
     from .press import PressSettings
 
@@ -206,6 +209,9 @@ def watch(
 
     Example: compositor watch content/torch/2022-17 -o preview.pdf
     """
+    from .weasy_import import import_weasyprint
+
+    import_weasyprint()  # first: importing .watch would load WeasyPrint the slow way
     from .watch import watch as watch_issue
 
     try:
@@ -247,12 +253,19 @@ def preflight(
     pdf: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="Any PDF, ours or made elsewhere.")
     ],
+    press: Annotated[
+        bool,
+        typer.Option("--press", help="Also check it is a PDF/X file a print shop accepts."),
+    ] = False,
 ) -> None:
     """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
 
-    Exit status: 0 clean, 1 findings, 2 unreadable file.
+    With --press, also the PDF/X checks: keys, output intent, boxes, CMYK only, fonts,
+    transparency. Exit status: 0 clean, 1 findings (or press checks failed), 2 unreadable file.
 
     Example: compositor preflight build/torch-2022-17.pdf
+
+    Example: compositor preflight press.pdf --press
     """
     from .preflight import format_report
     from .preflight import preflight as check_typesetting
@@ -263,7 +276,17 @@ def preflight(
         fail(ctx, error)
     for line in format_report(report):
         typer.echo(line)
-    raise typer.Exit(report.exit_code)
+    status = report.exit_code
+    if press:
+        from .preflight_press import format_press_report, inspect_press
+
+        try:
+            inspection = inspect_press(pdf)
+        except CompositorError as error:
+            fail(ctx, error)
+        typer.echo("\n" + format_press_report(pdf, inspection))
+        status = max(status, 0 if inspection.passed else 1)
+    raise typer.Exit(status)
 
 
 def warn_if_slow_subsetting() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
+from .errors import CompositorError
 from .icc import read_icc_header
 from .pdfwalk import (
     CMYK,
@@ -40,6 +41,10 @@ NOT_COLOURS = (CMYK, GRAY, "Spot", "Pattern")  # what may print; anything else i
 RICH_BLACK_K = 0.9  # text at least this dark with C, M or Y added is rich black
 XMP_PDFX4 = re.compile(r"pdfxid:GTS_PDFXVersion[^>]*>\s*PDF/X-4|pdfxid:GTS_PDFXVersion=\"PDF/X-4")
 XMP_REQUIRED = ("xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass", "xmp:CreateDate")
+
+
+class UnreadablePdf(CompositorError):
+    """The file is not a PDF pikepdf can open (damaged, encrypted with a password, …)."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +75,11 @@ def check_press(path: Path | str) -> list[Finding]:
 
 def inspect_press(path: Path | str) -> PressInspection:
     result = PressInspection()
-    with pikepdf.open(path) as pdf:
+    try:
+        pdf = pikepdf.open(path)
+    except (pikepdf.PdfError, OSError) as error:
+        raise UnreadablePdf(f"cannot read the PDF: {error}", path) from None
+    with pdf:
         standard = _check_identification(pdf, result)
         _check_output_intent(pdf, result)
         _check_boxes(pdf, result)
