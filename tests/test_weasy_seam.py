@@ -1,0 +1,112 @@
+"""The WeasyPrint seam: the internals it relies on, and how it is switched on and off.
+
+If an upgrade of WeasyPrint changes what compositor/weasy_seam.py reaches into,
+``test_weasyprint_internals_are_as_the_seam_expects`` fails and lists what moved.
+"""
+
+from __future__ import annotations
+
+import pytest
+import weasyprint
+from weasyprint.layout import inline, preferred
+from weasyprint.text import line_break
+
+from compositor import weasy_seam
+from compositor.layout import Typesetting
+from compositor.typeset.spacing import LinePlan
+from compositor.weasy_seam import PlannedLayout, check_internals, cjk_typesetting
+
+SETTINGS = Typesetting()
+HTML = """<html lang="zh-CN"><style>@page { size: 120pt 200pt; margin: 10pt }
+body { margin: 0 } p { font: 10pt serif; text-align: justify }</style>
+<p>在2022年，一二三四五六七八九十“一二三”。</p></html>"""
+
+
+def test_weasyprint_internals_are_as_the_seam_expects():
+    problems = check_internals()
+    assert not problems, "WeasyPrint changed under compositor/weasy_seam.py:\n" + "\n".join(
+        problems
+    )
+
+
+def test_a_changed_signature_is_reported(monkeypatch):
+    def set_text(self, text):  # a future WeasyPrint without the justify flag
+        pass
+
+    monkeypatch.setattr(line_break.Layout, "set_text", set_text)
+    assert any("Layout.set_text" in problem for problem in check_internals())
+
+
+def test_a_moved_function_is_reported(monkeypatch):
+    monkeypatch.delattr(inline, "justify_line")
+    assert "weasyprint.layout.inline.justify_line is gone" in check_internals()
+
+
+def test_another_version_is_reported(monkeypatch):
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    assert any("71.0" in problem for problem in check_internals())
+    with (
+        pytest.raises(RuntimeError, match="WeasyPrint internals changed"),
+        cjk_typesetting(SETTINGS),
+    ):
+        pass
+
+
+def test_activation_is_scoped_and_restores_weasyprint():
+    originals = (line_break.split_first_line, inline.justify_line, preferred.split_first_line)
+    with cjk_typesetting(SETTINGS):
+        assert line_break.split_first_line is not originals[0]
+        assert inline.split_first_line is line_break.split_first_line
+        assert preferred.split_first_line is line_break.split_first_line
+        assert inline.justify_line is not originals[1]
+        with pytest.raises(RuntimeError, match="already active"), cjk_typesetting(SETTINGS):
+            pass
+    assert (line_break.split_first_line, inline.justify_line, preferred.split_first_line) == (
+        originals
+    )
+    with pytest.raises(ValueError), cjk_typesetting(SETTINGS):
+        raise ValueError
+    assert line_break.split_first_line is originals[0]
+
+
+def text_boxes(box):
+    if isinstance(getattr(box, "pango_layout", None), line_break.Layout):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from text_boxes(child)
+
+
+def test_chinese_lines_are_planned_and_their_widths_are_what_pango_draws():
+    """Each planned line's box width is what Pango lays out once justification is applied."""
+    with cjk_typesetting(SETTINGS):
+        document = weasyprint.HTML(string=HTML).render()
+    boxes = list(text_boxes(document.pages[0]._page_box))
+    planned = [box for box in boxes if isinstance(box.pango_layout, PlannedLayout)]
+    assert len(planned) >= 3
+    assert any(box.pango_layout.justification > 0 for box in planned)
+    for box in planned:
+        layout = box.pango_layout
+        layout.reactivate(box.style)  # as WeasyPrint does before drawing
+        line, _ = layout.get_first_line()
+        drawn = weasy_seam._glyph_advance(line) - layout.plan.end_trim
+        layout.deactivate()
+        # Drawing shrinks the invisible spacers by 1000/1024 to undo WeasyPrint's
+        # misdrawing of empty glyphs; add that back to compare with the laid-out width.
+        spacers = sum(gap for gap in layout.plan.gaps if gap) * (
+            1 - weasy_seam.EMPTY_GLYPH_DRAW_SCALE
+        )
+        assert drawn + spacers == pytest.approx(box.width, abs=0.01), layout.plan.text
+
+
+def test_text_that_is_not_chinese_is_left_to_weasyprint():
+    html = HTML.replace('lang="zh-CN"', 'lang="en"')
+    with cjk_typesetting(SETTINGS):
+        document = weasyprint.HTML(string=html).render()
+    boxes = list(text_boxes(document.pages[0]._page_box))
+    assert boxes and not any(isinstance(box.pango_layout, PlannedLayout) for box in boxes)
+
+
+def test_plan_survives_the_layout_being_recreated_for_drawing():
+    plan = LinePlan("在2", gaps=(0.0, 2.5), stretch=(True, False))
+    assert plan.pango_text == "在\u20602"
+    assert plan.letter_spacing(1.0, spacer_scale=0.5) == [(0, 1, 1.0), (1, 2, 1.25)]
