@@ -5,14 +5,15 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 
-def build_issue(folder, output=None):
+def build_issue(folder, output=None, **options):
     """Build an issue folder into a PDF; returns ``BuildResult(path, pages)``.
 
+    ``options`` are those of ``compositor.build.build_issue`` (``press``, ``pad_to``).
     Imported lazily so that ``import compositor`` stays cheap for the CLI.
     """
     from .build import build_issue as _build_issue
 
-    return _build_issue(folder, output)
+    return _build_issue(folder, output, **options)
 
 
 __all__ = ["build_issue", "__version__"]

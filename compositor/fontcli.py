@@ -18,7 +18,10 @@ from .fontset import DEFAULT_FONTS_DIR, Coverage, coverage_report, load_fontset
 
 app = typer.Typer(
     name="fonts",
-    help="The shipped fonts: list them (no subcommand), rebuild them, check an issue.",
+    help=(
+        "The shipped fonts: list them (no subcommand), rebuild them, check an issue.\n\n"
+        "Example: compositor fonts check content/torch/2022-17"
+    ),
     invoke_without_command=True,
     pretty_exceptions_enable=False,
 )
