@@ -18,7 +18,7 @@ from .html import Rendered, render_html
 from .layout import Layout, load_layout
 from .model import Issue
 from .padding import pad_pages
-from .pdf import Rendition, content_identifier, write_atomically, write_pdf
+from .pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
 from .press import PressJob, PressSettings, make_press_pdf
 from .typeset import typeset_issue
 from .weasy_seam import cjk_typesetting
@@ -64,9 +64,12 @@ def render_issue(
     fontset,
     press: PressSettings | None = None,
     pad_to: int | None = None,
+    styles: StyleCache | None = None,
 ) -> tuple[bytes, int]:
-    """The in-memory part of a build: no file is written."""
+    """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
+    stylesheets for the next build in this process (``compositor watch``)."""
     job = PressJob.plan(press, layout) if press else None
+    styles = styles or StyleCache()  # shared by the renders of one build (pad_pages)
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     stamp = timestamp(issue)
@@ -81,6 +84,7 @@ def render_issue(
                 allowed_roots=(issue.folder, layout.folder, FONTS_DIR),
                 identifier=content_identifier(document.html, document.css),
                 variant=job.variant if job else None,
+                styles=styles,
             )
 
     rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)

@@ -20,7 +20,7 @@ from .build import BUILD_DIR, FONTS_DIR, LAYOUTS_DIR, BuildResult, layout_for, r
 from .content import PUBLICATION_FILE, read_issue
 from .errors import CompositorError
 from .fontset import FontSet, check_issue_coverage, load_fontset
-from .pdf import write_atomically
+from .pdf import StyleCache, write_atomically
 
 # What a save can change: articles, issue and publication facts, templates and CSS.
 SOURCE_SUFFIXES = frozenset({".md", ".toml", ".css", ".j2", ".html"})
@@ -45,13 +45,14 @@ class Rebuilder:
         self.folder = Path(folder)
         self.output = output
         self.fontset: FontSet = load_fontset(FONTS_DIR)
+        self.styles = StyleCache()  # parsed CSS and loaded @font-face fonts
 
     def build(self) -> BuildResult:
-        """The same steps as ``build.build_issue``, with the font set kept."""
+        """The same steps as ``build.build_issue``, with the font set and styles kept."""
         issue = read_issue(self.folder)
         layout = layout_for(issue)
         check_issue_coverage(issue, self.fontset, layout.fonts)
-        pdf, pages = render_issue(issue, layout, self.fontset)
+        pdf, pages = render_issue(issue, layout, self.fontset, styles=self.styles)
         target = Path(self.output) if self.output else BUILD_DIR / f"{issue.slug}.pdf"
         write_atomically(pdf, target)
         return BuildResult(path=target, pages=pages)

@@ -1,0 +1,77 @@
+"""Warm rebuilds reuse parsed stylesheets (pdf.StyleCache) and still make the same PDF."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from conftest import DATA
+
+from compositor.build import FONTS_DIR, LAYOUTS_DIR, build_issue
+from compositor.content import read_issue
+from compositor.fontset import load_fontset
+from compositor.html import render_html
+from compositor.layout import load_layout
+from compositor.pdf import StyleCache, write_pdf
+from compositor.watch import Rebuilder
+
+A4_POINTS = (595, 842)
+A5_POINTS = (420, 595)
+
+
+@pytest.fixture
+def issue(tmp_path: Path) -> Path:
+    shutil.copytree(DATA / "mini", tmp_path / "mini")
+    return tmp_path / "mini" / "2023-01"
+
+
+def test_warm_rebuilds_are_byte_identical_to_a_cold_build(tmp_path: Path, issue: Path):
+    cold = build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
+    rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
+    first = rebuilder.build().path.read_bytes()
+    second = rebuilder.build().path.read_bytes()  # with the first build's styles
+    assert first == second == cold
+
+
+def test_an_edited_stylesheet_is_parsed_again(tmp_path: Path, issue: Path):
+    layout_folder = tmp_path / "layout"
+    shutil.copytree(LAYOUTS_DIR / "torch", layout_folder)
+    style = layout_folder / "style.css"
+    cache = StyleCache()
+
+    def page_size() -> tuple[int, int]:
+        rendered = render(read_issue(issue), load_layout(layout_folder))
+        output = tmp_path / "out.pdf"
+        roots = (issue, layout_folder, FONTS_DIR)
+        output.write_bytes(write_pdf(rendered, allowed_roots=roots, identifier=b"0" * 16,
+                                     styles=cache).pdf)  # fmt: skip
+        document = pypdfium2.PdfDocument(output)
+        try:
+            return tuple(round(side) for side in document[0].get_size())
+        finally:
+            document.close()
+
+    assert page_size() == A4_POINTS
+    style.write_text(style.read_text().replace("size: 210mm 297mm", "size: 148mm 210mm"))
+    assert page_size() == A5_POINTS
+
+
+def test_styles_are_parsed_once_per_distinct_key():
+    cache = StyleCache()
+    parsed: list[str] = []
+
+    def parse(text: str):
+        return lambda: parsed.append(text) or (None, [text])
+
+    assert cache.styles(("a",), parse("a")) == (None, ["a"])
+    assert cache.styles(("a",), parse("a")) == (None, ["a"])
+    assert cache.styles(("b",), parse("b")) == (None, ["b"])
+    assert parsed == ["a", "b"]
+
+
+def render(issue, layout):
+    fontset = load_fontset(FONTS_DIR)
+    fonts = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
+    return render_html(issue, layout, fonts, timestamp="2023-01-01T00:00:00Z", press=False)
