@@ -44,8 +44,9 @@ def _format12_ranges(table: bytes) -> list[tuple[int, int]] | None:
         if offset is None or struct.unpack_from(">H", table, offset)[0] != SEGMENTED_COVERAGE:
             return None
         (groups,) = struct.unpack_from(">L", table, offset + 12)
-        return [
-            struct.unpack_from(">LL", table, offset + 16 + 12 * group) for group in range(groups)
-        ]
+        records = table[offset + 16 : offset + 16 + 12 * groups]
+        if len(records) != 12 * groups:
+            return None  # truncated
+        return [(first, last) for first, last, _glyph in struct.iter_unpack(">LLL", records)]
     except struct.error:
         return None

@@ -63,4 +63,5 @@ def test_bmp_only_font_falls_back_to_fonttools():
 def test_truncated_table_is_not_read_as_ranges():
     data = (ROOT / "fonts" / "CompositorSong-Regular.otf").read_bytes()
     table = TTFont(io.BytesIO(data)).reader["cmap"]
-    assert _format12_ranges(table[:40]) is None
+    assert _format12_ranges(table[:40]) is None  # cut in the subtable directory
+    assert _format12_ranges(table[:-12]) is None  # the last group cut off
