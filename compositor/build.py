@@ -21,7 +21,6 @@ from .padding import pad_pages
 from .pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
 from .press import PressJob, PressSettings, make_press_pdf
 from .typeset import typeset_issue
-from .weasy_seam import cjk_typesetting
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LAYOUTS_DIR = PROJECT_ROOT / "layouts"
@@ -68,6 +67,8 @@ def render_issue(
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``)."""
+    from .weasy_seam import cjk_typesetting  # imports WeasyPrint: `compositor check` does not
+
     job = PressJob.plan(press, layout) if press else None
     styles = styles or StyleCache()  # shared by the renders of one build (pad_pages)
     typeset = typeset_issue(issue)
