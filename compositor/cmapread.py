@@ -13,8 +13,6 @@ from __future__ import annotations
 import struct
 from io import BytesIO
 
-from fontTools.ttLib import TTFont
-
 # The subtable fontTools' getBestCmap would choose first: full Unicode (3, 10) or (0, 6).
 FULL_UNICODE = ((3, 10), (0, 6), (0, 4))
 SEGMENTED_COVERAGE = 12
@@ -22,6 +20,8 @@ SEGMENTED_COVERAGE = 12
 
 def mapped_code_points(font_data: bytes) -> frozenset[int]:
     """Every code point the font's preferred cmap subtable maps to a glyph."""
+    from fontTools.ttLib import TTFont  # not at import: every CLI command imports fontset
+
     font = TTFont(BytesIO(font_data), lazy=True)
     if "cmap" not in font.reader:
         return frozenset()  # a font without a cmap draws no character
