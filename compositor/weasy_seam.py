@@ -30,7 +30,8 @@ Internals used (checked by ``check_internals``):
   justification_spacing, max_width)``, ``set_text(text, justify)``, ``get_first_line``,
   ``deactivate``, ``reactivate`` (calls ``set_text(self.text, justify=True)`` before
   drawing) and the attributes ``layout`` (the PangoLayout) and ``text``.
-- ``weasyprint.text.line_break.line_size``: a Pango line's logical width and height.
+- ``weasyprint.text.line_break.line_size``: a Pango line's logical width and height;
+  ``_font_style_cache_key``: what makes two styles shape text alike (measure cache).
 - ``weasyprint.layout.inline.justify_line``: replaced; ``add_word_spacing`` still
   justifies text runs that are not ours.
 - ``weasyprint.text.ffi``: ``ffi``, ``pango`` (``pango_layout_get_attributes``,
@@ -49,6 +50,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import partial
 
 from weasyprint.draw import text as weasy_draw_text
@@ -59,9 +61,9 @@ from weasyprint.text import ffi as weasy_ffi
 from weasyprint.text import line_break as weasy_line_break
 
 from .layout import Typesetting
-from .typeset.classes import is_cjk
+from .typeset.classes import contains_cjk
 from .typeset.linebreak import NeedMoreText, choose_break
-from .typeset.spacing import SPACER, LinePlan, plan_line
+from .typeset.spacing import SPACER, LinePlan, interior_gaps, plan_line
 
 WEASYPRINT_VERSION = "70.0"
 # Characters measured per line at first: enough for a line of 42 Han characters or of
@@ -70,6 +72,8 @@ CHUNK_PER_EM = 1.6
 CHUNK_EXTRA = 8
 # Also measured after the chunk, so that its last characters are shaped in context.
 LOOKAHEAD = 4
+# Paragraphs up to this many characters are measured whole, once.
+WHOLE_PARAGRAPH = 4000
 # How WeasyPrint 70 misdraws an empty glyph's advance (see PlannedLayout.set_text).
 EMPTY_GLYPH_DRAW_SCALE = 1000 / 1024
 
@@ -92,7 +96,8 @@ def cjk_typesetting(settings: Typesetting) -> Iterator[None]:
     problems = check_internals()
     if problems:
         raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
-    split = partial(_split_first_line, settings, weasy_line_break.split_first_line)
+    measures = Measures(settings)
+    split = partial(_split_first_line, settings, measures, weasy_line_break.split_first_line)
     justify = partial(_justify_line, weasy_inline.justify_line)
     replacements = [
         (weasy_line_break, "split_first_line", split),
@@ -117,6 +122,7 @@ def cjk_typesetting(settings: Typesetting) -> Iterator[None]:
 
 def _split_first_line(
     settings,
+    measures,
     original,
     text,
     style,
@@ -144,8 +150,8 @@ def _split_first_line(
             or (style["overflow_wrap"] == "break-word" and not minimum)
         )
     )
-    line_break, advances = _choose_break(
-        source, style, max_width, settings, is_line_start, break_anywhere
+    line_break, advances, gaps = _choose_break(
+        source, style, max_width, settings, is_line_start, break_anywhere, measures
     )
     line_text = source[: line_break.end] if line_break.resume is not None else source
     plan = plan_line(
@@ -155,6 +161,7 @@ def _split_first_line(
         settings,
         at_line_start=is_line_start,
         at_line_end=True,
+        gaps=gaps[: len(line_text)],
     )
     layout = PlannedLayout(style, plan, max_width)
     layout.set_text(plan.pango_text)
@@ -179,33 +186,72 @@ def _is_ours(style, text: str) -> bool:
         and not style["word_spacing"]
         and style["direction"] == "ltr"
         and style["font_size"] > 0
-        and any(is_cjk(char) for char in text)
+        and contains_cjk(text)
     )
 
 
-def _choose_break(source, style, max_width, settings, at_line_start, break_anywhere):
-    """Measure as much of ``source`` as the break needs, then choose it."""
+def _choose_break(source, style, max_width, settings, at_line_start, break_anywhere, measures):
+    """Measure as much of ``source`` as the break needs, then choose it.
+
+    Returns the break and the measurement: each character's advance and the gap
+    before it (see ``typeset.spacing.interior_gaps``).
+    """
     em = style["font_size"]
     if max_width is None:
         count = len(source)
     else:
         count = int(max(max_width, 0) / em * CHUNK_PER_EM) + CHUNK_EXTRA
     while True:
-        measured = _advances(source[: count + LOOKAHEAD], style)[:count]
+        advances, gaps = measures.measure(source, style, count)
         try:
             chosen = choose_break(
                 source,
-                measured,
+                advances,
                 em,
                 max_width,
                 settings,
                 at_line_start=at_line_start,
                 break_anywhere=break_anywhere,
+                gaps=gaps,
             )
         except NeedMoreText:
             count *= 2
             continue
-        return chosen, measured
+        return chosen, advances, gaps
+
+
+@dataclass
+class Measures:
+    """Advances and gaps measured during one activation, reused line after line.
+
+    WeasyPrint asks for the first line of a paragraph, then of what remains, and
+    lays out the whole document more than once (page counters, the TOC). A paragraph
+    is measured whole the first time; later requests for it or for what remains of
+    it (a suffix of the text measured last) are answered from here.
+    """
+
+    settings: Typesetting
+    by_text: dict[tuple[str, str], tuple[list[float], list[float]]] = field(default_factory=dict)
+    latest: dict[str, tuple[str, list[float], list[float]]] = field(default_factory=dict)
+
+    def measure(self, text: str, style, count: int) -> tuple[list[float], list[float]]:
+        """Advances and gaps of at least the first ``count`` characters of ``text``."""
+        em = style["font_size"]
+        if len(text) > WHOLE_PARAGRAPH:  # too long to measure at once: in chunks, uncached
+            advances = _advances(text[: count + LOOKAHEAD], style)[:count]
+            return advances, interior_gaps(text[:count], advances, em, self.settings)
+        font = weasy_line_break._font_style_cache_key(style, include_size=True)
+        if (font, text) in self.by_text:
+            return self.by_text[font, text]
+        last_text, last_advances, last_gaps = self.latest.get(font, ("", [], []))
+        if text and last_text.endswith(text):
+            start = len(last_text) - len(text)
+            return last_advances[start:], last_gaps[start:]
+        advances = _advances(text, style)
+        gaps = interior_gaps(text, advances, em, self.settings)
+        self.by_text[font, text] = advances, gaps
+        self.latest[font] = text, advances, gaps
+        return advances, gaps
 
 
 def _byte_index(text: str, source: str, index: int) -> int:
@@ -245,12 +291,26 @@ def _advances(text: str, style) -> list[float]:
     run = line.runs
     while run != weasy_ffi.ffi.NULL:
         item, glyphs = run.data.item, run.data.glyphs
-        for position in range(glyphs.num_glyphs):
-            char = char_at_byte[item.offset + glyphs.log_clusters[position]]
-            widths[char] += glyphs.glyphs[position].geometry.width
+        clusters = weasy_ffi.ffi.unpack(glyphs.log_clusters, glyphs.num_glyphs)
+        for cluster, width in zip(clusters, _glyph_widths(glyphs), strict=True):
+            widths[char_at_byte[item.offset + cluster]] += width
         run = run.next
     layout.deactivate()
     return [width * weasy_ffi.FROM_UNITS for width in widths]
+
+
+def _glyph_widths(glyphs) -> memoryview:
+    """The advances of a PangoGlyphString's glyphs (Pango units), read in one go.
+
+    A PangoGlyphInfo is a few 32-bit fields; the widths are every n-th of them.
+    """
+    ffi = weasy_ffi.ffi
+    size = ffi.sizeof("PangoGlyphInfo")
+    offset = ffi.offsetof("PangoGlyphInfo", "geometry") + ffi.offsetof(
+        "PangoGlyphGeometry", "width"
+    )
+    ints = memoryview(ffi.buffer(glyphs.glyphs, size * glyphs.num_glyphs)).cast("i")
+    return ints[offset // 4 :: size // 4]
 
 
 def _glyph_advance(line) -> float:
@@ -262,8 +322,7 @@ def _glyph_advance(line) -> float:
     total = 0
     run = line.runs
     while run != weasy_ffi.ffi.NULL:
-        glyphs = run.data.glyphs
-        total += sum(glyphs.glyphs[i].geometry.width for i in range(glyphs.num_glyphs))
+        total += sum(_glyph_widths(run.data.glyphs))
         run = run.next
     return total * weasy_ffi.FROM_UNITS
 
@@ -400,6 +459,7 @@ INTERNALS = (
     ("weasyprint.layout.inline", "split_first_line", None),
     ("weasyprint.layout.preferred", "split_first_line", None),
     ("weasyprint.text.line_break", "line_size", ["line", "style"]),
+    ("weasyprint.text.line_break", "_font_style_cache_key", ["style", "include_size"]),
     ("weasyprint.text.line_break", "Layout", ["style", "justification_spacing", "max_width"]),
     ("weasyprint.layout.inline", "justify_line", ["context", "line", "extra_width"]),
     (
@@ -489,6 +549,10 @@ def _check_ffi() -> list[str]:
             continue
         if missing := fields - declared:
             problems.append(f"cffi type {struct} lacks {sorted(missing)}")
+    # _glyph_widths reads PangoGlyphInfo arrays as 32-bit integers.
+    width = dict(ffi.typeof("PangoGlyphGeometry").fields).get("width")
+    if ffi.sizeof("PangoGlyphInfo") % 4 or width is None or ffi.sizeof(width.type) != 4:
+        problems.append("PangoGlyphInfo is no longer made of 32-bit fields")
     return problems
 
 

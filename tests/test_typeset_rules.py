@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from compositor import normalize
 from compositor.layout import Typesetting
+from compositor.typeset import classes
 from compositor.typeset.classes import (
     NOT_AT_LINE_END,
     NOT_AT_LINE_START,
@@ -51,6 +53,14 @@ def line_of(text: str, measure_em: float, settings: Typesetting = GB, **options)
 
 
 # ---------------------------------------------------------------------- classes
+
+
+def test_fast_classes_agree_with_normalize():
+    """classes.py keeps regex copies of normalize's ranges (speed); they must not drift."""
+    for code in range(0x32000):
+        char = chr(code)
+        assert classes.is_han(char) == normalize.is_han(char), hex(code)
+        assert classes.is_chinese_context(char) == normalize.is_chinese_context(char), hex(code)
 
 
 def test_marks_side_of_their_blank_half():

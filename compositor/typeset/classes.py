@@ -8,9 +8,8 @@ Compression and the line-edge rules only need to know which side is blank.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-
-from ..normalize import is_chinese_context, is_han
 
 # Blank half on the left: （《「『【〔〈“‘ and their rarer relatives.
 OPENING = frozenset("（《「『【〔〈〖〘〚［｛“‘")
@@ -38,6 +37,41 @@ ZERO_WIDTH_SPACE = "\u200b"  # an explicit break opportunity
 WORD_JOINER = "\u2060"  # explicitly no break
 NO_BREAK_SPACE = "\u00a0"
 
+# The same ranges as normalize.is_han / is_chinese_context (a test keeps them equal),
+# as regular-expression classes: line layout classifies every character of every line
+# several times, and a compiled class is many times faster than a loop over ranges.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CHINESE_CONTEXT = HAN + "\u3000-\u303f\u3040-\u30ff\ufe30-\ufe4f\uff00-\uffef"
+# Western letters and digits (Latin with accents, Greek, Cyrillic) and %, part of a number.
+LATIN_ALNUM = (
+    "0-9A-Za-z%"
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"  # accented Latin, without × and ÷
+    "\u0370-\u03ff\u0400-\u04ff"  # Greek, Cyrillic
+)
+# Characters around which justification space goes (see takes_justification).
+STRETCH = f" {CHINESE_CONTEXT}\u00b7\u2010-\u2013\u2015-\u2025\u2027-\u206f"
+_HAN = re.compile(f"[{HAN}]")
+_CJK = re.compile(f"[{CHINESE_CONTEXT}\u00b7\u2010-\u206f]")
+_STRETCH = re.compile(f"[{STRETCH}]")
+_CHINESE_CONTEXT = re.compile(f"[{CHINESE_CONTEXT}]")
+_LATIN_ALNUM = re.compile(f"[{LATIN_ALNUM}]")
+_PAIR = re.compile(
+    "(?<=[{closing}])(?=[{closing}{opening}])|(?<=[{opening}])(?=[{opening}])".format(
+        closing=re.escape("".join(sorted(CLOSING))), opening=re.escape("".join(sorted(OPENING)))
+    )
+)
+_HAN_LATIN = re.compile(f"(?<=[{HAN}])(?=[{LATIN_ALNUM}])|(?<=[{LATIN_ALNUM}])(?=[{HAN}])")
+
+
+def is_han(char: str) -> bool:
+    """A Han ideograph (汉字)."""
+    return _HAN.match(char) is not None
+
+
+def is_chinese_context(char: str) -> bool:
+    """Han, CJK symbols and punctuation, kana, full-width forms."""
+    return _CHINESE_CONTEXT.match(char) is not None
+
 
 def is_opening(char: str) -> bool:
     return char in OPENING
@@ -50,7 +84,11 @@ def is_closing(char: str) -> bool:
 def is_cjk(char: str) -> bool:
     """Han, kana, CJK and full-width punctuation, and the curly quotes, dashes and
     ellipsis that Chinese text shares with Latin (in a zh document they are CJK marks)."""
-    return is_chinese_context(char) or 0x2010 <= ord(char) <= 0x206F or char in "·"
+    return _CJK.match(char) is not None
+
+
+def contains_cjk(text: str) -> bool:
+    return _CJK.search(text) is not None
 
 
 def is_latin(char: str) -> bool:
@@ -60,8 +98,8 @@ def is_latin(char: str) -> bool:
 
 
 def is_latin_alnum(char: str) -> bool:
-    """A Latin letter or digit (or %, part of the number) that keeps its distance from Han."""
-    return (char.isalnum() or char == "%") and not is_chinese_context(char)
+    """A Western letter or digit (or %, part of the number) that keeps its distance from Han."""
+    return _LATIN_ALNUM.match(char) is not None
 
 
 def is_format(char: str) -> bool:
@@ -71,7 +109,17 @@ def is_format(char: str) -> bool:
 
 def is_han_latin_boundary(left: str, right: str) -> bool:
     """clreq §3.4: a quarter em goes between a Han character and a Western letter or digit."""
-    return (is_han(left) and is_latin_alnum(right)) or (is_latin_alnum(left) and is_han(right))
+    return _HAN_LATIN.search(left + right) is not None
+
+
+def pair_boundaries(text: str) -> list[int]:
+    """Every index ``i`` where ``text[i - 1]`` and ``text[i]`` are a ``compressible_pair``."""
+    return [match.start() for match in _PAIR.finditer(text)]
+
+
+def han_latin_boundaries(text: str) -> list[int]:
+    """Every index ``i`` where ``text[i - 1]`` and ``text[i]`` are Han and Latin (either way)."""
+    return [match.start() for match in _HAN_LATIN.finditer(text)]
 
 
 def takes_justification(char: str) -> bool:
@@ -80,7 +128,15 @@ def takes_justification(char: str) -> bool:
     Latin words and numbers never do (their letters stay together), nor do the halves
     of —— and …… (they must read as one line of dots or one rule).
     """
-    return char == SPACE or (is_cjk(char) and char not in DOUBLED)
+    return _STRETCH.match(char) is not None
+
+
+def justification_flags(text: str) -> list[bool]:
+    """``takes_justification`` of every character of ``text``."""
+    flags = [False] * len(text)
+    for match in _STRETCH.finditer(text):
+        flags[match.start()] = True
+    return flags
 
 
 def compressible_pair(left: str, right: str) -> bool:
@@ -103,6 +159,9 @@ __all__ = [
     "NOT_AT_LINE_START",
     "OPENING",
     "compressible_pair",
+    "han_latin_boundaries",
+    "contains_cjk",
+    "is_chinese_context",
     "is_cjk",
     "is_closing",
     "is_han",
@@ -110,5 +169,7 @@ __all__ = [
     "is_latin",
     "is_latin_alnum",
     "is_opening",
+    "justification_flags",
+    "pair_boundaries",
     "takes_justification",
 ]

@@ -36,6 +36,8 @@ def can_break_before(text: str, index: int) -> bool:
     if not 0 < index < len(text):
         return False
     after = text[index]
+    if is_han(after) and is_han(text[index - 1]):
+        return True  # the common case, decided first: any two Han characters
     if after == SPACE:
         return False  # break after the spaces, never before them
     before_index = index - 1
@@ -87,10 +89,12 @@ def choose_break(
     *,
     at_line_start: bool = True,
     break_anywhere: bool = False,
+    gaps: list[float] | None = None,
 ) -> Break:
     """The longest legal first line of ``text`` that fits ``max_width`` (None: no limit).
 
     ``advances`` may cover only a prefix of ``text``; ``NeedMoreText`` asks for more.
+    ``gaps`` may pass ``interior_gaps`` of the measured text (its ``[0]`` is ignored).
     When nothing legal fits, the line overflows up to the first legal break, or — with
     ``break_anywhere`` (CSS overflow-wrap: anywhere) — breaks between any two characters.
     A break that would leave a one-character last line is moved one step earlier.
@@ -100,66 +104,75 @@ def choose_break(
         if len(advances) < len(text):
             raise NeedMoreText
         return Break(len(text), None)
-    gaps = interior_gaps(text[: len(advances)], advances, em, settings)
-    width = start_gap(text, advances, em, settings) if at_line_start else 0.0
-    fitting: list[Break] = []  # legal breaks that fit, in order
-    overflowing: Break | None = None  # the first legal break, when none fits
-    fitting_chars = 0  # how many characters fit, for a break anywhere
-    end = 0  # the line without its trailing spaces is text[:end]
-    for index in range(1, len(text) + 1):
-        if index > len(advances):
-            raise NeedMoreText
-        width += advances[index - 1] + gaps[index - 1]
-        if text[index - 1] != SPACE:
-            end = index
-        line_width = _trimmed_width(text, end, index, width, advances, gaps, em, settings)
-        fits = end > 0 and line_width <= max_width + EPSILON
-        if index == len(text):
-            if fits:
-                return Break(len(text), None)
-            break
-        if fits:
-            fitting_chars = index
-        if can_break_before(text, index):
-            if fits:
-                fitting.append(Break(end, index))
-            elif overflowing is None:
-                overflowing = Break(end, index)
-        if width - 2 * em > max_width and (fitting or overflowing):
-            break  # no longer line can fit: a character adds more than a trim removes
-    if fitting:
-        return _avoid_short_tail(text, fitting, max_width, advances, gaps)
+    if gaps is None:
+        gaps = interior_gaps(text[: len(advances)], advances, em, settings)
+    line = _Widths(text, advances, gaps, em, settings, at_line_start, max_width + 2 * em)
+    if line.measured == len(text) and line.fits(len(text), max_width):
+        return Break(len(text), None)
+    # Legal breaks that fit, longest line first; few are tried before one fits.
+    fitting = (
+        Break(line.end(index), index)
+        for index in range(min(line.measured, len(text) - 1), 0, -1)
+        if can_break_before(text, index) and line.fits(index, max_width)
+    )
+    best = next(fitting, None)
+    if best is not None:
+        if not is_short_tail(text[best.resume :]):
+            return best
+        earlier = next(fitting, None)  # one step earlier: the tail gets two characters
+        if earlier is not None and line.width(earlier.end) >= MIN_FILL_FOR_PULL * max_width:
+            return earlier
+        return best
     if break_anywhere:
-        chars = max(fitting_chars, 1)
+        chars = max(line.fitting_chars(max_width), 1)
         return Break(chars, chars) if chars < len(text) else Break(len(text), None)
-    if overflowing is not None:
-        return overflowing
+    for index in range(1, len(text)):  # overflow to the first legal break
+        if can_break_before(text, index):
+            return Break(line.end(index), index)
     return Break(len(text), None)
 
 
-def _trimmed_width(text, end, index, width, advances, gaps, em, settings) -> float:
-    """Width of the line ``text[:end]``, given the width of ``text[:index]`` (the
-    characters between are trailing spaces), with its closing mark set half width."""
-    for position in range(end, index):
-        width -= advances[position] + gaps[position]
-    last = slice(max(end - 1, 0), end)
-    return width - end_trim(text[last], advances[last], em, settings)
+class _Widths:
+    """Widths of the first-line candidates ``text[:i]``, up to a limit.
 
+    ``widths[i]`` is the width of ``text[:i]`` as set: advances, the line-start gap,
+    the gaps between neighbours. Computed until it passes ``limit`` (no longer line
+    can fit: a character adds more than a line-end trim removes) or the text ends.
+    """
 
-def _avoid_short_tail(
-    text: str, fitting: list[Break], max_width: float, advances: list[float], gaps: list[float]
-) -> Break:
-    chosen = fitting[-1]
-    if chosen.resume is None or not is_short_tail(text[chosen.resume :]):
-        return chosen
-    for candidate in reversed(fitting[:-1]):
-        if is_short_tail(text[candidate.resume :]):
-            continue
-        filled = sum(advances[: candidate.end]) + sum(gaps[: candidate.end])
-        if filled >= MIN_FILL_FOR_PULL * max_width:
-            return candidate
-        break
-    return chosen
+    def __init__(self, text, advances, gaps, em, settings, at_line_start, limit):
+        self.text, self.advances, self.em, self.settings = text, advances, em, settings
+        width = start_gap(text, advances, em, settings) if at_line_start else 0.0
+        self.widths = [width]
+        for index in range(1, len(text) + 1):
+            if index > len(advances):
+                raise NeedMoreText
+            if index > 1:
+                width += gaps[index - 1]
+            width += advances[index - 1]
+            self.widths.append(width)
+            if width > limit:
+                break
+        self.measured = len(self.widths) - 1
+
+    def end(self, index: int) -> int:
+        """The line ending before ``text[index]`` without its trailing spaces."""
+        while index > 0 and self.text[index - 1] == SPACE:
+            index -= 1
+        return index
+
+    def width(self, end: int) -> float:
+        """The width of the line ``text[:end]``, its closing mark set half width."""
+        last = slice(max(end - 1, 0), end)
+        trim = end_trim(self.text[last], self.advances[last], self.em, self.settings)
+        return self.widths[end] - trim
+
+    def fits(self, index: int, max_width: float) -> bool:
+        end = self.end(index)
+        return end > 0 and self.width(end) <= max_width + EPSILON
+
+    def fitting_chars(self, max_width: float) -> int:
+        return max((i for i in range(1, self.measured + 1) if self.fits(i, max_width)), default=0)
 
 
 __all__ = ["Break", "NeedMoreText", "can_break_before", "choose_break", "is_short_tail"]

@@ -19,14 +19,15 @@ the editor's text (checked by tests/test_typesetting.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..layout import Typesetting
 from .classes import (
-    compressible_pair,
+    han_latin_boundaries,
     is_closing,
-    is_han_latin_boundary,
     is_opening,
-    takes_justification,
+    justification_flags,
+    pair_boundaries,
 )
 
 SPACER = "\u2060"  # WORD JOINER: zero width, no break, no glyph in the PDF
@@ -60,7 +61,7 @@ class LinePlan:
         """The line's width as laid out (natural advances plus the plan's spacing)."""
         return sum(advances) + sum(self.gaps) - self.end_trim + justification * self.opportunities
 
-    @property
+    @cached_property
     def pango_text(self) -> str:
         """The text Pango shapes: the line with a spacer at every one-sided gap."""
         parts = []
@@ -104,23 +105,19 @@ def _runs(values: list[float]) -> list[tuple[int, int, float]]:
 def interior_gaps(
     text: str, advances: list[float], em: float, settings: Typesetting
 ) -> list[float]:
-    """Space before each character from its neighbour alone (``[0]`` is always 0).
+    """The space before each character from its neighbour alone (``[0]`` is always 0).
 
-    A quarter em (``han_latin_space``) between Han and a Latin letter or digit;
-    half an em less between two full-width marks whose blank halves meet (GB style).
+    A quarter em (``han_latin_space``) between Han and a Latin letter or digit; half an
+    em less between two full-width marks whose blank halves meet (GB style).
     """
     gaps = [0.0] * len(text)
-    for index in range(1, len(text)):
-        left, right = text[index - 1], text[index]
-        if settings.han_latin_space and is_han_latin_boundary(left, right):
+    if settings.han_latin_space:
+        for index in han_latin_boundaries(text):
             gaps[index] = settings.han_latin_space * em
-        elif (
-            settings.punctuation == "gb"
-            and compressible_pair(left, right)
-            and _full_width(advances[index - 1], em)
-            and _full_width(advances[index], em)
-        ):
-            gaps[index] = -HALF_EM * em
+    if settings.punctuation == "gb":
+        for index in pair_boundaries(text):
+            if _full_width(advances[index - 1], em) and _full_width(advances[index], em):
+                gaps[index] = -HALF_EM * em
     return gaps
 
 
@@ -159,7 +156,7 @@ def plan_line(
     return LinePlan(
         text=text,
         gaps=tuple(gaps),
-        stretch=tuple(takes_justification(char) for char in text),
+        stretch=tuple(justification_flags(text)),
         end_trim=end_trim(text, advances, em, settings) if at_line_end else 0.0,
     )
 
@@ -168,4 +165,11 @@ def _full_width(advance: float, em: float) -> bool:
     return advance >= FULL_WIDTH * em
 
 
-__all__ = ["SPACER", "LinePlan", "end_trim", "interior_gaps", "plan_line", "start_gap"]
+__all__ = [
+    "SPACER",
+    "LinePlan",
+    "end_trim",
+    "interior_gaps",
+    "plan_line",
+    "start_gap",
+]
