@@ -185,7 +185,8 @@ class ArticleParts:
 
 
 def parse_article(path: Path) -> ArticleParts:
-    """Split an article into front matter and blocks; raises only if it cannot be read."""
+    """Split an article into front matter and blocks; raises if it cannot be read or parsed
+    (an image is refused here, see _refuse_images), never for a bad key."""
     text = _read_text(path)
     meta, body, body_line = _split_front_matter(text, path)
     return ArticleParts(meta, _parse_body(body, path, body_line), body_line)
