@@ -17,6 +17,8 @@ Findings (rule names as printed):
   outside [0.1, 0.4] em.
 - ``halfwidth-punctuation``: ASCII , : ; ( ) ! ? in Chinese context.
 - ``single-char-last-line``: a paragraph's last line holding one character (and marks).
+- ``orphan`` / ``widow``: a paragraph's first line alone at a page foot, its last alone
+  at a page head.
 
 Press checks (``--press``) live in preflight_press.py; both report ``Finding``s.
 """
@@ -340,6 +342,27 @@ def check_line_edges(lines: list[BodyLine]) -> Iterator[Finding]:
             yield Finding(page, "line-start", "a number parted from its unit", example)
 
 
+def check_page_breaks(lines: list[BodyLine]) -> Iterator[Finding]:
+    """A paragraph broken across pages keeps two lines on each side (orphans, widows: 2)."""
+    for body, following in zip(lines, lines[1:], strict=False):
+        if body.last or body.line.page == following.line.page:
+            continue
+        if body.indented:
+            yield Finding(
+                body.line.page,
+                "orphan",
+                "a paragraph's first line is alone at the foot of the page",
+                _excerpt(body.line.text),
+            )
+        if following.last:
+            yield Finding(
+                following.line.page,
+                "widow",
+                "a paragraph's last line is alone at the head of the page",
+                _excerpt(following.line.text),
+            )
+
+
 def check_pairs(pages: list[Page], counts: Counter) -> Iterator[Finding]:
     for page in pages:
         for line in page.lines:
@@ -418,6 +441,7 @@ def preflight(path: Path | str) -> Report:
     findings = [
         *check_justification(pages, paragraphs),
         *check_line_edges(paragraphs),
+        *check_page_breaks(paragraphs),
         *check_pairs(pages, counts),
         *check_han_latin(pages, counts),
         *check_halfwidth(pages),

@@ -21,7 +21,7 @@ from conftest import ROOT, SAMPLE
 
 from compositor.content import read_issue
 from compositor.layout import Typesetting
-from compositor.preflight import preflight
+from compositor.preflight import preflight, read_pages
 from compositor.typeset import typeset_issue
 from compositor.weasy_seam import cjk_typesetting
 
@@ -245,3 +245,19 @@ def test_sample_issue_passes_preflight(sample_pdf):
     assert counts["punctuation pairs"] > 20 and counts["uncompressed pairs"] == 0
     assert counts["Han-Latin boundaries"] > 150
     assert counts["Han-Latin spaced"] == counts["Han-Latin boundaries"]
+
+
+def test_sample_headings_and_credits_stay_with_their_text(sample_pdf):
+    """A title or subhead never ends a page; a credit line never starts one."""
+    issue = read_issue(SAMPLE)
+    headings = {a.title for a in issue.articles} | {
+        b.text for a in issue.articles for b in a.blocks if b.kind == "subhead"
+    }
+    headings = {heading.replace(" ", "") for heading in headings}
+    for page in read_pages(sample_pdf.path):
+        lines = [line.text.replace(" ", "") for line in page.lines]
+        body = [line for line in lines if not RUNNING_HEAD.fullmatch(line)]
+        assert len(body) < len(lines)  # the page number at least was set aside
+        first, last = body[0], body[-1]
+        assert last not in headings, (page.number, last)
+        assert not first.startswith("（供稿"), (page.number, first)
