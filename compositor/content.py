@@ -313,6 +313,8 @@ def key_problems(
                     f"{key!r} must be {_kind_name(kind)}, not {type(value).__name__} ({value!r})",
                 )
             )
+        elif kind is str and key not in optional and not value.strip():
+            problems.append(KeyProblem(key, f"{key!r} is empty: write the text between the quotes"))
     return problems
 
 

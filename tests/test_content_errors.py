@@ -92,3 +92,9 @@ def test_reader_raises_content_error(issue):
         read_issue(issue)
     assert caught.value.path == issue / "02.md"
     assert caught.value.line == 1
+
+
+def test_empty_required_title_is_refused(issue):
+    edit(issue / "01.md", 'title = "科技部火炬中心召开2023年工作会议"', 'title = ""')
+    message = build_fails(issue)
+    assert "01.md:3:" in message and "empty" in message
