@@ -23,6 +23,7 @@ from compositor.content import read_issue
 from compositor.layout import Typesetting
 from compositor.preflight import preflight, read_pages
 from compositor.typeset import typeset_issue
+from compositor.typeset.spacing import SPACER
 from compositor.weasy_seam import cjk_typesetting
 
 FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"
@@ -222,7 +223,7 @@ def test_pdf_text_is_the_source_text(tmp_path):
 
 def test_sample_issue_text_is_drawn_unchanged(sample_pdf):
     drawn = drawn_text(sample_pdf.path)
-    assert "\u2060" not in drawn
+    assert SPACER not in drawn
     flat = drawn.replace("\r", "").replace("\n", "").replace(" ", "")
     flat = RUNNING_HEAD.sub("", flat)  # drawn in the middle of a paragraph broken by a page
     issue = typeset_issue(read_issue(SAMPLE))

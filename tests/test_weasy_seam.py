@@ -108,5 +108,5 @@ def test_text_that_is_not_chinese_is_left_to_weasyprint():
 
 def test_plan_survives_the_layout_being_recreated_for_drawing():
     plan = LinePlan("在2", gaps=(0.0, 2.5), stretch=(True, False))
-    assert plan.pango_text == "在\u20602"
+    assert plan.pango_text == "在\u20632"
     assert plan.letter_spacing(1.0, spacer_scale=0.5) == [(0, 1, 1.0), (1, 2, 1.25)]

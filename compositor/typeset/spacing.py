@@ -11,9 +11,9 @@ drops the outer halves at the two ends of a line. That suits justification (ever
 stretchable character gets the same value, so every gap between two of them grows
 by exactly that value) but cannot put space on one side only. One-sided space —
 the quarter em between Han and Latin, the half em removed between two marks — is
-carried by an invisible WORD JOINER inserted at that boundary, whose letter-spacing
-is its whole width. The joiner is drawn as no glyph at all, so the PDF's text stays
-the editor's text (checked by tests/test_typesetting.py).
+carried by an invisible separator (U+2063) inserted at that boundary, whose
+letter-spacing is its whole width. Pango draws it as no glyph at all, so the PDF's
+text stays the editor's text (checked by tests/test_typesetting.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from .classes import (
     pair_boundaries,
 )
 
-SPACER = "\u2060"  # WORD JOINER: zero width, no break, no glyph in the PDF
+SPACER = "\u2063"  # INVISIBLE SEPARATOR: zero width, no glyph in the PDF, never typed in prose
 FULL_WIDTH = 0.9  # an advance of at least this many em is a full-width glyph
 HALF_EM = 0.5
 
