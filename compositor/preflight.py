@@ -30,6 +30,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -95,7 +96,7 @@ class Line:
     def baseline(self) -> float:
         return self.glyphs[0].baseline
 
-    @property
+    @cached_property
     def size(self) -> float:
         return Counter(round(glyph.size, 1) for glyph in self.glyphs).most_common(1)[0][0]
 
@@ -214,12 +215,9 @@ def _left_edge(body: list[Line]) -> float:
     starts = Counter(round(line.x0 * 2) / 2 for line in body if line.first not in OPENING)
     if not starts:
         return 0.0
-    frequent = max(2, 0.2 * starts.most_common(1)[0][1])
-    return (
-        min(start for start, count in starts.items() if count >= frequent)
-        if any(count >= frequent for count in starts.values())
-        else starts.most_common(1)[0][0]
-    )
+    threshold = max(2, 0.2 * starts.most_common(1)[0][1])
+    frequent = [start for start, count in starts.items() if count >= threshold]
+    return min(frequent) if frequent else starts.most_common(1)[0][0]
 
 
 def _lines(number: int, glyphs: list[Glyph]) -> Iterator[Line]:
