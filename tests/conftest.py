@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -22,6 +23,19 @@ FULL_TO_ASCII = str.maketrans("，：；（）！？", ",:;()!?")
 def squash(text: str) -> str:
     """Compare texts modulo punctuation width and whitespace (the seed flattened both)."""
     return re.sub(r"\s+", "", text.translate(FULL_TO_ASCII))
+
+
+def copy_mini(tmp_path: Path) -> Path:
+    """A writable copy of the small test publication tests/data/mini; returns its issue folder."""
+    shutil.copytree(DATA / "mini", tmp_path / "mini")
+    return tmp_path / "mini" / "2023-01"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a fixture file, failing loudly if the fixture changed."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @dataclass(frozen=True)

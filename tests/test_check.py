@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, SAMPLE, read_pdf, run_cli
+from conftest import SAMPLE, copy_mini, edit, read_pdf, run_cli
 
 from compositor.build import layout_for
 from compositor.content import read_issue
@@ -20,14 +20,7 @@ FINDING = re.compile(r"^(.+):(\d+):(\d+): (error|warning|info): (.+)$")
 @pytest.fixture
 def issue(tmp_path: Path) -> Path:
     """A writable copy of the small test publication; returns its issue folder."""
-    shutil.copytree(DATA / "mini", tmp_path / "mini")
-    return tmp_path / "mini" / "2023-01"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_mini(tmp_path)
 
 
 def position(path: Path, needle: str, offset: int = 0) -> str:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run_cli
+from conftest import copy_mini, edit, run_cli
 
 from compositor.content import read_issue
 from compositor.errors import ContentError
@@ -15,14 +14,7 @@ from compositor.errors import ContentError
 @pytest.fixture
 def issue(tmp_path: Path) -> Path:
     """A writable copy of the small test publication; returns its issue folder."""
-    shutil.copytree(DATA / "mini", tmp_path / "mini")
-    return tmp_path / "mini" / "2023-01"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_mini(tmp_path)
 
 
 def build_fails(issue: Path) -> str:

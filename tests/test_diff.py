@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-from conftest import DATA, run_cli, squash
+from conftest import copy_mini, edit, run_cli, squash
 
 from compositor.pagecompare import compare_page_images
 
@@ -20,14 +20,7 @@ SECOND_TITLE = "无锡高新区：构建新兴产业策源地"  # the article of
 @pytest.fixture
 def mini(tmp_path: Path) -> Path:
     """A writable copy of the small test publication; returns its issue folder."""
-    shutil.copytree(DATA / "mini", tmp_path / "mini")
-    return tmp_path / "mini" / "2023-01"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_mini(tmp_path)
 
 
 def build(issue: Path, output: Path) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import DATA, ROOT, run_cli
+from conftest import DATA, ROOT, copy_mini, edit, run_cli
 from fontTools.ttLib import TTFont
 
 from compositor.charsets import gb2312_hanzi
@@ -37,14 +37,7 @@ def fontset():
 
 @pytest.fixture
 def issue(tmp_path: Path) -> Path:
-    shutil.copytree(DATA / "mini", tmp_path / "mini")
-    return tmp_path / "mini" / "2023-01"
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture changed: {old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return copy_mini(tmp_path)
 
 
 def line_of(path: Path, needle: str) -> int:
