@@ -277,9 +277,9 @@ def benchmark(work: Path, times: int, progress: Callable[[str], None]) -> list[R
     pages = page_count(sample_pdf)
     big_pages = page_count(work / "big.pdf")
 
-    def ratio(ours: Measure, reference: Measure) -> tuple[float, str]:
+    def ratio(ours: Measure, reference: Measure, digits: int = 1) -> tuple[float, str]:
         wall = ours.seconds / reference.seconds
-        return wall, f"{wall:.1f}× ({ours.cpu / reference.cpu:.1f}×)"
+        return wall, f"{wall:.{digits}f}× ({ours.cpu / reference.cpu:.{digits}f}×)"
 
     def against_references(ours: Measure, limit: float) -> tuple[str, bool]:
         wall, versus_typst = ratio(ours, typst)
@@ -292,7 +292,7 @@ def benchmark(work: Path, times: int, progress: Callable[[str], None]) -> list[R
     cold_ratio, cold_met = against_references(cold, 4)
     warm_ratio, warm_met = against_references(warm, 1.5)
     big_ratio, big_text = ratio(big, cold)
-    batch_ratio, batch_text = ratio(parallel, serial)
+    batch_ratio, batch_text = ratio(parallel, serial, digits=2)
     return [
         Row(f"(a) sample ({pages} pages), cold CLI build, median of {times}",
             cold.describe(), cold_ratio, "≤ 4× Typst", cold_met),
