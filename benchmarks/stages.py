@@ -25,16 +25,12 @@ WARM_BUILDS = 3
 # (label, file the function is in, function name); indented labels are parts of the
 # stage above them.
 STAGES = (
-    (
-        "import WeasyPrint (CLI, first thing)",
-        "compositor/weasy_import.py",
-        "import_weasyprint",
-    ),
+    ("import WeasyPrint (its package's module code)", "weasyprint/__init__.py", "<module>"),
     ("read the content", "compositor/content.py", "read_issue"),
     ("check the fonts cover the text", "compositor/fontset.py", "check_issue_coverage"),
     ("normalise the text (typeset_issue)", "compositor/typeset/__init__.py", "typeset_issue"),
     ("render the HTML (Jinja2)", "compositor/html.py", "render_html"),
-    ("parse CSS, load @font-face fonts", "compositor/pdf.py", "parse_styles"),
+    ("parse CSS, load @font-face fonts (pdf.parse_styles)", "compositor/pdf.py", "parse_styles"),
     ("lay out (WeasyPrint HTML.render)", "weasyprint/__init__.py", "render"),
     ("  of which CJK line breaking and spacing", "compositor/weasy_seam.py", "_split_first_line"),
     ("  of which seam self-check", "compositor/weasy_seam.py", "check_internals"),
