@@ -26,7 +26,7 @@ from pathlib import Path
 import pypdfium2
 
 from compositor.build import SAMPLE_ISSUE, build_issue
-from compositor.diff import DEFAULT_DPI, diff_pdfs
+from compositor.diff.report import DEFAULT_DPI, diff_pdfs
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "diff.txt"

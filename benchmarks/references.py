@@ -21,7 +21,7 @@ from pathlib import Path
 
 from compositor.build import FONTS_DIR, layout_for
 from compositor.content import read_issue
-from compositor.fontset import load_fontset
+from compositor.fonts.fontset import load_fontset
 from compositor.typeset import typeset_issue
 
 # The layout's page and type (layouts/torch/style.css), for Typst.

@@ -27,7 +27,7 @@ WARM_BUILDS = 3
 STAGES = (
     ("import WeasyPrint (its package's module code)", "weasyprint/__init__.py", "<module>"),
     ("read the content", "compositor/content.py", "read_issue"),
-    ("check the fonts cover the text", "compositor/fontset.py", "check_issue_coverage"),
+    ("check the fonts cover the text", "compositor/fonts/fontset.py", "check_issue_coverage"),
     ("normalise the text (typeset_issue)", "compositor/typeset/__init__.py", "typeset_issue"),
     ("render the HTML (Jinja2)", "compositor/html.py", "render_html"),
     ("parse CSS, load @font-face fonts (pdf.parse_styles)", "compositor/pdf.py", "parse_styles"),

@@ -36,8 +36,8 @@ from synthetic import synthetic_issue  # noqa: E402
 
 from compositor import build, weasy_seam  # noqa: E402
 from compositor.content import read_issue  # noqa: E402
-from compositor.fontset import load_fontset  # noqa: E402
-from compositor.preflight import preflight  # noqa: E402
+from compositor.fonts.fontset import load_fontset  # noqa: E402
+from compositor.preflight.typography import preflight  # noqa: E402
 
 TARGET = 1.25
 RESULTS = ROOT / "benchmarks" / "results"

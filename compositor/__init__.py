@@ -11,7 +11,7 @@ def build_issue(folder, output=None, **options):
     ``options`` are those of ``compositor.build.build_issue`` (``press``, ``pad_to``).
     Imported lazily so that ``import compositor`` stays cheap for the CLI.
     """
-    from .build import build_issue as _build_issue
+    from compositor.build import build_issue as _build_issue
 
     return _build_issue(folder, output, **options)
 

@@ -1,3 +1,3 @@
-from .cli import main
+from compositor.cli import main
 
 main()

@@ -14,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CompositorError
+from compositor.errors import CompositorError
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ class Outcome:
 def build_job(job: Job) -> Outcome:
     """Build one issue into ``output_dir/<publication>-<year>-<number>.pdf``; never raises,
     so that one issue's failure is only that issue's."""
-    from .build import build_issue
-    from .content import read_issue
+    from compositor.build import build_issue
+    from compositor.content import read_issue
 
     start = time.perf_counter()
     try:

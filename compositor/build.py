@@ -11,21 +11,20 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import read_issue
-from .errors import LayoutError
-from .fontset import check_issue_coverage, load_fontset
-from .html import Rendered, render_html
-from .layout import Layout, load_layout
-from .model import Issue
-from .padding import pad_pages
-from .pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
-from .press import PressJob, PressSettings, make_press_pdf
-from .typeset import typeset_issue
+from compositor.content import read_issue
+from compositor.errors import LayoutError
+from compositor.fonts.fontset import check_issue_coverage, load_fontset
+from compositor.html import Rendered, render_html
+from compositor.layout import Layout, load_layout
+from compositor.model import Issue
+from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
+from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
+from compositor.press.output import PressJob, PressSettings, make_press_pdf
+from compositor.press.padding import pad_pages
+from compositor.typeset import typeset_issue
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LAYOUTS_DIR = PROJECT_ROOT / "layouts"
-FONTS_DIR = PROJECT_ROOT / "fonts"
-SAMPLE_ISSUE = PROJECT_ROOT / "content" / "torch" / "2022-17"
+__all__ = ["FONTS_DIR", "LAYOUTS_DIR", "PROJECT_ROOT", "SAMPLE_ISSUE", "build_issue"]
+
 BUILD_DIR = Path("build")
 
 
@@ -67,7 +66,9 @@ def render_issue(
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``)."""
-    from .weasy_seam import cjk_typesetting  # imports WeasyPrint: `compositor check` does not
+    from compositor.weasy_seam import (
+        cjk_typesetting,  # imports WeasyPrint: `compositor check` does not
+    )
 
     job = PressJob.plan(press, layout) if press else None
     styles = styles or StyleCache()  # shared by the renders of one build (pad_pages)

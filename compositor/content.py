@@ -17,8 +17,18 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from .errors import ContentError
-from .model import Article, Block, Colophon, Issue, Paragraph, Publication, Section, Source, Subhead
+from compositor.errors import ContentError
+from compositor.model import (
+    Article,
+    Block,
+    Colophon,
+    Issue,
+    Paragraph,
+    Publication,
+    Section,
+    Source,
+    Subhead,
+)
 
 PUBLICATION_FILE = "publication.toml"
 ISSUE_FILE = "issue.toml"

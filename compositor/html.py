@@ -11,8 +11,8 @@ from pathlib import Path
 
 import jinja2
 
-from .layout import Layout
-from .model import Issue
+from compositor.layout import Layout
+from compositor.model import Issue
 
 # The serif face draws the full-width curly quotes that the Kai face lacks (fonts.md).
 KAI_QUOTE_RANGE = "U+2018-2019, U+201C-201D"

@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LayoutError
+from compositor.errors import LayoutError
 
 MANIFEST = "layout.toml"
 PUNCTUATION_STYLES = ("gb", "none")

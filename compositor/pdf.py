@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .errors import CompositorError
-from .html import Rendered
+from compositor.errors import CompositorError
+from compositor.html import Rendered
 
 DATA_URL_LIMIT = 64 * 1024
 

@@ -16,10 +16,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import ISSUE_FILE, PUBLICATION_FILE, load_toml, read_issue
-from .content_writer import issue_toml, toml_string
-from .errors import CompositorError, ContentError
-from .model import Issue
+from compositor.content import ISSUE_FILE, PUBLICATION_FILE, load_toml, read_issue
+from compositor.errors import CompositorError, ContentError
+from compositor.importer.write import issue_toml, toml_string
+from compositor.model import Issue
 
 PLACEHOLDER = "待填写"
 

@@ -16,11 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
 
-from .build import BUILD_DIR, FONTS_DIR, LAYOUTS_DIR, BuildResult, layout_for, render_issue
-from .content import PUBLICATION_FILE, read_issue
-from .errors import CompositorError
-from .fontset import FontSet, check_issue_coverage, load_fontset
-from .pdf import StyleCache, write_atomically
+from compositor.build import (
+    BUILD_DIR,
+    FONTS_DIR,
+    LAYOUTS_DIR,
+    BuildResult,
+    layout_for,
+    render_issue,
+)
+from compositor.content import PUBLICATION_FILE, read_issue
+from compositor.errors import CompositorError
+from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
+from compositor.pdf import StyleCache, write_atomically
 
 # What a save can change: articles, issue and publication facts, templates and CSS.
 SOURCE_SUFFIXES = frozenset({".md", ".toml", ".css", ".j2", ".html"})

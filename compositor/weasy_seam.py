@@ -60,10 +60,10 @@ from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.text import ffi as weasy_ffi
 from weasyprint.text import line_break as weasy_line_break
 
-from .layout import Typesetting
-from .typeset.classes import contains_cjk
-from .typeset.linebreak import NeedMoreText, choose_break
-from .typeset.spacing import SPACER, LinePlan, interior_gaps, plan_line
+from compositor.layout import Typesetting
+from compositor.typeset.classes import contains_cjk
+from compositor.typeset.linebreak import NeedMoreText, choose_break
+from compositor.typeset.spacing import SPACER, LinePlan, interior_gaps, plan_line
 
 WEASYPRINT_VERSION = "70.0"
 # Characters measured per line at first: enough for a line of 42 Han characters or of

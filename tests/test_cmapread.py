@@ -10,7 +10,7 @@ from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
 
-from compositor.cmapread import _format12_ranges, mapped_code_points
+from compositor.fonts.cmap import _format12_ranges, mapped_code_points
 
 SHIPPED = sorted((ROOT / "fonts").glob("*.[ot]tf"))
 

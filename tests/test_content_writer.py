@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compositor.content import read_issue
-from compositor.content_writer import article_markdown, escape_markdown, toml_string, toml_value
+from compositor.importer.write import article_markdown, escape_markdown, toml_string, toml_value
 from compositor.model import Article, Paragraph, Source, Subhead
 
 PUBLICATION = Path(__file__).parent.parent / "content" / "torch" / "publication.toml"

@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 import pytest
 from conftest import copy_mini, edit, run_cli, squash
 
-from compositor.pagecompare import compare_page_images
+from compositor.diff.pixels import compare_page_images
 
 MM_PER_POINT = 25.4 / 72
 SECOND_TITLE = "无锡高新区：构建新兴产业策源地"  # the article of 02.md, printed on page 2

@@ -19,11 +19,11 @@ import pytest
 from conftest import DATA, ROOT, copy_mini, edit, run_cli
 from fontTools.ttLib import TTFont
 
-from compositor.charsets import gb2312_hanzi
 from compositor.content import read_issue
 from compositor.errors import FontError
-from compositor.fontbuild import Face, build_fonts, subset_face
-from compositor.fontset import check_issue_coverage, load_fontset, uncovered_characters
+from compositor.fonts.charsets import gb2312_hanzi
+from compositor.fonts.fontset import check_issue_coverage, load_fontset, uncovered_characters
+from compositor.fonts.rebuild import Face, build_fonts, subset_face
 
 FONTS = ROOT / "fonts"
 ROLES = {"body", "title", "display", "heading", "kai"}

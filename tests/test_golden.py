@@ -17,9 +17,9 @@ import numpy as np
 from conftest import ROOT
 from PIL import Image
 
-from compositor.diff import render_pages
-from compositor.diffview import write_page_image
-from compositor.pagecompare import compare_page_images
+from compositor.diff.pixels import compare_page_images
+from compositor.diff.report import render_pages
+from compositor.diff.view import write_page_image
 
 GOLDEN = ROOT / "tests" / "golden"
 ARTIFACTS = ROOT / "tests" / "_artifacts" / "golden-diff"

@@ -11,11 +11,11 @@ import pypdfium2 as pdfium
 import pytest
 from conftest import ROOT, SEED, run_cli, squash
 
-from compositor import importer
 from compositor.content import read_issue
 from compositor.errors import ContentError
-from compositor.importer import import_legacy
-from compositor.legacy import ends_sentence
+from compositor.importer import run as importer
+from compositor.importer.parse import ends_sentence
+from compositor.importer.run import import_legacy
 from compositor.model import Issue, Paragraph, Subhead
 from compositor.normalize import find_halfwidth_punctuation, normalize
 

@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 
 from compositor.content import read_issue
 from compositor.errors import CompositorError
-from compositor.fontset import check_issue_coverage, load_fontset
+from compositor.fonts.fontset import check_issue_coverage, load_fontset
 from compositor.html import render_html
-from compositor.importer import import_legacy
+from compositor.importer.run import import_legacy
 from compositor.layout import load_layout
 from compositor.model import Issue
 from compositor.normalize import HALFWIDTH_TO_FULLWIDTH

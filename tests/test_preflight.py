@@ -12,7 +12,7 @@ import weasyprint
 from conftest import ROOT, run_cli
 
 from compositor.layout import Typesetting
-from compositor.preflight import preflight
+from compositor.preflight.typography import preflight
 from compositor.weasy_seam import cjk_typesetting
 
 FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"

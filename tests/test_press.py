@@ -21,11 +21,11 @@ from PIL import Image
 
 from compositor.errors import LayoutError
 from compositor.html import Rendered
-from compositor.icc import DEFAULT_PROFILE, load_output_profile, read_icc_header
 from compositor.layout import load_layout
 from compositor.pdf import content_identifier, write_pdf
-from compositor.preflight_press import check_press
-from compositor.press import PressJob, PressSettings, make_press_pdf
+from compositor.preflight.press import check_press
+from compositor.press.icc import DEFAULT_PROFILE, load_output_profile, read_icc_header
+from compositor.press.output import PressJob, PressSettings, make_press_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 POINTS_PER_MM = 72 / 25.4

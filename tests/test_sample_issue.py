@@ -151,7 +151,7 @@ def embedded_font_families(path) -> list[tuple[str, str | None]]:
 
 def test_fonts_embedded_and_shipped(sample_pdf):
     from compositor.build import FONTS_DIR
-    from compositor.fontset import load_fontset
+    from compositor.fonts.fontset import load_fontset
 
     fontset = load_fontset(FONTS_DIR)
     shipped = {f.family for f in fontset.fonts} | {f.postscript_name for f in fontset.fonts}

@@ -11,7 +11,7 @@ from conftest import DATA
 
 from compositor.build import FONTS_DIR, LAYOUTS_DIR, build_issue
 from compositor.content import read_issue
-from compositor.fontset import load_fontset
+from compositor.fonts.fontset import load_fontset
 from compositor.html import render_html
 from compositor.layout import load_layout
 from compositor.pdf import StyleCache, write_pdf

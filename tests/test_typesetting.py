@@ -21,7 +21,7 @@ from conftest import ROOT, SAMPLE
 
 from compositor.content import read_issue
 from compositor.layout import Typesetting
-from compositor.preflight import preflight, read_pages
+from compositor.preflight.typography import preflight, read_pages
 from compositor.typeset import typeset_issue
 from compositor.typeset.spacing import SPACER
 from compositor.weasy_seam import cjk_typesetting

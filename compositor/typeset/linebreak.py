@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..layout import Typesetting
-from .classes import (
+from compositor.layout import Typesetting
+from compositor.typeset.classes import (
     DOUBLED,
     NO_BREAK_SPACE,
     NOT_AT_LINE_END,
@@ -23,7 +23,7 @@ from .classes import (
     is_han,
     is_latin,
 )
-from .spacing import end_trim, interior_gaps, start_gap
+from compositor.typeset.spacing import end_trim, interior_gaps, start_gap
 
 # A break that leaves the line less than this share of the measure full is not worth
 # taking just to avoid a one-character last line.

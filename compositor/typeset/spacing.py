@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..layout import Typesetting
-from .classes import (
+from compositor.layout import Typesetting
+from compositor.typeset.classes import (
     han_latin_boundaries,
     is_closing,
     is_opening,

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from .diff import DEFAULT_DPI, DiffReport, diff_pdfs
+from compositor.diff.report import DEFAULT_DPI, DiffReport, diff_pdfs
 
 IDENTICAL, DIFFERENT = 0, 1
 
@@ -49,7 +49,7 @@ def pdfs_for(old: Path, new: Path, console: Console) -> Iterator[tuple[Path, Pat
 def built_if_folder(path: Path, target: Path, console: Console) -> Path:
     if not path.is_dir():
         return path
-    from .build import build_issue
+    from compositor.build import build_issue
 
     with console.status(f"building {path}"):
         return build_issue(path, target).path

@@ -27,9 +27,9 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from .charsets import subset_characters
-from .errors import FontError
-from .fontset import LICENCE_DIR, MANIFEST, MANIFEST_KEYS, ShippedFont
+from compositor.errors import FontError
+from compositor.fonts.charsets import subset_characters
+from compositor.fonts.fontset import LICENCE_DIR, MANIFEST, MANIFEST_KEYS, ShippedFont
 
 NOTO = Path("/usr/share/fonts/opentype/noto")
 LXGW = Path("/usr/share/fonts/truetype/lxgw-wenkai")

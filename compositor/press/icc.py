@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LayoutError
+from compositor.errors import LayoutError
 
 DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 DEFAULT_PROFILE_PACKAGE = "libgs-common"

@@ -26,14 +26,20 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Name
 
-from .cmyk import CmykConverter, PressRefused, convert_to_cmyk
-from .html import Rendered
-from .icc import OutputProfile, load_output_profile
-from .layout import MANIFEST, Layout
-from .pdfsave import save_reproducibly
-from .pdfwalk import Parts, walk
-from .pdfx import STANDARDS, Standard, fingerprint, set_output_intent, set_pdfx_metadata
-from .trim import PageBoxes, Rect, add_crop_marks, page_boxes, set_boxes
+from compositor.html import Rendered
+from compositor.layout import MANIFEST, Layout
+from compositor.press.cmyk import CmykConverter, PressRefused, convert_to_cmyk
+from compositor.press.icc import OutputProfile, load_output_profile
+from compositor.press.pdfsave import save_reproducibly
+from compositor.press.pdfwalk import Parts, walk
+from compositor.press.pdfx import (
+    STANDARDS,
+    Standard,
+    fingerprint,
+    set_output_intent,
+    set_pdfx_metadata,
+)
+from compositor.press.trim import PageBoxes, Rect, add_crop_marks, page_boxes, set_boxes
 
 MAX_BLEED_MM = 20.0
 # Annotations printers keep: trap networks and printer's marks. Links and the like are

@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 
-from .errors import CompositorError
-from .fontcli import app as fonts_app
-from .pdfx import PdfXChoice
+from compositor.cli.fonts import app as fonts_app
+from compositor.errors import CompositorError
+from compositor.press.pdfx import PdfXChoice
 
 app = typer.Typer(
     name="compositor",
@@ -35,7 +35,7 @@ class Context:
 
 def show_version(value: bool) -> None:
     if value:
-        from . import __version__
+        from compositor import __version__
 
         typer.echo(f"compositor {__version__}")
         raise typer.Exit()
@@ -121,11 +121,11 @@ def build(
 
     Example: compositor build content/torch/2022-17 --press --pad-to 4 -o press.pdf
     """
-    from .weasy_import import import_weasyprint
+    from compositor.weasy_import import import_weasyprint
 
     import_weasyprint()  # first: importing .build would load WeasyPrint the slow way
-    from .build import BUILD_DIR, SAMPLE_ISSUE, build_issue
-    from .press import PressSettings
+    from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
+    from compositor.press.output import PressSettings
 
     if not press and (pdf_x or marks or bleed is not None):
         raise typer.BadParameter("--pdf-x, --marks and --bleed go with --press")
@@ -136,7 +136,7 @@ def build(
             pdf_x=pdf_x.value if pdf_x else "4", marks=marks, bleed_mm=bleed
         )
     if issues and len(issues) > 1:
-        from .batch import run_batch
+        from compositor.batch import run_batch
 
         try:
             outcomes = run_batch(issues, output or BUILD_DIR, jobs, options)
@@ -165,7 +165,7 @@ def new(
 
     Example: compositor new content/torch --date 2022-11-08
     """
-    from .scaffold import new_issue, next_steps
+    from compositor.scaffold import new_issue, next_steps
 
     try:
         created = new_issue(publication, date.date() if date else None)
@@ -188,7 +188,7 @@ def check(
 
     Example: compositor check content/torch/2022-17 --strict
     """
-    from .check import check_issue, format_report
+    from compositor.check.issue import check_issue, format_report
 
     report = check_issue(issue)
     for line in format_report(report):
@@ -209,10 +209,10 @@ def watch(
 
     Example: compositor watch content/torch/2022-17 -o preview.pdf
     """
-    from .weasy_import import import_weasyprint
+    from compositor.weasy_import import import_weasyprint
 
     import_weasyprint()  # first: importing .watch would load WeasyPrint the slow way
-    from .watch import watch as watch_issue
+    from compositor.watch import watch as watch_issue
 
     try:
         watch_issue(issue, output, echo=typer.echo, debug=ctx.obj.debug)
@@ -238,7 +238,7 @@ def diff(
 
     Example: compositor diff old.pdf new.pdf --out build/diff
     """
-    from .diffcli import run_diff
+    from compositor.cli.diff import run_diff
 
     try:
         status = run_diff(old, new, out_dir=out, dpi=dpi, as_json=as_json)
@@ -267,8 +267,8 @@ def preflight(
 
     Example: compositor preflight press.pdf --press
     """
-    from .preflight import format_report
-    from .preflight import preflight as check_typesetting
+    from compositor.preflight.typography import format_report
+    from compositor.preflight.typography import preflight as check_typesetting
 
     try:
         report = check_typesetting(pdf)
@@ -278,7 +278,7 @@ def preflight(
         typer.echo(line)
     status = report.exit_code
     if press:
-        from .preflight_press import format_press_report, inspect_press
+        from compositor.preflight.press import format_press_report, inspect_press
 
         try:
             inspection = inspect_press(pdf)
@@ -290,7 +290,7 @@ def preflight(
 
 
 def warn_if_slow_subsetting() -> None:
-    from .weasy_seam import has_fast_subsetting
+    from compositor.weasy_seam import has_fast_subsetting
 
     if not has_fast_subsetting():
         typer.echo(
@@ -315,7 +315,7 @@ def import_(
 
     Example: compositor import torch-2022-17.txt -o content/torch/2022-17
     """
-    from .importer import import_legacy
+    from compositor.importer.run import import_legacy
 
     try:
         result = import_legacy(legacy, output, strict=strict)

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from .pagecompare import Box
+from compositor.diff.pixels import Box
 
 if TYPE_CHECKING:
-    from .diff import DiffReport
+    from compositor.diff.report import DiffReport
 
 RED = (229, 0, 18)
 MISSING_PAGE = (200, 200, 200)

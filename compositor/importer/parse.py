@@ -42,9 +42,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ContentError
-from .model import Article, Block, Colophon, Paragraph, Section, Source, Subhead
-from .normalize import fold_for_comparison, normalize
+from compositor.errors import ContentError
+from compositor.model import Article, Block, Colophon, Paragraph, Section, Source, Subhead
+from compositor.normalize import fold_for_comparison, normalize
 
 SUBHEAD_MAX = 20
 LEAD_MAX = 20

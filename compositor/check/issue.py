@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import content
-from .content import (
+from compositor import content
+from compositor.check.locate import Position, Span, TomlLines, column_of, markdown_spans
+from compositor.content import (
     ARTICLE_KEYS,
     ARTICLE_OPTIONAL,
     COLOPHON_KEYS,
@@ -33,11 +34,10 @@ from .content import (
     SECTION_OPTIONAL,
     key_problems,
 )
-from .errors import CompositorError
-from .locate import Position, Span, TomlLines, column_of, markdown_spans
-from .model import Issue
-from .normalize import HALFWIDTH_TO_FULLWIDTH, find_halfwidth_punctuation
-from .scaffold import PLACEHOLDER
+from compositor.errors import CompositorError
+from compositor.model import Issue
+from compositor.normalize import HALFWIDTH_TO_FULLWIDTH, find_halfwidth_punctuation
+from compositor.scaffold import PLACEHOLDER
 
 # The reader's schemas (content.py), with the name each table has in messages.
 Schema = tuple[dict[str, type], set[str], str]
@@ -363,8 +363,8 @@ class _IssueChecker:
             return None
 
     def check_fonts(self, issue: Issue) -> None:
-        from .build import FONTS_DIR, layout_for
-        from .fontset import load_fontset, uncovered_characters
+        from compositor.build import FONTS_DIR, layout_for
+        from compositor.fonts.fontset import load_fontset, uncovered_characters
 
         try:
             layout = layout_for(issue)
@@ -382,9 +382,9 @@ class _IssueChecker:
             )
 
     def check_length(self, issue: Issue) -> None:
-        from .build import layout_for
-        from .estimate import estimate_issue
-        from .typeset import typeset_issue
+        from compositor.build import layout_for
+        from compositor.check.estimate import estimate_issue
+        from compositor.typeset import typeset_issue
 
         try:
             estimate = estimate_issue(typeset_issue(issue), layout_for(issue))

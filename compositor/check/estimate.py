@@ -17,9 +17,9 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from .cssboxes import PT_PER_UNIT, Box, StyleSheet
-from .layout import Layout
-from .model import Article, Issue, Paragraph
+from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
+from compositor.layout import Layout
+from compositor.model import Article, Issue, Paragraph
 
 PT_PER_MM = PT_PER_UNIT["mm"]
 TOC_NUMBER_EM = 3  # the dot leader's minimum and a page number, after each contents entry

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import FontError
+from compositor.errors import FontError
 
 GB2312_ROWS = range(0xA1, 0xF8)  # lead bytes of the 94 × 94 table (rows 1–87)
 GB2312_HANZI_ROWS = range(0xB0, 0xF8)  # rows 16–87: the 6,763 hanzi

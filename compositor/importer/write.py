@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .model import Article, Issue, Paragraph, Publication, Subhead
+from compositor.model import Article, Issue, Paragraph, Publication, Subhead
 
 # Labels printed in the colophon, kept as comments so the TOML reads like the page.
 COLOPHON_FIELDS = (

@@ -18,10 +18,10 @@ import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 
-from . import diffview
-from .errors import CompositorError
-from .pagecompare import Box, compare_page_images
-from .pagetext import article_titles, compare_page_text, line_owners
+from compositor.diff import view as diffview
+from compositor.diff.pixels import Box, compare_page_images
+from compositor.diff.text import article_titles, compare_page_text, line_owners
+from compositor.errors import CompositorError
 
 DEFAULT_DPI = 100
 MM_PER_INCH = 25.4

@@ -22,9 +22,9 @@ from collections.abc import Iterable
 import pikepdf
 from pikepdf import Name, Operator
 
-from .errors import LayoutError
-from .icc import OutputProfile
-from .pdfwalk import (
+from compositor.errors import LayoutError
+from compositor.press.icc import OutputProfile
+from compositor.press.pdfwalk import (
     CMYK,
     GRAY,
     PATTERN,

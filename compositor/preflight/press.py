@@ -17,9 +17,9 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
-from .errors import CompositorError
-from .icc import read_icc_header
-from .pdfwalk import (
+from compositor.errors import CompositorError
+from compositor.press.icc import read_icc_header
+from compositor.press.pdfwalk import (
     CMYK,
     GRAY,
     LAB,
@@ -31,7 +31,7 @@ from .pdfwalk import (
     colour_family,
     walk,
 )
-from .trim import POINTS_PER_MM, Rect
+from compositor.press.trim import POINTS_PER_MM, Rect
 
 ERROR, WARNING = "error", "warning"
 MIN_BLEED_MM = 3.0

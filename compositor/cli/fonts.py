@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from .errors import CompositorError
-from .fontset import DEFAULT_FONTS_DIR, Coverage, coverage_report, load_fontset
+from compositor.errors import CompositorError
+from compositor.fonts.fontset import DEFAULT_FONTS_DIR, Coverage, coverage_report, load_fontset
 
 app = typer.Typer(
     name="fonts",
@@ -32,7 +32,7 @@ FontsDir = Annotated[
 
 
 def _fail(ctx: typer.Context, error: CompositorError) -> None:
-    from .cli import fail  # the main CLI's error reporting; imported late (it imports us)
+    from compositor.cli import fail  # the main CLI's error reporting; imported late (it imports us)
 
     fail(ctx.find_root(), error)
 
@@ -89,7 +89,7 @@ def build(
 
     Example: compositor fonts build --verify
     """
-    from .fontbuild import build_fonts
+    from compositor.fonts.rebuild import build_fonts
 
     started = time.perf_counter()
     try:
@@ -139,9 +139,9 @@ def check(
 
     Example: compositor fonts check content/torch/2022-17
     """
-    from .build import layout_for
-    from .content import read_issue
-    from .fontset import uncovered_characters
+    from compositor.build import layout_for
+    from compositor.content import read_issue
+    from compositor.fonts.fontset import uncovered_characters
 
     try:
         model = read_issue(issue)

@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 import pikepdf
 
-from .html import Rendered
-from .pdf import Rendition
-from .pdfsave import save_reproducibly
+from compositor.html import Rendered
+from compositor.pdf import Rendition
+from compositor.press.pdfsave import save_reproducibly
 
 # The torch layout's colophon is an absolutely positioned footer preceded by the
 # spacer ``.colophon-space`` (see layouts/torch/style.css): breaking before the spacer

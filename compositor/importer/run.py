@@ -1,8 +1,8 @@
 """``compositor import``: a legacy plain-text issue → a buildable issue folder.
 
-One entry point, ``import_legacy``. It reads the legacy text (compositor.legacy),
+One entry point, ``import_legacy``. It reads the legacy text (compositor.importer.parse),
 writes the issue folder and, if the publication has none yet, publication.toml
-(compositor.content_writer), then proves the result:
+(compositor.importer.write), then proves the result:
 
 * the written files read back (compositor.content) to exactly the text intended;
 * nothing was lost: the body of the legacy file and the body rebuilt from the
@@ -22,12 +22,18 @@ import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from .content import PUBLICATION_FILE, read_issue, read_publication
-from .content_writer import issue_files, publication_toml, write_files
-from .errors import ContentError
-from .legacy import ImportWarning, LegacyIssue, Line, parse_legacy, read_legacy_text
-from .model import Issue, Publication, Section
-from .normalize import fold_for_comparison
+from compositor.content import PUBLICATION_FILE, read_issue, read_publication
+from compositor.errors import ContentError
+from compositor.importer.parse import (
+    ImportWarning,
+    LegacyIssue,
+    Line,
+    parse_legacy,
+    read_legacy_text,
+)
+from compositor.importer.write import issue_files, publication_toml, write_files
+from compositor.model import Issue, Publication, Section
+from compositor.normalize import fold_for_comparison
 
 # Legacy text comes from 火炬动态, whose layout folder is layouts/torch.
 DEFAULT_LAYOUT = "torch"

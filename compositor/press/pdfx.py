@@ -16,8 +16,8 @@ from enum import StrEnum
 from html import escape as _escape_markup
 from typing import TYPE_CHECKING
 
-from .errors import LayoutError
-from .icc import OutputProfile
+from compositor.errors import LayoutError
+from compositor.press.icc import OutputProfile
 
 if TYPE_CHECKING:  # pikepdf is imported when used, so the CLI starts fast
     import pikepdf

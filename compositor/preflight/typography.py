@@ -36,9 +36,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .errors import CompositorError
-from .normalize import find_halfwidth_punctuation
-from .typeset.classes import (
+from compositor.errors import CompositorError
+from compositor.normalize import find_halfwidth_punctuation
+from compositor.typeset.classes import (
     CLOSING,
     NOT_AT_LINE_END,
     NOT_AT_LINE_START,

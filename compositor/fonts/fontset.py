@@ -16,14 +16,15 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
-from .charsets import TONGYONG_SIZE, gb2312_hanzi, tongyong
-from .cmapread import mapped_code_points
-from .errors import FontError
-from .model import Issue, Paragraph, Source
+from compositor.errors import FontError
+from compositor.fonts.charsets import TONGYONG_SIZE, gb2312_hanzi, tongyong
+from compositor.fonts.cmap import mapped_code_points
+from compositor.model import Issue, Paragraph, Source
+from compositor.paths import FONTS_DIR
 
 MANIFEST = "manifest.toml"
 LICENCE_DIR = "LICENSES"
-DEFAULT_FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
+DEFAULT_FONTS_DIR = FONTS_DIR
 REBUILD_HINT = "regenerate with `compositor fonts build` or restore fonts/ from git"
 
 # LXGW WenKai has no full-width curly quotes; layouts draw them in Kai text with the

@@ -1,0 +1,1 @@
+"""`compositor check`: every problem of an issue, without rendering, with positions."""

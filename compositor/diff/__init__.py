@@ -1,0 +1,1 @@
+"""Page diffs: rasterised pixel comparison, text-layer diffs, the review images."""

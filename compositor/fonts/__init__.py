@@ -1,0 +1,1 @@
+"""The shipped fonts: character sets, cmap reading, the manifest and coverage, regeneration."""

@@ -1,0 +1,1 @@
+"""Legacy plain-text issues → content folders (parse, write, run)."""

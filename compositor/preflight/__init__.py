@@ -1,0 +1,1 @@
+"""Checks on any PDF: Chinese typesetting (typography) and PDF/X (press)."""
