@@ -5,9 +5,9 @@ has at least ``--pages`` pages (see synthetic.py). Each build runs the CLI in a 
 process, and ``os.wait4`` reports that process's own peak resident set size. The
 sample is built first, for comparison.
 
-    .venv/bin/python benchmarks/big_issue.py               # 300 pages; prints the result
-    .venv/bin/python benchmarks/big_issue.py --write       # also writes results/big_issue.txt
-    .venv/bin/python benchmarks/big_issue.py --pages 30 --json out.json   # tests/test_big_issue.py
+    python3 benchmarks/big_issue.py               # 300 pages; prints the result
+    python3 benchmarks/big_issue.py --write       # also writes results/big_issue.txt
+    python3 benchmarks/big_issue.py --pages 30 --json out.json   # tests/test_big_issue.py
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ first and not timed. Timed: diff_pdfs at the default resolution, with and withou
 folder, and the whole command (`python -m compositor diff ... --out DIR`, interpreter start-up
 included).
 
-    .venv/bin/python benchmarks/diff.py            # prints the results
-    .venv/bin/python benchmarks/diff.py --write    # also writes benchmarks/results/diff.txt
+    python3 benchmarks/diff.py            # prints the results
+    python3 benchmarks/diff.py --write    # also writes benchmarks/results/diff.txt
 """
 
 from __future__ import annotations

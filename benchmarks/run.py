@@ -2,8 +2,8 @@
 
 Run by hand, never by the test suite (timings on a shared machine are noise to a test):
 
-    .venv/bin/pip install -e '.[bench]'          # the typst package
-    .venv/bin/python benchmarks/run.py --label after-lazy-imports
+    python3 -m pip install -e '.[bench]'          # the typst package
+    python3 benchmarks/run.py --label after-lazy-imports
 
 Every measured build runs in a fresh process started with the same Python, so
 "cold" means process start to PDF written, and peak RSS is that process's own

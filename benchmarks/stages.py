@@ -2,7 +2,7 @@
 
 Used by run.py for the results file (issue 8 asks for the profile with the numbers):
 
-    .venv/bin/python benchmarks/stages.py          # prints the cold and warm tables
+    python3 benchmarks/stages.py          # prints the cold and warm tables
 
 A cold CLI build and warm rebuilds (watch's Rebuilder) are profiled in child
 processes; each stage is a function whose cumulative time is looked up by file and

@@ -2,7 +2,7 @@
 
 Run by hand, never by the test suite (timings on a shared machine are noise to a test):
 
-    .venv/bin/python benchmarks/typesetting.py [--runs 7] [--copies 4]
+    python3 benchmarks/typesetting.py [--runs 7] [--copies 4]
 
 Both variants run the same in-memory pipeline (``build.render_issue``: typesetting
 stage, HTML, WeasyPrint layout and drawing); "without" replaces the seam's context
