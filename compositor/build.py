@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor.content import read_issue
-from compositor.errors import LayoutError
+from compositor.errors import CompositorError, LayoutError
 from compositor.fonts.fontset import check_issue_coverage, load_fontset
 from compositor.html import Rendered, render_html
 from compositor.layout import Layout, load_layout
@@ -110,8 +110,23 @@ def timestamp(issue: Issue) -> str:
     Never the wall clock, so that the same content gives the same bytes.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    else:
+    if epoch is None or not epoch.strip():
         moment = dt.datetime.combine(issue.date, dt.time(), tzinfo=dt.UTC)
+    else:
+        moment = source_date(epoch)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def source_date(epoch: str) -> dt.datetime:
+    """SOURCE_DATE_EPOCH as a UTC time. A malformed value stops the build, as the
+    reproducible-builds specification asks: ignoring it would silently date the PDF
+    differently from what the caller asked for."""
+    try:
+        if not epoch.strip().isdigit():
+            raise ValueError
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise CompositorError(
+            f"SOURCE_DATE_EPOCH={epoch!r} is not a time: give whole seconds since "
+            f"1970-01-01 UTC (before the year 10000), or unset it to date the PDF by the issue"
+        ) from None

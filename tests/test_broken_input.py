@@ -171,6 +171,13 @@ def test_unreadable_file_says_so(issue, monkeypatch):
     assert "you may read it" in message
 
 
+@pytest.mark.parametrize("epoch", ["99999999999999", "yesterday", "-1"])
+def test_a_malformed_source_date_epoch_stops_the_build(issue, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    message = fails(issue)
+    assert message.startswith(f"error: SOURCE_DATE_EPOCH={epoch!r} is not a time")
+
+
 def test_a_pipe_named_like_an_article_is_refused_not_waited_on(issue):
     os.mkfifo(issue / "03.md")
     result = subprocess.run(
