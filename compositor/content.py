@@ -79,7 +79,7 @@ def read_issue(folder: Path) -> Issue:
             f"no {ISSUE_FILE} here: an issue folder needs one (see docs/content-format.md)",
             folder,
         )
-    publication = read_publication(folder.parent)
+    publication = read_publication(publication_folder(folder))
     data = load_toml(issue_file)
     _check_keys(data, ISSUE_KEYS, ISSUE_OPTIONAL, issue_file, "issue")
     editors = _string_list(data.get("editors", []), issue_file, "editors")
@@ -96,6 +96,15 @@ def read_issue(folder: Path) -> Issue:
         folder=folder,
         editors=editors,
     )
+
+
+def publication_folder(issue_folder: Path) -> Path:
+    """The folder holding an issue folder (and its publication.toml). ``.`` and ``..``
+    have no parent as written (``Path(".").parent`` is ``.`` again), so an editor who
+    runs ``compositor build .`` inside the issue gets its real parent."""
+    if issue_folder.name in ("", ".."):
+        return issue_folder.resolve().parent
+    return issue_folder.parent
 
 
 def read_publication(root: Path) -> Publication:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import typer
-from conftest import DATA, run_cli
+from conftest import DATA, copy_mini, run_cli
 
 import compositor
 from compositor.cli import app
@@ -75,3 +75,15 @@ def test_python_api_from_any_folder(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{out} 2\n"
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_dot_inside_the_issue_folder_is_that_issue(tmp_path: Path):
+    """An editor working in the issue folder types `compositor check .` and `build .`:
+    the publication is the folder above, and the default PDF is named after it."""
+    issue = copy_mini(tmp_path)
+    checked = run_cli("check", ".", cwd=issue)
+    assert checked.returncode == 0, checked.stdout
+    built = run_cli("build", ".", cwd=issue)
+    assert built.returncode == 0, built.stderr
+    assert built.stdout == "build/mini-2023-1.pdf (2 pages)\n"
+    assert (issue / "build" / "mini-2023-1.pdf").read_bytes().startswith(b"%PDF-")

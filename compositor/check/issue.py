@@ -134,7 +134,7 @@ class _IssueChecker:
         if not self.folder.is_dir() or not self.issue_file.is_file():
             self.error(self.folder, Position(1, 1), "not an issue folder: it has no issue.toml")
             return self.findings
-        self.check_publication(self.folder.parent / PUBLICATION_FILE)
+        self.check_publication(content.publication_folder(self.folder) / PUBLICATION_FILE)
         sections = self.check_issue_file()
         articles = [self.check_article(path) for path in sorted(self.folder.glob("*.md"))]
         articles = [article for article in articles if article is not None]
