@@ -72,8 +72,7 @@ def read_issue(folder: Path) -> Issue:
     """Read and validate one issue folder and its publication's facts."""
     folder = Path(folder)
     issue_file = folder / ISSUE_FILE
-    if not folder.is_dir():
-        raise ContentError("is not an issue folder (no such directory)", folder)
+    require_directory(folder)
     if not issue_file.exists():  # a folder or pipe of that name gets a message of its own
         raise ContentError(
             f"no {ISSUE_FILE} here: an issue folder needs one (see docs/content-format.md)",
@@ -96,6 +95,15 @@ def read_issue(folder: Path) -> Issue:
         folder=folder,
         editors=editors,
     )
+
+
+def require_directory(folder: Path) -> None:
+    """Refuse an issue path that is not a folder, before anything looks inside it."""
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise ContentError("is a file, not an issue folder: give the folder that holds it", folder)
+    raise ContentError("is not an issue folder (no such directory)", folder)
 
 
 def publication_folder(issue_folder: Path) -> Path:

@@ -24,7 +24,7 @@ from compositor.build import (
     layout_for,
     render_issue,
 )
-from compositor.content import PUBLICATION_FILE, read_issue
+from compositor.content import PUBLICATION_FILE, read_issue, require_directory
 from compositor.errors import CompositorError
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.pdf import StyleCache, write_atomically
@@ -112,6 +112,7 @@ def watch(
     """Build once, then again after every save, until interrupted (or ``stop`` is set)."""
     import watchfiles
 
+    require_directory(Path(folder))  # watchfiles cannot watch what is not there
     rebuilder = Rebuilder(folder, output)
     changes = watchfiles.watch(
         *rebuilder.sources(),

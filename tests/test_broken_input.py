@@ -112,6 +112,11 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
         "masthead and colophon",
     ),
     "missing issue folder": (lambda i: shutil.rmtree(i), "2023-01:", "no such directory"),
+    "a file for the issue folder": (
+        lambda i: (shutil.rmtree(i), i.write_text("x")),
+        "2023-01:",
+        "is a file, not an issue folder",
+    ),
     "folder for an article": (lambda i: (i / "03.md").mkdir(), "03.md:", "not a file"),
     "folder for issue.toml": (lambda i: replace_folder(i / "issue.toml"), "issue.toml:", "folder"),
     "folder for publication.toml": (

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, read_pdf, squash
+from conftest import DATA, ROOT, read_pdf, run_cli, squash
 
 START_TIMEOUT = 60  # the first build includes importing WeasyPrint
 EVENT_TIMEOUT = 20
@@ -103,3 +103,12 @@ def test_files_the_pdf_is_not_made_from_are_ignored(watcher, issue):
     append(issue / "01.md", "\n又一段。\n")
     watcher.wait_for("rebuilt")
     assert [line for line in watcher.seen if line.startswith("changed")] == ["changed: 01.md"]
+
+
+def test_a_folder_that_does_not_exist_is_an_error_not_a_traceback(tmp_path):
+    result = run_cli("watch", str(tmp_path / "2023-01"))
+    assert result.returncode == 2
+    assert (
+        result.stderr
+        == f"error: {tmp_path / '2023-01'}: is not an issue folder (no such directory)\n"
+    )
