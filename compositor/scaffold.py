@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shlex
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -151,7 +152,8 @@ def write_folder(target: Path, files: dict[str, str]) -> None:
 
 
 def next_steps(created: NewIssue) -> list[str]:
-    """What the CLI prints after ``new``: where the issue is and what to edit, in order."""
+    """What the CLI prints after ``new``: where the issue is and what to edit, in order.
+    The commands are quoted for the shell, so that they can be pasted as they are."""
     issue = created.issue
     folder = created.folder
     names = [path.name for path in created.articles]
@@ -162,6 +164,6 @@ def next_steps(created: NewIssue) -> list[str]:
         f"  1. check the date, sections and editors in {folder / ISSUE_FILE}",
         f"  2. write the articles ({articles}), one file per article, and replace every "
         f"{PLACEHOLDER} (copy a file for more articles in a section)",
-        f"  3. compositor check {folder}",
-        f"  4. compositor watch {folder}    # rebuilds the PDF on every save",
+        f"  3. compositor check {shlex.quote(str(folder))}",
+        f"  4. compositor watch {shlex.quote(str(folder))}    # rebuilds the PDF on every save",
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import shutil
 from pathlib import Path
 
@@ -109,3 +110,17 @@ def test_placeholders_build_and_check_points_at_each_of_them(publication, tmp_pa
         )
         assert f"{folder / name}:{body_line}:1: warning: placeholder" in checked.stdout
     assert run_cli("check", str(folder), "--strict").returncode == 1
+
+
+def test_next_steps_can_be_pasted_into_a_shell_when_the_path_has_spaces(tmp_path):
+    publication = tmp_path / "火炬 动态"
+    shutil.copytree(DATA / "mini", publication)
+    result = new(publication, "--date", "2023-01-19")
+    assert result.returncode == 0, result.stderr
+    commands = [
+        shlex.split(line.split(". ", 1)[1], comments=True)
+        for line in result.stdout.splitlines()
+        if ". compositor " in line
+    ]
+    folder = str(publication / "2023-02")
+    assert commands == [["compositor", "check", folder], ["compositor", "watch", folder]]
