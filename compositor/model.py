@@ -114,8 +114,9 @@ class Issue:
 
     @property
     def slug(self) -> str:
-        """File-name stem for outputs, e.g. ``torch-2022-17``."""
-        return f"{self.publication.root.name}-{self.year}-{self.number}"
+        """File-name stem for outputs, e.g. ``torch-2022-17``; the number has two digits,
+        like the issue's folder (``2023-05``), so that the PDFs sort in issue order."""
+        return f"{self.publication.root.name}-{self.year}-{self.number:02d}"
 
     @property
     def label(self) -> str:

@@ -63,8 +63,8 @@ def test_one_broken_issue_does_not_stop_the_others(publication, tmp_path):
     assert f"skipped {publication / 'publication.toml'}" in result.stderr
     assert "Traceback" not in result.stderr
     built = sorted(path.name for path in out.iterdir())
-    assert built == ["mini-2023-1.pdf", "mini-2023-2.pdf"]
-    second = read_pdf(out / "mini-2023-2.pdf")
+    assert built == ["mini-2023-01.pdf", "mini-2023-02.pdf"]
+    second = read_pdf(out / "mini-2023-02.pdf")
     assert second.page_count == 2
     assert squash("2023年第2期（总第548期）") in squash(second.pages[0])
 

@@ -85,5 +85,5 @@ def test_dot_inside_the_issue_folder_is_that_issue(tmp_path: Path):
     assert checked.returncode == 0, checked.stdout
     built = run_cli("build", ".", cwd=issue)
     assert built.returncode == 0, built.stderr
-    assert built.stdout == "build/mini-2023-1.pdf (2 pages)\n"
-    assert (issue / "build" / "mini-2023-1.pdf").read_bytes().startswith(b"%PDF-")
+    assert built.stdout == "build/mini-2023-01.pdf (2 pages)\n"
+    assert (issue / "build" / "mini-2023-01.pdf").read_bytes().startswith(b"%PDF-")
