@@ -97,7 +97,7 @@ def run_batch(
     ]
     if not jobs:
         raise CompositorError("none of the paths given is an issue folder")
-    if Path(output_dir).is_file():
+    if Path(output_dir).is_file() or Path(output_dir).suffix.lower() == ".pdf":
         raise CompositorError("with several issues, -o names a folder, not a file", output_dir)
     progress = Progress(
         "[progress.description]{task.description}",

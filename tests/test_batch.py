@@ -95,3 +95,19 @@ def test_a_single_issue_prints_exactly_path_and_pages(publication, tmp_path):
     result = run_cli("build", str(publication / "2023-01"), "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{out} (2 pages)\n"
+
+
+def test_with_several_issues_an_output_named_pdf_is_refused_not_made_a_folder(
+    publication, tmp_path
+):
+    result = run_cli(
+        "build",
+        str(publication / "2023-01"),
+        str(publication / "2023-02"),
+        "-o",
+        "all.pdf",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr == "error: all.pdf: with several issues, -o names a folder, not a file\n"
+    assert list(tmp_path.iterdir()) == [publication]
