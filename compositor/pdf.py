@@ -164,6 +164,12 @@ def write_atomically(data: bytes, target: Path) -> None:
     A crash or a failed build never leaves a half-written PDF, and the previous
     file stays untouched until the new one is complete.
     """
+    if target.is_dir():  # os.replace would say "Is a directory" and blame a previous file
+        raise OutputError(
+            "cannot write the PDF: this is a folder; give a file name, e.g. "
+            f"{target / 'issue.pdf'}",
+            target,
+        )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(

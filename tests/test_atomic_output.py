@@ -159,3 +159,13 @@ def test_an_unwritable_output_is_a_clean_error(where, issue, tmp_path):
     assert result.output.startswith(f"error: {tmp_path / where}: cannot write the PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder", "mini"]
     assert list((tmp_path / "folder").iterdir()) == []
+
+
+def test_an_existing_folder_as_output_is_named_as_one(issue, tmp_path):
+    (tmp_path / "folder").mkdir()
+    result = CliRunner().invoke(app, ["build", str(issue), "-o", str(tmp_path / "folder")])
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        f"error: {tmp_path / 'folder'}: cannot write the PDF: this is a folder; give a file "
+        f"name, e.g. {tmp_path / 'folder' / 'issue.pdf'}\n"
+    )
