@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import ContentError
+from compositor.importer.write import COLOPHON_FIELDS
 from compositor.model import Article, Block, Colophon, Paragraph, Section, Source, Subhead
 from compositor.normalize import fold_for_comparison, normalize
 
@@ -351,7 +352,7 @@ class _Reader:
                 raise self.error(line.number, f"colophon label {key!r} appears twice")
             values[name] = match["value"].strip()
             lines[name] = line.number
-        missing = [label for name, label in _COLOPHON_LABELS if name not in values]
+        missing = [label for name, label in COLOPHON_FIELDS if name not in values]
         if missing:
             raise self.error(self.lines[start].number, f"the colophon lacks {', '.join(missing)}")
         editors = tuple(n for n in EDITOR_SEPARATORS.split(values.pop("editors")) if n)
@@ -624,18 +625,6 @@ class _Reader:
         if is_kicker:
             return blocks[1:], first.text
         return blocks, ""
-
-
-_COLOPHON_LABELS = (
-    ("address", "地址"),
-    ("postcode", "邮编"),
-    ("phone", "电话"),
-    ("website", "网址"),
-    ("editorial_address", "编辑部地址"),
-    ("editorial_postcode", "编辑部邮编"),
-    ("editorial_phone", "编辑部电话"),
-    ("editors", "责任编辑"),
-)
 
 
 def _colophon_field(key: str, editorial: bool) -> str | None:

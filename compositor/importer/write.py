@@ -18,7 +18,8 @@ from pathlib import Path
 
 from compositor.model import Article, Issue, Paragraph, Publication, Subhead
 
-# Labels printed in the colophon, kept as comments so the TOML reads like the page.
+# Labels printed in the colophon: written as comments so the TOML reads like the page,
+# and named by parse.py when a legacy colophon lacks one.
 COLOPHON_FIELDS = (
     ("address", "地址"),
     ("postcode", "邮编"),
