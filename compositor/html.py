@@ -11,11 +11,15 @@ from pathlib import Path
 
 import jinja2
 
+from compositor.fonts.fontset import KAI_QUOTES
 from compositor.layout import Layout
 from compositor.model import Issue
 
 # The serif face draws the full-width curly quotes that the Kai face lacks (fonts.md).
-KAI_QUOTE_RANGE = "U+2018-2019, U+201C-201D"
+# It must be a family of its own: WeasyPrint merges two @font-face files of one family
+# into one PDF font, and the quotes then print as random glyphs of the Kai subset.
+# Layouts name it first in Kai stacks: font-family: role-kai-quotes, role-kai.
+KAI_QUOTE_RANGE = ", ".join(f"U+{ord(char):04X}" for char in sorted(KAI_QUOTES))
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ def article_ids(issue: Issue) -> dict[Path, str]:
 def font_face_css(font_files: dict[str, Path]) -> str:
     rules = [_font_face(f"role-{role}", path) for role, path in sorted(font_files.items())]
     if "kai" in font_files and "body" in font_files:
-        rules.append(_font_face("role-kai", font_files["body"], KAI_QUOTE_RANGE))
+        rules.append(_font_face("role-kai-quotes", font_files["body"], KAI_QUOTE_RANGE))
     return "\n".join(rules) + "\n"
 
 

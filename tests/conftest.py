@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -9,8 +10,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from fontTools.cffLib import CFFFontSet
+from fontTools.ttLib import TTFont
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "torch" / "2022-17"
@@ -84,3 +88,32 @@ def sample_pdf(tmp_path_factory) -> RenderedPdf:
     result = run_cli("build", str(SAMPLE), "-o", str(out))
     assert result.returncode == 0, result.stderr
     return read_pdf(out)
+
+
+def embedded_font_families(path) -> list[tuple[str, str | None]]:
+    """(PDF font name, family inside the embedded font file or None) for every font used."""
+    found = []
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            for _, font in page.resources.get("/Font", {}).items():
+                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
+                descriptor = descendant.FontDescriptor
+                stream = next(
+                    (
+                        descriptor[k]
+                        for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                        if k in descriptor
+                    ),
+                    None,
+                )
+                family = None
+                if stream is not None:
+                    data = stream.read_bytes()
+                    if str(stream.get("/Subtype", "")) == "/CIDFontType0C":
+                        cff = CFFFontSet()
+                        cff.decompile(io.BytesIO(data), None)
+                        family = cff.fontNames[0]
+                    else:
+                        family = TTFont(io.BytesIO(data)).get("name").getDebugName(1)
+                found.append((str(font.BaseFont), family))
+    return found

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pikepdf
-from conftest import SAMPLE, SEED, squash
-from fontTools.cffLib import CFFFontSet
-from fontTools.ttLib import TTFont
+from conftest import SAMPLE, SEED, embedded_font_families, squash
 
 from compositor.content import read_issue
 
@@ -118,35 +115,6 @@ def test_metadata_language_and_bookmarks(sample_pdf):
     assert [title for title, _ in top] == [s.title for s in issue.sections]
     for (_, children), section in zip(top, issue.sections, strict=True):
         assert children == [a.title for a in section.articles]
-
-
-def embedded_font_families(path) -> list[tuple[str, str | None]]:
-    """(PDF font name, family inside the embedded font file or None) for every font used."""
-    found = []
-    with pikepdf.open(path) as pdf:
-        for page in pdf.pages:
-            for _, font in page.resources.get("/Font", {}).items():
-                descendant = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-                descriptor = descendant.FontDescriptor
-                stream = next(
-                    (
-                        descriptor[k]
-                        for k in ("/FontFile", "/FontFile2", "/FontFile3")
-                        if k in descriptor
-                    ),
-                    None,
-                )
-                family = None
-                if stream is not None:
-                    data = stream.read_bytes()
-                    if str(stream.get("/Subtype", "")) == "/CIDFontType0C":
-                        cff = CFFFontSet()
-                        cff.decompile(io.BytesIO(data), None)
-                        family = cff.fontNames[0]
-                    else:
-                        family = TTFont(io.BytesIO(data)).get("name").getDebugName(1)
-                found.append((str(font.BaseFont), family))
-    return found
 
 
 def test_fonts_embedded_and_shipped(sample_pdf):

@@ -28,7 +28,7 @@ DEFAULT_FONTS_DIR = FONTS_DIR
 REBUILD_HINT = "regenerate with `compositor fonts build` or restore fonts/ from git"
 
 # LXGW WenKai has no full-width curly quotes; layouts draw them in Kai text with the
-# body face through a unicode-range @font-face rule (compositor/html.py KAI_QUOTE_RANGE).
+# body face through the family role-kai-quotes (compositor/html.py KAI_QUOTE_RANGE).
 KAI_QUOTES = frozenset("‘’“”")
 # Characters that are never drawn with a glyph: controls, format characters (ZWJ, bidi
 # marks), separators and spaces (HarfBuzz synthesises missing spaces), variation selectors.
