@@ -28,6 +28,7 @@ from compositor.errors import CompositorError
 from compositor.fonts.fontset import check_issue_coverage, load_fontset
 from compositor.html import render_html
 from compositor.importer.run import import_legacy
+from compositor.importer.write import toml_string  # keeps lone surrogates raw, as these tests need
 from compositor.layout import load_layout
 from compositor.model import Issue
 from compositor.normalize import HALFWIDTH_TO_FULLWIDTH
@@ -91,20 +92,6 @@ def render_in_memory(issue: Issue) -> str:
         check_issue_coverage(issue, FONTS, LAYOUT.fonts)
     rendered = render_html(typeset_issue(issue), LAYOUT, FONT_FILES, timestamp="", press=False)
     return rendered.html
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string; lone surrogates stay raw (and make the file invalid UTF-8)."""
-    escapes = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
-    out = []
-    for char in text:
-        if char in escapes:
-            out.append(escapes[char])
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04X}")
-        else:
-            out.append(char)
-    return '"' + "".join(out) + '"'
 
 
 def visible(text: str) -> str:
