@@ -46,6 +46,9 @@ class ShippedFont:
     weight: int
     postscript_name: str
     glyphs: int
+    # How the glyphs are stored, and for CID-keyed CFF how codes find them: PDF
+    # engines read WeasyPrint's codes as CIDs or as glyph ids, so CID must be glyph id.
+    outlines: str
     sha256: str
     upstream_family: str
     upstream_version: str
