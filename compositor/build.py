@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,12 +67,17 @@ def render_issue(
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``)."""
+    job = PressJob.plan(press, layout) if press else None
+    # One cache for the renders of one build (pad_pages); removed after it, unless kept.
+    with nullcontext(styles) if styles else StyleCache() as cache:
+        return _render_issue(issue, layout, fontset, job, pad_to, cache)
+
+
+def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:
     from compositor.weasy_seam import (
         cjk_typesetting,  # imports WeasyPrint: `compositor check` does not
     )
 
-    job = PressJob.plan(press, layout) if press else None
-    styles = styles or StyleCache()  # shared by the renders of one build (pad_pages)
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     stamp = timestamp(issue)

@@ -124,13 +124,14 @@ def watch(
         rust_timeout=ARM_MS,
         yield_on_timeout=True,
     )
-    next(changes, None)
-    echo(describe(rebuilder.timed_build(debug), "built"))
-    echo(f"watching {folder} for changes (Ctrl+C to stop)")
-    for batch in changes:
-        if batch:
-            echo(f"changed: {_names(path for _change, path in batch)}")
-            echo(describe(rebuilder.timed_build(debug), "rebuilt"))
+    with rebuilder.styles:  # its font copies are removed however the watch ends
+        next(changes, None)
+        echo(describe(rebuilder.timed_build(debug), "built"))
+        echo(f"watching {folder} for changes (Ctrl+C to stop)")
+        for batch in changes:
+            if batch:
+                echo(f"changed: {_names(path for _change, path in batch)}")
+                echo(describe(rebuilder.timed_build(debug), "rebuilt"))
 
 
 def _names(paths: Iterable[str]) -> str:

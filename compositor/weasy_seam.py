@@ -48,16 +48,19 @@ Internals used (checked by ``check_internals``):
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from weasyprint.draw import text as weasy_draw_text
 from weasyprint.formatting_structure import boxes as weasy_boxes
 from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.text import ffi as weasy_ffi
+from weasyprint.text import fonts as weasy_fonts
 from weasyprint.text import line_break as weasy_line_break
 
 from compositor.layout import Typesetting
@@ -439,6 +442,78 @@ def _spread(context, box, justification: float, x_advance: float) -> float:
     return x_advance
 
 
+# -------------------------------------------------------------------- shipped fonts only
+
+
+def shipped_font_configuration(folder: Path) -> weasy_fonts.FontConfiguration:
+    """A WeasyPrint font configuration that knows no font of the machine.
+
+    WeasyPrint's ``FontConfiguration`` starts from the machine's fontconfig setup, so
+    Pango draws a character the @font-face fonts lack in whatever installed font has
+    it (Noto Sans CJK on one machine, a box on another): builds differ by machine.
+    This one starts from an empty fontconfig configuration, so the only fonts are
+    those the layout's @font-face rules add, and generic names (``serif``) resolve
+    to them too. A character none of them has is drawn as .notdef, and the coverage
+    check stops the build before that.
+
+    WeasyPrint copies each @font-face file into a folder it makes itself and removes
+    only when the object is garbage-collected, which a batch worker or an interrupted
+    run never reaches (an 18 MB /tmp/weasyprint-* folder per build). Here the copies go
+    into ``folder``, which the caller owns and removes.
+    """
+    return _ShippedFontConfiguration(folder)
+
+
+class _ShippedFontConfiguration(weasy_fonts.FontConfiguration):
+    def __init__(self, folder: Path) -> None:
+        # Not super().__init__(): it loads the machine's configuration and fonts.
+        ffi, fontconfig = weasy_ffi.ffi, weasy_ffi.fontconfig
+        self._config = _empty_fontconfig()
+        self.font_map = ffi.gc(weasy_ffi.pangoft2.pango_ft2_font_map_new(), _unref)
+        weasy_ffi.pangoft2.pango_fc_font_map_set_config(
+            ffi.cast("PangoFcFontMap *", self.font_map), self._config
+        )
+        fontconfig.FcConfigDestroy(self._config)  # the font map holds a reference
+        self._folder = Path(folder)
+        self.strut_layouts = {}
+        self.font_features = {}
+
+    def __del__(self) -> None:
+        pass  # the folder is the caller's to remove, not the garbage collector's
+
+
+def _unref(pointer) -> None:
+    weasy_ffi.gobject.g_object_unref(pointer)
+
+
+def _empty_fontconfig():
+    """A new fontconfig configuration with no font folders, rules or fonts.
+
+    ``FcConfigCreate`` is not among the functions WeasyPrint declares, so it is
+    declared here in an FFI that includes WeasyPrint's (sharing its ``FcConfig`` type).
+    """
+    import cffi
+
+    own = cffi.FFI()
+    own.include(weasy_ffi.ffi)
+    own.cdef("FcConfig * FcConfigCreate (void);")
+    for name in FONTCONFIG_LIBRARIES:
+        try:
+            library = own.dlopen(name)
+            break
+        except OSError:
+            continue
+    else:
+        raise RuntimeError(f"cannot open fontconfig (tried {', '.join(FONTCONFIG_LIBRARIES)})")
+    config = library.FcConfigCreate()
+    if config == own.NULL:
+        raise MemoryError("FcConfigCreate failed")
+    return config
+
+
+FONTCONFIG_LIBRARIES = ("libfontconfig.so.1", "libfontconfig.1.dylib", "fontconfig")
+
+
 # -------------------------------------------------------------------- internals check
 
 # (module, attribute, expected parameters or None for "exists")
@@ -468,6 +543,7 @@ INTERNALS = (
         ["context", "box", "justification_spacing", "x_advance"],
     ),
     ("weasyprint.text.ffi", "TO_UNITS", None),
+    ("weasyprint.text.fonts", "FontConfiguration", []),
     ("weasyprint.text.ffi", "FROM_UNITS", None),
 )
 LAYOUT_METHODS = {
@@ -487,6 +563,7 @@ PANGO_FUNCTIONS = (
     "pango_layout_get_baseline",
     "pango_layout_get_line_readonly",
 )
+FONT_CONFIGURATION_ATTRIBUTES = {"_config", "font_map", "_folder", "strut_layouts", "font_features"}
 CFFI_FIELDS = {
     "PangoLayoutLine": {"runs", "length", "start_index"},
     "PangoGlyphItem": {"item", "glyphs"},
@@ -525,6 +602,7 @@ def check_internals() -> list[str]:
     if "set_text(self.text, justify=True)" not in reactivate:
         problems.append("Layout.reactivate no longer re-sets the text with justify=True")
     problems.extend(_check_ffi())
+    problems.extend(_check_font_configuration())
     draw_source = inspect.getsource(weasy_draw_text.draw_first_line)
     if "PANGO_GLYPH_EMPTY" not in draw_source:
         problems.append("draw_first_line no longer skips empty glyphs (our spacers)")
@@ -532,6 +610,31 @@ def check_internals() -> list[str]:
         problems.append(
             "draw_first_line draws empty glyphs differently: revisit EMPTY_GLYPH_DRAW_SCALE"
         )
+    return problems
+
+
+def _check_font_configuration() -> list[str]:
+    """_ShippedFontConfiguration sets what FontConfiguration.__init__ sets, and
+    add_font_face still copies fonts into ``self._folder`` and adds them to
+    ``self._config``."""
+    problems = []
+    init = inspect.getsource(weasy_fonts.FontConfiguration.__init__)
+    assigned = set(re.findall(r"self\.(\w+) =", init))
+    if assigned != FONT_CONFIGURATION_ATTRIBUTES:
+        problems.append(
+            f"FontConfiguration.__init__ sets {sorted(assigned)}, "
+            f"expected {sorted(FONT_CONFIGURATION_ATTRIBUTES)}"
+        )
+    add = inspect.getsource(weasy_fonts.FontConfiguration.add_font_face)
+    for needed in (
+        "self._folder / config_digest",
+        "FcConfigAppFontAddFile(\n                self._config",
+    ):
+        if needed not in add:
+            problems.append(f"FontConfiguration.add_font_face no longer has {needed!r}")
+    for function in ("FcConfigDestroy", "FcConfigAppFontAddFile"):
+        if not hasattr(weasy_ffi.fontconfig, function):
+            problems.append(f"fontconfig.{function} is not declared in weasyprint.text.ffi")
     return problems
 
 
@@ -556,4 +659,10 @@ def _check_ffi() -> list[str]:
     return problems
 
 
-__all__ = ["PlannedLayout", "check_internals", "cjk_typesetting", "has_fast_subsetting"]
+__all__ = [
+    "PlannedLayout",
+    "check_internals",
+    "cjk_typesetting",
+    "has_fast_subsetting",
+    "shipped_font_configuration",
+]

@@ -16,8 +16,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-import weasyprint
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, weasy_write
 
 from compositor.content import read_issue
 from compositor.layout import Typesetting
@@ -70,10 +69,10 @@ def set_text(
     </style>{"".join(f"<p>{p}</p>" for p in paragraphs)}</html>"""
     target = tmp_path / "set.pdf"
     if settings is None:
-        weasyprint.HTML(string=html).write_pdf(target)
+        weasy_write(html, target)
     else:
         with cjk_typesetting(settings):
-            weasyprint.HTML(string=html).write_pdf(target)
+            weasy_write(html, target)
     return read_lines(target)
 
 

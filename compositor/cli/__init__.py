@@ -261,7 +261,9 @@ def preflight(
     """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
 
     With --press, also the PDF/X checks: keys, output intent, boxes, CMYK only, fonts,
-    transparency. Exit status: 0 clean, 1 findings (or press checks failed), 2 unreadable file.
+    transparency, and that poppler, MuPDF and Ghostscript draw and read every page as
+    pdfium does (Ghostscript is the base of many RIPs). Exit status: 0 clean, 1 findings
+    (or press checks failed), 2 unreadable file.
 
     Example: compositor preflight build/torch-2022-17.pdf
 
@@ -281,7 +283,7 @@ def preflight(
         from compositor.preflight.press import format_press_report, inspect_press
 
         try:
-            inspection = inspect_press(pdf)
+            inspection = inspect_press(pdf, engines=True)
         except CompositorError as error:
             fail(ctx, error)
         typer.echo("\n" + format_press_report(pdf, inspection))

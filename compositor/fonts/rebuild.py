@@ -289,9 +289,9 @@ def identity_cids(font: TTFont) -> TTFont:
     }
     top.charset = new_order
     renamed.setGlyphOrder(new_order)
-    for tag in renamed.keys():
-        if tag != "GlyphOrder":
-            renamed[tag]  # decompile now, so glyph ids become the new names
+    tables = renamed.reader.keys()  # the tables in the file (not GlyphOrder)
+    for tag in tables:
+        renamed[tag]  # decompile every table now, so its glyph ids get the new names
     buffer = io.BytesIO()
     renamed.save(buffer)
     buffer.seek(0)

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,31 +126,54 @@ def compare_engines(
 ) -> list[EngineResult]:
     """Draw and read ``pdf`` with each engine and compare with pdfium, page by page."""
     pdf = Path(pdf)
-    reference = _pdfium_pages(pdf, dpi)
-    reference_text = _pdfium_text(pdf)
-    results = []
-    for engine in engines:
-        result = EngineResult(engine.name, engine.package)
-        if shutil.which(engine.program) is None:
-            result.available = False
-            results.append(result)
-            continue
-        with tempfile.TemporaryDirectory(prefix="compositor-engines-") as folder:
-            drawn, warnings = _draw(engine, pdf, Path(folder), dpi)
-        result.pages_drawn = len(drawn)
-        result.warnings = warnings
-        if len(drawn) != len(reference):
-            result.warnings.append(f"drew {len(drawn)} pages, pdfium {len(reference)}")
-        for number, (mine, theirs) in enumerate(zip(reference, drawn, strict=False), 1):
-            share = different_share(mine, theirs)
-            result.worst = max(result.worst, share)
-            if share > MAX_DIFFERENT:
-                result.different_pages.append(PageDifference(number, share))
-        if engine.extract is not None:
-            result.text_checked = True
-            result.text_problems = _compare_text(engine, pdf, reference_text)
-        results.append(result)
-    return results
+    # The engines are other processes: let them draw while pdfium draws here.
+    with ThreadPoolExecutor(max_workers=len(engines) or 1) as pool:
+        runs = [pool.submit(_run_engine, engine, pdf, dpi) for engine in engines]
+        reference = _pdfium_pages(pdf, dpi)
+        reference_text = _pdfium_text(pdf)
+        return [_compare(run.result(), reference, reference_text) for run in runs]
+
+
+@dataclass
+class _Run:
+    engine: Engine
+    result: EngineResult
+    drawn: list[np.ndarray]
+    text: list[str] | None  # in content order
+    lines: list[str] | None  # as a reader sees them
+
+
+def _run_engine(engine: Engine, pdf: Path, dpi: int) -> _Run:
+    result = EngineResult(engine.name, engine.package)
+    if shutil.which(engine.program) is None:
+        result.available = False
+        return _Run(engine, result, [], None, None)
+    with tempfile.TemporaryDirectory(prefix="compositor-engines-") as folder:
+        drawn, result.warnings = _draw(engine, pdf, Path(folder), dpi)
+    text = lines = None
+    if engine.extract is not None and engine.extract_lines is not None:
+        result.text_checked = True
+        text = _extract(engine.extract(pdf), result.text_problems)
+        same = engine.extract_lines == engine.extract
+        lines = text if same else _extract(engine.extract_lines(pdf), result.text_problems)
+    return _Run(engine, result, drawn, text, lines)
+
+
+def _compare(run: _Run, reference: list[np.ndarray], reference_text: list[str]) -> EngineResult:
+    result = run.result
+    if not result.available:
+        return result
+    result.pages_drawn = len(run.drawn)
+    if len(run.drawn) != len(reference):
+        result.warnings.append(f"drew {len(run.drawn)} pages, pdfium {len(reference)}")
+    for number, (mine, theirs) in enumerate(zip(reference, run.drawn, strict=False), 1):
+        share = different_share(mine, theirs)
+        result.worst = max(result.worst, share)
+        if share > MAX_DIFFERENT:
+            result.different_pages.append(PageDifference(number, share))
+    if run.text is not None and run.lines is not None:
+        result.text_problems += _text_problems(run.text, run.lines, reference_text)
+    return result
 
 
 def different_share(reference: np.ndarray, drawn: np.ndarray) -> float:
@@ -249,17 +273,14 @@ def _warnings(output: str) -> list[str]:
     return [text if n == 1 else f"{text} (×{n})" for text, n in counts.items()]
 
 
-def _compare_text(engine: Engine, pdf: Path, reference: list[str]) -> list[str]:
-    assert engine.extract is not None and engine.extract_lines is not None
+def _text_problems(pages: list[str], as_read: list[str], reference: list[str]) -> list[str]:
     problems = []
-    pages = _extract(engine.extract(pdf), problems)
     for number, (theirs, mine) in enumerate(zip(pages, reference, strict=False), 1):
         if _characters(theirs) != _characters(mine):
             problems.append(f"page {number}: extracted text differs from pdfium's")
     if len(pages) != len(reference):
         problems.append(f"text of {len(pages)} pages extracted, {len(reference)} expected")
-    as_read = pages if engine.extract_lines == engine.extract else None
-    for number, page in enumerate(as_read or _extract(engine.extract_lines(pdf), problems), 1):
+    for number, page in enumerate(as_read, 1):
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         single = sum(1 for line in lines if len(line.replace(" ", "")) == 1)
         if lines and single / len(lines) > MAX_SINGLE_CHARACTER_LINES:
@@ -279,7 +300,6 @@ def _extract(command: list[str], problems: list[str]) -> list[str]:
 def _characters(text: str) -> str:
     """The printed characters in order; whitespace is the extractor's own guess."""
     return "".join(c for c in text if not c.isspace())
-
 
 
 def format_engine_report(results: Sequence[EngineResult]) -> list[str]:
