@@ -54,7 +54,7 @@ profiler.dump_stats(output)
 WARM = """
 import cProfile, sys
 from pathlib import Path
-from compositor.watch import Rebuilder
+from compositor.cli.watch import Rebuilder
 rebuilder = Rebuilder(Path(sys.argv[2]), Path(sys.argv[3]))
 rebuilder.build()
 profiler = cProfile.Profile()

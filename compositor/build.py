@@ -21,7 +21,7 @@ from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
 from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
-from compositor.typeset import typeset_issue
+from compositor.text import typeset_issue
 
 __all__ = ["FONTS_DIR", "LAYOUTS_DIR", "PROJECT_ROOT", "SAMPLE_ISSUE", "build_issue"]
 

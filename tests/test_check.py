@@ -12,7 +12,7 @@ from conftest import SAMPLE, copy_mini, edit, read_pdf, run_cli
 from compositor.build import layout_for
 from compositor.check.estimate import estimate_issue
 from compositor.content import read_issue
-from compositor.typeset import typeset_issue
+from compositor.text import typeset_issue
 
 FINDING = re.compile(r"^(.+):(\d+):(\d+): (error|warning|info): (.+)$")
 

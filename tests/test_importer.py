@@ -17,7 +17,7 @@ from compositor.importer import run as importer
 from compositor.importer.parse import ends_sentence
 from compositor.importer.run import import_legacy
 from compositor.model import Issue, Paragraph, Subhead
-from compositor.normalize import find_halfwidth_punctuation, normalize
+from compositor.text.normalize import find_halfwidth_punctuation, normalize
 
 COMMITTED = ROOT / "content" / "torch"
 LEGACY = ROOT / "tests" / "data" / "legacy"

@@ -31,8 +31,8 @@ from compositor.importer.run import import_legacy
 from compositor.importer.write import toml_string  # keeps lone surrogates raw, as these tests need
 from compositor.layout import load_layout
 from compositor.model import Issue
-from compositor.normalize import HALFWIDTH_TO_FULLWIDTH
-from compositor.typeset import normalize_text, typeset_issue
+from compositor.text import normalize_text, typeset_issue
+from compositor.text.normalize import HALFWIDTH_TO_FULLWIDTH
 
 INTERESTING = (
     "\u0301\u0308\u20dd"  # combining marks

@@ -11,8 +11,8 @@ from pathlib import Path
 import weasyprint
 from conftest import ROOT, run_cli
 
+from compositor.check.typography import preflight
 from compositor.layout import Typesetting
-from compositor.preflight.typography import preflight
 from compositor.weasy_seam import cjk_typesetting
 
 FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"

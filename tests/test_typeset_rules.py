@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compositor import normalize
 from compositor.layout import Typesetting
-from compositor.typeset import classes
-from compositor.typeset.classes import (
+from compositor.text import classes, normalize
+from compositor.text.classes import (
     NOT_AT_LINE_END,
     NOT_AT_LINE_START,
     compressible_pair,

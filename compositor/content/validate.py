@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor import content
-from compositor.check.locate import Position, Span, TomlLines, column_of, markdown_spans
+from compositor.cli.new import PLACEHOLDER
 from compositor.content import (
     ARTICLE_KEYS,
     ARTICLE_OPTIONAL,
@@ -34,10 +34,10 @@ from compositor.content import (
     SECTION_OPTIONAL,
     key_problems,
 )
+from compositor.content.locate import Position, Span, TomlLines, column_of, markdown_spans
 from compositor.errors import CompositorError
 from compositor.model import Issue
-from compositor.normalize import HALFWIDTH_TO_FULLWIDTH, find_halfwidth_punctuation
-from compositor.scaffold import PLACEHOLDER
+from compositor.text.normalize import HALFWIDTH_TO_FULLWIDTH, find_halfwidth_punctuation
 
 # The reader's schemas (content.py), with the name each table has in messages.
 Schema = tuple[dict[str, type], set[str], str]
@@ -384,7 +384,7 @@ class _IssueChecker:
     def check_length(self, issue: Issue) -> None:
         from compositor.build import layout_for
         from compositor.check.estimate import estimate_issue
-        from compositor.typeset import typeset_issue
+        from compositor.text import typeset_issue
 
         try:
             estimate = estimate_issue(typeset_issue(issue), layout_for(issue))

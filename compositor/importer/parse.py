@@ -30,7 +30,7 @@ told apart — the rules, all measured on non-space characters:
 
 Whatever these rules cannot decide cleanly is reported as a warning with its line
 (strict mode turns them into errors); text that cannot be placed is an error.
-All stored text is normalised (compositor.normalize).
+All stored text is normalised (compositor.text.normalize).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from pathlib import Path
 from compositor.errors import ContentError
 from compositor.importer.write import COLOPHON_FIELDS
 from compositor.model import Article, Block, Colophon, Paragraph, Section, Source, Subhead
-from compositor.normalize import fold_for_comparison, normalize
+from compositor.text.normalize import fold_for_comparison, normalize
 
 SUBHEAD_MAX = 20
 LEAD_MAX = 20

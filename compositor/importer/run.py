@@ -33,7 +33,7 @@ from compositor.importer.parse import (
 )
 from compositor.importer.write import issue_files, publication_toml, write_files
 from compositor.model import Issue, Publication, Section
-from compositor.normalize import fold_for_comparison
+from compositor.text.normalize import fold_for_comparison
 
 # Legacy text comes from 火炬动态, whose layout folder is layouts/torch.
 DEFAULT_LAYOUT = "torch"

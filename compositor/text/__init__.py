@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 from compositor.model import Article, Issue, Paragraph, Subhead
-from compositor.normalize import normalize_punctuation, remove_han_latin_spaces
+from compositor.text.normalize import normalize_punctuation, remove_han_latin_spaces
 
 
 def normalize_text(text: str) -> str:
