@@ -188,7 +188,7 @@ def check(
 
     Example: compositor check content/torch/2022-17 --strict
     """
-    from compositor.content.validate import check_issue, format_report
+    from compositor.check.report import check_issue, format_report
 
     report = check_issue(issue)
     for line in format_report(report):

@@ -1,9 +1,11 @@
 """Chinese typesetting stage: model in, model out (text normalised for print).
 
-``typeset_issue`` is the stage's entry point. It rewrites the text that layout will
-set — ASCII punctuation in Chinese context becomes full-width, stray spaces at
-Han–Latin boundaries go (spacing there is the layout's job) — and leaves the
-source positions intact so that reports still point at the editor's file.
+``typeset_issue`` is the stage's entry point. It applies the one normaliser
+(``text.normalize.normalize_field``) to every text the layout will set — ASCII
+punctuation in Chinese context becomes full-width, stray spaces and line breaks go,
+marks the layout prints itself (【】, ——, （供稿：…）) are not printed twice — so the
+PDF never carries what ``compositor check`` warns about. Source positions stay intact
+so that reports still point at the editor's file.
 Spacing, compression and justification themselves happen during line layout,
 in ``weasy_seam``.
 """
@@ -13,19 +15,19 @@ from __future__ import annotations
 import dataclasses
 
 from compositor.model import Article, Issue, Paragraph, Subhead
-from compositor.text.normalize import normalize_punctuation, remove_han_latin_spaces
+from compositor.text.normalize import normalize_field
 
 
-def normalize_text(text: str) -> str:
-    return normalize_punctuation(remove_han_latin_spaces(text))
+def normalize_text(text: str, kind: str = "text") -> str:
+    return normalize_field(kind, text)
 
 
 def typeset_issue(issue: Issue) -> Issue:
     sections = tuple(
         dataclasses.replace(
             section,
-            title=normalize_text(section.title),
-            subtitle=normalize_text(section.subtitle),
+            title=normalize_text(section.title, "section"),
+            subtitle=normalize_text(section.subtitle, "subtitle"),
             articles=tuple(_typeset_article(a) for a in section.articles),
         )
         for section in issue.sections
@@ -38,7 +40,7 @@ def _typeset_article(article: Article) -> Article:
         article,
         title=normalize_text(article.title),
         lead=normalize_text(article.lead),
-        credit=normalize_text(article.credit),
+        credit=normalize_text(article.credit, "credit"),
         blocks=tuple(_typeset_block(b) for b in article.blocks),
     )
 
