@@ -136,11 +136,12 @@ class _IssueReader:
             )
             self.error(self.folder, Position(0, 1), message)
             return None
-        if not self.issue_file.is_file():
+        if not self.issue_file.exists():  # a folder or pipe of that name: see read_text
             self.error(
                 self.folder,
                 Position(0, 1),
-                f"not an issue folder: it has no {content.ISSUE_FILE}",
+                f"not an issue folder: it has no {content.ISSUE_FILE}, and an issue folder "
+                "needs one (see docs/content-format.md)",
             )
             return None
         publication = self.read_publication(
@@ -218,7 +219,7 @@ class _IssueReader:
         return data, lines
 
     def read_publication(self, path: Path) -> Publication | None:
-        if not path.is_file():
+        if not path.exists():
             self.error(
                 path.parent,
                 Position(0, 1),
@@ -243,7 +244,9 @@ class _IssueReader:
         if not isinstance(colophon, dict):
             return None
         valid = self.check_keys(colophon, COLOPHON_SCHEMA, lines, "colophon") and valid
-        editors = self.names(colophon.get("editors"), lines, "editors", "colophon")
+        editors = None
+        if isinstance(colophon.get("editors"), list):  # else reported as a key problem
+            editors = self.names(colophon["editors"], lines, "editors", "colophon")
         if not valid or editors is None:
             return None
         fields = {k: v for k, v in colophon.items() if k != "editors"}
@@ -264,7 +267,7 @@ class _IssueReader:
         valid = self.check_keys(data, ISSUE_SCHEMA, lines)
         valid = self.check_numbers(data, lines) and valid
         editors: tuple[str, ...] | None = ()
-        if "editors" in data:
+        if isinstance(data.get("editors"), list):  # else reported as a key problem
             editors = self.names(data["editors"], lines, "editors")
         sections = self.sections = self.read_sections(data.get("sections"), lines)
         if not valid or editors is None or sections is None:

@@ -159,7 +159,7 @@ def _balanced(text: str) -> bool:
 def normalize_field(kind: str, text: str) -> str:
     """What the build prints for an editor's field: marks the layout adds removed, then
     ``normalize``. ``kind`` is section, subtitle, credit, or anything else (title, lead, body)."""
-    return normalize(strip_layout_marks(kind, join_lines(text).strip())).strip()
+    return normalize(strip_layout_marks(kind, join_lines(text)))
 
 
 @dataclass(frozen=True)
