@@ -41,6 +41,7 @@ LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # up, or whole lines (an indented paragraph would become unprinted "code"). Images are parsed
 # only to be refused (see _refuse_images).
 MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image"]
+SUBHEAD_MARK = "##"
 
 PUBLICATION_KEYS = {"title": str, "publisher": str, "layout": str, "colophon": dict}
 COLOPHON_KEYS = {
@@ -166,10 +167,24 @@ def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
         if not text:
             continue
         if opener.type == "heading_open":
+            _refuse_other_headings(opener.markup, path, line)
             blocks.append(Subhead(text, Source(path, line)))
         elif opener.type == "paragraph_open":
             blocks.append(Paragraph(text, Source(path, line)))
     return tuple(blocks)
+
+
+def _refuse_other_headings(markup: str, path: Path, line: int) -> None:
+    """Only ``## `` starts a subhead (docs/content-format.md); a ``# `` or ``### `` line
+    would silently become one too, or print its #s if kept as text, so say so."""
+    if markup != SUBHEAD_MARK:
+        raise ContentError(
+            f"a subhead is written '{SUBHEAD_MARK} ' (two #), not '{markup} ': write "
+            f"'{SUBHEAD_MARK} ' for a subhead, or '\\{markup[0]}' to print a # at the start "
+            "of a paragraph",
+            path,
+            line,
+        )
 
 
 def _refuse_images(token, path: Path, line: int) -> None:
