@@ -245,3 +245,78 @@ def test_11_numbers_of_unequal_width_are_a_warning(issue):
 def test_15_a_line_break_inside_a_toml_title_is_not_a_space(typed_pdf):
     assert "工作会议举办专题培训班" in typed_pdf
     assert "会议 举办" not in typed_pdf
+
+
+# --- defect 14 ------------------------------------------------------------------------
+
+
+def legacy_variant(tmp_path: Path, *changes: tuple[str, str]) -> Path:
+    from conftest import SEED
+
+    text = SEED.read_text(encoding="utf-8")
+    for old, new in changes:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "legacy.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_in(path: Path, needle: str) -> int:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return next(n for n, text in enumerate(lines, start=1) if needle in text)
+
+
+def run_import(legacy: Path, out: Path, *options: str):
+    result = run_cli("import", str(legacy), "-o", str(out), *options)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def test_14_a_long_heading_merged_into_a_paragraph_is_a_warning(tmp_path):
+    heading = "强化规划引领持续推进国家自主创新示范区高质量建设"  # 24 characters, no punctuation
+    assert len(heading) == 24
+    legacy = legacy_variant(tmp_path, ("\n强化规划引领\n", f"\n{heading}\n"))
+    result = run_import(legacy, tmp_path / "torch" / "a")
+    assert result.returncode == 0, result.stderr
+    line = line_in(legacy, heading)
+    assert f"{legacy}:{line}: warning: '{heading}' reads like a heading but is too long" in (
+        result.stderr
+    )
+    strict = run_import(legacy, tmp_path / "torch" / "b", "--strict")
+    assert strict.returncode == 2 and f"{legacy}:{line}: " in strict.stderr
+
+
+def test_14_a_short_first_paragraph_taken_as_the_lead_is_a_warning(tmp_path):
+    from conftest import SEED
+
+    result = run_import(SEED, tmp_path / "torch" / "2022-17")
+    assert result.returncode == 0, result.stderr
+    line = line_in(SEED, "大战略呼唤大担当")
+    assert (
+        f"{SEED}:{line}: warning: the short first paragraph '大战略呼唤大担当，新起点瞄准新高度。' "
+        "is taken as the article's lead" in result.stderr
+    )
+    strict = run_import(SEED, tmp_path / "torch2" / "2022-17", "--strict")
+    assert strict.returncode == 2 and f"{SEED}:{line}: " in strict.stderr
+
+
+def test_14_a_credit_may_hold_brackets(tmp_path):
+    legacy = legacy_variant(tmp_path, ("(供稿:重庆高新区)", "(供稿:西部(重庆)科学城管委会)"))
+    result = run_import(legacy, tmp_path / "torch" / "2022-17")
+    assert result.returncode == 0, result.stderr
+    texts = [p.read_text(encoding="utf-8") for p in (tmp_path / "torch" / "2022-17").glob("*.md")]
+    assert any('credit = "西部（重庆）科学城管委会"' in text for text in texts)
+    assert not any("供稿" in text for text in texts)
+
+
+def test_14_a_toc_title_ending_in_a_question_mark_is_a_title(tmp_path):
+    title = "天津滨海高新区广大党员收听收看党的二十大开幕会"  # a TOC line of its own
+    legacy = legacy_variant(tmp_path, (title, f"{title}?"))
+    result = run_import(legacy, tmp_path / "torch" / "2022-17")
+    assert result.returncode == 0, result.stderr
+    toml = (tmp_path / "torch" / "2022-17" / "issue.toml").read_text(encoding="utf-8")
+    assert f'title = "{title}？"' in toml or any(
+        f'title = "{title}？"' in p.read_text(encoding="utf-8")
+        for p in (tmp_path / "torch" / "2022-17").glob("*.md")
+    )

@@ -45,9 +45,13 @@ from pathlib import Path
 from compositor.errors import ContentError
 from compositor.importer.write import COLOPHON_FIELDS
 from compositor.model import Article, Block, Colophon, Paragraph, Section, Source, Subhead
-from compositor.text.normalize import fold_for_comparison, normalize
+from compositor.text.normalize import CREDIT, fold_for_comparison, normalize
 
 SUBHEAD_MAX = 20
+# A line longer than a subhead, without final punctuation, is a paragraph a page broke; up to
+# this length and with no punctuation inside it could also be a long subhead: say so.
+SUBHEAD_GUESS_MAX = 40
+INNER_MARKS = frozenset("，、；：。,;:")
 LEAD_MAX = 20
 # A TOC line longer than this, or one ending a sentence, is body text: the TOC has ended.
 TOC_TITLE_MAX = 60
@@ -60,13 +64,13 @@ ISSUE_LINE = re.compile(
 )
 TOC_SECTION = re.compile(r"^【(?P<title>[^】]*)】\s*(?P<rest>.*)$")
 SUBTITLE_DASHES = re.compile(r"^——")
-CREDIT = re.compile(r"[(（]\s*供稿\s*[:：]\s*(?P<source>[^()（）]*?)\s*[)）]\s*$")
 COLOPHON_ENTRY = re.compile(r"^(?P<key>[^:：\s]+)\s*[:：]\s*(?P<value>.*)$")
 EDITOR_SEPARATORS = re.compile(r"[\s、，,;；]+")
 
 # Sentence-final marks, checked after stripping closing quotes and brackets.
 SENTENCE_END = set("。！？!?…；;.")
 CLOSERS = "”’」』）)》〉]\"'"
+QUESTION_EXCLAMATION = set("！？!?")
 # Marks after which a sentence must go on.
 CONTINUES = set("，,、：:—–-“‘「『（(《〈")
 
@@ -189,6 +193,12 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
+def ends_statement(text: str) -> bool:
+    """Ends a sentence, and not with ？ or ！, which end titles too (为什么是高新区？)."""
+    stripped = text.rstrip().rstrip(CLOSERS)
+    return ends_sentence(text) and stripped[-1] not in QUESTION_EXCLAMATION
+
+
 def title_key(text: str) -> str:
     """Titles compare equal whatever their spacing and punctuation width."""
     return fold_for_comparison(text)
@@ -269,7 +279,7 @@ class _Reader:
                 return sections, index
             elif SUBTITLE_DASHES.match(line.text):
                 self._toc_subtitle(sections[-1], line)
-            elif len(title_key(line.text)) > TOC_TITLE_MAX or ends_sentence(line.text):
+            elif len(title_key(line.text)) > TOC_TITLE_MAX or ends_statement(line.text):
                 raise self.error(
                     line.number,
                     f"this looks like body text, but the body has not started: it should open "
@@ -589,6 +599,13 @@ class _Reader:
                 )
             return "broken"
         if len(title_key(text)) > SUBHEAD_MAX:
+            if len(title_key(text)) <= SUBHEAD_GUESS_MAX and not INNER_MARKS & set(text):
+                self.warn(
+                    unit.number,
+                    f"{unit.text!r} reads like a heading but is too long for a subhead (over "
+                    f"{SUBHEAD_MAX} characters), so it is joined with the next block as a "
+                    f"paragraph broken by a page; if it is a subhead, write it as '## …' by hand",
+                )
             return "broken"
         if any(mark in text for mark in "，、；：！？"):
             self.warn(
@@ -623,6 +640,11 @@ class _Reader:
             and not any(char.isdigit() for char in first.text)
         )
         if is_kicker:
+            self.warn(
+                first.source.line,
+                f"the short first paragraph {first.text!r} is taken as the article's lead "
+                f"(楷体 under the title); if it is body text, move it from lead = into the text",
+            )
             return blocks[1:], first.text
         return blocks, ""
 

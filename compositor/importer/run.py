@@ -144,9 +144,11 @@ def _publication(
 def _fail_on_ambiguity(warnings: tuple[ImportWarning, ...], path: Path) -> None:
     ambiguous = [warning for warning in warnings if warning.ambiguous]
     if ambiguous:
-        first = ambiguous[0]
-        more = f" (and {len(ambiguous) - 1} more)" if len(ambiguous) > 1 else ""
-        raise ContentError(f"{first.message}{more}; --strict makes this an error", path, first.line)
+        first, rest = ambiguous[0], ambiguous[1:]
+        also = "".join(
+            f"\n  also {warning.path}:{warning.line}: {warning.message}" for warning in rest
+        )
+        raise ContentError(f"{first.message}; --strict makes this an error{also}", path, first.line)
 
 
 def _write_checked(

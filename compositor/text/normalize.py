@@ -117,7 +117,12 @@ LAYOUT_MARKS = {
 }
 _SECTION_BRACKETS = re.compile(r"^\s*【\s*(?P<text>.*?)\s*】\s*$", re.S)
 _SUBTITLE_DASHES = re.compile(r"^\s*(?:[—–－]+|-{2,})\s*")
-_CREDIT_OPEN = re.compile(r"^\s*[(（]?\s*供稿\s*[:：]\s*")
+_CREDIT_OPEN = re.compile(r"^\s*供稿\s*[:：]\s*")
+# （供稿：…） at the end of a text; the source may hold brackets of its own, one level
+# deep: （供稿：西部（重庆）科学城管委会）. The importer finds credits with it too.
+CREDIT = re.compile(
+    r"[(（]\s*供稿\s*[:：]\s*(?P<source>(?:[^()（）]|[(（][^()（）]*[)）])*?)\s*[)）]\s*$"
+)
 
 
 def strip_layout_marks(kind: str, text: str) -> str:
@@ -134,26 +139,12 @@ def strip_layout_marks(kind: str, text: str) -> str:
 
 
 def strip_credit(text: str) -> str:
-    """（供稿：西部（重庆）科学城管委会） → 西部（重庆）科学城管委会; brackets inside the
-    source are kept, and the outer pair is removed only if it encloses the whole text."""
-    match = _CREDIT_OPEN.match(text)
-    if not match:
-        return text
-    opened = match[0].strip().startswith(("(", "（"))
-    inner = text[match.end() :].rstrip()
-    if opened and inner.endswith((")", "）")) and _balanced(inner[:-1]):
-        inner = inner[:-1]
-    return inner.strip()
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        depth += char in "(（"
-        depth -= char in ")）"
-        if depth < 0:
-            return False
-    return depth == 0
+    """（供稿：西部（重庆）科学城管委会） → 西部（重庆）科学城管委会, and 供稿：X → X;
+    brackets inside the source are kept."""
+    match = CREDIT.search(text)
+    if match and not text[: match.start()].strip():
+        return match["source"]
+    return _CREDIT_OPEN.sub("", text, count=1)
 
 
 def normalize_field(kind: str, text: str) -> str:
