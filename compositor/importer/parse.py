@@ -45,7 +45,7 @@ from pathlib import Path
 from compositor.errors import ContentError
 from compositor.importer.write import COLOPHON_FIELDS
 from compositor.model import Article, Block, Colophon, Paragraph, Section, Source, Subhead
-from compositor.text.normalize import CREDIT, fold_for_comparison, normalize
+from compositor.text.normalize import CREDIT, fold_for_comparison, normalize, normalize_field
 
 SUBHEAD_MAX = 20
 # A line longer than a subhead, without final punctuation, is a paragraph a page broke; up to
@@ -669,7 +669,7 @@ def _is_ascii_letter(char: str) -> bool:
 
 def _subtitle_text(text: str) -> str:
     """The subtitle without its leading dashes: the layout prints ——."""
-    return normalize(SUBTITLE_DASHES.sub("", text)).strip()
+    return normalize_field("subtitle", text).strip()
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -36,6 +36,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+# The one table of character classes (text/classes.py); is_han and is_chinese_context
+# are named here too because the normaliser's rules are written in their terms.
+from compositor.text.classes import is_chinese_context, is_han, is_han_latin_boundary
+
 HALFWIDTH_TO_FULLWIDTH = {
     ",": "，",
     ":": "：",
@@ -52,31 +56,6 @@ _NEUTRAL = frozenset("“”‘’\"'—–-…·")
 _BETWEEN_DIGITS = frozenset(":,")
 _DIGITS = frozenset("0123456789")
 _CURLY_QUOTES = frozenset("“”‘’")
-
-_HAN_RANGES = (
-    (0x3400, 0x4DBF),  # CJK Extension A
-    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
-    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
-    (0x20000, 0x3134F),  # Extensions B–G and the compatibility supplement
-)
-_CHINESE_CONTEXT_RANGES = (
-    (0x3000, 0x303F),  # CJK symbols and punctuation: 、。《》【】…
-    (0x3040, 0x30FF),  # kana
-    (0xFE30, 0xFE4F),  # CJK compatibility forms
-    (0xFF00, 0xFFEF),  # full-width forms: ，：；（）！？ and full-width letters
-)
-
-
-def is_han(char: str) -> bool:
-    """A Han ideograph (汉字)."""
-    code = ord(char)
-    return any(low <= code <= high for low, high in _HAN_RANGES)
-
-
-def is_chinese_context(char: str) -> bool:
-    """A character that makes the text around it Chinese: Han, CJK punctuation, kana."""
-    code = ord(char)
-    return is_han(char) or any(low <= code <= high for low, high in _CHINESE_CONTEXT_RANGES)
 
 
 def is_fullwidth_punctuation(char: str) -> bool:
@@ -216,7 +195,7 @@ def find_halfwidth_punctuation(text: str) -> list[tuple[int, str]]:
 
 def remove_han_latin_spaces(text: str) -> str:
     """Drop ASCII spaces between Han and a Latin letter or digit: "2000 多家" → "2000多家"."""
-    return _remove_spaces(text, _han_latin_boundary)
+    return _remove_spaces(text, is_han_latin_boundary)
 
 
 def remove_stray_spaces(text: str) -> str:
@@ -267,18 +246,9 @@ def _between_digits(text: str, index: int) -> bool:
     return 0 < index < len(text) - 1 and text[index - 1] in _DIGITS and text[index + 1] in _DIGITS
 
 
-def _is_latin(char: str) -> bool:
-    """A letter or digit of a Western script (ASCII, accented Latin, Greek …) or %."""
-    return char == "%" or (char.isalnum() and not is_chinese_context(char))
-
-
-def _han_latin_boundary(left: str, right: str) -> bool:
-    return (is_han(left) and _is_latin(right)) or (_is_latin(left) and is_han(right))
-
-
 def _stray_boundary(left: str, right: str) -> bool:
     return (
-        _han_latin_boundary(left, right)
+        is_han_latin_boundary(left, right)
         or is_fullwidth_punctuation(left)
         or is_fullwidth_punctuation(right)
         # Curly quotes are full-width in Chinese text: 形成 “研发” 的 → 形成“研发”的.
