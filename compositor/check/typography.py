@@ -20,7 +20,7 @@ Findings (rule names as printed):
 - ``orphan`` / ``widow``: a paragraph's first line alone at a page foot, its last alone
   at a page head.
 
-Press checks (``--press``) live in preflight_press.py; both report ``Finding``s.
+Press checks (``--press``) live in check/press.py; both report ``Finding``s.
 """
 
 from __future__ import annotations

@@ -319,7 +319,8 @@ def read_text(path: Path) -> str:
             path,
         ) from None
     if b"\0" in data:
-        raise ContentError("this is a binary file, not text: save it as UTF-8 text", path)
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise ContentError("this is a binary file, not text: save it as UTF-8 text", path, line)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a BOM from Windows editors is harmless
     try:

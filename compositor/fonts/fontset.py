@@ -1,6 +1,6 @@
 """The shipped fonts: their manifest, their cmaps, and whether an issue's text is covered.
 
-``fonts/manifest.toml`` (written by ``compositor fonts build``, see fontbuild.py) lists
+``fonts/manifest.toml`` (written by ``compositor fonts build``, see fonts/rebuild.py) lists
 one face per role. Before layout, every character of an issue is checked against the
 face that will draw it, so that a missing glyph is an error naming the character and
 where it was typed, never a tofu box in the PDF.

@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from compositor.content import read_text
 from compositor.errors import ContentError
 from compositor.importer.write import COLOPHON_FIELDS
 from compositor.model import Article, Block, Colophon, Paragraph, Section, Source, Subhead
@@ -146,23 +147,9 @@ class LegacyIssue:
 
 
 def read_legacy_text(path: Path) -> str:
-    """The file as text; binary, non-UTF-8 and empty files are content errors."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ContentError(f"cannot read the legacy issue: {error.strerror}", path) from None
-    if b"\0" in data:
-        line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise ContentError("this is a binary file, not extracted text (a PDF?)", path, line)
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ContentError(
-            "the file is not UTF-8 text (perhaps GBK): re-save it", path, line
-        ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """The file as text, through the one file decoder (content.read_text: binary and
+    non-UTF-8 files are content errors); an empty file is one too."""
+    text = read_text(path)
     if not text.strip():
         raise ContentError("the file is empty: expected the text of a legacy issue", path, 1)
     return text
