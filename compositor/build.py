@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from compositor.content import read_issue
+from compositor.content.validate import Finding, Level, read_findings
 from compositor.errors import CompositorError, LayoutError
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.html import Rendered, render_html
@@ -40,6 +40,8 @@ BUILD_DIR = Path("build")
 class BuildResult:
     path: Path
     pages: int
+    # What ``compositor check`` would warn about (the build applied the normaliser's fixes).
+    warnings: tuple[Finding, ...] = ()
 
 
 def build_issue(
@@ -79,7 +81,11 @@ class BuildSession:
     ) -> BuildResult:
         """Read, check and render one issue, then write it atomically to ``output`` (or
         ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/)."""
-        issue = read_issue(Path(folder))
+        reading = read_findings(Path(folder))
+        if reading.errors:
+            raise reading.errors[0].error()
+        issue = reading.issue
+        assert issue is not None  # the validator builds the model whenever it found no error
         layout = layout_for(issue)
         check_issue_coverage(issue, self.fontset, layout.fonts)
         pdf, pages = render_issue(
@@ -87,7 +93,8 @@ class BuildSession:
         )
         target = Path(output) if output else (output_dir or BUILD_DIR) / f"{issue.slug}.pdf"
         write_atomically(pdf, target)
-        return BuildResult(path=target, pages=pages)
+        warnings = tuple(f for f in reading.findings if f.level is Level.WARNING)
+        return BuildResult(path=target, pages=pages, warnings=warnings)
 
 
 def render_issue(

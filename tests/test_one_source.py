@@ -320,3 +320,24 @@ def test_14_a_toc_title_ending_in_a_question_mark_is_a_title(tmp_path):
         f'title = "{title}？"' in p.read_text(encoding="utf-8")
         for p in (tmp_path / "torch" / "2022-17").glob("*.md")
     )
+
+
+# --- watch shows the findings (the design change) ------------------------------------
+
+
+def test_watch_shows_what_check_warns_about_and_stops_on_what_it_calls_an_error(issue, tmp_path):
+    from compositor.cli.watch import Rebuilder, describe
+
+    edit(issue / "01.md", "会议强调，要", "会议强调， 要")
+    rebuilder = Rebuilder(issue, tmp_path / "w.pdf")
+    shown = describe(rebuilder.timed_build(), "built")
+    warning = f"{position(issue / '01.md', ' 要')}: warning: stray space in Chinese text"
+    assert warning in shown and f"built {tmp_path / 'w.pdf'}" in shown
+    assert warning in check(issue)[1]
+
+    edit(issue / "issue.toml", "cumulative = 547", "cumulative = 0")
+    outcome = rebuilder.timed_build()
+    assert outcome.result is None
+    assert "'cumulative' must be 1 or more" in outcome.error
+    status, out = check(issue)
+    assert status == 2 and "error: 'cumulative' must be 1 or more" in out

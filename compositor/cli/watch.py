@@ -81,7 +81,9 @@ def describe(outcome: Outcome, verb: str) -> str:
     if outcome.result is None:
         return f"{outcome.error}\n(failed after {outcome.seconds:.2f} s; waiting for the next save)"
     result = outcome.result
-    return f"{verb} {result.path} ({result.pages} pages) in {outcome.seconds:.2f} s"
+    lines = [str(warning) for warning in result.warnings]  # what `check` would say
+    lines.append(f"{verb} {result.path} ({result.pages} pages) in {outcome.seconds:.2f} s")
+    return "\n".join(lines)
 
 
 def watch(
