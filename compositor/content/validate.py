@@ -93,7 +93,7 @@ def read_findings(folder: Path | str) -> Reading:
 
 def publication_findings(root: Path) -> tuple[Publication | None, list[Finding]]:
     """publication.toml alone (for the importer and ``compositor new``)."""
-    reader = _IssueReader(root / "-")
+    reader = _IssueReader(root)  # only its publication rules are used
     publication = reader.read_publication(root / content.PUBLICATION_FILE)
     return publication, sorted(reader.findings, key=_reading_order)
 
