@@ -1,4 +1,5 @@
-"""The pipeline: issue folder → PDF file. ``build_issue`` is the one entry point.
+"""The pipeline: issue folder → PDF file. ``BuildSession.build`` is the one entry point
+(``build_issue`` for a single build; ``compositor watch`` and batches keep a session).
 
 content → model → fonts check → typesetting → HTML → PDF → (press) → atomic write.
 Each stage lives in its own module; this one only connects them.
@@ -12,9 +13,9 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from compositor.content import read_issue
+from compositor.content.validate import Finding, Level, read_findings
 from compositor.errors import CompositorError, LayoutError
-from compositor.fonts.fontset import check_issue_coverage, load_fontset
+from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.html import Rendered, render_html
 from compositor.layout import Layout, load_layout
 from compositor.model import Issue
@@ -22,9 +23,16 @@ from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
 from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
-from compositor.typeset import typeset_issue
+from compositor.text import typeset_issue
 
-__all__ = ["FONTS_DIR", "LAYOUTS_DIR", "PROJECT_ROOT", "SAMPLE_ISSUE", "build_issue"]
+__all__ = [
+    "FONTS_DIR",
+    "LAYOUTS_DIR",
+    "PROJECT_ROOT",
+    "SAMPLE_ISSUE",
+    "BuildSession",
+    "build_issue",
+]
 
 BUILD_DIR = Path("build")
 
@@ -33,6 +41,8 @@ BUILD_DIR = Path("build")
 class BuildResult:
     path: Path
     pages: int
+    # What ``compositor check`` would warn about (the build applied the normaliser's fixes).
+    warnings: tuple[Finding, ...] = ()
 
 
 def build_issue(
@@ -44,17 +54,60 @@ def build_issue(
     """Build one issue folder into a PDF and return its path and page count.
 
     ``output`` defaults to ``build/<publication>-<year>-<number>.pdf``. ``press`` makes
-    it the PDF/X file for the printer (see press.py); ``pad_to`` adds blank pages
-    before the back page up to a multiple of that many pages (see padding.py).
+    it the PDF/X file for the printer (see press/output.py); ``pad_to`` adds blank pages
+    before the back page up to a multiple of that many pages (see press/padding.py).
     """
-    issue = read_issue(Path(folder))
-    layout = layout_for(issue)
-    fontset = load_fontset(FONTS_DIR)
-    check_issue_coverage(issue, fontset, layout.fonts)
-    pdf, pages = render_issue(issue, layout, fontset, press=press, pad_to=pad_to)
-    target = Path(output) if output else BUILD_DIR / f"{issue.slug}.pdf"
-    write_atomically(pdf, target)
-    return BuildResult(path=target, pages=pages)
+    with BuildSession() as session:
+        return session.build(folder, output, press=press, pad_to=pad_to)
+
+
+class BuildSession:
+    """The one way to build: what a process keeps from one build to the next.
+
+    The font set (with its character maps) and the parsed stylesheets outlive a build,
+    so ``compositor watch`` rebuilds warm; ``build`` and ``batch`` use a fresh one.
+    Close it (or use it in a ``with`` block): the styles hold the font copies WeasyPrint
+    needs while it draws, in a temporary folder that closing removes.
+    """
+
+    def __init__(self, fontset: FontSet | None = None) -> None:
+        self.fontset = fontset or load_fontset(FONTS_DIR)
+        self.styles = StyleCache()  # parsed CSS and loaded @font-face fonts
+
+    def close(self) -> None:
+        self.styles.close()
+
+    def __enter__(self) -> BuildSession:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def build(
+        self,
+        folder: Path | str,
+        output: Path | str | None = None,
+        *,
+        output_dir: Path | None = None,
+        press: PressSettings | None = None,
+        pad_to: int | None = None,
+    ) -> BuildResult:
+        """Read, check and render one issue, then write it atomically to ``output`` (or
+        ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/)."""
+        reading = read_findings(Path(folder))
+        if reading.errors:
+            raise reading.errors[0].error()
+        issue = reading.issue
+        assert issue is not None  # the validator builds the model whenever it found no error
+        layout = layout_for(issue)
+        check_issue_coverage(issue, self.fontset, layout.fonts)
+        pdf, pages = render_issue(
+            issue, layout, self.fontset, press=press, pad_to=pad_to, styles=self.styles
+        )
+        target = Path(output) if output else (output_dir or BUILD_DIR) / f"{issue.slug}.pdf"
+        write_atomically(pdf, target)
+        warnings = tuple(f for f in reading.findings if f.level is Level.WARNING)
+        return BuildResult(path=target, pages=pages, warnings=warnings)
 
 
 def render_issue(

@@ -64,7 +64,7 @@ from weasyprint.text import fonts as weasy_fonts
 from weasyprint.text import line_break as weasy_line_break
 
 from compositor.layout import Typesetting
-from compositor.typeset.classes import contains_cjk
+from compositor.text.classes import contains_cjk
 from compositor.typeset.linebreak import NeedMoreText, choose_break
 from compositor.typeset.spacing import SPACER, LinePlan, interior_gaps, plan_line
 

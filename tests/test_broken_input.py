@@ -126,7 +126,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     ),
     "binary article": (
         lambda i: (i / "03.md").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
-        "03.md:",
+        "03.md:3:",  # where the first NUL byte is
         "save it as UTF-8",
     ),
     "GBK issue.toml": (

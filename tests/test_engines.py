@@ -15,7 +15,7 @@ from conftest import DATA, ROOT, SAMPLE, run_cli, weasy_write
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from compositor.preflight.engines import ENGINES, compare_engines, format_engine_report
+from compositor.check.engines import ENGINES, compare_engines, format_engine_report
 
 OUTPUTS = {
     "screen": (),

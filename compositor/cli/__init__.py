@@ -136,7 +136,7 @@ def build(
             pdf_x=pdf_x.value if pdf_x else "4", marks=marks, bleed_mm=bleed
         )
     if issues and len(issues) > 1:
-        from compositor.batch import run_batch
+        from compositor.cli.batch import run_batch
 
         try:
             outcomes = run_batch(issues, output or BUILD_DIR, jobs, options)
@@ -165,7 +165,7 @@ def new(
 
     Example: compositor new content/torch --date 2022-11-08
     """
-    from compositor.scaffold import new_issue, next_steps
+    from compositor.cli.new import new_issue, next_steps
 
     try:
         created = new_issue(publication, date.date() if date else None)
@@ -188,7 +188,7 @@ def check(
 
     Example: compositor check content/torch/2022-17 --strict
     """
-    from compositor.check.issue import check_issue, format_report
+    from compositor.check.report import check_issue, format_report
 
     report = check_issue(issue)
     for line in format_report(report):
@@ -212,7 +212,7 @@ def watch(
     from compositor.weasy_import import import_weasyprint
 
     import_weasyprint()  # first: importing .watch would load WeasyPrint the slow way
-    from compositor.watch import watch as watch_issue
+    from compositor.cli.watch import watch as watch_issue
 
     try:
         watch_issue(issue, output, echo=typer.echo, debug=ctx.obj.debug)
@@ -269,8 +269,8 @@ def preflight(
 
     Example: compositor preflight press.pdf --press
     """
-    from compositor.preflight.typography import format_report
-    from compositor.preflight.typography import preflight as check_typesetting
+    from compositor.check.typography import format_report
+    from compositor.check.typography import preflight as check_typesetting
 
     try:
         report = check_typesetting(pdf)
@@ -280,7 +280,7 @@ def preflight(
         typer.echo(line)
     status = report.exit_code
     if press:
-        from compositor.preflight.press import format_press_report, inspect_press
+        from compositor.check.press import format_press_report, inspect_press
 
         try:
             inspection = inspect_press(pdf, engines=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from compositor.layout import Typesetting
-from compositor.typeset.classes import (
+from compositor.text.classes import (
     DOUBLED,
     NO_BREAK_SPACE,
     NOT_AT_LINE_END,

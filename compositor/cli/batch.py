@@ -19,7 +19,7 @@ from compositor.errors import CompositorError
 
 @dataclass(frozen=True)
 class Job:
-    """One issue to build. ``options`` are passed on to ``build.build_issue`` as keywords,
+    """One issue to build. ``options`` are passed on to ``BuildSession.build`` as keywords,
     so build options (such as the press ones) apply to every issue of a batch."""
 
     folder: Path
@@ -43,13 +43,12 @@ class Outcome:
 def build_job(job: Job) -> Outcome:
     """Build one issue into ``output_dir/<publication>-<year>-<number>.pdf``; never raises,
     so that one issue's failure is only that issue's."""
-    from compositor.build import build_issue
-    from compositor.content import read_issue
+    from compositor.build import BuildSession
 
     start = time.perf_counter()
     try:
-        slug = read_issue(job.folder).slug
-        result = build_issue(job.folder, job.output_dir / f"{slug}.pdf", **job.options)
+        with BuildSession() as session:
+            result = session.build(job.folder, output_dir=job.output_dir, **job.options)
     except CompositorError as error:
         return Outcome(job.folder, time.perf_counter() - start, error=str(error))
     except Exception as error:  # a bug: report it with this issue, keep building the others

@@ -97,7 +97,7 @@ def inspect_press(path: Path | str, *, engines: bool = False) -> PressInspection
 
 def _check_engines(path: Path, result: PressInspection) -> None:
     """A RIP is one of these engines: the file must draw the same in every one."""
-    from compositor.preflight.engines import compare_engines
+    from compositor.check.engines import compare_engines
 
     agreeing = []
     for engine in compare_engines(path):

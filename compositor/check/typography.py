@@ -20,7 +20,7 @@ Findings (rule names as printed):
 - ``orphan`` / ``widow``: a paragraph's first line alone at a page foot, its last alone
   at a page head.
 
-Press checks (``--press``) live in preflight_press.py; both report ``Finding``s.
+Press checks (``--press``) live in check/press.py; both report ``Finding``s.
 """
 
 from __future__ import annotations
@@ -37,8 +37,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from compositor.errors import CompositorError
-from compositor.normalize import find_halfwidth_punctuation
-from compositor.typeset.classes import (
+from compositor.text.classes import (
     CLOSING,
     NOT_AT_LINE_END,
     NOT_AT_LINE_START,
@@ -48,6 +47,7 @@ from compositor.typeset.classes import (
     is_han,
     is_han_latin_boundary,
 )
+from compositor.text.normalize import find_halfwidth_punctuation
 
 TOLERANCE = 0.5  # pt: how far a justified line may miss the right edge
 FULL_WIDTH = 0.9  # em: an advance at least this wide is a full-width glyph
