@@ -21,6 +21,7 @@ from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
 from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
+from compositor.targets import check_pdf_target
 from compositor.typeset import typeset_issue
 
 __all__ = ["FONTS_DIR", "LAYOUTS_DIR", "PROJECT_ROOT", "SAMPLE_ISSUE", "build_issue"]
@@ -50,6 +51,8 @@ def build_issue(
     layout = layout_for(issue)
     fontset = load_fontset(FONTS_DIR)
     check_issue_coverage(issue, fontset, layout.fonts)
+    if output is not None:
+        check_pdf_target(Path(output))  # before the slow part, and never over a source file
     pdf, pages = render_issue(issue, layout, fontset, press=press, pad_to=pad_to)
     target = Path(output) if output else BUILD_DIR / f"{issue.slug}.pdf"
     write_atomically(pdf, target)

@@ -28,6 +28,7 @@ from compositor.content import PUBLICATION_FILE, read_issue, require_directory
 from compositor.errors import CompositorError
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.pdf import StyleCache, write_atomically
+from compositor.targets import check_pdf_target
 
 # What a save can change: articles, issue and publication facts, templates and CSS.
 SOURCE_SUFFIXES = frozenset({".md", ".toml", ".css", ".j2", ".html"})
@@ -113,6 +114,8 @@ def watch(
     import watchfiles
 
     require_directory(Path(folder))  # watchfiles cannot watch what is not there
+    if output is not None:
+        check_pdf_target(Path(output))
     rebuilder = Rebuilder(folder, output)
     changes = watchfiles.watch(
         *rebuilder.sources(),

@@ -137,8 +137,11 @@ def build(
         )
     if issues and len(issues) > 1:
         from compositor.batch import run_batch
+        from compositor.targets import check_outside_content
 
         try:
+            if output is not None:  # the default build/ is wherever the editor stands
+                check_outside_content(output)
             outcomes = run_batch(issues, output or BUILD_DIR, jobs, options)
         except CompositorError as error:
             fail(ctx, error)
