@@ -288,6 +288,8 @@ def preflight(
         except CompositorError as error:
             fail(ctx, error)
         typer.echo("\n" + format_press_report(pdf, inspection))
+        if report.exit_code:  # the last line's verdict is the exit status's
+            typer.echo(f"FAIL: {len(report.findings)} typesetting findings (listed above)")
         status = max(status, 0 if inspection.passed else 1)
     raise typer.Exit(status)
 
