@@ -38,7 +38,7 @@ class Typesetting:
     han_latin_space: float = 0.25  # em between Han and Latin/digits; 0 disables
     # em: the most justification may add between two characters; a line that needs more
     # (ended early by a long URL or word) is set flush left instead of stretched.
-    max_justification: float = 0.5
+    max_justification: float = 0.25
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,15 @@ no justified line opens gaps wider than the layout's max_justification.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pdfplumber
 import pytest
 from conftest import copy_mini
 
 from compositor.build import build_issue
 from compositor.layout import Typesetting
+from compositor.preflight.typography import preflight
 from compositor.typeset.classes import is_han
 from compositor.typeset.linebreak import UrlBreaks, can_break_before
 
@@ -33,8 +36,8 @@ DEFAULTS = Typesetting()
 
 
 @pytest.fixture(scope="module")
-def lines(tmp_path_factory) -> list[list[dict]]:
-    """The paragraph's lines: each a list of pdfplumber chars, left to right."""
+def url_pdf(tmp_path_factory) -> Path:
+    """The test issue with one article: the paragraph, twice."""
     root = tmp_path_factory.mktemp("url")
     issue = copy_mini(root)
     (issue / "01.md").write_text(
@@ -42,9 +45,14 @@ def lines(tmp_path_factory) -> list[list[dict]]:
         f"{PARAGRAPH}\n\n{PARAGRAPH}\n",
         encoding="utf-8",
     )
-    pdf = build_issue(issue, root / "url.pdf").path
+    return build_issue(issue, root / "url.pdf").path
+
+
+@pytest.fixture(scope="module")
+def lines(url_pdf) -> list[list[dict]]:
+    """The paragraph's lines: each a list of pdfplumber chars, left to right."""
     found = []
-    with pdfplumber.open(pdf) as document:
+    with pdfplumber.open(url_pdf) as document:
         for page in document.pages:
             rows: dict[float, list[dict]] = {}
             for char in page.chars:
@@ -117,6 +125,29 @@ def test_a_line_that_cannot_be_justified_is_flush_left_not_stretched(lines):
                 if is_han(a["text"]) and is_han(b["text"])
             ]
             assert all(abs(b["x0"] - a["x1"]) < 0.3 for a, b in han), text_of(row)
+
+
+def test_preflight_accepts_the_url_breaks_and_the_line_set_flush_left(url_pdf):
+    report = preflight(url_pdf)
+    assert report.findings == (), report.findings
+
+
+def test_preflight_finds_a_url_broken_inside_a_word(tmp_path):
+    """Plain WeasyPrint (as a PDF made elsewhere) breaks the URL anywhere."""
+    import weasyprint
+
+    from compositor.paths import FONTS_DIR
+
+    font = FONTS_DIR / "CompositorSong-Regular.otf"
+    html = f"""<html lang="zh-CN"><style>
+      @font-face {{ font-family: body; src: url({font.as_uri()}) }}
+      @page {{ size: 350pt 600pt; margin: 25pt }}
+      p {{ font: 10pt/1.6 body; margin: 0; text-indent: 2em; text-align: justify;
+          overflow-wrap: anywhere }}
+    </style>{f"<p>{PARAGRAPH}</p>" * 3}</html>"""
+    weasyprint.HTML(string=html).write_pdf(tmp_path / "plain.pdf")
+    messages = [finding.message for finding in preflight(tmp_path / "plain.pdf").findings]
+    assert any("e-mail address broken at a wrong place" in m for m in messages), messages
 
 
 # --- the rules alone (typeset.linebreak) ----------------------------------------------
@@ -214,11 +245,11 @@ def test_the_limit_is_read_from_the_layout(tmp_path):
     from compositor.layout import load_layout
     from compositor.paths import LAYOUTS_DIR
 
-    assert load_layout(LAYOUTS_DIR / "torch").typesetting.max_justification == 0.5
+    assert load_layout(LAYOUTS_DIR / "torch").typesetting.max_justification == 0.25
     layout = tmp_path / "torch"
     shutil.copytree(LAYOUTS_DIR / "torch", layout)
     manifest = layout / "layout.toml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace("max_justification = 0.5", 'max_justification = "wide"'))
+    manifest.write_text(text.replace("max_justification = 0.25", 'max_justification = "wide"'))
     with pytest.raises(LayoutError, match="max_justification"):
         load_layout(layout)

@@ -13,7 +13,8 @@ Findings (rule names as printed):
 - ``short-line``: a line of a justified paragraph, not its last, that does not
   reach the right edge (0.5 pt tolerance; a closing mark may hang its blank half).
 - ``line-start`` / ``line-end``: 避头尾 — a closing mark starting a line, an opening
-  one ending it, —— or …… split, a number parted from its unit.
+  one ending it, —— or …… split, a number parted from its unit, a URL or e-mail
+  address broken other than at its punctuation.
 - ``uncompressed-pair``: two adjacent full-width marks taking 2 em, not 1.5.
 - ``han-latin-space``: the gap between a Han character and a Latin letter or digit
   outside [0.1, 0.4] em.
@@ -50,6 +51,7 @@ from compositor.typeset.classes import (
     is_han,
     is_han_latin_boundary,
 )
+from compositor.typeset.linebreak import UrlBreaks, can_break_before
 
 TOLERANCE = 0.5  # pt: how far a justified line may miss the right edge
 FULL_WIDTH = 0.9  # em: an advance at least this wide is a full-width glyph
@@ -61,6 +63,10 @@ EXAMPLES = 3  # examples printed per page and rule
 COLUMN_GAP = 1.5  # em: a wider gap between glyphs on one baseline separates two texts
 MIN_LINES_FOR_EDGES = 5  # a page with fewer body lines takes the document's text block
 FONT_NAME_BYTES = 256
+URL_MISBREAK = (
+    "a URL or e-mail address broken at a wrong place (it may break only after // or :, "
+    "before / . - _ ? # % ~ @, or around = and &)"
+)
 LEADERS = (".", "·", "…", "⋯", "．", "・")  # dot leaders of a table of contents
 LEADER_RUN = 4  # this many leader glyphs in a row make a contents line
 
@@ -217,6 +223,8 @@ def _glyphs(page) -> Iterator[Glyph]:
         if pdfium_c.FPDFText_IsGenerated(raw, index):
             continue
         char = chr(pdfium_c.FPDFText_GetUnicode(raw, index))
+        if char == "\x02":  # pdfium's guess at a soft hyphen: a hyphen ending a line
+            char = "-"
         if char in "\r\n" or not pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y):
             continue
         pdfium_c.FPDFText_GetLooseCharBox(raw, index, box)
@@ -333,11 +341,13 @@ def _line_pitch(page: Page) -> float:
 
 def check_justification(pages: list[Page], lines: list[BodyLine]) -> Iterator[Finding]:
     right = {page.number: page.right for page in pages}
-    for body in lines:
+    for body, following, before in _breaks(lines):
         line = body.line
-        if body.last:
+        if following is None:
             continue
         miss = right[line.page] - line.visual_end
+        if miss > TOLERANCE and _url_part_too_wide(before, following.line, miss):
+            continue  # set flush left: the URL's next part could not join the line
         if abs(miss) > TOLERANCE:
             where = "before" if miss > 0 else "past"
             yield Finding(
@@ -362,14 +372,53 @@ def check_last_lines(lines: list[BodyLine]) -> Iterator[Finding]:
             )
 
 
-def check_line_edges(lines: list[BodyLine]) -> Iterator[Finding]:
-    """避头尾 at every break inside a paragraph."""
-    for body, following in zip(lines, lines[1:], strict=False):
+def _breaks(lines: list[BodyLine]) -> Iterator[tuple[BodyLine, BodyLine | None, str]]:
+    """Each paragraph line, the next line of its paragraph (None after its last) and the
+    paragraph's text up to the break (a URL broken there may have started lines before)."""
+    before = ""
+    for index, body in enumerate(lines):
+        before = body.line.text if body.indented else before + body.line.text
+        following = None if body.last or index + 1 == len(lines) else lines[index + 1]
+        yield body, following, before
         if body.last:
+            before = ""
+
+
+def _url_part_too_wide(before: str, following: Line, room: float) -> bool:
+    """Does ``following`` start with (the next part of) a URL wider than ``room``? Such
+    a line cannot be filled, and the layout sets it flush left rather than stretch it."""
+    text = before + following.text
+    urls = UrlBreaks.of(text)
+    at = len(before)
+    if not any(start <= at < end for start, end in urls.spans):
+        return False
+    part = next(
+        (k for k in range(1, len(following.text)) if can_break_before(text, at + k, urls)),
+        len(following.text),
+    )
+    ends = [glyph.x1 for glyph in following.glyphs for _ in glyph.text]
+    return ends[part - 1] - following.x0 > room
+
+
+def check_line_edges(lines: list[BodyLine]) -> Iterator[Finding]:
+    """避头尾 at every break inside a paragraph; a URL or e-mail address has rules of its
+    own (typeset.linebreak: only at its punctuation, never inside a word)."""
+    for body, following, before in _breaks(lines):
+        if following is None:
             continue
         end, start = body.line.last, following.line.first
         example = _excerpt(body.line.text, end=True) + " / " + _excerpt(following.line.text)
         page = following.line.page
+        url_rule = UrlBreaks.of(before + following.line.text).rule(len(before))
+        if url_rule is not None:
+            if not url_rule:
+                yield Finding(
+                    page,
+                    "line-start",
+                    URL_MISBREAK,
+                    example,
+                )
+            continue
         if start in NOT_AT_LINE_START:
             yield Finding(page, "line-start", f"line starts with {start}", example)
         if end in NOT_AT_LINE_END:
