@@ -30,6 +30,7 @@ def content_folder_around(path: Path) -> Path | None:
 def check_pdf_target(target: Path) -> None:
     """Refuse an output file that is not a ``.pdf`` or that lies inside content."""
     target = Path(target)
+    check_outside_content(target)
     # An existing folder is named as such when the PDF is written (pdf.write_atomically).
     if target.suffix.lower() != ".pdf" and not target.is_dir():
         raise TargetError(
@@ -37,7 +38,6 @@ def check_pdf_target(target: Path) -> None:
             f"overwritten), e.g. {target.with_suffix('.pdf').name}",
             target,
         )
-    check_outside_content(target)
 
 
 def check_outside_content(target: Path) -> None:

@@ -14,7 +14,7 @@ def test_output_over_an_article_is_refused_and_the_article_kept(tmp_path):
     result = run_cli("build", str(issue), "-o", str(article))
     assert result.returncode == 2, result.stderr
     assert article.read_bytes() == before
-    assert ".pdf" in result.stderr and "Traceback" not in result.stderr
+    assert "content folder" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_pdf_inside_a_content_folder_is_refused(tmp_path):
