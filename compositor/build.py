@@ -23,6 +23,7 @@ from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
 from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
+from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
 
 __all__ = [
@@ -101,6 +102,8 @@ class BuildSession:
         assert issue is not None  # the validator builds the model whenever it found no error
         layout = layout_for(issue)
         check_issue_coverage(issue, self.fontset, layout.fonts)
+        if output is not None:
+            check_pdf_target(Path(output))  # before the slow part, and never over a source file
         pdf, pages = render_issue(
             issue, layout, self.fontset, press=press, pad_to=pad_to, styles=self.styles
         )

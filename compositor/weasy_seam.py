@@ -9,14 +9,17 @@ Chinese typesetting (``cjk_typesetting``) extends WeasyPrint 70 at two points:
 - **Line breaking.** WeasyPrint asks ``split_first_line`` for the first line of a text
   run. For Chinese text we answer instead: Pango measures each character's advance,
   ``typeset.linebreak`` picks the break (clreq 避头尾, a one-character last line
-  avoided), ``typeset.spacing`` plans the line's spacing (Han–Latin quarter em,
-  punctuation compression, line-edge marks), and the line is laid out by a
+  avoided, URLs broken at their punctuation — a URL's earlier part is remembered
+  for the next line, which WeasyPrint asks for with the rest of the text alone),
+  ``typeset.spacing`` plans the line's spacing (Han–Latin quarter em, punctuation
+  compression, line-edge marks), and the line is laid out by a
   ``PlannedLayout`` that turns the plan into Pango letter-spacing attributes. Pango
   never wraps such a layout, so what was measured is what is drawn.
 - **Justification.** WeasyPrint's ``justify_line`` only stretches spaces. Ours spreads
   the slack over every justification opportunity of planned lines (between Chinese
   characters, at spaces, never inside a Latin word); the amount is stored on the
-  layout and applied as letter-spacing when WeasyPrint draws the line.
+  layout and applied as letter-spacing when WeasyPrint draws the line. A line that
+  would need gaps wider than the layout's ``max_justification`` is set flush left.
 
 Activation is explicit and scoped: the functions are swapped in by the context
 manager and restored when it exits; nothing changes at import time.
@@ -65,7 +68,7 @@ from weasyprint.text import line_break as weasy_line_break
 
 from compositor.layout import Typesetting
 from compositor.text.classes import contains_cjk
-from compositor.typeset.linebreak import NeedMoreText, choose_break
+from compositor.typeset.linebreak import NeedMoreText, UrlBreaks, choose_break
 from compositor.typeset.spacing import SPACER, LinePlan, interior_gaps, plan_line
 
 WEASYPRINT_VERSION = "70.0"
@@ -101,7 +104,7 @@ def cjk_typesetting(settings: Typesetting) -> Iterator[None]:
         raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
     measures = Measures(settings)
     split = partial(_split_first_line, settings, measures, weasy_line_break.split_first_line)
-    justify = partial(_justify_line, weasy_inline.justify_line)
+    justify = partial(_justify_line, settings, weasy_inline.justify_line)
     replacements = [
         (weasy_line_break, "split_first_line", split),
         (weasy_inline, "split_first_line", split),
@@ -204,6 +207,7 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
         count = len(source)
     else:
         count = int(max(max_width, 0) / em * CHUNK_PER_EM) + CHUNK_EXTRA
+    urls = UrlBreaks.of(source, measures.url_prefixes.get(source, ""))
     while True:
         advances, gaps = measures.measure(source, style, count)
         try:
@@ -216,10 +220,14 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
                 at_line_start=at_line_start,
                 break_anywhere=break_anywhere,
                 gaps=gaps,
+                urls=urls,
             )
         except NeedMoreText:
             count *= 2
             continue
+        if chosen.resume is not None and (prefix := urls.prefix_at(chosen.resume)):
+            # WeasyPrint asks for the next line with the rest of the text alone.
+            measures.url_prefixes[source[chosen.resume :]] = prefix
         return chosen, advances, gaps
 
 
@@ -236,6 +244,9 @@ class Measures:
     settings: Typesetting
     by_text: dict[tuple[str, str], tuple[list[float], list[float]]] = field(default_factory=dict)
     latest: dict[str, tuple[str, list[float], list[float]]] = field(default_factory=dict)
+    # The rest of a paragraph broken inside a URL → the URL's part on the lines before,
+    # so that the next line knows it continues a URL (see typeset.linebreak.UrlBreaks).
+    url_prefixes: dict[str, str] = field(default_factory=dict)
 
     def measure(self, text: str, style, count: int) -> tuple[list[float], list[float]]:
         """Advances and gaps of at least the first ``count`` characters of ``text``."""
@@ -391,14 +402,22 @@ class PlannedLayout(weasy_line_break.Layout):
 # ----------------------------------------------------------------------- justification
 
 
-def _justify_line(original, context, line, extra_width):
-    """Spread ``extra_width`` over the line's justification opportunities."""
+def _justify_line(settings, original, context, line, extra_width):
+    """Spread ``extra_width`` over the line's justification opportunities — unless that
+    opens gaps wider than ``settings.max_justification`` em: such a line (one ended
+    early by a long URL or word that could not break) is set flush left instead."""
     boxes = list(_text_boxes(line))
-    if not any(isinstance(box.pango_layout, PlannedLayout) for box in boxes):
+    planned = [box for box in boxes if isinstance(box.pango_layout, PlannedLayout)]
+    if not planned:
         return original(context, line, extra_width)
     opportunities = sum(_opportunities(box) for box in boxes)
-    if opportunities > 0:
-        _spread(context, line, extra_width / opportunities, 0.0)
+    if opportunities <= 0:
+        return
+    justification = extra_width / opportunities
+    em = max(box.style["font_size"] for box in planned)
+    if justification > settings.max_justification * em:
+        return
+    _spread(context, line, justification, 0.0)
 
 
 def _text_boxes(box):

@@ -211,7 +211,7 @@ def odd_pdf(tmp_path_factory):
         f'+++\nsection = "奋进新征程 建功新时代"\ntitle = "{LONG_TITLE}"\n+++\n\n正文。\n',
         encoding="utf-8",
     )
-    out = root / "odd.pdf"
+    out = root.parent / "odd.pdf"  # outside the content folders
     command = [sys.executable, "-m", "compositor", "build", str(issue), "-o", str(out)]
     # Quadratic line breaking would show as a timeout here rather than a hang.
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)

@@ -62,7 +62,7 @@ def typed_issue(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def typed_pdf(typed_issue: Path) -> str:
     """The PDF's text ("" if the build failed, which the tests then report)."""
-    out = typed_issue.parent / "typed.pdf"
+    out = typed_issue.parent.parent / "typed.pdf"  # outside the content folders
     result = run_cli("build", str(typed_issue), "-o", str(out))
     return "".join(read_pdf(out).pages) if result.returncode == 0 else result.stderr
 
@@ -84,7 +84,7 @@ def test_4_a_section_title_that_is_not_text_is_an_error_everywhere(issue, value)
     status, out = check(issue)
     assert status == 2 and f"{where}: error: {message}" in out
     commands = [
-        ("build", str(issue), "-o", str(issue.parent / "x.pdf")),
+        ("build", str(issue), "-o", str(issue.parent.parent / "x.pdf")),
         ("fonts", "check", str(issue)),
         ("new", str(issue.parent), "--date", "2023-02-05"),
     ]

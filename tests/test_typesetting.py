@@ -29,7 +29,8 @@ FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"
 EM = 10.0  # pt
 MARGIN = 20.0  # pt
 TOLERANCE = 0.5 / EM  # 0.5 pt, in em
-GB = Typesetting(punctuation="gb", han_latin_space=0.25)
+# A 10-em measure (set_text) needs wider justification gaps than the 40-em default allows.
+GB = Typesetting(punctuation="gb", han_latin_space=0.25, max_justification=0.5)
 RUNNING_HEAD = re.compile(r"火炬动态·2022年第17期|—\d+—")
 
 

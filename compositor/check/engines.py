@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from compositor.text.classes import is_han
+
 DPI = 100
 # Rasterisers disagree on antialiasing, on how a CMYK red turns grey and on where a
 # page's pixel grid starts (a pixel of shift). So pages are compared as ink: a pixel
@@ -41,9 +43,10 @@ MAX_SHIFT = 2
 BLUR = 9
 DENSITY_TOLERANCE = 0.25
 MAX_DIFFERENT = 0.005
-# Extracted text: lines holding a single non-space character, as a share of all
-# lines with text. A reader that takes each glyph for a line of its own (the MuPDF
-# symptom of wrong glyph widths) gives far more than a bulletin's page does.
+# Extracted text: lines holding a single Han character, as a share of all lines with
+# text. A reader that takes each glyph for a line of its own (the MuPDF symptom of
+# wrong glyph widths) gives 85 % and more; a bulletin's page has next to none (a lone
+# digit, a TOC page number, may well stand on a line of its own).
 MAX_SINGLE_CHARACTER_LINES = 0.2
 # What an engine says about itself, not about the file: Debian's MuPDF is built
 # without littleCMS and says so for every PDF with an ICC profile.
@@ -282,9 +285,11 @@ def _text_problems(pages: list[str], as_read: list[str], reference: list[str]) -
         problems.append(f"text of {len(pages)} pages extracted, {len(reference)} expected")
     for number, page in enumerate(as_read, 1):
         lines = [line.strip() for line in page.splitlines() if line.strip()]
-        single = sum(1 for line in lines if len(line.replace(" ", "")) == 1)
+        single = sum(1 for line in lines if len(line) == 1 and is_han(line))
         if lines and single / len(lines) > MAX_SINGLE_CHARACTER_LINES:
-            problems.append(f"page {number}: {single} of {len(lines)} lines are one character")
+            problems.append(
+                f"page {number}: {single} of {len(lines)} lines are a single Han character"
+            )
     return problems
 
 

@@ -137,8 +137,11 @@ def build(
         )
     if issues and len(issues) > 1:
         from compositor.cli.batch import run_batch
+        from compositor.targets import check_outside_content
 
         try:
+            if output is not None:  # the default build/ is wherever the editor stands
+                check_outside_content(output)
             outcomes = run_batch(issues, output or BUILD_DIR, jobs, options)
         except CompositorError as error:
             fail(ctx, error)
@@ -287,6 +290,8 @@ def preflight(
         except CompositorError as error:
             fail(ctx, error)
         typer.echo("\n" + format_press_report(pdf, inspection))
+        if report.exit_code:  # the last line's verdict is the exit status's
+            typer.echo(f"FAIL: {len(report.findings)} typesetting findings (listed above)")
         status = max(status, 0 if inspection.passed else 1)
     raise typer.Exit(status)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import CompositorError
+from compositor.targets import check_distinct_outputs
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,17 @@ def build_job(job: Job) -> Outcome:
         message = f"{job.folder}: internal error: {type(error).__name__}: {error}"
         return Outcome(job.folder, time.perf_counter() - start, error=message)
     return Outcome(job.folder, time.perf_counter() - start, result.path, result.pages)
+
+
+def output_name(folder: Path) -> str:
+    """The file an issue folder builds to, ``<publication>-<year>-<number>.pdf``; for a
+    folder that cannot be read, its own path (its build fails and says why)."""
+    from compositor.content import read_issue
+
+    try:
+        return f"{read_issue(folder).slug}.pdf"
+    except CompositorError:
+        return str(Path(folder).resolve())
 
 
 def build_all(
@@ -98,6 +110,7 @@ def run_batch(
         raise CompositorError("none of the paths given is an issue folder")
     if Path(output_dir).is_file() or Path(output_dir).suffix.lower() == ".pdf":
         raise CompositorError("with several issues, -o names a folder, not a file", output_dir)
+    check_distinct_outputs((job.folder, output_name(job.folder)) for job in jobs)
     progress = Progress(
         "[progress.description]{task.description}",
         BarColumn(),

@@ -19,6 +19,7 @@ from threading import Event
 from compositor.build import LAYOUTS_DIR, BuildResult, BuildSession
 from compositor.content import PUBLICATION_FILE, require_directory
 from compositor.errors import CompositorError
+from compositor.targets import check_pdf_target
 
 # What a save can change: articles, issue and publication facts, templates and CSS.
 SOURCE_SUFFIXES = frozenset({".md", ".toml", ".css", ".j2", ".html"})
@@ -98,6 +99,8 @@ def watch(
     import watchfiles
 
     require_directory(Path(folder))  # watchfiles cannot watch what is not there
+    if output is not None:
+        check_pdf_target(Path(output))
     rebuilder = Rebuilder(folder, output)
     changes = watchfiles.watch(
         *rebuilder.sources(),
