@@ -48,7 +48,13 @@ FURNITURE_MIN_PAGES = 2
 FOLIO = re.compile(
     r"^[\s—–\-·•]*(第\s*)?\d{1,4}(\s*页)?[\s—–\-·•]*$|^[\s—–\-]*[ivxlcdm]+[\s—–\-]*$"
 )
-TOC_LEADER = re.compile(r"\s*[.·…‥⋯_\s]{3,}\s*\d{1,4}\s*$")
+# How far (in ems) short of the right edge a line may end and still run to it: compressed
+# punctuation at the end of a justified line ends ~0.2 em short; a paragraph's last line
+# ending a character short is not full.
+FULL_LINE_SLACK = 0.3
+# Dot leaders and the page number; hostile or damaged TOCs may lack the number.
+TOC_LEADER = re.compile(r"[\s.·…‥⋯]*[.·…‥⋯]{3}[\s.·…‥⋯]*\d{0,4}\s*$")
+ISSUE_LABEL = re.compile(r"\d{4}年第\d+期")
 TOC_SECTION = re.compile(r"^【[^】]*】")
 COLOPHON_LABEL = re.compile(r"(?:编辑部地址|(?<!编辑部)地址|邮编|电话|网址|责任编辑)\s*[:：]")
 
@@ -246,16 +252,35 @@ def drop_furniture(lines: list[PdfLine]) -> list[PdfLine]:
     for line in lines:
         if _in_margin(line):
             pages_of.setdefault(_furniture_key(line), set()).add(line.page)
-    return [
-        line
-        for line in lines
-        if not (
-            _in_margin(line)
-            and (
-                FOLIO.match(line.text) or len(pages_of[_furniture_key(line)]) >= FURNITURE_MIN_PAGES
-            )
-        )
-    ]
+    body_style = _body_style(lines)
+    blocks: dict[int, tuple[float, float]] = {}
+    for line in lines:
+        if line.style == body_style:
+            top, bottom = blocks.get(line.page, (line.top, line.bottom))
+            blocks[line.page] = (min(top, line.top), max(bottom, line.bottom))
+    masthead = fold_for_comparison(lines[0].text) if lines else ""
+
+    def is_furniture(line: PdfLine) -> bool:
+        if not _in_margin(line):
+            return False
+        if FOLIO.match(line.text) or len(pages_of[_furniture_key(line)]) >= FURNITURE_MIN_PAGES:
+            return True
+        top, bottom = blocks.get(line.page, (line.bottom, line.top))
+        outside = line.bottom <= top or line.top >= bottom  # above or below the text block
+        key = fold_for_comparison(line.text)
+        # A running head names the publication or the issue; page 1 holds the masthead.
+        names = (masthead and masthead in key and key != masthead) or ISSUE_LABEL.search(key)
+        return line.page > 1 and outside and bool(names)
+
+    return [line for line in lines if not is_furniture(line)]
+
+
+def _body_style(lines: list[PdfLine]) -> tuple[str, float]:
+    """The font and size most of the text is set in."""
+    counts = Counter()
+    for line in lines:
+        counts[line.style] += len(line.text)
+    return counts.most_common(1)[0][0] if counts else ("", 0.0)
 
 
 def _furniture_key(line: PdfLine) -> str:
@@ -274,7 +299,7 @@ def join_lines(lines: list[PdfLine]) -> list[tuple[int, str]]:
     """One (page, text) per masthead line, TOC entry, paragraph, title, subhead, colophon line."""
     if not lines:
         return []
-    body_style = Counter(line.style for line in lines for _ in line.text).most_common(1)[0][0]
+    body_style = _body_style(lines)
     body = [line for line in lines if line.style == body_style]
     left = _mode(round(line.left) for line in body)
     right = statistics.quantiles([line.right for line in body], n=10)[-1] if len(body) > 1 else 0
@@ -328,14 +353,15 @@ def _continues(
         return False
     same_page = before.page == line.page
     gap = line.top - before.top if same_page else 0.0
-    if same_page and not 0 < gap <= pitch * 1.4:
-        return False
     if line.style != body_style:
         # Titles and headings broken over lines; only on one page, right below each other.
-        return same_page and gap <= line.size * 1.8
+        return same_page and 0 < gap <= line.size * 1.8
+    if same_page and not 0 < gap <= pitch * 1.4:
+        return False
     if not same_page and line.page != before.page + 1:
         return False
-    runs_full = before.right >= right - 0.9 * size
+    # Justified lines end at the right edge, give or take compressed end punctuation.
+    runs_full = before.right >= right - FULL_LINE_SLACK * size
     starts_flush = line.left <= left + 0.5 * size
     return runs_full and starts_flush
 
@@ -348,7 +374,12 @@ def _toc_range(lines: list[PdfLine]) -> tuple[int, int]:
     text = lines[first].text
     title = fold_for_comparison(text[1 : text.index("】")])
     for index in range(first + 1, len(lines)):
-        if fold_for_comparison(lines[index].text) == title:
+        key = fold_for_comparison(lines[index].text)
+        if key == title:
+            return first, index
+        # A long banner may be broken over two lines.
+        following = lines[index + 1].text if index + 1 < len(lines) else ""
+        if key and title.startswith(key) and key + fold_for_comparison(following) == title:
             return first, index
     return first, first
 
