@@ -38,7 +38,7 @@ from pathlib import Path
 
 from compositor.errors import ContentError
 from compositor.importer.run import ImportResult, import_legacy
-from compositor.normalize import fold_for_comparison, is_chinese_context
+from compositor.normalize import fold_for_comparison, is_chinese_context, is_han
 
 # Lines whose top lies within this fraction of the page height from the top or bottom edge
 # may be running heads or folios.
@@ -72,6 +72,7 @@ class PdfLine:
     size: float  # font size of most of its characters
     font: str  # font name of most of its characters
     page_height: float
+    em: float  # median advance of its Han characters (0 if it has none)
 
     @property
     def style(self) -> tuple[str, float]:
@@ -205,7 +206,8 @@ def _page_lines(textpage, number: int, height: float) -> list[PdfLine]:
             continue
         if char in "\ufffe\uffff\0":
             continue
-        box = textpage.get_charbox(index)
+        # Loose boxes span the advance width: a line's right edge is where its text ends.
+        box = textpage.get_charbox(index, loose=True)
         size = raw.FPDFText_GetFontSize(textpage.raw, index)
         raw.FPDFText_GetFontInfo(textpage.raw, index, name, 256, ctypes.byref(flags))
         font = name.value.decode("latin-1").split("+")[-1]
@@ -224,6 +226,7 @@ def _line(chars: list, page: int, height: float) -> PdfLine:
     boxes = [c[2] for c in real]
     styles = Counter((c[4], round(c[3], 1)) for c in real if not c[0].isspace())
     font, size = styles.most_common(1)[0][0] if styles else ("", 0.0)
+    widths = [c[2][2] - c[2][0] for c in real if is_han(c[0])]
     return PdfLine(
         page=page,
         text="".join(text).strip(),
@@ -234,6 +237,7 @@ def _line(chars: list, page: int, height: float) -> PdfLine:
         size=size,
         font=font,
         page_height=height,
+        em=statistics.median(widths) if widths else 0.0,
     )
 
 
@@ -301,10 +305,14 @@ def join_lines(lines: list[PdfLine]) -> list[tuple[int, str]]:
         return []
     body_style = _body_style(lines)
     body = [line for line in lines if line.style == body_style]
-    left = _mode(round(line.left) for line in body)
-    right = statistics.quantiles([line.right for line in body], n=10)[-1] if len(body) > 1 else 0
+    # The text block's edges: most body lines start at the left one (others are indented)
+    # and end at the right one (others end a paragraph).
+    lefts, rights = [line.left for line in body], [line.right for line in body]
+    left = statistics.quantiles(lefts, n=10)[0] if len(body) > 1 else lefts[0]
+    right = statistics.quantiles(rights, n=10)[-1] if len(body) > 1 else rights[0]
     pitch = _pitch(body)
-    size = body_style[1] or 10.0
+    ems = [line.em for line in body if line.em]
+    em = statistics.median(ems) if ems else body_style[1] or 10.0
     toc_start, toc_end = _toc_range(lines)
 
     blocks: list[tuple[int, str]] = []
@@ -331,7 +339,7 @@ def join_lines(lines: list[PdfLine]) -> list[tuple[int, str]]:
             ):
                 blocks.append((current[0].page, TOC_LEADER.sub("", _joined_text(current))))
                 current.clear()
-        elif current and _continues(current[-1], line, body_style, left, right, pitch, size):
+        elif current and _continues(current[-1], line, body_style, left, right, pitch, em):
             current.append(line)
         else:
             flush()
@@ -347,22 +355,27 @@ def _continues(
     left: float,
     right: float,
     pitch: float,
-    size: float,
+    em: float,
 ) -> bool:
     if before.style != line.style:
         return False
     same_page = before.page == line.page
     gap = line.top - before.top if same_page else 0.0
     if line.style != body_style:
-        # Titles and headings broken over lines; only on one page, right below each other.
-        return same_page and 0 < gap <= line.size * 1.8
+        # Titles and headings (larger than the body) broken over lines, right below each
+        # other; smaller text (a colophon, notes) is set line by line.
+        return line.size > body_style[1] and same_page and 0 < gap <= line.size * 1.8
     if same_page and not 0 < gap <= pitch * 1.4:
         return False
     if not same_page and line.page != before.page + 1:
         return False
-    # Justified lines end at the right edge, give or take compressed end punctuation.
-    runs_full = before.right >= right - FULL_LINE_SLACK * size
-    starts_flush = line.left <= left + 0.5 * size
+    short = right - before.right
+    # Justified lines end at the right edge, give or take compressed end punctuation; lines
+    # set ragged (no CJK justification) end up to a character short, but then do not end a
+    # sentence in the same place as a paragraph's last line would.
+    ragged = short < 1.05 * em and not _ends_sentence(before.text)
+    runs_full = short <= FULL_LINE_SLACK * em or ragged
+    starts_flush = line.left <= left + 0.5 * em
     return runs_full and starts_flush
 
 
@@ -401,9 +414,9 @@ def _pitch(body: list[PdfLine]) -> float:
     return statistics.median(gaps) if gaps else 1.5 * (body[0].size if body else 10)
 
 
-def _mode(values) -> float:
-    counts = Counter(values)
-    return counts.most_common(1)[0][0] if counts else 0.0
+def _ends_sentence(text: str) -> bool:
+    stripped = text.rstrip().rstrip("”’」』）)》〉]\"'")
+    return bool(stripped) and stripped[-1] in "。！？!?…；;."
 
 
 # --- colophon -----------------------------------------------------------------------------
