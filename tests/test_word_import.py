@@ -15,6 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import ROOT, copy_mini, read_pdf, run_cli, squash
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.shared import Pt
 
@@ -409,3 +410,19 @@ def test_font_size_is_not_structure(tmp_path):
     import_contribution(source, folder, "火炬在行动")
     article = read_issue(folder).articles[1]
     assert (article.title, [b.text for b in article.blocks]) == ("大字标题", ["正文第一段。"])
+
+
+def test_a_lead_styled_with_a_kai_paragraph_style_is_the_lead(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    lead_style = document.styles.add_style("导语", WD_STYLE_TYPE.PARAGRAPH)
+    lead_style.base_style = document.styles["Normal"]
+    lead_style.font.name = "KaiTi"
+    document.add_paragraph("标题", style="Heading 1")
+    document.add_paragraph("一句导语。", style="导语")
+    document.add_paragraph("正文第一段。")
+    source = tmp_path / "k.docx"
+    document.save(source)
+    import_contribution(source, folder, "火炬在行动")
+    article = read_issue(folder).articles[1]
+    assert (article.lead, [b.text for b in article.blocks]) == ("一句导语。", ["正文第一段。"])

@@ -341,6 +341,8 @@ def import_(
     if is_word_file(source):
         if output is not None or into is None:
             raise typer.BadParameter("a Word file is added to an existing issue: use --into FOLDER")
+        if strict:
+            raise typer.BadParameter("--strict goes with a legacy text or PDF, not a Word file")
         from compositor.importer.contribution import import_contribution
 
         try:

@@ -300,7 +300,9 @@ class _Reader:
         self.tracked_changes(element, where)
         runs = _xpath(element, KEPT_RUNS)
         raw = "".join(run.text for run in runs)
-        styles = _style_chain(DocxParagraph(element, self.document._body).style)
+        style = DocxParagraph(element, self.document).style
+        styles = _style_chain(style)
+        style_bold, style_kai = _style_font(style)
         text = self.clean(raw, where, keep_han_spaces=_is_display(styles))
         texts = [run for run in runs if run.text.strip()]
         return _Para(
@@ -308,8 +310,8 @@ class _Reader:
             element=element,
             styles=styles,
             text=text,
-            all_bold=bool(texts) and all(self.is_bold(run, styles) for run in texts),
-            all_kai=bool(texts) and all(self.is_kai(run, styles) for run in texts),
+            all_bold=bool(texts) and all(_is_bold(run, style_bold) for run in texts),
+            all_kai=bool(texts) and all(_is_kai(run, style_kai) for run in texts),
             figures=figures,
         )
 
@@ -354,16 +356,6 @@ class _Reader:
                 cells.append(self.clean("".join(r.text for r in runs), where, False))
             rows.append(tuple(cells))
         return tuple(rows)
-
-    def is_bold(self, run, styles: tuple[str, ...]) -> bool:
-        rpr = run.find(_W + "rPr")
-        if rpr is not None and rpr.find(_W + "b") is not None:
-            return rpr.find(_W + "b").get(_W + "val", "true") not in ("0", "false")
-        return False
-
-    def is_kai(self, run, styles: tuple[str, ...]) -> bool:
-        fonts = _xpath(run, "./w:rPr/w:rFonts/@*")
-        return any(KAI_FONT.search(font) for font in fonts)
 
     # --- text --------------------------------------------------------------------------
 
@@ -552,6 +544,34 @@ def _body_elements(body) -> Iterator:
             continue
         else:
             yield child
+
+
+def _style_font(style) -> tuple[bool, bool]:
+    """Whether a paragraph style (or one it is based on) sets bold, and a 楷体 font."""
+    bold = kai = None
+    while style is not None and (bold is None or kai is None):
+        if bold is None and style.font.bold is not None:
+            bold = style.font.bold
+        fonts = _xpath(style.element, "./w:rPr/w:rFonts/@*")
+        if kai is None and fonts:
+            kai = any(KAI_FONT.search(font) for font in fonts)
+        style = style.base_style
+    return bool(bold), bool(kai)
+
+
+def _is_bold(run, style_bold: bool) -> bool:
+    """Direct formatting wins over the paragraph style's."""
+    bold = run.find(f"{_W}rPr/{_W}b")
+    if bold is None:
+        return style_bold
+    return bold.get(_W + "val", "true") not in ("0", "false")
+
+
+def _is_kai(run, style_kai: bool) -> bool:
+    fonts = _xpath(run, "./w:rPr/w:rFonts/@*")
+    if not fonts:
+        return style_kai
+    return any(KAI_FONT.search(font) for font in fonts)
 
 
 def _style_chain(style) -> tuple[str, ...]:
