@@ -282,3 +282,13 @@ def test_folios_and_running_heads_are_not_text(sample_pdf):
         "电话：（010）68667266-310",
         "责任编辑：田栓林　樊子天　叶伟",
     ]
+
+
+def test_the_press_pdf_with_bleed_and_marks_round_trips_too(tmp_path):
+    """Running heads are found relative to the trim box, not the larger media box."""
+    pdf = tmp_path / "press.pdf"
+    built = run_cli("build", str(SAMPLE), "--press", "--marks", "-o", str(pdf))
+    assert built.returncode == 0, built.stderr
+    folder = tmp_path / "torch" / "2022-17"
+    import_pdf(pdf, folder, strict=True)
+    assert content_files(folder) == content_files(SAMPLE)

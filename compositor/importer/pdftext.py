@@ -67,7 +67,7 @@ class PdfLine:
     text: str
     left: float
     right: float
-    top: float  # distance from the top of the page, in points
+    top: float  # distance from the top of the page (its trim box), in points
     bottom: float
     size: float  # font size of most of its characters
     font: str  # font name of most of its characters
@@ -170,9 +170,10 @@ def read_lines(path: Path) -> list[PdfLine]:
     try:
         lines: list[PdfLine] = []
         for number, page in enumerate(document, start=1):
-            height = page.get_height()
+            # Measured from the trim box: a press PDF has bleed and marks around the page.
+            _left, bottom, _right, top = page.get_trimbox()
             textpage = page.get_textpage()
-            page_lines = _page_lines(textpage, number, height)
+            page_lines = _page_lines(textpage, number, top, top - bottom)
             lines += sorted(page_lines, key=lambda line: (round(line.top, 0), line.left))
             textpage.close()
             page.close()
@@ -181,7 +182,7 @@ def read_lines(path: Path) -> list[PdfLine]:
         document.close()
 
 
-def _page_lines(textpage, number: int, height: float) -> list[PdfLine]:
+def _page_lines(textpage, number: int, trim_top: float, height: float) -> list[PdfLine]:
     import ctypes
 
     import pypdfium2.raw as raw
@@ -193,7 +194,7 @@ def _page_lines(textpage, number: int, height: float) -> list[PdfLine]:
 
     def flush() -> None:
         if chars:
-            line = _line(chars, number, height)
+            line = _line(chars, number, trim_top, height)
             if line.text:
                 lines.append(line)
             chars.clear()
@@ -216,7 +217,7 @@ def _page_lines(textpage, number: int, height: float) -> list[PdfLine]:
     return lines
 
 
-def _line(chars: list, page: int, height: float) -> PdfLine:
+def _line(chars: list, page: int, trim_top: float, height: float) -> PdfLine:
     text = []
     for index, (char, generated, *_rest) in enumerate(chars):
         if char == " " and generated and _between_cjk(chars, index):
@@ -232,8 +233,8 @@ def _line(chars: list, page: int, height: float) -> PdfLine:
         text="".join(text).strip(),
         left=min(b[0] for b in boxes),
         right=max(b[2] for b in boxes),
-        top=height - max(b[3] for b in boxes),
-        bottom=height - min(b[1] for b in boxes),
+        top=trim_top - max(b[3] for b in boxes),
+        bottom=trim_top - min(b[1] for b in boxes),
         size=size,
         font=font,
         page_height=height,
