@@ -426,3 +426,40 @@ def test_a_lead_styled_with_a_kai_paragraph_style_is_the_lead(tmp_path):
     import_contribution(source, folder, "火炬在行动")
     article = read_issue(folder).articles[1]
     assert (article.lead, [b.text for b in article.blocks]) == ("一句导语。", ["正文第一段。"])
+
+
+def test_text_the_reader_loses_fails_the_import_and_leaves_the_issue_alone(tmp_path, monkeypatch):
+    from compositor.importer import word
+
+    folder = copy_mini(tmp_path)
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    monkeypatch.setattr(word._Reader, "lead", lambda self, items: ("", items[1:]))  # a bug
+    with pytest.raises(ContentError, match="text could not be placed: from '聚力创新"):
+        import_contribution(styled_docx(tmp_path / "c.docx"), folder, "火炬在行动")
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_doc_files_are_converted_by_libreoffice_when_it_is_installed(tmp_path):
+    """A stand-in soffice on PATH checks our side of the call: headless, to .docx, into
+    a temporary folder; it 'converts' by copying a .docx made here."""
+    folder = copy_mini(tmp_path)
+    converted = styled_docx(tmp_path / "converted.docx")
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    soffice = tools / "soffice"
+    soffice.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in *"--headless --convert-to docx --outdir "*) ;; *) exit 3;; esac\n'
+        'for last; do :; done\nwhile [ "$1" != "--outdir" ]; do shift; done\n'
+        f'cp {converted} "$2/$(basename "$last" .doc).docx"\n',
+        encoding="utf-8",
+    )
+    soffice.chmod(0o755)
+    source = tmp_path / "old.doc"
+    source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
+    args = ("import", str(source), "--into", str(folder), "--section", "火炬在行动")
+    result = run_cli(*args, env=env)
+    assert result.returncode == 0, result.stderr
+    assert read_issue(folder).articles[1].title == "高新区 座谈会：凝聚发展合力"
+    assert "old.doc: paragraph 5: ',' → '，'" in result.stderr
