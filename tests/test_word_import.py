@@ -463,3 +463,38 @@ def test_doc_files_are_converted_by_libreoffice_when_it_is_installed(tmp_path):
     assert result.returncode == 0, result.stderr
     assert read_issue(folder).articles[1].title == "高新区 座谈会：凝聚发展合力"
     assert "old.doc: paragraph 5: ',' → '，'" in result.stderr
+
+
+def test_chinese_style_names_are_understood(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    for name, based_on in (("标题 2", "Normal"), ("副标题", "Normal")):
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = document.styles[based_on]
+    document.add_paragraph("标题", style="Title")
+    document.add_paragraph("导语一句。", style="副标题")
+    document.add_paragraph("正文第一段。")
+    document.add_paragraph("小标题", style="标题 2")
+    document.add_paragraph("正文第二段。")
+    source = tmp_path / "zh.docx"
+    document.save(source)
+    import_contribution(source, folder, "火炬在行动")
+    article = read_issue(folder).articles[1]
+    assert article.lead == "导语一句。"
+    assert [(b.kind, b.text) for b in article.blocks] == [
+        ("paragraph", "正文第一段。"),
+        ("subhead", "小标题"),
+        ("paragraph", "正文第二段。"),
+    ]
+
+
+def test_automatic_list_numbers_are_refused_rather_than_lost(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    document.add_paragraph("正文。")
+    document.add_paragraph("加快布局。", style="List Number")
+    source = tmp_path / "n.docx"
+    document.save(source)
+    with pytest.raises(ContentError, match="paragraph 3 is numbered automatically by Word"):
+        import_contribution(source, folder, "火炬在行动")

@@ -303,6 +303,12 @@ class _Reader:
         style = DocxParagraph(element, self.document).style
         styles = _style_chain(style)
         style_bold, style_kai = _style_font(style)
+        if _numbered(element, style) and "".join(run.text for run in runs).strip():
+            raise self.error(
+                f"{where} is numbered automatically by Word (a numbered or bulleted list): the "
+                f"number is not part of the text and would be lost; type the numbers (一、 1. …) "
+                f"as text and turn the list formatting off"
+            )
         text = self.clean(raw, where, keep_han_spaces=_is_display(styles))
         texts = [run for run in runs if run.text.strip()]
         return _Para(
@@ -574,10 +580,30 @@ def _is_kai(run, style_kai: bool) -> bool:
     return any(KAI_FONT.search(font) for font in fonts)
 
 
+def _numbered(element, style) -> bool:
+    """Does Word put a list number or bullet before this paragraph (its own or its style's)?"""
+    own = _xpath(element, "./w:pPr/w:numPr/w:numId/@w:val")
+    if own:
+        return own[0] != "0"  # numId 0 switches a style's numbering off
+    while style is not None:
+        numbering = _xpath(style.element, "./w:pPr/w:numPr/w:numId/@w:val")
+        if numbering:
+            return numbering[0] != "0"
+        style = style.base_style
+    return False
+
+
+# Style names as Chinese Word and WPS may store them for their own styles.
+STYLE_ALIASES = {"标题": "title", "副标题": "subtitle", "题注": "caption", "正文": "normal"}
+
+
 def _style_chain(style) -> tuple[str, ...]:
+    """The paragraph's style name and those it is based on, in English, lower case."""
     names = []
     while style is not None and len(names) < 10:
-        names.append((style.name or "").lower())
+        name = (style.name or "").strip().lower()
+        name = STYLE_ALIASES.get(name, name)
+        names.append(re.sub(r"^标题\s*(\d)$", r"heading \1", name))
         style = style.base_style
     return tuple(names)
 
