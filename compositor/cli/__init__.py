@@ -310,22 +310,68 @@ def warn_if_slow_subsetting() -> None:
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    legacy: Annotated[Path, typer.Argument(help="Plain text extracted from a printed issue.")],
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="New issue folder, e.g. content/torch/2022-17.")
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Plain text extracted from a printed issue, a past issue's PDF, or a Word "
+            "contribution (.docx; .doc/.wps with LibreOffice)."
+        ),
     ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="New issue folder (text or PDF), e.g. content/torch/2022-17."
+        ),
+    ] = None,
+    into: Annotated[
+        Path | None,
+        typer.Option("--into", help="Word file: the existing issue folder to add the article to."),
+    ] = None,
+    section: Annotated[
+        str | None,
+        typer.Option("--section", help="Word file: the section (needed if the issue has several)."),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat every ambiguity as an error.")
     ] = False,
 ) -> None:
-    """Import a legacy plain-text issue into a new issue folder.
+    """Import a legacy issue (text or PDF) into a new issue folder, or a Word article into one.
 
     Example: compositor import torch-2022-17.txt -o content/torch/2022-17
+
+    Example: compositor import torch-2022-17.pdf -o content/torch/2022-17
+
+    Example: compositor import 供稿.docx --into content/torch/2022-17 --section 火炬在行动
     """
+    from compositor.importer.word import is_word_file
+
+    if is_word_file(source):
+        if output is not None or into is None:
+            raise typer.BadParameter("a Word file is added to an existing issue: use --into FOLDER")
+        if strict:
+            raise typer.BadParameter("--strict goes with a legacy text or PDF, not a Word file")
+        from compositor.importer.contribution import import_contribution
+
+        try:
+            added = import_contribution(source, into, section)
+        except CompositorError as error:
+            fail(ctx, error)
+        for line in added.report():
+            typer.echo(line, err=True)
+        typer.echo(f"{added.article} (section {added.section})")
+        return
+    if output is None or into is not None or section is not None:
+        raise typer.BadParameter("a legacy issue is imported into a new folder: use -o FOLDER")
+    from compositor.importer.pdftext import is_pdf
     from compositor.importer.run import import_legacy
 
     try:
-        result = import_legacy(legacy, output, strict=strict)
+        if is_pdf(source):
+            from compositor.importer.pdftext import import_pdf
+
+            result = import_pdf(source, output, strict=strict)
+        else:
+            result = import_legacy(source, output, strict=strict)
     except CompositorError as error:
         fail(ctx, error)
     for warning in result.warnings:
