@@ -122,6 +122,24 @@ def sample_pdf(tmp_path_factory) -> RenderedPdf:
     return read_pdf(out)
 
 
+@pytest.fixture(scope="session")
+def sample_x4(tmp_path_factory) -> Path:
+    """The sample's press PDF (PDF/X-4, 3 mm bleed), built once through the CLI."""
+    out = tmp_path_factory.mktemp("sample-x4") / "torch-2022-17-x4.pdf"
+    result = run_cli("build", str(SAMPLE), "--press", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_x1a(tmp_path_factory) -> Path:
+    """The sample as PDF/X-1a (fonts re-embedded as CFF), built once through the CLI."""
+    out = tmp_path_factory.mktemp("sample-x1a") / "torch-2022-17-x1a.pdf"
+    result = run_cli("build", str(SAMPLE), "--press", "--pdf-x", "1a", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 def embedded_font_families(path) -> list[tuple[str, str | None]]:
     """(PDF font name, family inside the embedded font file or None) for every font used."""
     found = []

@@ -16,6 +16,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from compositor.check.engines import ENGINES, compare_engines, format_engine_report
+from compositor.check.press import inspect_press
 
 OUTPUTS = {
     "screen": (),
@@ -34,9 +35,15 @@ def case_id(case) -> str:
     return f"{issue.parent.name}-{issue.name}-{output}"
 
 
+SAMPLE_FIXTURES = {"screen": "sample_pdf", "pdf-x-4": "sample_x4", "pdf-x-1a": "sample_x1a"}
+
+
 @pytest.fixture(scope="module", params=CASES, ids=case_id)
 def built(request, tmp_path_factory) -> Path:
     issue, output = request.param
+    if issue == SAMPLE:  # built once for the whole session
+        found = request.getfixturevalue(SAMPLE_FIXTURES[output])
+        return getattr(found, "path", found)
     target = tmp_path_factory.mktemp("engines") / f"{case_id(request.param)}.pdf"
     result = run_cli("build", str(issue), "-o", str(target), *OUTPUTS[output])
     assert result.returncode == 0, result.stderr
@@ -88,3 +95,27 @@ def test_the_comparison_catches_a_face_whose_cids_are_not_its_glyph_ids(tmp_path
     assert results["poppler"].agrees  # reads codes as glyph ids, like pdfium
     assert results["MuPDF"].different_pages or results["MuPDF"].warnings
     assert results["Ghostscript"].different_pages
+
+
+def test_press_preflight_fails_a_pdf_an_engine_draws_differently(tmp_path):
+    text = "国家高新区科技创新发展研讨会在北京召开"
+    font = TTFont(SONG)
+    subsetter = subset.Subsetter(subset.Options(notdef_outline=True, layout_features=[]))
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    font.save(tmp_path / "shuffled.otf")
+    html = f"""<html lang="zh-CN"><style>
+      @font-face {{ font-family: f; src: url({(tmp_path / "shuffled.otf").as_uri()}) }}
+      @page {{ size: 200pt 100pt; margin: 10pt }} p {{ font: 14pt f }}
+    </style><p>{text}</p></html>"""
+    pdf = weasy_write(html, tmp_path / "shuffled.pdf")
+    findings = [f for f in inspect_press(pdf, engines=True).findings if f.rule == "engines"]
+    assert any("Ghostscript draws this page differently" in f.message for f in findings)
+    assert all(f.severity == "error" for f in findings)
+    assert not [f for f in inspect_press(pdf).findings if f.rule == "engines"]  # only on request
+
+
+def test_press_preflight_of_the_sample_names_the_engines_that_agree(sample_x4):
+    result = run_cli("preflight", str(sample_x4), "--press")
+    assert result.returncode == 0, result.stdout
+    assert "Engines:        poppler, MuPDF, Ghostscript draw and read it as pdfium" in result.stdout
