@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from compositor.content import read_issue
@@ -66,8 +67,10 @@ def render_issue(
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``)."""
-    from compositor.weasy_seam import (
-        cjk_typesetting,  # imports WeasyPrint: `compositor check` does not
+    from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
+        cjk_typesetting,
+        line_grid,
+        page_makeup,
     )
 
     job = PressJob.plan(press, layout) if press else None
@@ -80,13 +83,15 @@ def render_issue(
         rendered = job.prepare(rendered)
 
     def render(document: Rendered) -> Rendition:
-        with cjk_typesetting(layout.typesetting):  # clreq line breaking, spacing, justification
+        # clreq line breaking, spacing, justification; whole-line blocks; 齐底 and colophon
+        with cjk_typesetting(layout.typesetting), line_grid(layout.grid):
             return write_pdf(
                 document,
                 allowed_roots=(issue.folder, layout.folder, FONTS_DIR),
                 identifier=content_identifier(document.html, document.css),
                 variant=job.variant if job else None,
                 styles=styles,
+                makeup=partial(page_makeup, layout.grid),
             )
 
     rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)

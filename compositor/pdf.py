@@ -103,9 +103,12 @@ def write_pdf(
     variant: str | None = None,
     options: dict | None = None,
     styles: StyleCache | None = None,
+    makeup: Callable | None = None,
 ) -> Rendition:
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
-    ``styles`` keeps parsed stylesheets for the next call (default: none kept)."""
+    ``styles`` keeps parsed stylesheets for the next call (default: none kept);
+    ``makeup`` is called with the laid-out document before it is drawn (page make-up,
+    see ``weasy_seam.page_makeup``), and its metadata.custom entries are written."""
     import weasyprint
 
     fetcher = make_fetcher(allowed_roots)
@@ -118,9 +121,12 @@ def write_pdf(
         document = weasyprint.HTML(
             string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
         ).render(stylesheets=stylesheets, font_config=font_config)
+        if makeup is not None:
+            makeup(document)
         pdf = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=variant,
+            custom_metadata=makeup is not None,
             **(options or {}),
         )
     except weasyprint.urls.FatalURLFetchingError as error:

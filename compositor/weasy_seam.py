@@ -48,6 +48,9 @@ Internals used (checked by ``check_internals``):
 from __future__ import annotations
 
 import inspect
+import json
+import math
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -556,4 +559,359 @@ def _check_ffi() -> list[str]:
     return problems
 
 
-__all__ = ["PlannedLayout", "check_internals", "cjk_typesetting", "has_fast_subsetting"]
+# ==================================================================== page make-up (版面)
+#
+# Kept apart from the Chinese typesetting above. Two extensions, both driven by the
+# layout's [grid] settings (``layout.Grid``):
+#
+# - **Whole-line blocks (占行).** While WeasyPrint lays out, each block whose class the
+#   layout lists in ``grid.blocks`` is made a whole number of grid lines tall, its
+#   content centred in the added space (``line_grid``). Pagination sees the final
+#   heights, so nothing moves past the page foot later.
+# - **齐底 and the colophon (``page_makeup``).** After layout, before drawing, every
+#   page's boxes are measured into ``typeset.makeup`` gaps; its plans say where whole
+#   lines go, and the blocks below each chosen gap are moved down (or up, to make room
+#   for the colophon on the last text page, which then replaces the colophon's own page).
+#
+# Internals used (checked by ``check_makeup_internals``):
+# - ``weasyprint.layout.block.block_level_layout``: wrapped (called by name inside
+#   ``weasyprint.layout.block``); its result's first two items are the laid-out box and
+#   the resume point (``None`` when the box ended on this page).
+# - ``weasyprint.document.Document.pages`` / ``Page._page_box`` / ``Page(page_box)``:
+#   the laid-out page boxes, and re-gathering a page's anchors, links and bookmarks
+#   after its boxes moved. ``Document.metadata.custom`` and the ``custom_metadata``
+#   option of ``write_pdf``: the make-up record written into the PDF's Info dictionary.
+# - Box attributes ``position_y``, ``height``, ``padding_top``, ``padding_bottom``,
+#   ``children``, ``element``, ``element_tag``, ``style``, and ``translate``,
+#   ``border_height``, ``border_box_y``, ``margin_height``, ``content_box_y``;
+#   ``weasyprint.css.AnonymousStyle``; ``boxes.LineBox``, ``boxes.MarginBox``.
+
+PX_PER_PT = 4 / 3
+GRID_EPSILON = 0.01  # px: what counts as on a grid line after float arithmetic
+MAKEUP_KEY = "CompositorMakeup"  # the PDF Info key preflight reads (alphanumeric only)
+
+
+@contextmanager
+def line_grid(grid) -> Iterator[None]:
+    """Make the layout's grid blocks whole lines tall while WeasyPrint lays out."""
+    from weasyprint.layout import block as weasy_block
+
+    problems = check_makeup_internals()
+    if problems:
+        raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
+    if not grid.pitch_pt or not grid.blocks:
+        yield
+        return
+    original = weasy_block.block_level_layout
+    if isinstance(original, partial):
+        raise RuntimeError("line_grid is already active")
+    weasy_block.block_level_layout = partial(
+        _snapped_block_layout, grid.pitch_pt * PX_PER_PT, grid.blocks, original
+    )
+    try:
+        yield
+    finally:
+        weasy_block.block_level_layout = original
+
+
+def _snapped_block_layout(pitch, classes, original, context, box, *args, **kwargs):
+    result = original(context, box, *args, **kwargs)
+    new_box, resume_at = result[0], result[1]
+    if new_box is not None and resume_at is None and _role(new_box, classes):
+        _snap_to_lines(new_box, pitch)
+    return result
+
+
+def _snap_to_lines(box, pitch: float) -> None:
+    """Pad ``box`` to a whole number of grid lines, the extra split above and below."""
+    height = box.border_height()
+    lines = math.ceil(height / pitch - GRID_EPSILON / pitch)
+    extra = lines * pitch - height
+    if extra <= GRID_EPSILON:
+        return
+    above = extra / 2
+    box.padding_top += above
+    box.padding_bottom += extra - above
+    for child in box.children:
+        child.translate(dy=above)
+
+
+def _role(box, classes: dict[str, str]) -> str | None:
+    """The make-up role of the element that generated ``box`` (not of anonymous boxes
+    or pseudo-elements inside it)."""
+    from weasyprint.css import AnonymousStyle
+
+    element = box.element
+    if element is None or "::" in (box.element_tag or "") or isinstance(box.style, AnonymousStyle):
+        return None
+    for name in (element.get("class") or "").split():
+        if name in classes:
+            return classes[name]
+    return None
+
+
+@dataclass
+class _Block:
+    """A leaf block of a page (a paragraph, a title…) as the make-up sees it."""
+
+    role: str | None
+    top: float  # border box, px from the page top
+    bottom: float
+    box: object
+
+
+@dataclass
+class _PageShape:
+    blocks: list[_Block]
+    area_bottom: float  # the page area's bottom, px
+
+    @property
+    def slack(self) -> float:
+        flow = [block for block in self.blocks if block.role != "colophon"]
+        return self.area_bottom - max((block.bottom for block in flow), default=0.0)
+
+
+def page_makeup(grid, document) -> dict:
+    """Place each page's slack (齐底) and bring the colophon onto the last text page
+    when it fits; record what was done in the document's metadata for preflight.
+
+    Returns the record: the pitch in pt and, for each page left short, the reason.
+    """
+    from compositor.typeset import makeup
+
+    record: dict = {"pitch_pt": grid.pitch_pt, "short": {}}
+    if grid.pitch_pt:
+        pitch = grid.pitch_pt * PX_PER_PT
+        pages = document.pages
+        moved: set[int] = set()
+        text_end = len(pages) - 1
+        colophon_note = ""
+        if len(pages) >= 2 and _colophon_alone(_shape(pages[-1], grid)):
+            text_end = len(pages) - 2
+            colophon_note = _copyfit_colophon(grid, document, pitch, makeup)
+            if not colophon_note:
+                text_end = len(pages) - 1  # the colophon page is gone
+                moved.add(text_end)
+        for index in range(len(pages) - 1):
+            shape = _shape(pages[index], grid)
+            if not any(block.role != "colophon" for block in shape.blocks):
+                continue  # a blank page
+            slack = int(math.floor(shape.slack / pitch + GRID_EPSILON))
+            if slack <= 0:
+                continue
+            gaps, places = _gaps(shape, grid, pitch, makeup)
+            plan = makeup.plan_flush_bottom(slack, gaps, grid.max_gap_lines)
+            for y, lines in sorted(zip(places, plan.added, strict=True), reverse=True):
+                if lines:
+                    _shift_below(pages[index]._page_box, y, lines * pitch)
+                    moved.add(index)
+            if plan.short:
+                reason = plan.reason
+                if index == text_end and colophon_note:
+                    reason = f"{reason}; {colophon_note}"
+                record["short"][str(index + 1)] = reason
+        moved.update(_align_baselines(pages, grid, pitch))
+        page_class = type(pages[0])
+        for index in sorted(moved):
+            pages[index] = page_class(pages[index]._page_box)  # anchors, links, bookmarks
+    document.metadata.custom[MAKEUP_KEY] = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    return record
+
+
+def _align_baselines(pages, grid, pitch: float) -> set[int]:
+    """Put every one-line-pitch line's baseline where body text has it on the grid.
+
+    Fonts of one size differ in ascent and descent, so a Kai credit or a Hei subhead
+    set on the same line pitch as Song body text has its baseline up to a point or so
+    off the body's; each such line is moved (never its block) to the body's offset.
+    Returns the indices of the pages changed.
+    """
+    lines_by_page = []
+    offsets: Counter = Counter()
+    for page in pages:
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        lines = []
+        for child in page_box.children:
+            if not isinstance(child, weasy_boxes.MarginBox):
+                _grid_lines(child, grid.blocks, pitch, None, lines)
+        for role, line in lines:
+            if role is None:
+                offsets[round((line.position_y + line.baseline - top) % pitch, 2)] += 1
+        lines_by_page.append((top, lines))
+    if not offsets:
+        return set()
+    body = offsets.most_common(1)[0][0]
+    changed = set()
+    for index, (top, lines) in enumerate(lines_by_page):
+        for _, line in lines:
+            delta = (body - (line.position_y + line.baseline - top)) % pitch
+            delta = delta - pitch if delta > pitch / 2 else delta
+            if abs(delta) > GRID_EPSILON and abs(pitch - abs(delta)) > GRID_EPSILON:
+                line.translate(dy=delta)
+                changed.add(index)
+    return changed
+
+
+def _grid_lines(box, classes, pitch: float, role: str | None, found: list) -> None:
+    """The in-flow line boxes one grid line tall under ``box``, with their block's role."""
+    if box.style["position"] in ("absolute", "fixed"):
+        return
+    role = _role(box, classes) or role
+    for child in getattr(box, "children", ()):
+        if isinstance(child, weasy_boxes.LineBox):
+            if abs(child.margin_height() - pitch) < GRID_EPSILON and child.children:
+                found.append((role, child))
+        elif isinstance(child, weasy_boxes.BlockLevelBox):
+            _grid_lines(child, classes, pitch, role, found)
+
+
+def _shape(page, grid) -> _PageShape:
+    page_box = page._page_box
+    blocks: list[_Block] = []
+    for child in page_box.children:
+        if not isinstance(child, weasy_boxes.MarginBox):
+            _collect(child, grid.blocks, blocks)
+    return _PageShape(blocks, page_box.content_box_y() + page_box.height)
+
+
+def _collect(box, classes, blocks: list[_Block]) -> None:
+    """The page's leaf blocks in order: those with a make-up role, and paragraphs."""
+    role = _role(box, classes)
+    children = [c for c in getattr(box, "children", ()) if not isinstance(c, weasy_boxes.LineBox)]
+    has_lines = any(isinstance(c, weasy_boxes.LineBox) for c in getattr(box, "children", ()))
+    positioned = box.style["position"] in ("absolute", "fixed")
+    if role or has_lines or not children:
+        if positioned and role != "colophon":
+            return
+        top = box.border_box_y()
+        bottom = top + box.border_height()
+        lines = [c for c in box.children if isinstance(c, weasy_boxes.LineBox)]
+        if lines and box.style["position"] not in ("absolute", "fixed") and not role:
+            # a paragraph broken at the page foot reaches down to it: its last line does not
+            bottom = min(bottom, lines[-1].position_y + lines[-1].margin_height())
+        blocks.append(_Block(role, top, bottom, box))
+        return
+    for child in children:
+        if isinstance(child, weasy_boxes.BlockLevelBox):
+            _collect(child, classes, blocks)
+
+
+def _gaps(shape: _PageShape, grid, pitch: float, makeup) -> tuple[list, list[float]]:
+    """The page's gaps (for the planner) and where each is (y of the block above's foot)."""
+    flow = [block for block in shape.blocks if block.role != "colophon"]
+    gaps, places = [], []
+    for above, below in zip(flow, flow[1:], strict=False):
+        kind = makeup.gap_kind(above.role, below.role)
+        if kind is None:
+            continue
+        lines = round((below.top - above.bottom) / pitch)
+        gaps.append(makeup.Gap(kind, lines, grid.minimum.get(kind, 0)))
+        places.append(above.bottom)
+    return gaps, places
+
+
+def _shift_below(box, y: float, dy: float) -> None:
+    """Move every box starting at or below ``y`` by ``dy``; boxes spanning ``y`` grow."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, weasy_boxes.MarginBox):
+            continue
+        if child.position_y >= y - GRID_EPSILON:
+            child.translate(dy=dy)
+        elif child.position_y + child.margin_height() > y + GRID_EPSILON and not isinstance(
+            child, weasy_boxes.LineBox
+        ):
+            if any(
+                c.position_y >= y - GRID_EPSILON
+                or c.position_y + c.margin_height() > y + GRID_EPSILON
+                for c in getattr(child, "children", ())
+            ):
+                _shift_below(child, y, dy)
+                child.height += dy
+
+
+def _colophon_alone(shape: _PageShape) -> bool:
+    """A page holding nothing but the colophon (and its spacer), not asked for by CSS."""
+    roles = {block.role for block in shape.blocks}
+    spacer = [block for block in shape.blocks if block.role == "colophon-space"]
+    forced = any(block.box.style["break_before"] == "page" for block in spacer)
+    return bool(spacer) and roles <= {"colophon", "colophon-space"} and not forced
+
+
+def _copyfit_colophon(grid, document, pitch: float, makeup) -> str:
+    """Bring the colophon from its own last page to the foot of the page before,
+    tightening that page's gaps by up to ``grid.copyfit_lines`` lines if needed.
+    Returns "" when done, else why the colophon keeps its page."""
+    pages = document.pages
+    last, text = _shape(pages[-1], grid), _shape(pages[-2], grid)
+    spacer = next(block for block in last.blocks if block.role == "colophon-space")
+    needed = round((spacer.bottom - spacer.top) / pitch)
+    free = int(math.floor(text.slack / pitch + GRID_EPSILON))
+    gaps, places = _gaps(text, grid, pitch, makeup)
+    taken = makeup.plan_tightening(needed - free, gaps, grid.copyfit_lines)
+    if taken is None:
+        return (
+            f"the colophon needs {needed} lines at the foot of the text, "
+            f"{free} were free and tightening may win at most {grid.copyfit_lines}"
+        )
+    text_box = pages[-2]._page_box
+    for y, lines in sorted(zip(places, taken, strict=True), reverse=True):
+        if lines:
+            _shift_below(text_box, y, -lines * pitch)
+    root = next(c for c in text_box.children if not isinstance(c, weasy_boxes.MarginBox))
+    dy = text.area_bottom - last.area_bottom  # the same page area foot, unless page 1
+    for block in last.blocks:
+        if block.role == "colophon":
+            block.box.translate(dy=dy)
+            root.children = [*root.children, block.box]
+    del pages[-1]
+    return ""
+
+
+MAKEUP_INTERNALS = (
+    ("weasyprint.layout.block", "block_level_layout"),
+    ("weasyprint.css", "AnonymousStyle"),
+    ("weasyprint.document", "Page"),
+    ("weasyprint.formatting_structure.boxes", "MarginBox"),
+    ("weasyprint.formatting_structure.boxes", "LineBox"),
+    ("weasyprint.formatting_structure.boxes", "BlockLevelBox"),
+)
+
+
+def check_makeup_internals() -> list[str]:
+    """What the page make-up relies on that a WeasyPrint upgrade could change."""
+    import importlib
+
+    from weasyprint import document as weasy_document
+    from weasyprint.pdf import metadata as weasy_metadata
+
+    problems = []
+    for module_name, name in MAKEUP_INTERNALS:
+        if not hasattr(importlib.import_module(module_name), name):
+            problems.append(f"{module_name}.{name} is gone")
+    from weasyprint.layout import block as weasy_block
+
+    source = inspect.getsource(weasy_block)
+    if "= block_level_layout(" not in source:
+        problems.append("weasyprint.layout.block no longer calls block_level_layout by name")
+    if list(inspect.signature(weasy_document.Page).parameters) != ["page_box"]:
+        problems.append("weasyprint.document.Page(page_box) changed")
+    if "self._page_box = page_box" not in inspect.getsource(weasy_document.Page.__init__):
+        problems.append("Page no longer keeps its laid-out box as _page_box")
+    if "custom" not in inspect.signature(weasy_metadata.DocumentMetadata).parameters:
+        problems.append("DocumentMetadata lost its custom metadata")
+    for attribute in ("translate", "border_height", "border_box_y", "margin_height"):
+        if not hasattr(weasy_boxes.Box, attribute):
+            problems.append(f"Box.{attribute} is gone")
+    return problems
+
+
+__all__ = [
+    "PlannedLayout",
+    "check_internals",
+    "check_makeup_internals",
+    "cjk_typesetting",
+    "has_fast_subsetting",
+    "line_grid",
+    "page_makeup",
+]
