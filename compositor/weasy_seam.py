@@ -684,20 +684,28 @@ def page_makeup(grid, document) -> dict:
         pitch = grid.pitch_pt * PX_PER_PT
         pages = document.pages
         moved: set[int] = set()
-        text_end = len(pages) - 1
+        text_end = None  # the page where the text ends, when the colophon follows alone
         colophon_note = ""
-        if len(pages) >= 2 and _colophon_alone(_shape(pages[-1], grid)):
+        alone = _colophon_page(_shape(pages[-1], grid)) if len(pages) >= 2 else None
+        if alone == "forced":
             text_end = len(pages) - 2
+            colophon_note = "the colophon is on the back page (--pad-to)"
+        elif alone == "alone":
             colophon_note = _copyfit_colophon(grid, document, pitch, makeup)
-            if not colophon_note:
-                text_end = len(pages) - 1  # the colophon page is gone
-                moved.add(text_end)
+            if colophon_note:
+                text_end = len(pages) - 2
+            else:
+                moved.add(len(pages) - 1)  # the colophon page is gone
         for index in range(len(pages) - 1):
             shape = _shape(pages[index], grid)
             if not any(block.role != "colophon" for block in shape.blocks):
                 continue  # a blank page
             slack = int(math.floor(shape.slack / pitch + GRID_EPSILON))
             if slack <= 0:
+                continue
+            if index == text_end:
+                # 齐底 is for pages the text runs through: where it ends, it ends
+                record["short"][str(index + 1)] = f"the text ends here; {colophon_note}"
                 continue
             gaps, places = _gaps(shape, grid, pitch, makeup)
             plan = makeup.plan_flush_bottom(slack, gaps, grid.max_gap_lines)
@@ -706,10 +714,7 @@ def page_makeup(grid, document) -> dict:
                     _shift_below(pages[index]._page_box, y, lines * pitch)
                     moved.add(index)
             if plan.short:
-                reason = plan.reason
-                if index == text_end and colophon_note:
-                    reason = f"{reason}; {colophon_note}"
-                record["short"][str(index + 1)] = reason
+                record["short"][str(index + 1)] = plan.reason
         moved.update(_align_baselines(pages, grid, pitch))
         page_class = type(pages[0])
         for index in sorted(moved):
@@ -830,12 +835,15 @@ def _shift_below(box, y: float, dy: float) -> None:
                 child.height += dy
 
 
-def _colophon_alone(shape: _PageShape) -> bool:
-    """A page holding nothing but the colophon (and its spacer), not asked for by CSS."""
+def _colophon_page(shape: _PageShape) -> str | None:
+    """"alone" for a page holding nothing but the colophon (and its spacer), "forced"
+    when the CSS asked for that (``--pad-to``'s back page), else ``None``."""
     roles = {block.role for block in shape.blocks}
     spacer = [block for block in shape.blocks if block.role == "colophon-space"]
+    if not spacer or not roles <= {"colophon", "colophon-space"}:
+        return None
     forced = any(block.box.style["break_before"] == "page" for block in spacer)
-    return bool(spacer) and roles <= {"colophon", "colophon-space"} and not forced
+    return "forced" if forced else "alone"
 
 
 def _copyfit_colophon(grid, document, pitch: float, makeup) -> str:
@@ -851,8 +859,8 @@ def _copyfit_colophon(grid, document, pitch: float, makeup) -> str:
     taken = makeup.plan_tightening(needed - free, gaps, grid.copyfit_lines)
     if taken is None:
         return (
-            f"the colophon needs {needed} lines at the foot of the text, "
-            f"{free} were free and tightening may win at most {grid.copyfit_lines}"
+            f"the colophon takes the next page: it needs {needed} lines here, {free} are "
+            f"free and tightening gaps may win at most {grid.copyfit_lines}"
         )
     text_box = pages[-2]._page_box
     for y, lines in sorted(zip(places, taken, strict=True), reverse=True):
