@@ -58,6 +58,7 @@ from functools import partial
 
 from weasyprint.draw import text as weasy_draw_text
 from weasyprint.formatting_structure import boxes as weasy_boxes
+from weasyprint.layout import absolute as weasy_absolute
 from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.text import ffi as weasy_ffi
@@ -584,10 +585,13 @@ def _check_ffi() -> list[str]:
 # - Box attributes ``position_y``, ``height``, ``padding_top``, ``padding_bottom``,
 #   ``children``, ``element``, ``element_tag``, ``style``, and ``translate``,
 #   ``border_height``, ``border_box_y``, ``margin_height``, ``content_box_y``;
-#   ``weasyprint.css.AnonymousStyle``; ``boxes.LineBox``, ``boxes.MarginBox``.
+#   ``weasyprint.css.AnonymousStyle``; ``boxes.LineBox``, ``boxes.MarginBox``;
+#   ``weasyprint.layout.absolute.AbsolutePlaceholder`` (wraps a positioned box in the
+#   laid-out tree, passing attributes and ``translate`` through).
 
 PX_PER_PT = 4 / 3
 GRID_EPSILON = 0.01  # px: what counts as on a grid line after float arithmetic
+ALIGN_LIMIT = 0.15  # of a pitch: font metrics differ this much at most
 MAKEUP_KEY = "CompositorMakeup"  # the PDF Info key preflight reads (alphanumeric only)
 
 
@@ -641,7 +645,7 @@ def _role(box, classes: dict[str, str]) -> str | None:
     or pseudo-elements inside it)."""
     from weasyprint.css import AnonymousStyle
 
-    element = box.element
+    element = getattr(box, "element", None)
     if element is None or "::" in (box.element_tag or "") or isinstance(box.style, AnonymousStyle):
         return None
     for name in (element.get("class") or "").split():
@@ -729,6 +733,8 @@ def _align_baselines(pages, grid, pitch: float) -> set[int]:
     Fonts of one size differ in ascent and descent, so a Kai credit or a Hei subhead
     set on the same line pitch as Song body text has its baseline up to a point or so
     off the body's; each such line is moved (never its block) to the body's offset.
+    Only that far (``ALIGN_LIMIT``): a line further off follows a block that does not
+    take whole lines, which is the layout's to fix (preflight reports it).
     Returns the indices of the pages changed.
     """
     lines_by_page = []
@@ -752,7 +758,7 @@ def _align_baselines(pages, grid, pitch: float) -> set[int]:
         for _, line in lines:
             delta = (body - (line.position_y + line.baseline - top)) % pitch
             delta = delta - pitch if delta > pitch / 2 else delta
-            if abs(delta) > GRID_EPSILON and abs(pitch - abs(delta)) > GRID_EPSILON:
+            if GRID_EPSILON < abs(delta) <= ALIGN_LIMIT * pitch:
                 line.translate(dy=delta)
                 changed.add(index)
     return changed
@@ -798,7 +804,8 @@ def _collect(box, classes, blocks: list[_Block]) -> None:
         blocks.append(_Block(role, top, bottom, box))
         return
     for child in children:
-        if isinstance(child, weasy_boxes.BlockLevelBox):
+        # an absolutely positioned box stays in the tree wrapped in a placeholder
+        if isinstance(child, (weasy_boxes.BlockLevelBox, weasy_absolute.AbsolutePlaceholder)):
             _collect(child, classes, blocks)
 
 
@@ -823,20 +830,22 @@ def _shift_below(box, y: float, dy: float) -> None:
             continue
         if child.position_y >= y - GRID_EPSILON:
             child.translate(dy=dy)
-        elif child.position_y + child.margin_height() > y + GRID_EPSILON and not isinstance(
-            child, weasy_boxes.LineBox
-        ):
-            if any(
-                c.position_y >= y - GRID_EPSILON
-                or c.position_y + c.margin_height() > y + GRID_EPSILON
-                for c in getattr(child, "children", ())
-            ):
+        elif _spans(child, y) and not isinstance(child, weasy_boxes.LineBox):
+            inner = getattr(child, "children", ())
+            if any(c.position_y >= y - GRID_EPSILON or _spans(c, y) for c in inner):
                 _shift_below(child, y, dy)
                 child.height += dy
 
 
+def _spans(box, y: float) -> bool:
+    return (
+        box.position_y < y - GRID_EPSILON
+        and box.position_y + box.margin_height() > y + GRID_EPSILON
+    )
+
+
 def _colophon_page(shape: _PageShape) -> str | None:
-    """"alone" for a page holding nothing but the colophon (and its spacer), "forced"
+    """ "alone" for a page holding nothing but the colophon (and its spacer), "forced"
     when the CSS asked for that (``--pad-to``'s back page), else ``None``."""
     roles = {block.role for block in shape.blocks}
     spacer = [block for block in shape.blocks if block.role == "colophon-space"]
@@ -879,6 +888,7 @@ def _copyfit_colophon(grid, document, pitch: float, makeup) -> str:
 MAKEUP_INTERNALS = (
     ("weasyprint.layout.block", "block_level_layout"),
     ("weasyprint.css", "AnonymousStyle"),
+    ("weasyprint.layout.absolute", "AbsolutePlaceholder"),
     ("weasyprint.document", "Page"),
     ("weasyprint.formatting_structure.boxes", "MarginBox"),
     ("weasyprint.formatting_structure.boxes", "LineBox"),

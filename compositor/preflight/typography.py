@@ -489,7 +489,8 @@ def _document_pitch(pages: list[Page]) -> float:
     steps = Counter()
     for page in pages:
         body = [line for line in page.lines if line.size == page.body_size]
-        steps.update(round(b.baseline - a.baseline, 2) for a, b in zip(body, body[1:], strict=False))
+        pairs = zip(body, body[1:], strict=False)
+        steps.update(round(b.baseline - a.baseline, 2) for a, b in pairs)
     positive = [(count, step) for step, count in steps.items() if step > 0]
     return max(positive)[1] if positive else 1.0
 
@@ -608,8 +609,12 @@ def format_report(report: Report) -> list[str]:
                 example = f": «{finding.example}»" if finding.example else ""
                 note = " (warning)" if finding.severity == "warning" else ""
                 lines.append(f"    {finding.message}{example}{note}")
-    if report.findings:
+    errors = sum(finding.severity == "error" for finding in report.findings)
+    warnings = len(report.findings) - errors
+    if errors:
         lines.append(f"{len(report.findings)} findings")
+    elif warnings:
+        lines.append(f"clean but for {warnings} warning(s)")
     else:
         lines.append("clean")
     return lines

@@ -21,7 +21,8 @@ BEFORE = ("before-banner", "before-title", "before-subhead")
 AFTER = ("after-banner", "after-title", "after-subhead", "before-credit")
 KINDS = BEFORE + AFTER
 # What a block is to the make-up (layout.toml [grid] blocks maps CSS classes to these).
-ROLES = ("banner", "title", "lead", "subhead", "credit", "colophon", "colophon-space")
+# "block": any other block (a figure, a table) that must take whole lines, no more.
+ROLES = ("banner", "title", "lead", "subhead", "credit", "block", "colophon", "colophon-space")
 
 
 @dataclass(frozen=True)
