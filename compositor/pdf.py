@@ -107,8 +107,9 @@ def write_pdf(
 ) -> Rendition:
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
     ``styles`` keeps parsed stylesheets for the next call (default: none kept);
-    ``makeup`` is called with the laid-out document before it is drawn (page make-up,
-    see ``weasy_seam.page_makeup``), and its metadata.custom entries are written."""
+    ``makeup(document, relayout)`` is given the laid-out document before it is drawn and
+    returns the one to draw (page make-up, see ``weasy_seam.page_makeup``; ``relayout``
+    lays the document out again with some CSS added); its metadata.custom is written."""
     import weasyprint
 
     fetcher = make_fetcher(allowed_roots)
@@ -118,11 +119,17 @@ def write_pdf(
             (allowed_roots, rendered.css, sheets),
             lambda: parse_styles(rendered.css, sheets, fetcher),
         )
-        document = weasyprint.HTML(
+        html = weasyprint.HTML(
             string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
-        ).render(stylesheets=stylesheets, font_config=font_config)
+        )
+        document = html.render(stylesheets=stylesheets, font_config=font_config)
         if makeup is not None:
-            makeup(document)
+
+            def relayout(extra_css: str):
+                extra = weasyprint.CSS(string=extra_css, font_config=font_config)
+                return html.render(stylesheets=[*stylesheets, extra], font_config=font_config)
+
+            document = makeup(document, relayout)
         pdf = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=variant,

@@ -592,7 +592,8 @@ def _check_ffi() -> list[str]:
 PX_PER_PT = 4 / 3
 GRID_EPSILON = 0.01  # px: what counts as on a grid line after float arithmetic
 ALIGN_LIMIT = 0.15  # of a pitch: font metrics differ this much at most
-MAKEUP_KEY = "CompositorMakeup"  # the PDF Info key preflight reads (alphanumeric only)
+MAKEUP_KEY = "CompositorMakeup"
+RELAXED = "orphans and widows 1 for 齐底"  # the PDF Info key preflight reads (alphanumeric only)
 
 
 @contextmanager
@@ -675,15 +676,39 @@ class _PageShape:
         return self.area_bottom - max((block.bottom for block in flow), default=0.0)
 
 
-def page_makeup(grid, document) -> dict:
+def page_makeup(grid, document, relayout=None):
     """Place each page's slack (齐底) and bring the colophon onto the last text page
     when it fits; record what was done in the document's metadata for preflight.
 
-    Returns the record: the pitch in pt and, for each page left short, the reason.
+    A page left one line short whose next page starts with a paragraph may let that
+    paragraph break one line differently (orphans and widows rank below 齐底): when
+    ``relayout`` is given (extra CSS → a newly laid-out document), the document is laid
+    out once more with those paragraphs' orphans and widows at 1, and that layout is
+    kept if it leaves fewer lines short. Returns the document to draw.
     """
+    record, short, relax = _make_up(grid, document)
+    if relayout is not None and relax:
+        # !important: the extra sheet is a user sheet, below a document's own <style>
+        css = "".join(f"{s} {{ orphans: 1 !important; widows: 1 !important }}\n" for s in relax)
+        second = relayout(css)
+        second_record, second_short, _ = _make_up(grid, second)
+        if (second_short, len(second.pages)) < (short, len(document.pages)):
+            pages = _pages_breaking(second, grid, set(relax.values()))
+            second_record["relaxed"] = {str(page): RELAXED for page in sorted(pages)}
+            document, record = second, second_record
+    document.metadata.custom[MAKEUP_KEY] = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    return document
+
+
+def _make_up(grid, document) -> tuple[dict, int, dict]:
+    """One make-up pass over ``document``'s pages (changed in place). Returns the record,
+    the lines left short on pages the text runs through, and the paragraphs that could
+    break differently (CSS selector → element)."""
     from compositor.typeset import makeup
 
     record: dict = {"pitch_pt": grid.pitch_pt, "short": {}}
+    total_short = 0
+    relax: dict = {}
     if grid.pitch_pt:
         pitch = grid.pitch_pt * PX_PER_PT
         pages = document.pages
@@ -719,12 +744,49 @@ def page_makeup(grid, document) -> dict:
                     moved.add(index)
             if plan.short:
                 record["short"][str(index + 1)] = plan.reason
+                total_short += plan.short
+                found = _first_paragraph(pages[index + 1], grid) if plan.short == 1 else None
+                if found:
+                    relax[found[0]] = found[1]
         moved.update(_align_baselines(pages, grid, pitch))
         page_class = type(pages[0])
         for index in sorted(moved):
             pages[index] = page_class(pages[index]._page_box)  # anchors, links, bookmarks
-    document.metadata.custom[MAKEUP_KEY] = json.dumps(record, sort_keys=True, ensure_ascii=False)
-    return record
+    return record, total_short, relax
+
+
+def _pages_breaking(document, grid, elements: set) -> set[int]:
+    """Pages (from 1) on either side of a break inside one of ``elements``' paragraphs."""
+    on_page = [
+        {id(b.box.element) for b in _shape(page, grid).blocks if b.box.element in elements}
+        for page in document.pages
+    ]
+    pages = set()
+    for number, (here, there) in enumerate(zip(on_page, on_page[1:], strict=False), start=1):
+        if here & there:
+            pages.update((number, number + 1))
+    return pages
+
+
+def _first_paragraph(page, grid):
+    """The element of the body paragraph the page starts with, and a CSS selector for it
+    (the same element objects serve every layout of one HTML document)."""
+    """A CSS selector for the body paragraph the page starts with, if it starts with one."""
+    shape = _shape(page, grid)
+    flow = [block for block in shape.blocks if block.role != "colophon"]
+    if not flow or flow[0].role is not None:
+        return None
+    paragraph = element = flow[0].box.element
+    root = next(c for c in page._page_box.children if not isinstance(c, weasy_boxes.MarginBox))
+    parents = {id(child): parent for parent in root.element.iter() for child in parent}
+    steps = []
+    while id(element) in parents:
+        parent = parents[id(element)]
+        siblings = [child for child in parent if isinstance(child.tag, str)]
+        tag = element.tag.rpartition("}")[2]
+        steps.append(f"{tag}:nth-child({siblings.index(element) + 1})")
+        element = parent
+    return " > ".join([element.tag.rpartition("}")[2], *reversed(steps)]), paragraph
 
 
 def _align_baselines(pages, grid, pitch: float) -> set[int]:

@@ -134,11 +134,13 @@ def paragraph(name: str, lines: int) -> str:
     return "<p>" + "<br>".join(f"{name}{n:02d}" for n in range(1, lines + 1)) + "</p>"
 
 
-def made_up(tmp_path, body: str, grid: Grid = SMALL_GRID):
+def made_up(tmp_path, body: str, grid: Grid = SMALL_GRID, relayout: bool = False):
+    html = weasyprint.HTML(string=STYLE + body)
     with line_grid(grid):
-        document = weasyprint.HTML(string=STYLE + body).render()
-    laid_out = len(document.pages)
-    page_makeup(grid, document)
+        document = html.render()
+        laid_out = len(document.pages)
+        again = lambda css: html.render(stylesheets=[weasyprint.CSS(string=css)])  # noqa: E731
+        document = page_makeup(grid, document, again if relayout else None)
     path = tmp_path / "made-up.pdf"
     document.write_pdf(path, custom_metadata=True)
     lines = {line.text: (line.page, line.baseline) for p in read_pages(path) for line in p.lines}
@@ -238,3 +240,19 @@ def test_preflight_finds_body_lines_off_the_grid(tmp_path):
     status, out = preflight_status(tmp_path / "made-up.pdf")
     assert status == 1, out
     assert "body lines off it 4" in out and "pt off the 15 pt line grid: «b01»" in out
+
+
+def test_a_page_with_no_gap_lets_the_next_paragraph_break_one_line_differently(tmp_path):
+    """Page 2 holds B's 9 lines; D's 2 lines cannot split with orphans and widows 2, so
+    page 2 is a line short with nothing to space out. Laid out again with D's orphans and
+    widows at 1, D's first line fills page 2; preflight is told, and only warns.
+    (b and d: lines of one width, so that d01 ends at page 2's right edge.)"""
+    body = paragraph("a", 10) + paragraph("b", 9) + paragraph("d", 2)
+    _, _, lines, makeup = made_up(tmp_path, body)
+    assert lines["d01"][0] == 3 and 2 in makeup.reasons  # without the second layout
+    _, pages, lines, makeup = made_up(tmp_path, body, relayout=True)
+    assert pages == 3 and (lines["d01"][0], lines["d02"][0]) == (2, 3)
+    assert makeup.reasons == {} and makeup.relaxed == {2, 3}
+    status, out = preflight_status(tmp_path / "made-up.pdf")
+    assert status == 0, out
+    assert "alone at the head of the page (for 齐底)" in out and "short pages 0" in out

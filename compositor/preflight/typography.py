@@ -33,6 +33,7 @@ Press checks (``--press``) live in preflight_press.py; both report ``Finding``s.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import json
 import math
 import re
@@ -435,6 +436,7 @@ class Makeup:
 
     pitch: float | None = None
     reasons: dict[int, str] = field(default_factory=dict)  # page number → why it is short
+    relaxed: frozenset[int] = frozenset()  # pages where 齐底 took a 1-line orphan or widow
 
     @property
     def ours(self) -> bool:
@@ -453,7 +455,9 @@ def read_makeup(path: Path) -> Makeup:
     try:
         data = json.loads(text)
         return Makeup(
-            float(data["pitch_pt"]), {int(k): str(v) for k, v in data.get("short", {}).items()}
+            float(data["pitch_pt"]),
+            {int(k): str(v) for k, v in data.get("short", {}).items()},
+            frozenset(int(k) for k in data.get("relaxed", {})),
         )
     except (ValueError, KeyError, TypeError):
         return Makeup()
@@ -565,6 +569,13 @@ def preflight(path: Path | str) -> Report:
         *check_han_latin(pages, counts),
         *check_halfwidth(pages),
         *check_last_lines(paragraphs),
+    ]
+    # 齐底 outranks orphans and widows: the build names the pages where it took one
+    findings = [
+        dataclasses.replace(f, message=f"{f.message} (for 齐底)", severity="warning")
+        if f.rule in ("orphan", "widow") and f.page in makeup.relaxed
+        else f
+        for f in findings
     ]
     findings.sort(key=lambda f: (f.page or 0, f.rule))
     summary = {
