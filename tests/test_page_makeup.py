@@ -23,7 +23,7 @@ from compositor.preflight.typography import (
     read_makeup,
     read_pages,
 )
-from compositor.weasy_seam import line_grid, page_makeup
+from compositor.weasy_seam import check_makeup_internals, line_grid, page_makeup
 
 MM = 72 / 25.4
 PAGE_HEIGHT = 297 * MM
@@ -256,3 +256,8 @@ def test_a_page_with_no_gap_lets_the_next_paragraph_break_one_line_differently(t
     status, out = preflight_status(tmp_path / "made-up.pdf")
     assert status == 0, out
     assert "alone at the head of the page (for 齐底)" in out and "short pages 0" in out
+
+
+def test_the_makeup_internals_of_weasyprint_are_where_the_seam_expects_them():
+    """Fails loudly when a WeasyPrint upgrade moves what line_grid and page_makeup use."""
+    assert check_makeup_internals() == []
