@@ -573,6 +573,9 @@ def _check_ffi() -> list[str]:
 #   page's boxes are measured into ``typeset.makeup`` gaps; its plans say where whole
 #   lines go, and the blocks below each chosen gap are moved down (or up, to make room
 #   for the colophon on the last text page, which then replaces the colophon's own page).
+#   A page left one line short with no gap may have the next page's first paragraph
+#   broken one line differently: the document is laid out once more (``relayout``, from
+#   ``pdf.write_pdf``) with that paragraph's orphans and widows at 1.
 #
 # Internals used (checked by ``check_makeup_internals``):
 # - ``weasyprint.layout.block.block_level_layout``: wrapped (called by name inside
