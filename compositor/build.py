@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from compositor.content.validate import Finding, Level, read_findings
@@ -130,8 +131,10 @@ def render_issue(
 
 
 def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:
-    from compositor.weasy_seam import (
-        cjk_typesetting,  # imports WeasyPrint: `compositor check` does not
+    from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
+        cjk_typesetting,
+        line_grid,
+        page_makeup,
     )
 
     typeset = typeset_issue(issue)
@@ -142,13 +145,15 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
         rendered = job.prepare(rendered)
 
     def render(document: Rendered) -> Rendition:
-        with cjk_typesetting(layout.typesetting):  # clreq line breaking, spacing, justification
+        # clreq line breaking, spacing, justification; whole-line blocks; 齐底 and colophon
+        with cjk_typesetting(layout.typesetting), line_grid(layout.grid):
             return write_pdf(
                 document,
                 allowed_roots=(issue.folder, layout.folder, FONTS_DIR),
                 identifier=content_identifier(document.html, document.css),
                 variant=job.variant if job else None,
                 styles=styles,
+                makeup=partial(page_makeup, layout.grid),
             )
 
     rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)

@@ -125,17 +125,21 @@ def write_pdf(
     variant: str | None = None,
     options: dict | None = None,
     styles: StyleCache | None = None,
+    makeup: Callable | None = None,
 ) -> Rendition:
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
-    ``styles`` keeps parsed stylesheets for the next call (default: none kept)."""
+    ``styles`` keeps parsed stylesheets for the next call (default: none kept);
+    ``makeup(document, relayout)`` is given the laid-out document before it is drawn and
+    returns the one to draw (page make-up, see ``weasy_seam.page_makeup``; ``relayout``
+    lays the document out again with some CSS added); its metadata.custom is written."""
 
     fetcher = make_fetcher(allowed_roots)
     sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
     with nullcontext(styles) if styles else StyleCache() as cache:
-        return _write_pdf(rendered, fetcher, sheets, identifier, variant, options, cache)
+        return _write_pdf(rendered, fetcher, sheets, identifier, variant, options, cache, makeup)
 
 
-def _write_pdf(rendered, fetcher, sheets, identifier, variant, options, cache) -> Rendition:
+def _write_pdf(rendered, fetcher, sheets, identifier, variant, options, cache, makeup) -> Rendition:
     import weasyprint
 
     try:
@@ -143,12 +147,21 @@ def _write_pdf(rendered, fetcher, sheets, identifier, variant, options, cache) -
             (fetcher.roots, rendered.css, sheets),
             lambda folder: parse_styles(rendered.css, sheets, fetcher, folder),
         )
-        document = weasyprint.HTML(
+        html = weasyprint.HTML(
             string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
-        ).render(stylesheets=stylesheets, font_config=font_config)
+        )
+        document = html.render(stylesheets=stylesheets, font_config=font_config)
+        if makeup is not None:
+
+            def relayout(extra_css: str):
+                extra = weasyprint.CSS(string=extra_css, font_config=font_config)
+                return html.render(stylesheets=[*stylesheets, extra], font_config=font_config)
+
+            document = makeup(document, relayout)
         pdf = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=variant,
+            custom_metadata=makeup is not None,
             **(options or {}),
         )
     except weasyprint.urls.FatalURLFetchingError as error:
@@ -166,9 +179,10 @@ def parse_styles(
     path and content) parsed into it."""
     import weasyprint
 
+    from compositor.paths import FONTS_DIR
     from compositor.weasy_seam import shipped_font_configuration
 
-    font_config = shipped_font_configuration(font_folder)
+    font_config = shipped_font_configuration(font_folder, shipped_faces(FONTS_DIR))
     stylesheets = [weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=font_config)]
     stylesheets += [
         weasyprint.CSS(
@@ -180,6 +194,12 @@ def parse_styles(
         for path, data in sheets
     ]
     return font_config, stylesheets
+
+
+def shipped_faces(folder: Path) -> list[Path]:
+    """The font files in ``folder``, in a fixed order (fontconfig's choice among equals
+    follows the order fonts were added)."""
+    return sorted(path.resolve() for path in folder.iterdir() if path.suffix in (".otf", ".ttf"))
 
 
 def content_identifier(*parts: bytes | str) -> bytes:

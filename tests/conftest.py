@@ -83,10 +83,11 @@ def shipped_fonts_only() -> Iterator[object]:
     Tests that lay out HTML with plain WeasyPrint use it, so that no machine font ever
     takes part (a fresh machine has no CJK font; a developer's may have several).
     """
+    from compositor.pdf import shipped_faces
     from compositor.weasy_seam import shipped_font_configuration
 
     with tempfile.TemporaryDirectory(prefix="compositor-test-fonts-") as folder:
-        yield shipped_font_configuration(Path(folder))
+        yield shipped_font_configuration(Path(folder), shipped_faces(ROOT / "fonts"))
 
 
 def weasy_render(html: str, **options):

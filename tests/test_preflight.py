@@ -84,4 +84,5 @@ def test_cli_exit_status(tmp_path):
 def test_cli_clean_on_the_sample(sample_pdf):
     result = run_cli("preflight", str(sample_pdf.path))
     assert result.returncode == 0, result.stdout
-    assert result.stdout.rstrip().endswith("clean")
+    # a page the make-up had to leave short, with the build's reason, is a warning only
+    assert result.stdout.rstrip().splitlines()[-1].startswith("clean"), result.stdout

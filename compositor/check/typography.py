@@ -22,6 +22,13 @@ Findings (rule names as printed):
 - ``single-char-last-line``: a paragraph's last line holding one character (and marks).
 - ``orphan`` / ``widow``: a paragraph's first line alone at a page foot, its last alone
   at a page head.
+- ``off-grid``: a body line whose baseline is not a whole number of line pitches from
+  its page's grid (the pitch and grid as most body lines of the page have them).
+- ``short-page``: a full page (any but the last, with body text) whose last line ends
+  above the others' (齐底). A build of ours records in the PDF's Info dictionary (key
+  ``/CompositorMakeup``, JSON) the line pitch and, for each page it had to leave short,
+  the reason; such a page is a warning, an unexplained one an error. In a PDF made
+  elsewhere both grid and bottoms findings are warnings: its maker's choice.
 
 Press checks (``--press``) live in check/press.py; both report ``Finding``s.
 """
@@ -29,13 +36,17 @@ Press checks (``--press``) live in check/press.py; both report ``Finding``s.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
+import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -69,6 +80,9 @@ URL_MISBREAK = (
 )
 LEADERS = (".", "·", "…", "⋯", "．", "・")  # dot leaders of a table of contents
 LEADER_RUN = 4  # this many leader glyphs in a row make a contents line
+GRID_TOLERANCE = 0.1  # pt: how far a baseline may miss its grid line
+MAKEUP_KEY = "/CompositorMakeup"  # written by weasy_seam.page_makeup
+FOLIO = re.compile(r"[\s\-–—]*\d+[\s\-–—]*")  # a page number line: "— 3 —"
 
 
 class PreflightError(CompositorError):
@@ -505,6 +519,114 @@ def check_halfwidth(pages: list[Page]) -> Iterator[Finding]:
                 )
 
 
+@dataclass(frozen=True)
+class Makeup:
+    """What a build of ours recorded about its page make-up (``None`` fields: not ours)."""
+
+    pitch: float | None = None
+    reasons: dict[int, str] = field(default_factory=dict)  # page number → why it is short
+    relaxed: frozenset[int] = frozenset()  # pages where 齐底 took a 1-line orphan or widow
+
+    @property
+    def ours(self) -> bool:
+        return self.pitch is not None
+
+
+def read_makeup(path: Path) -> Makeup:
+    try:
+        with pikepdf.open(path) as pdf:
+            raw = pdf.docinfo.get(MAKEUP_KEY)
+            text = str(raw) if raw is not None else None
+    except pikepdf.PdfError:
+        return Makeup()
+    if not text:
+        return Makeup()
+    try:
+        data = json.loads(text)
+        return Makeup(
+            float(data["pitch_pt"]),
+            {int(k): str(v) for k, v in data.get("short", {}).items()},
+            frozenset(int(k) for k in data.get("relaxed", {})),
+        )
+    except (ValueError, KeyError, TypeError):
+        return Makeup()
+
+
+def check_grid(
+    pages: list[Page], lines: list[BodyLine], makeup: Makeup, counts: Counter
+) -> Iterator[Finding]:
+    """Every body line's baseline a whole number of pitches from its page's grid."""
+    by_page: dict[int, list[Line]] = {}
+    for body in lines:
+        by_page.setdefault(body.line.page, []).append(body.line)
+    pitch = makeup.pitch or _document_pitch(pages)
+    counts["grid pitch"] = pitch
+    severity = "error" if makeup.ours else "warning"
+    for number, page_lines in by_page.items():
+        origin = _most_common((round(line.baseline % pitch, 1) for line in page_lines), 0.0)
+        for line in page_lines:
+            miss = (line.baseline - origin) % pitch
+            miss = min(miss, pitch - miss)
+            if miss > GRID_TOLERANCE:
+                counts["lines off grid"] += 1
+                yield Finding(
+                    number,
+                    "off-grid",
+                    f"baseline {miss:.1f} pt off the {pitch:g} pt line grid",
+                    _excerpt(line.text),
+                    severity,
+                )
+
+
+def _document_pitch(pages: list[Page]) -> float:
+    steps = Counter()
+    for page in pages:
+        body = [line for line in page.lines if line.size == page.body_size]
+        pairs = zip(body, body[1:], strict=False)
+        steps.update(round(b.baseline - a.baseline, 2) for a, b in pairs)
+    positive = [(count, step) for step, count in steps.items() if step > 0]
+    return max(positive)[1] if positive else 1.0
+
+
+def page_bottoms(pages: list[Page], lines: list[BodyLine]) -> dict[int, float]:
+    """The last text line's baseline on each full page: every page but the last that has
+    body text (blank pages and the back page are not full pages). Folios are not text."""
+    with_body = {body.line.page for body in lines}
+    bottoms = {}
+    for page in pages[:-1]:
+        if page.number not in with_body:
+            continue
+        text = [line for line in page.lines if not FOLIO.fullmatch(line.text)]
+        if text:
+            bottoms[page.number] = max(line.baseline for line in text)
+    return bottoms
+
+
+def check_bottoms(
+    pages: list[Page], lines: list[BodyLine], makeup: Makeup, counts: Counter
+) -> Iterator[Finding]:
+    """齐底: every full page ends on the same line; a short page needs a named reason."""
+    bottoms = page_bottoms(pages, lines)
+    if not bottoms:
+        return
+    foot = max(bottoms.values())
+    counts["full pages"] = len(bottoms)
+    counts["bottom spread"] = foot - min(bottoms.values())
+    for number, bottom in bottoms.items():
+        short = foot - bottom
+        if short <= TOLERANCE:
+            continue
+        counts["short pages"] += 1
+        reason = makeup.reasons.get(number)
+        lines_short = f" ({short / makeup.pitch:.1f} lines)" if makeup.pitch else ""
+        message = f"ends {short:.1f} pt{lines_short} above the other full pages"
+        if reason:
+            yield Finding(number, "short-page", f"{message}: {reason}", severity="warning")
+        else:
+            severity = "error" if makeup.ours else "warning"
+            yield Finding(number, "short-page", f"{message}, no reason recorded", "", severity)
+
+
 def _excerpt(text: str, end: bool = False, length: int = 12) -> str:
     if len(text) <= length:
         return text
@@ -524,8 +646,11 @@ def preflight(path: Path | str) -> Report:
     path = Path(path)
     pages = read_pages(path)
     paragraphs = body_lines(pages)
+    makeup = read_makeup(path)
     counts: Counter = Counter()
     findings = [
+        *check_grid(pages, paragraphs, makeup, counts),
+        *check_bottoms(pages, paragraphs, makeup, counts),
         *check_justification(pages, paragraphs),
         *check_line_edges(paragraphs),
         *check_page_breaks(paragraphs),
@@ -533,6 +658,13 @@ def preflight(path: Path | str) -> Report:
         *check_han_latin(pages, counts),
         *check_halfwidth(pages),
         *check_last_lines(paragraphs),
+    ]
+    # 齐底 outranks orphans and widows: the build names the pages where it took one
+    findings = [
+        dataclasses.replace(f, message=f"{f.message} (for 齐底)", severity="warning")
+        if f.rule in ("orphan", "widow") and f.page in makeup.relaxed
+        else f
+        for f in findings
     ]
     findings.sort(key=lambda f: (f.page or 0, f.rule))
     summary = {
@@ -542,6 +674,11 @@ def preflight(path: Path | str) -> Report:
         "uncompressed pairs": counts["uncompressed pairs"],
         "Han-Latin boundaries": counts["Han-Latin boundaries"],
         "Han-Latin spaced": counts["Han-Latin spaced"],
+        "grid pitch": counts["grid pitch"],
+        "lines off grid": counts["lines off grid"],
+        "full pages": counts["full pages"],
+        "bottom spread": round(counts["bottom spread"], 2),
+        "short pages": counts["short pages"],
     }
     return Report(path, len(pages), tuple(findings), summary)
 
@@ -557,6 +694,9 @@ def format_report(report: Report) -> list[str]:
         f"uncompressed {counts['uncompressed pairs']}",
         f"  Han-Latin boundaries {counts['Han-Latin boundaries']}, "
         f"spaced {HAN_LATIN_RANGE[0]}-{HAN_LATIN_RANGE[1]} em {counts['Han-Latin spaced']}",
+        f"  line grid {counts['grid pitch']:g} pt, body lines off it {counts['lines off grid']}",
+        f"  bottoms: spread {counts['bottom spread']:.1f} pt over {counts['full pages']} "
+        f"full pages, short pages {counts['short pages']}",
     ]
     by_page: dict[int | None, dict[str, list[Finding]]] = {}
     for finding in report.findings:
@@ -567,12 +707,27 @@ def format_report(report: Report) -> list[str]:
             lines.append(f"  {rule} ({len(found)})")
             for finding in found[:EXAMPLES]:
                 example = f": «{finding.example}»" if finding.example else ""
-                lines.append(f"    {finding.message}{example}")
-    if report.findings:
+                note = " (warning)" if finding.severity == "warning" else ""
+                lines.append(f"    {finding.message}{example}{note}")
+    errors = sum(finding.severity == "error" for finding in report.findings)
+    warnings = len(report.findings) - errors
+    if errors:
         lines.append(f"{len(report.findings)} findings")
+    elif warnings:
+        lines.append(f"clean but for {warnings} warning(s)")
     else:
         lines.append("clean")
     return lines
 
 
-__all__ = ["Finding", "PreflightError", "Report", "format_report", "preflight", "read_pages"]
+__all__ = [
+    "Finding",
+    "Makeup",
+    "PreflightError",
+    "Report",
+    "format_report",
+    "page_bottoms",
+    "preflight",
+    "read_makeup",
+    "read_pages",
+]
