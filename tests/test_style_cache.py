@@ -61,14 +61,24 @@ def test_an_edited_stylesheet_is_parsed_again(tmp_path: Path, issue: Path):
 def test_styles_are_parsed_once_per_distinct_key():
     cache = StyleCache()
     parsed: list[str] = []
+    folders: list[Path] = []
 
     def parse(text: str):
-        return lambda: parsed.append(text) or (None, [text])
+        def parse_into(font_folder: Path):
+            parsed.append(text)
+            folders.append(font_folder)
+            return None, [text]
+
+        return parse_into
 
     assert cache.styles(("a",), parse("a")) == (None, ["a"])
     assert cache.styles(("a",), parse("a")) == (None, ["a"])
     assert cache.styles(("b",), parse("b")) == (None, ["b"])
     assert parsed == ["a", "b"]
+    # Each parse gets a folder for its font copies; a new key removes the old one.
+    assert not folders[0].exists() and folders[1].is_dir()
+    cache.close()
+    assert not folders[1].exists()
 
 
 def render(issue, layout):
