@@ -6,6 +6,7 @@ Each stage lives in its own module; this one only connects them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from compositor.layout import Layout, load_layout
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
 from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
+from compositor.press.booklet import Booklet, impose_booklet
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
 from compositor.typeset import typeset_issue
@@ -39,18 +41,21 @@ def build_issue(
     output: Path | str | None = None,
     press: PressSettings | None = None,
     pad_to: int | None = None,
+    booklet: Booklet | None = None,
 ) -> BuildResult:
     """Build one issue folder into a PDF and return its path and page count.
 
     ``output`` defaults to ``build/<publication>-<year>-<number>.pdf``. ``press`` makes
     it the PDF/X file for the printer (see press.py); ``pad_to`` adds blank pages
-    before the back page up to a multiple of that many pages (see padding.py).
+    before the back page up to a multiple of that many pages (see padding.py);
+    ``booklet`` imposes the pages 2-up on saddle-stitch sheets (see booklet.py), and
+    the page count is then the number of sheet sides.
     """
     issue = read_issue(Path(folder))
     layout = layout_for(issue)
     fontset = load_fontset(FONTS_DIR)
     check_issue_coverage(issue, fontset, layout.fonts)
-    pdf, pages = render_issue(issue, layout, fontset, press=press, pad_to=pad_to)
+    pdf, pages = render_issue(issue, layout, fontset, press=press, pad_to=pad_to, booklet=booklet)
     target = Path(output) if output else BUILD_DIR / f"{issue.slug}.pdf"
     write_atomically(pdf, target)
     return BuildResult(path=target, pages=pages)
@@ -63,6 +68,7 @@ def render_issue(
     press: PressSettings | None = None,
     pad_to: int | None = None,
     styles: StyleCache | None = None,
+    booklet: Booklet | None = None,
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``)."""
@@ -70,6 +76,15 @@ def render_issue(
         cjk_typesetting,  # imports WeasyPrint: `compositor check` does not
     )
 
+    if booklet:
+        if pad_to and pad_to % 4:
+            raise CompositorError(
+                f"--booklet folds sheets of 4 pages: --pad-to {pad_to} is not a multiple of 4"
+            )
+        pad_to = pad_to or 4
+        if press:  # the marks go on the sheet, outside both pages, not on each page
+            press = dataclasses.replace(press, marks=False)
+            booklet = dataclasses.replace(booklet, marks=True)
     job = PressJob.plan(press, layout) if press else None
     styles = styles or StyleCache()  # shared by the renders of one build (pad_pages)
     typeset = typeset_issue(issue)
@@ -91,6 +106,9 @@ def render_issue(
 
     rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)
     pdf = make_press_pdf(rendition.pdf, job) if job else rendition.pdf
+    if booklet:
+        version = job.standard.pdf_version if job else ""
+        return impose_booklet(pdf, booklet, version=version), rendition.pages // 2
     return pdf, rendition.pages
 
 

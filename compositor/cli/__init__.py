@@ -128,6 +128,25 @@ def build(
             help="Blank pages before the back page up to a multiple of N pages (4: folded).",
         ),
     ] = None,
+    booklet: Annotated[
+        bool,
+        typer.Option(
+            "--booklet",
+            help="Pages 2-up on A3 sheets in saddle-stitch order: print duplex, flip on "
+            "the short edge, fold, staple. With --press: crop and fold marks.",
+        ),
+    ] = False,
+    creep: Annotated[
+        float | None,
+        typer.Option(
+            "--creep",
+            min=0,
+            max=5,
+            metavar="MM",
+            help="With --booklet: move inner pages towards the spine, up to MM on the "
+            "innermost sheet, for thick booklets.",
+        ),
+    ] = None,
 ) -> None:
     """Build an issue folder into a PDF, or several issues in parallel.
 
@@ -138,6 +157,8 @@ def build(
     Example: compositor build content/torch/2022-17 --press --pad-to 4 -o press.pdf
 
     Example: compositor build content/torch/2022-17 --press --inks black,spot -o 2c.pdf
+
+    Example: compositor build content/torch/2022-17 --booklet -o sheets.pdf
     """
     from compositor.weasy_import import import_weasyprint
 
@@ -150,7 +171,13 @@ def build(
             "--pdf-x, --marks, --bleed, --inks and --convert-to-inks go with --press"
         )
     warn_if_slow_subsetting()
+    if creep is not None and not booklet:
+        raise typer.BadParameter("--creep goes with --booklet")
     options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
+    if booklet:
+        from compositor.press.booklet import Booklet
+
+        options["booklet"] = Booklet(creep_mm=creep or 0.0)
     if press:
         options["press"] = PressSettings(
             pdf_x=pdf_x.value if pdf_x else "4",

@@ -20,7 +20,6 @@ MARK_GAP_MM = 2.0  # between the bleed edge and where a crop mark starts
 MARK_LENGTH_MM = 5.0
 MARK_MARGIN_MM = 1.0  # white paper beyond the end of each mark
 MARK_WIDTH_PT = 0.25  # a hairline, as printers draw them
-# Registration colour: 100 % of all four inks, so the mark shows on every plate.
 # Marks print on every plate — process and spot — in the /All separation (registration).
 REGISTRATION_SPACE = pikepdf.Name("/CSReg")
 REGISTRATION = "/CSReg CS 1 SCN"
