@@ -149,9 +149,11 @@ def test_the_layout_sets_the_total_ink_limit(tmp_path):
         (layout_dir / item.name).write_bytes(item.read_bytes())
     manifest = layout_dir / "layout.toml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace("bleed_mm = 3", "bleed_mm = 3\nmax_ink = 260"), "utf-8")
+    assert "max_ink = 300" in text, "fixture changed"
+    assert PressJob.plan(PressSettings(), load_layout(source)).max_ink == 300
+    manifest.write_text(text.replace("max_ink = 300", "max_ink = 260"), "utf-8")
     job = PressJob.plan(PressSettings(), load_layout(layout_dir))
     assert job.max_ink == 260
-    manifest.write_text(text.replace("bleed_mm = 3", 'bleed_mm = 3\nmax_ink = "lots"'), "utf-8")
+    manifest.write_text(text.replace("max_ink = 300", 'max_ink = "lots"'), "utf-8")
     with pytest.raises(LayoutError, match="max_ink"):
         load_layout(layout_dir)
