@@ -140,6 +140,9 @@ def _sheet_boxes(trim: Rect, bleed: float, marks: bool) -> PageBoxes:
 
 def _page_form(page: pikepdf.Page) -> pikepdf.Stream:
     form = page.as_form_xobject()
+    # Store the content decoded (saving compresses it again): a blank page's empty
+    # content otherwise keeps /FlateDecode with no data, which MuPDF warns about.
+    form.write(form.read_bytes() or b" ")
     # Keep everything the page draws, bleed included (the form's box may be the trim).
     form.BBox = pikepdf.Array(list(page.obj.get("/BleedBox", page.obj.MediaBox)))
     return form

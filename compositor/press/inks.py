@@ -21,6 +21,7 @@ from pikepdf import Name
 from compositor.press.pdfwalk import CMYK, GRAY, SPOT, ColourTracker, Parts, colour_family
 
 PROCESS_INKS = ("Cyan", "Magenta", "Yellow", "Black")
+REGISTRATION = "All (marks)"  # the /All separation: crop and fold marks on every plate
 ORDER = {name: index for index, name in enumerate(PROCESS_INKS)}
 
 
@@ -36,7 +37,10 @@ class PageInks:
 
     def names(self) -> list[str]:
         """Process inks in press order, then spot inks by name."""
-        return sorted(self.inks, key=lambda ink: (ORDER.get(ink, len(ORDER)), ink))
+        return sorted(
+            self.inks,
+            key=lambda ink: (ink == REGISTRATION, ORDER.get(ink, len(ORDER)), ink),
+        )
 
 
 def inks_by_page(parts: Parts) -> dict[int, PageInks]:
@@ -59,7 +63,10 @@ def inks_by_page(parts: Parts) -> dict[int, PageInks]:
             used = _inks_of(paint.family, paint.values, names[paint.stroke])
             if used:  # WeasyPrint sets a colour just before it paints with it
                 page.inks.update(used)
-                page.weigh(100 * _coverage(paint.family, paint.values), _describe(paint, content))
+                if used != [REGISTRATION]:  # marks are outside the printed page
+                    page.weigh(
+                        100 * _coverage(paint.family, paint.values), _describe(paint, content)
+                    )
     for image in parts.images:
         if image.soft_mask or image.obj.get("/ImageMask", False):
             continue
@@ -107,9 +114,10 @@ def _inks_of(family: str, values: tuple[float, ...], spots: list[str]) -> list[s
     if family == GRAY and len(values) == 1:
         return ["Black"] if values[0] < 1 else []
     if family == SPOT and len(values) == len(spots):
+        # "All" is registration (marks, on every plate, outside the page): not an ink.
         names = [ink for ink, value in zip(spots, values, strict=True) if value > 0]
-        return [n for n in names if n not in ("None", "All")] + (
-            list(PROCESS_INKS) if "All" in names else []
+        return [name for name in names if name not in ("None", "All")] or (
+            [REGISTRATION] if "All" in names else []
         )
     return []
 
