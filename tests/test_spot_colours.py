@@ -186,6 +186,8 @@ def test_inks_option_errors():
     result = run_cli("build", str(SAMPLE), "--press", "--inks", "rainbow", "-o", "/dev/null")
     assert result.returncode == 2 and "unknown inks 'rainbow'" in result.stderr
     assert "Traceback" not in result.stderr
+    result = run_cli("build", str(SAMPLE), "--press", "--convert-to-inks", "-o", "/dev/null")
+    assert result.returncode == 2 and "goes with --inks black,spot" in result.stderr
 
 
 def test_a_two_colour_job_needs_a_spot_ink_in_the_layout(tmp_path):

@@ -89,6 +89,8 @@ class PressJob:
         inks = settings.inks or layout.press.inks
         if inks not in INK_CHOICES:
             raise PressRefused(f"unknown inks {inks!r}: choose one of {', '.join(INK_CHOICES)}")
+        if settings.convert_to_inks and inks != BLACK_AND_SPOT:
+            raise PressRefused("--convert-to-inks goes with --inks black,spot")
         spots = spot_inks(layout) if inks == BLACK_AND_SPOT else ()
         if inks == BLACK_AND_SPOT and not spots:
             raise PressRefused(
