@@ -132,6 +132,9 @@ def test_a_colour_outside_the_inks_is_refused_or_converted_to_black():
     message = str(refused.value)
     assert "page 1" in message and "--convert-to-inks" in message
     assert f"Black, {SPOT}" in message
+    assert "text in C" in message  # the blue text, said as an editor sees it
+    with pytest.raises(LayoutError, match=r"a colour image \(8 × 8 pixels\)"):
+        press(f'<img src="{png((200, 30, 40))}">', inks="black,spot")
     data = press(body, inks="black,spot", convert_to_inks=True)
     process = [v for space, _, v in paints(data) if space == "/DeviceCMYK"]
     assert all(values[:3] == (0, 0, 0) for values in process), process

@@ -107,7 +107,8 @@ def keep_to_inks(parts: Parts, inks: tuple[SpotInk, ...], convert: bool) -> None
             continue
         tracker = ColourTracker(content.resources)
         rewritten, changed = [], False
-        for instruction in content.instructions():
+        instructions = content.instructions()
+        for index, instruction in enumerate(instructions):
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
                 family = colour_family(Name(instruction.iimage.colorspace), content.resources)
                 if not instruction.iimage.image_mask and family not in (GRAY, SPOT):
@@ -127,9 +128,10 @@ def keep_to_inks(parts: Parts, inks: tuple[SpotInk, ...], convert: bool) -> None
                 rewritten.append(instruction)
                 continue
             if not convert:
+                what = _painted_next(instructions[index + 1 :], paint.stroke)
                 raise PressRefused(
-                    f"page {content.page} ({content.where}): colour C{c:.0%} M{m:.0%} "
-                    f"Y{y:.0%} K{k:.0%} is none of this job's inks ({allowed}): {advice}"
+                    f"page {content.page} ({content.where}): {what} in C{c:.0%} M{m:.0%} "
+                    f"Y{y:.0%} K{k:.0%}, none of this job's inks ({allowed}): {advice}"
                 )
             black = [0, 0, 0, _number(cmyk_darkness(c, m, y, k))]
             rewritten.append(
@@ -147,6 +149,23 @@ def keep_to_inks(parts: Parts, inks: tuple[SpotInk, ...], convert: bool) -> None
                 f"page {shading.page}: gradient {shading.name} is {family}, in a job printed "
                 f"in {allowed} only: remove the gradient from the layout"
             )
+
+
+TEXT_SHOWING = ("Tj", "TJ", "'", '"')
+PATH_PAINTING = ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s")
+
+
+def _painted_next(instructions: list, stroke: bool) -> str:
+    """What the colour just set is used for: text, or a rule or fill (for the message)."""
+    for instruction in instructions:
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            continue
+        operator = str(instruction.operator)
+        if operator in TEXT_SHOWING:
+            return "text"
+        if operator in PATH_PAINTING:
+            return "a rule or line" if stroke or operator in ("S", "s") else "a fill or rule"
+    return "a colour"
 
 
 def cmyk_darkness(c: float, m: float, y: float, k: float) -> float:
@@ -168,9 +187,10 @@ def _keep_image_to_black(image, allowed: str, convert: bool) -> None:
         if max(band.getextrema()[1] for band in (cyan, magenta, yellow)) == 0:
             return  # already on the black plate only
     if not convert:
+        size = f"{obj.get('/Width')} × {obj.get('/Height')} pixels"
         raise PressRefused(
-            f"page {image.page}: image {image.name} is in colour, in a job printed in "
-            f"{allowed} only: convert it to greyscale or build with --convert-to-inks"
+            f"page {image.page}: a colour image ({size}) in a job printed in {allowed} "
+            "only: convert it to greyscale or build with --convert-to-inks"
         )
     from PIL import Image, ImageOps
 
