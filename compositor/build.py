@@ -1,4 +1,5 @@
-"""The pipeline: issue folder → PDF file. ``build_issue`` is the one entry point.
+"""The pipeline: issue folder → PDF file. ``BuildSession.build`` is the one entry point
+(``build_issue`` for a single build; ``compositor watch`` and batches keep a session).
 
 content → model → fonts check → typesetting → HTML → PDF → (press) → atomic write.
 Each stage lives in its own module; this one only connects them.
@@ -9,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from compositor.content import read_issue
+from compositor.content.validate import Finding, Level, read_findings
 from compositor.errors import CompositorError, LayoutError
-from compositor.fonts.fontset import check_issue_coverage, load_fontset
+from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.html import Rendered, render_html
 from compositor.layout import Layout, load_layout
 from compositor.model import Issue
@@ -23,9 +25,17 @@ from compositor.pdf import Rendition, StyleCache, content_identifier, write_atom
 from compositor.press.booklet import Booklet, impose_booklet
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
-from compositor.typeset import typeset_issue
+from compositor.targets import check_pdf_target
+from compositor.text import typeset_issue
 
-__all__ = ["FONTS_DIR", "LAYOUTS_DIR", "PROJECT_ROOT", "SAMPLE_ISSUE", "build_issue"]
+__all__ = [
+    "FONTS_DIR",
+    "LAYOUTS_DIR",
+    "PROJECT_ROOT",
+    "SAMPLE_ISSUE",
+    "BuildSession",
+    "build_issue",
+]
 
 BUILD_DIR = Path("build")
 
@@ -34,6 +44,8 @@ BUILD_DIR = Path("build")
 class BuildResult:
     path: Path
     pages: int
+    # What ``compositor check`` would warn about (the build applied the normaliser's fixes).
+    warnings: tuple[Finding, ...] = ()
 
 
 def build_issue(
@@ -46,19 +58,71 @@ def build_issue(
     """Build one issue folder into a PDF and return its path and page count.
 
     ``output`` defaults to ``build/<publication>-<year>-<number>.pdf``. ``press`` makes
-    it the PDF/X file for the printer (see press.py); ``pad_to`` adds blank pages
-    before the back page up to a multiple of that many pages (see padding.py);
-    ``booklet`` imposes the pages 2-up on saddle-stitch sheets (see booklet.py), and
-    the page count is then the number of sheet sides.
+    it the PDF/X file for the printer (see press/output.py); ``pad_to`` adds blank pages
+    before the back page up to a multiple of that many pages (see press/padding.py);
+    ``booklet`` imposes the pages 2-up on saddle-stitch sheets (see press/booklet.py),
+    and the page count is then the number of sheet sides.
     """
-    issue = read_issue(Path(folder))
-    layout = layout_for(issue)
-    fontset = load_fontset(FONTS_DIR)
-    check_issue_coverage(issue, fontset, layout.fonts)
-    pdf, pages = render_issue(issue, layout, fontset, press=press, pad_to=pad_to, booklet=booklet)
-    target = Path(output) if output else BUILD_DIR / f"{issue.slug}.pdf"
-    write_atomically(pdf, target)
-    return BuildResult(path=target, pages=pages)
+    with BuildSession() as session:
+        return session.build(folder, output, press=press, pad_to=pad_to, booklet=booklet)
+
+
+class BuildSession:
+    """The one way to build: what a process keeps from one build to the next.
+
+    The font set (with its character maps) and the parsed stylesheets outlive a build,
+    so ``compositor watch`` rebuilds warm; ``build`` and ``batch`` use a fresh one.
+    Close it (or use it in a ``with`` block): the styles hold the font copies WeasyPrint
+    needs while it draws, in a temporary folder that closing removes.
+    """
+
+    def __init__(self, fontset: FontSet | None = None) -> None:
+        self.fontset = fontset or load_fontset(FONTS_DIR)
+        self.styles = StyleCache()  # parsed CSS and loaded @font-face fonts
+
+    def close(self) -> None:
+        self.styles.close()
+
+    def __enter__(self) -> BuildSession:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def build(
+        self,
+        folder: Path | str,
+        output: Path | str | None = None,
+        *,
+        output_dir: Path | None = None,
+        press: PressSettings | None = None,
+        pad_to: int | None = None,
+        booklet: Booklet | None = None,
+    ) -> BuildResult:
+        """Read, check and render one issue, then write it atomically to ``output`` (or
+        ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/)."""
+        reading = read_findings(Path(folder))
+        if reading.errors:
+            raise reading.errors[0].error()
+        issue = reading.issue
+        assert issue is not None  # the validator builds the model whenever it found no error
+        layout = layout_for(issue)
+        check_issue_coverage(issue, self.fontset, layout.fonts)
+        if output is not None:
+            check_pdf_target(Path(output))  # before the slow part, and never over a source file
+        pdf, pages = render_issue(
+            issue,
+            layout,
+            self.fontset,
+            press=press,
+            pad_to=pad_to,
+            styles=self.styles,
+            booklet=booklet,
+        )
+        target = Path(output) if output else (output_dir or BUILD_DIR) / f"{issue.slug}.pdf"
+        write_atomically(pdf, target)
+        warnings = tuple(f for f in reading.findings if f.level is Level.WARNING)
+        return BuildResult(path=target, pages=pages, warnings=warnings)
 
 
 def render_issue(
@@ -72,10 +136,6 @@ def render_issue(
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``)."""
-    from compositor.weasy_seam import (
-        cjk_typesetting,  # imports WeasyPrint: `compositor check` does not
-    )
-
     if booklet:
         if pad_to and pad_to % 4:
             raise CompositorError(
@@ -86,7 +146,20 @@ def render_issue(
             press = dataclasses.replace(press, marks=False)
             booklet = dataclasses.replace(booklet, marks=True)
     job = PressJob.plan(press, layout) if press else None
-    styles = styles or StyleCache()  # shared by the renders of one build (pad_pages)
+    # One cache for the renders of one build (pad_pages); removed after it, unless kept.
+    with nullcontext(styles) if styles else StyleCache() as cache:
+        pdf, pages = _render_issue(issue, layout, fontset, job, pad_to, cache)
+    if booklet:
+        version = job.standard.pdf_version if job else ""
+        return impose_booklet(pdf, booklet, version=version), pages // 2
+    return pdf, pages
+
+
+def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:
+    from compositor.weasy_seam import (
+        cjk_typesetting,  # imports WeasyPrint: `compositor check` does not
+    )
+
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     stamp = timestamp(issue)
@@ -106,9 +179,6 @@ def render_issue(
 
     rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)
     pdf = make_press_pdf(rendition.pdf, job) if job else rendition.pdf
-    if booklet:
-        version = job.standard.pdf_version if job else ""
-        return impose_booklet(pdf, booklet, version=version), rendition.pages // 2
     return pdf, rendition.pages
 
 

@@ -37,6 +37,9 @@ class Colour:
 class Typesetting:
     punctuation: str = "gb"  # "gb": GB/T 15834 mainland compression; "none": full-width always
     han_latin_space: float = 0.25  # em between Han and Latin/digits; 0 disables
+    # em: the most justification may add between two characters; a line that needs more
+    # (ended early by a long URL or word) is set flush left instead of stretched.
+    max_justification: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,12 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
         raise LayoutError(
             f"typesetting.punctuation must be one of {PUNCTUATION_STYLES}, "
             f"not {typesetting.punctuation!r}",
+            path,
+        )
+    limit = typesetting.max_justification
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 0:
+        raise LayoutError(
+            f"typesetting.max_justification must be a number of em, 0 or more, not {limit!r}",
             path,
         )
     press_data = dict(data.get("press", {}))

@@ -12,6 +12,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -69,7 +70,9 @@ def make_fetcher(allowed_roots: tuple[Path, ...]):
                 )
             return super().fetch(url, headers)
 
-    return SandboxFetcher(allowed_protocols=("file", "data"))
+    fetcher = SandboxFetcher(allowed_protocols=("file", "data"))
+    fetcher.roots = roots
+    return fetcher
 
 
 class StyleCache:
@@ -81,18 +84,37 @@ class StyleCache:
     edited stylesheet is parsed afresh, and the PDF is byte-identical either way.
     (A font file changed under the same name is not noticed: watch does not watch
     fonts/ either.) One entry only: a designer's edits never pile up.
+
+    WeasyPrint keeps a copy of every @font-face file while the fonts are in use; the
+    copies live in a temporary folder of this cache's, removed by ``close`` (or at the
+    end of a ``with`` block), so no build leaves anything in the temp directory.
     """
 
     def __init__(self) -> None:
         self._key: tuple | None = None
         self._styles: tuple | None = None
+        self._folder: tempfile.TemporaryDirectory | None = None
 
-    def styles(self, key: tuple, parse: Callable[[], tuple]) -> tuple:
+    def styles(self, key: tuple, parse: Callable[[Path], tuple]) -> tuple:
+        """The styles for ``key``; ``parse(font_folder)`` makes them when the key is new."""
         if key != self._key:
-            self._key = None  # a parse that fails leaves nothing behind
-            self._styles = parse()
+            self.close()  # a parse that fails leaves nothing behind
+            self._folder = tempfile.TemporaryDirectory(prefix="compositor-fonts-")
+            self._styles = parse(Path(self._folder.name))
             self._key = key
         return self._styles
+
+    def close(self) -> None:
+        self._key = self._styles = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def __enter__(self) -> StyleCache:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
 
 def write_pdf(
@@ -106,14 +128,20 @@ def write_pdf(
 ) -> Rendition:
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
     ``styles`` keeps parsed stylesheets for the next call (default: none kept)."""
-    import weasyprint
 
     fetcher = make_fetcher(allowed_roots)
     sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
+    with nullcontext(styles) if styles else StyleCache() as cache:
+        return _write_pdf(rendered, fetcher, sheets, identifier, variant, options, cache)
+
+
+def _write_pdf(rendered, fetcher, sheets, identifier, variant, options, cache) -> Rendition:
+    import weasyprint
+
     try:
-        font_config, stylesheets = (styles or StyleCache()).styles(
-            (allowed_roots, rendered.css, sheets),
-            lambda: parse_styles(rendered.css, sheets, fetcher),
+        font_config, stylesheets = cache.styles(
+            (fetcher.roots, rendered.css, sheets),
+            lambda folder: parse_styles(rendered.css, sheets, fetcher, folder),
         )
         document = weasyprint.HTML(
             string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
@@ -130,12 +158,17 @@ def write_pdf(
     return Rendition(pdf=pdf, pages=len(document.pages))
 
 
-def parse_styles(css: str, sheets: tuple[tuple[Path, bytes], ...], fetcher) -> tuple:
-    """A new font configuration, and the generated CSS then the layout's stylesheets
-    (given as path and content) parsed into it."""
+def parse_styles(
+    css: str, sheets: tuple[tuple[Path, bytes], ...], fetcher, font_folder: Path
+) -> tuple:
+    """A new font configuration that sees only the @font-face fonts (kept in
+    ``font_folder``), and the generated CSS then the layout's stylesheets (given as
+    path and content) parsed into it."""
     import weasyprint
 
-    font_config = weasyprint.text.fonts.FontConfiguration()
+    from compositor.weasy_seam import shipped_font_configuration
+
+    font_config = shipped_font_configuration(font_folder)
     stylesheets = [weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=font_config)]
     stylesheets += [
         weasyprint.CSS(

@@ -9,14 +9,17 @@ Chinese typesetting (``cjk_typesetting``) extends WeasyPrint 70 at two points:
 - **Line breaking.** WeasyPrint asks ``split_first_line`` for the first line of a text
   run. For Chinese text we answer instead: Pango measures each character's advance,
   ``typeset.linebreak`` picks the break (clreq 避头尾, a one-character last line
-  avoided), ``typeset.spacing`` plans the line's spacing (Han–Latin quarter em,
-  punctuation compression, line-edge marks), and the line is laid out by a
+  avoided, URLs broken at their punctuation — a URL's earlier part is remembered
+  for the next line, which WeasyPrint asks for with the rest of the text alone),
+  ``typeset.spacing`` plans the line's spacing (Han–Latin quarter em, punctuation
+  compression, line-edge marks), and the line is laid out by a
   ``PlannedLayout`` that turns the plan into Pango letter-spacing attributes. Pango
   never wraps such a layout, so what was measured is what is drawn.
 - **Justification.** WeasyPrint's ``justify_line`` only stretches spaces. Ours spreads
   the slack over every justification opportunity of planned lines (between Chinese
   characters, at spaces, never inside a Latin word); the amount is stored on the
-  layout and applied as letter-spacing when WeasyPrint draws the line.
+  layout and applied as letter-spacing when WeasyPrint draws the line. A line that
+  would need gaps wider than the layout's ``max_justification`` is set flush left.
 
 Activation is explicit and scoped: the functions are swapped in by the context
 manager and restored when it exits; nothing changes at import time.
@@ -48,21 +51,24 @@ Internals used (checked by ``check_internals``):
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from weasyprint.draw import text as weasy_draw_text
 from weasyprint.formatting_structure import boxes as weasy_boxes
 from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.text import ffi as weasy_ffi
+from weasyprint.text import fonts as weasy_fonts
 from weasyprint.text import line_break as weasy_line_break
 
 from compositor.layout import Typesetting
-from compositor.typeset.classes import contains_cjk
-from compositor.typeset.linebreak import NeedMoreText, choose_break
+from compositor.text.classes import contains_cjk
+from compositor.typeset.linebreak import NeedMoreText, UrlBreaks, choose_break
 from compositor.typeset.spacing import SPACER, LinePlan, interior_gaps, plan_line
 
 WEASYPRINT_VERSION = "70.0"
@@ -98,7 +104,7 @@ def cjk_typesetting(settings: Typesetting) -> Iterator[None]:
         raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
     measures = Measures(settings)
     split = partial(_split_first_line, settings, measures, weasy_line_break.split_first_line)
-    justify = partial(_justify_line, weasy_inline.justify_line)
+    justify = partial(_justify_line, settings, weasy_inline.justify_line)
     replacements = [
         (weasy_line_break, "split_first_line", split),
         (weasy_inline, "split_first_line", split),
@@ -201,6 +207,7 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
         count = len(source)
     else:
         count = int(max(max_width, 0) / em * CHUNK_PER_EM) + CHUNK_EXTRA
+    urls = UrlBreaks.of(source, measures.url_prefixes.get(source, ""))
     while True:
         advances, gaps = measures.measure(source, style, count)
         try:
@@ -213,10 +220,14 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
                 at_line_start=at_line_start,
                 break_anywhere=break_anywhere,
                 gaps=gaps,
+                urls=urls,
             )
         except NeedMoreText:
             count *= 2
             continue
+        if chosen.resume is not None and (prefix := urls.prefix_at(chosen.resume)):
+            # WeasyPrint asks for the next line with the rest of the text alone.
+            measures.url_prefixes[source[chosen.resume :]] = prefix
         return chosen, advances, gaps
 
 
@@ -233,6 +244,9 @@ class Measures:
     settings: Typesetting
     by_text: dict[tuple[str, str], tuple[list[float], list[float]]] = field(default_factory=dict)
     latest: dict[str, tuple[str, list[float], list[float]]] = field(default_factory=dict)
+    # The rest of a paragraph broken inside a URL → the URL's part on the lines before,
+    # so that the next line knows it continues a URL (see typeset.linebreak.UrlBreaks).
+    url_prefixes: dict[str, str] = field(default_factory=dict)
 
     def measure(self, text: str, style, count: int) -> tuple[list[float], list[float]]:
         """Advances and gaps of at least the first ``count`` characters of ``text``."""
@@ -388,14 +402,22 @@ class PlannedLayout(weasy_line_break.Layout):
 # ----------------------------------------------------------------------- justification
 
 
-def _justify_line(original, context, line, extra_width):
-    """Spread ``extra_width`` over the line's justification opportunities."""
+def _justify_line(settings, original, context, line, extra_width):
+    """Spread ``extra_width`` over the line's justification opportunities — unless that
+    opens gaps wider than ``settings.max_justification`` em: such a line (one ended
+    early by a long URL or word that could not break) is set flush left instead."""
     boxes = list(_text_boxes(line))
-    if not any(isinstance(box.pango_layout, PlannedLayout) for box in boxes):
+    planned = [box for box in boxes if isinstance(box.pango_layout, PlannedLayout)]
+    if not planned:
         return original(context, line, extra_width)
     opportunities = sum(_opportunities(box) for box in boxes)
-    if opportunities > 0:
-        _spread(context, line, extra_width / opportunities, 0.0)
+    if opportunities <= 0:
+        return
+    justification = extra_width / opportunities
+    em = max(box.style["font_size"] for box in planned)
+    if justification > settings.max_justification * em:
+        return
+    _spread(context, line, justification, 0.0)
 
 
 def _text_boxes(box):
@@ -439,6 +461,78 @@ def _spread(context, box, justification: float, x_advance: float) -> float:
     return x_advance
 
 
+# -------------------------------------------------------------------- shipped fonts only
+
+
+def shipped_font_configuration(folder: Path) -> weasy_fonts.FontConfiguration:
+    """A WeasyPrint font configuration that knows no font of the machine.
+
+    WeasyPrint's ``FontConfiguration`` starts from the machine's fontconfig setup, so
+    Pango draws a character the @font-face fonts lack in whatever installed font has
+    it (Noto Sans CJK on one machine, a box on another): builds differ by machine.
+    This one starts from an empty fontconfig configuration, so the only fonts are
+    those the layout's @font-face rules add, and generic names (``serif``) resolve
+    to them too. A character none of them has is drawn as .notdef, and the coverage
+    check stops the build before that.
+
+    WeasyPrint copies each @font-face file into a folder it makes itself and removes
+    only when the object is garbage-collected, which a batch worker or an interrupted
+    run never reaches (an 18 MB /tmp/weasyprint-* folder per build). Here the copies go
+    into ``folder``, which the caller owns and removes.
+    """
+    return _ShippedFontConfiguration(folder)
+
+
+class _ShippedFontConfiguration(weasy_fonts.FontConfiguration):
+    def __init__(self, folder: Path) -> None:
+        # Not super().__init__(): it loads the machine's configuration and fonts.
+        ffi, fontconfig = weasy_ffi.ffi, weasy_ffi.fontconfig
+        self._config = _empty_fontconfig()
+        self.font_map = ffi.gc(weasy_ffi.pangoft2.pango_ft2_font_map_new(), _unref)
+        weasy_ffi.pangoft2.pango_fc_font_map_set_config(
+            ffi.cast("PangoFcFontMap *", self.font_map), self._config
+        )
+        fontconfig.FcConfigDestroy(self._config)  # the font map holds a reference
+        self._folder = Path(folder)
+        self.strut_layouts = {}
+        self.font_features = {}
+
+    def __del__(self) -> None:
+        pass  # the folder is the caller's to remove, not the garbage collector's
+
+
+def _unref(pointer) -> None:
+    weasy_ffi.gobject.g_object_unref(pointer)
+
+
+def _empty_fontconfig():
+    """A new fontconfig configuration with no font folders, rules or fonts.
+
+    ``FcConfigCreate`` is not among the functions WeasyPrint declares, so it is
+    declared here in an FFI that includes WeasyPrint's (sharing its ``FcConfig`` type).
+    """
+    import cffi
+
+    own = cffi.FFI()
+    own.include(weasy_ffi.ffi)
+    own.cdef("FcConfig * FcConfigCreate (void);")
+    for name in FONTCONFIG_LIBRARIES:
+        try:
+            library = own.dlopen(name)
+            break
+        except OSError:
+            continue
+    else:
+        raise RuntimeError(f"cannot open fontconfig (tried {', '.join(FONTCONFIG_LIBRARIES)})")
+    config = library.FcConfigCreate()
+    if config == own.NULL:
+        raise MemoryError("FcConfigCreate failed")
+    return config
+
+
+FONTCONFIG_LIBRARIES = ("libfontconfig.so.1", "libfontconfig.1.dylib", "fontconfig")
+
+
 # -------------------------------------------------------------------- internals check
 
 # (module, attribute, expected parameters or None for "exists")
@@ -468,6 +562,7 @@ INTERNALS = (
         ["context", "box", "justification_spacing", "x_advance"],
     ),
     ("weasyprint.text.ffi", "TO_UNITS", None),
+    ("weasyprint.text.fonts", "FontConfiguration", []),
     ("weasyprint.text.ffi", "FROM_UNITS", None),
 )
 LAYOUT_METHODS = {
@@ -487,6 +582,7 @@ PANGO_FUNCTIONS = (
     "pango_layout_get_baseline",
     "pango_layout_get_line_readonly",
 )
+FONT_CONFIGURATION_ATTRIBUTES = {"_config", "font_map", "_folder", "strut_layouts", "font_features"}
 CFFI_FIELDS = {
     "PangoLayoutLine": {"runs", "length", "start_index"},
     "PangoGlyphItem": {"item", "glyphs"},
@@ -525,6 +621,7 @@ def check_internals() -> list[str]:
     if "set_text(self.text, justify=True)" not in reactivate:
         problems.append("Layout.reactivate no longer re-sets the text with justify=True")
     problems.extend(_check_ffi())
+    problems.extend(_check_font_configuration())
     draw_source = inspect.getsource(weasy_draw_text.draw_first_line)
     if "PANGO_GLYPH_EMPTY" not in draw_source:
         problems.append("draw_first_line no longer skips empty glyphs (our spacers)")
@@ -532,6 +629,31 @@ def check_internals() -> list[str]:
         problems.append(
             "draw_first_line draws empty glyphs differently: revisit EMPTY_GLYPH_DRAW_SCALE"
         )
+    return problems
+
+
+def _check_font_configuration() -> list[str]:
+    """_ShippedFontConfiguration sets what FontConfiguration.__init__ sets, and
+    add_font_face still copies fonts into ``self._folder`` and adds them to
+    ``self._config``."""
+    problems = []
+    init = inspect.getsource(weasy_fonts.FontConfiguration.__init__)
+    assigned = set(re.findall(r"self\.(\w+) =", init))
+    if assigned != FONT_CONFIGURATION_ATTRIBUTES:
+        problems.append(
+            f"FontConfiguration.__init__ sets {sorted(assigned)}, "
+            f"expected {sorted(FONT_CONFIGURATION_ATTRIBUTES)}"
+        )
+    add = inspect.getsource(weasy_fonts.FontConfiguration.add_font_face)
+    for needed in (
+        "self._folder / config_digest",
+        "FcConfigAppFontAddFile(\n                self._config",
+    ):
+        if needed not in add:
+            problems.append(f"FontConfiguration.add_font_face no longer has {needed!r}")
+    for function in ("FcConfigDestroy", "FcConfigAppFontAddFile"):
+        if not hasattr(weasy_ffi.fontconfig, function):
+            problems.append(f"fontconfig.{function} is not declared in weasyprint.text.ffi")
     return problems
 
 
@@ -556,4 +678,10 @@ def _check_ffi() -> list[str]:
     return problems
 
 
-__all__ = ["PlannedLayout", "check_internals", "cjk_typesetting", "has_fast_subsetting"]
+__all__ = [
+    "PlannedLayout",
+    "check_internals",
+    "cjk_typesetting",
+    "has_fast_subsetting",
+    "shipped_font_configuration",
+]

@@ -7,6 +7,9 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +74,35 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
         env=env,
         timeout=600,
     )
+
+
+@contextmanager
+def shipped_fonts_only() -> Iterator[object]:
+    """A WeasyPrint font configuration that sees only @font-face fonts, as builds do.
+
+    Tests that lay out HTML with plain WeasyPrint use it, so that no machine font ever
+    takes part (a fresh machine has no CJK font; a developer's may have several).
+    """
+    from compositor.weasy_seam import shipped_font_configuration
+
+    with tempfile.TemporaryDirectory(prefix="compositor-test-fonts-") as folder:
+        yield shipped_font_configuration(Path(folder))
+
+
+def weasy_render(html: str, **options):
+    """Lay out ``html`` with plain WeasyPrint and only the fonts its @font-face rules name."""
+    import weasyprint
+
+    with shipped_fonts_only() as font_config:
+        return weasyprint.HTML(string=html, **options).render(font_config=font_config)
+
+
+def weasy_write(html: str, target: Path) -> Path:
+    with shipped_fonts_only() as font_config:
+        import weasyprint
+
+        weasyprint.HTML(string=html).render(font_config=font_config).write_pdf(target)
+    return target
 
 
 def pytest_addoption(parser) -> None:

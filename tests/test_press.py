@@ -19,11 +19,11 @@ import pytest
 from conftest import SAMPLE, read_pdf, run_cli, squash
 from PIL import Image
 
+from compositor.check.press import check_press
 from compositor.errors import LayoutError
 from compositor.html import Rendered
 from compositor.layout import load_layout
 from compositor.pdf import content_identifier, write_pdf
-from compositor.preflight.press import check_press
 from compositor.press.icc import DEFAULT_PROFILE, load_output_profile, read_icc_header
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 

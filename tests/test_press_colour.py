@@ -12,11 +12,12 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pikepdf import Name
-from test_press import content_streams, crafted
+from test_press import content_streams
+from test_spot_colours import press
 
+from compositor.check.press import check_press
 from compositor.errors import LayoutError
 from compositor.layout import load_layout
-from compositor.preflight.press import check_press
 from compositor.press.cmyk import CmykConverter, convert_to_cmyk
 from compositor.press.icc import load_output_profile
 from compositor.press.output import PressJob, PressSettings
@@ -62,7 +63,7 @@ def test_near_neutral_css_colours_print_on_black_only(tmp_path):
         '<p style="color: #336699">blue stays blue</p>'
     )
     path = tmp_path / "greys.pdf"
-    path.write_bytes(crafted("4", body))
+    path.write_bytes(press(body))
     colours = fills(path)
     blue = [f for f in colours if f[0] > 0.5 and f[1] > 0.3]
     assert len(blue) == 1, colours  # #336699 through the output profile

@@ -18,11 +18,13 @@ import pytest
 from conftest import SAMPLE, run_cli
 from PIL import Image
 
+from compositor.check.press import check_press
 from compositor.errors import LayoutError
-from compositor.html import Rendered
+from compositor.fonts.fontset import load_fontset
+from compositor.html import Rendered, font_face_css
 from compositor.layout import load_layout
+from compositor.paths import FONTS_DIR
 from compositor.pdf import content_identifier, write_pdf
-from compositor.preflight.press import check_press
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +40,13 @@ def press(body: str, **settings) -> bytes:
         'content="2023-01-05T00:00:00Z"><meta name="dcterms.modified" '
         f'content="2023-01-05T00:00:00Z"></head><body>{body}</body></html>'
     )
-    css = "@page { size: 210mm 297mm; margin: 20mm; } body { margin: 0; } div { height: 10mm; }"
+    # Text in a shipped font: WeasyPrint sees no other (and crashes looking for one).
+    body_font = load_fontset(FONTS_DIR).path_of(layout.fonts["body"])
+    css = (
+        font_face_css({"body": body_font})
+        + "@page { size: 210mm 297mm; margin: 20mm; }"
+        + " body { margin: 0; font-family: role-body; } div { height: 10mm; }"
+    )
     rendered = Rendered(html=html, css=css, stylesheets=(), base_url=ROOT.as_uri() + "/")
     job = PressJob.plan(PressSettings(**settings), layout)
     rendered = job.prepare(rendered)
@@ -183,13 +191,14 @@ def test_plates_of_a_two_colour_page_with_marks(tmp_path):
     assert check_press(path) == []
 
 
-def test_inks_option_errors():
-    result = run_cli("build", str(SAMPLE), "--inks", "black,spot", "-o", "/dev/null")
+def test_inks_option_errors(tmp_path):
+    out = str(tmp_path / "out.pdf")
+    result = run_cli("build", str(SAMPLE), "--inks", "black,spot", "-o", out)
     assert result.returncode == 2 and "--press" in result.stderr
-    result = run_cli("build", str(SAMPLE), "--press", "--inks", "rainbow", "-o", "/dev/null")
+    result = run_cli("build", str(SAMPLE), "--press", "--inks", "rainbow", "-o", out)
     assert result.returncode == 2 and "unknown inks 'rainbow'" in result.stderr
     assert "Traceback" not in result.stderr
-    result = run_cli("build", str(SAMPLE), "--press", "--convert-to-inks", "-o", "/dev/null")
+    result = run_cli("build", str(SAMPLE), "--press", "--convert-to-inks", "-o", out)
     assert result.returncode == 2 and "goes with --inks black,spot" in result.stderr
 
 

@@ -187,9 +187,12 @@ def build(
             convert_to_inks=convert_to_inks,
         )
     if issues and len(issues) > 1:
-        from compositor.batch import run_batch
+        from compositor.cli.batch import run_batch
+        from compositor.targets import check_outside_content
 
         try:
+            if output is not None:  # the default build/ is wherever the editor stands
+                check_outside_content(output)
             outcomes = run_batch(issues, output or BUILD_DIR, jobs, options)
         except CompositorError as error:
             fail(ctx, error)
@@ -216,7 +219,7 @@ def new(
 
     Example: compositor new content/torch --date 2022-11-08
     """
-    from compositor.scaffold import new_issue, next_steps
+    from compositor.cli.new import new_issue, next_steps
 
     try:
         created = new_issue(publication, date.date() if date else None)
@@ -239,7 +242,7 @@ def check(
 
     Example: compositor check content/torch/2022-17 --strict
     """
-    from compositor.check.issue import check_issue, format_report
+    from compositor.check.report import check_issue, format_report
 
     report = check_issue(issue)
     for line in format_report(report):
@@ -263,7 +266,7 @@ def watch(
     from compositor.weasy_import import import_weasyprint
 
     import_weasyprint()  # first: importing .watch would load WeasyPrint the slow way
-    from compositor.watch import watch as watch_issue
+    from compositor.cli.watch import watch as watch_issue
 
     try:
         watch_issue(issue, output, echo=typer.echo, debug=ctx.obj.debug)
@@ -323,15 +326,16 @@ def preflight(
 
     With --press, also the PDF/X checks: keys, output intent, boxes, CMYK only (soft
     masks and forms included), grey and black text in K only, total ink, fonts,
-    transparency, and the inks each page uses. Exit status: 0 clean, 1 findings (or
-    press checks failed), 2 unreadable file.
+    transparency, the inks each page uses, and that poppler, MuPDF and Ghostscript draw
+    and read every page as pdfium does (Ghostscript is the base of many RIPs). Exit
+    status: 0 clean, 1 findings (or press checks failed), 2 unreadable file.
 
     Example: compositor preflight build/torch-2022-17.pdf
 
     Example: compositor preflight press.pdf --press
     """
-    from compositor.preflight.typography import format_report
-    from compositor.preflight.typography import preflight as check_typesetting
+    from compositor.check.typography import format_report
+    from compositor.check.typography import preflight as check_typesetting
 
     try:
         report = check_typesetting(pdf)
@@ -341,13 +345,15 @@ def preflight(
         typer.echo(line)
     status = report.exit_code
     if press:
-        from compositor.preflight.press import format_press_report, inspect_press
+        from compositor.check.press import format_press_report, inspect_press
 
         try:
-            inspection = inspect_press(pdf, max_ink)
+            inspection = inspect_press(pdf, max_ink, engines=True)
         except CompositorError as error:
             fail(ctx, error)
         typer.echo("\n" + format_press_report(pdf, inspection))
+        if report.exit_code:  # the last line's verdict is the exit status's
+            typer.echo(f"FAIL: {len(report.findings)} typesetting findings (listed above)")
         status = max(status, 0 if inspection.passed else 1)
     raise typer.Exit(status)
 

@@ -2,16 +2,19 @@
 
 ``preflight`` reads any PDF (ours or one made elsewhere) through pdfium: the
 position and advance of every glyph. Glyphs on one baseline form lines; on each
-page the text block's edges are where most body lines start and end. Lines of
-body-size text that start at the left edge (or indented 2 em) are paragraph lines;
-a paragraph's last line is the one before an indented line, a gap or other text.
+page the text block's edges are where most body lines start and end. Body lines are
+set in the body's size and face (headings, subheads, leads and credits differ in face)
+and are no contents lines (dot leaders); those that start at the left edge (or indented
+2 em) are paragraph lines; a paragraph's last line is the one before an indented line,
+a gap or other text.
 
 Findings (rule names as printed):
 
 - ``short-line``: a line of a justified paragraph, not its last, that does not
   reach the right edge (0.5 pt tolerance; a closing mark may hang its blank half).
 - ``line-start`` / ``line-end``: 避头尾 — a closing mark starting a line, an opening
-  one ending it, —— or …… split, a number parted from its unit.
+  one ending it, —— or …… split, a number parted from its unit, a URL or e-mail
+  address broken other than at its punctuation.
 - ``uncompressed-pair``: two adjacent full-width marks taking 2 em, not 1.5.
 - ``han-latin-space``: the gap between a Han character and a Latin letter or digit
   outside [0.1, 0.4] em.
@@ -20,7 +23,7 @@ Findings (rule names as printed):
 - ``orphan`` / ``widow``: a paragraph's first line alone at a page foot, its last alone
   at a page head.
 
-Press checks (``--press``) live in preflight_press.py; both report ``Finding``s.
+Press checks (``--press``) live in check/press.py; both report ``Finding``s.
 """
 
 from __future__ import annotations
@@ -37,8 +40,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from compositor.errors import CompositorError
-from compositor.normalize import find_halfwidth_punctuation
-from compositor.typeset.classes import (
+from compositor.text.classes import (
     CLOSING,
     NOT_AT_LINE_END,
     NOT_AT_LINE_START,
@@ -48,6 +50,8 @@ from compositor.typeset.classes import (
     is_han,
     is_han_latin_boundary,
 )
+from compositor.text.normalize import find_halfwidth_punctuation
+from compositor.typeset.linebreak import UrlBreaks, can_break_before
 
 TOLERANCE = 0.5  # pt: how far a justified line may miss the right edge
 FULL_WIDTH = 0.9  # em: an advance at least this wide is a full-width glyph
@@ -58,6 +62,13 @@ LINE_GAP = 1.35  # a gap this many times the usual line pitch ends a paragraph
 EXAMPLES = 3  # examples printed per page and rule
 COLUMN_GAP = 1.5  # em: a wider gap between glyphs on one baseline separates two texts
 MIN_LINES_FOR_EDGES = 5  # a page with fewer body lines takes the document's text block
+FONT_NAME_BYTES = 256
+URL_MISBREAK = (
+    "a URL or e-mail address broken at a wrong place (it may break only after // or :, "
+    "before / . - _ ? # % ~ @, or around = and &)"
+)
+LEADERS = (".", "·", "…", "⋯", "．", "・")  # dot leaders of a table of contents
+LEADER_RUN = 4  # this many leader glyphs in a row make a contents line
 
 
 class PreflightError(CompositorError):
@@ -73,6 +84,7 @@ class Glyph:
     x1: float  # origin plus advance
     baseline: float  # pt from the page's top edge
     size: float  # font size, pt
+    font: str = ""  # the font's name without a subset tag (ABCDEF+)
 
     @property
     def full_width(self) -> bool:
@@ -99,6 +111,16 @@ class Line:
     @cached_property
     def size(self) -> float:
         return Counter(round(glyph.size, 1) for glyph in self.glyphs).most_common(1)[0][0]
+
+    @cached_property
+    def font(self) -> str:
+        return Counter(glyph.font for glyph in self.glyphs).most_common(1)[0][0]
+
+    @cached_property
+    def leadered(self) -> bool:
+        """A contents line: a title, dot leaders and a page number — not paragraph text."""
+        text = self.text
+        return any(leader * LEADER_RUN in text for leader in LEADERS)
 
     @property
     def visual_end(self) -> float:
@@ -147,6 +169,12 @@ class Page:
     left: float
     right: float
     body_size: float
+    body_font: str = ""
+
+    def is_body(self, line: Line) -> bool:
+        """Is ``line`` set like the body text (size and face) and not a contents line?
+        Headings, subheads, leads and credits differ in face even at the body size."""
+        return line.size == self.body_size and line.font == self.body_font and not line.leadered
 
 
 # ------------------------------------------------------------------------------ reading
@@ -162,14 +190,21 @@ def read_pages(path: Path) -> list[Page]:
     finally:
         document.close()
     body_size = _most_common((round(g.size, 1) for glyphs in glyph_pages for g in glyphs), 0.0)
+    body_font = _most_common(
+        (g.font for glyphs in glyph_pages for g in glyphs if round(g.size, 1) == body_size), ""
+    )
     page_lines = [tuple(_lines(n, glyphs)) for n, glyphs in enumerate(glyph_pages, start=1)]
-    everywhere = [line for lines in page_lines for line in lines if line.size == body_size]
+    # Edges come from body text only: a table of contents indented by its own amount, or
+    # a credit set flush right, must not move the text block they sit in.
+    blank = Page(0, (), 0.0, 0.0, body_size, body_font)
+    everywhere = [line for lines in page_lines for line in lines if blank.is_body(line)]
     pages = []
     for number, lines in enumerate(page_lines, start=1):
-        body = [line for line in lines if line.size == body_size]
+        body = [line for line in lines if blank.is_body(line)]
         if len(body) < MIN_LINES_FOR_EDGES:
             body = everywhere  # too little text here to tell: the document's edges
-        pages.append(Page(number, lines, _left_edge(body), _right_edge(body), body_size))
+        edges = _left_edge(body), _right_edge(body)
+        pages.append(Page(number, lines, *edges, body_size, body_font))
     return pages
 
 
@@ -182,10 +217,14 @@ def _glyphs(page) -> Iterator[Glyph]:
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
     pending: list = []  # characters of one glyph (same origin)
+    name = ctypes.create_string_buffer(FONT_NAME_BYTES)
+    flags = ctypes.c_int()
     for index in range(text_page.count_chars()):
         if pdfium_c.FPDFText_IsGenerated(raw, index):
             continue
         char = chr(pdfium_c.FPDFText_GetUnicode(raw, index))
+        if char == "\x02":  # pdfium's guess at a soft hyphen: a hyphen ending a line
+            char = "-"
         if char in "\r\n" or not pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y):
             continue
         pdfium_c.FPDFText_GetLooseCharBox(raw, index, box)
@@ -196,10 +235,12 @@ def _glyphs(page) -> Iterator[Glyph]:
         if pending and pending[-1][1] == origin:
             pending[-1][0].append(char)  # a ligature: one glyph, several characters
             continue
-        pending.append(([char], origin, box.right, size))
+        pdfium_c.FPDFText_GetFontInfo(raw, index, name, FONT_NAME_BYTES, flags)
+        font = name.value.decode("latin-1").partition("+")[2] or name.value.decode("latin-1")
+        pending.append(([char], origin, box.right, size, font))
     text_page.close()
-    for chars, (x0, baseline), x1, size in pending:
-        yield Glyph("".join(chars), x0, max(x1, x0), height - baseline, size)
+    for chars, (x0, baseline), x1, size, font in pending:
+        yield Glyph("".join(chars), x0, max(x1, x0), height - baseline, size, font)
 
 
 def _right_edge(body: list[Line]) -> float:
@@ -215,8 +256,15 @@ def _left_edge(body: list[Line]) -> float:
     starts = Counter(round(line.x0 * 2) / 2 for line in body if line.first not in OPENING)
     if not starts:
         return 0.0
-    threshold = max(2, 0.2 * starts.most_common(1)[0][1])
-    frequent = [start for start, count in starts.items() if count >= threshold]
+    # A paragraph's first line is evidence of the edge 2 em to its left: a page of short
+    # paragraphs has more indented lines than flush ones.
+    indent = INDENT * _most_common((line.size for line in body), 0.0)
+    support = {
+        start: count + sum(n for s, n in starts.items() if abs(s - start - indent) <= 1)
+        for start, count in starts.items()
+    }
+    threshold = max(2, 0.2 * max(support.values()))
+    frequent = [start for start, count in support.items() if count >= threshold]
     return min(frequent) if frequent else starts.most_common(1)[0][0]
 
 
@@ -257,7 +305,7 @@ def body_lines(pages: list[Page]) -> list[BodyLine]:
     for page in pages:
         for line in page.lines:
             indented = _starts_at(line, page, INDENT)
-            if line.size == page.body_size and (indented or _starts_at(line, page, 0)):
+            if page.is_body(line) and (indented or _starts_at(line, page, 0)):
                 candidates.append((line, indented, page))
     result = []
     for index, (line, indented, page) in enumerate(candidates):
@@ -283,7 +331,7 @@ def _continues(line: Line, following: Line, page: Page) -> bool:
 
 
 def _line_pitch(page: Page) -> float:
-    body = [line for line in page.lines if line.size == page.body_size]
+    body = [line for line in page.lines if page.is_body(line)]
     steps = [round(b.baseline - a.baseline, 1) for a, b in zip(body, body[1:], strict=False)]
     return _most_common((s for s in steps if s > 0), page.body_size * 2)
 
@@ -293,11 +341,13 @@ def _line_pitch(page: Page) -> float:
 
 def check_justification(pages: list[Page], lines: list[BodyLine]) -> Iterator[Finding]:
     right = {page.number: page.right for page in pages}
-    for body in lines:
+    for body, following, before in _breaks(lines):
         line = body.line
-        if body.last:
+        if following is None:
             continue
         miss = right[line.page] - line.visual_end
+        if miss > TOLERANCE and _url_part_too_wide(before, following.line, miss):
+            continue  # set flush left: the URL's next part could not join the line
         if abs(miss) > TOLERANCE:
             where = "before" if miss > 0 else "past"
             yield Finding(
@@ -322,14 +372,53 @@ def check_last_lines(lines: list[BodyLine]) -> Iterator[Finding]:
             )
 
 
-def check_line_edges(lines: list[BodyLine]) -> Iterator[Finding]:
-    """避头尾 at every break inside a paragraph."""
-    for body, following in zip(lines, lines[1:], strict=False):
+def _breaks(lines: list[BodyLine]) -> Iterator[tuple[BodyLine, BodyLine | None, str]]:
+    """Each paragraph line, the next line of its paragraph (None after its last) and the
+    paragraph's text up to the break (a URL broken there may have started lines before)."""
+    before = ""
+    for index, body in enumerate(lines):
+        before = body.line.text if body.indented else before + body.line.text
+        following = None if body.last or index + 1 == len(lines) else lines[index + 1]
+        yield body, following, before
         if body.last:
+            before = ""
+
+
+def _url_part_too_wide(before: str, following: Line, room: float) -> bool:
+    """Does ``following`` start with (the next part of) a URL wider than ``room``? Such
+    a line cannot be filled, and the layout sets it flush left rather than stretch it."""
+    text = before + following.text
+    urls = UrlBreaks.of(text)
+    at = len(before)
+    if not any(start <= at < end for start, end in urls.spans):
+        return False
+    part = next(
+        (k for k in range(1, len(following.text)) if can_break_before(text, at + k, urls)),
+        len(following.text),
+    )
+    ends = [glyph.x1 for glyph in following.glyphs for _ in glyph.text]
+    return ends[part - 1] - following.x0 > room
+
+
+def check_line_edges(lines: list[BodyLine]) -> Iterator[Finding]:
+    """避头尾 at every break inside a paragraph; a URL or e-mail address has rules of its
+    own (typeset.linebreak: only at its punctuation, never inside a word)."""
+    for body, following, before in _breaks(lines):
+        if following is None:
             continue
         end, start = body.line.last, following.line.first
         example = _excerpt(body.line.text, end=True) + " / " + _excerpt(following.line.text)
         page = following.line.page
+        url_rule = UrlBreaks.of(before + following.line.text).rule(len(before))
+        if url_rule is not None:
+            if not url_rule:
+                yield Finding(
+                    page,
+                    "line-start",
+                    URL_MISBREAK,
+                    example,
+                )
+            continue
         if start in NOT_AT_LINE_START:
             yield Finding(page, "line-start", f"line starts with {start}", example)
         if end in NOT_AT_LINE_END:

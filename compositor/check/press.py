@@ -78,8 +78,12 @@ def check_press(path: Path | str, max_ink: float = DEFAULT_MAX_INK) -> list[Find
     return inspect_press(path, max_ink).findings
 
 
-def inspect_press(path: Path | str, max_ink: float = DEFAULT_MAX_INK) -> PressInspection:
-    """``max_ink``: the total area coverage limit in percent (the layout's ``max_ink``)."""
+def inspect_press(
+    path: Path | str, max_ink: float = DEFAULT_MAX_INK, *, engines: bool = False
+) -> PressInspection:
+    """The press findings and summary. ``max_ink``: the total area coverage limit in
+    percent (the layout's ``max_ink``); ``engines`` also draws and reads every page with
+    poppler, MuPDF and Ghostscript and compares them with pdfium (a few seconds)."""
     result = PressInspection()
     try:
         pdf = pikepdf.open(path)
@@ -95,7 +99,47 @@ def inspect_press(path: Path | str, max_ink: float = DEFAULT_MAX_INK) -> PressIn
         _check_fonts(parts, standard, result)
         _check_transparency(parts, standard, result)
         _check_annotations(pdf, result)
+    if engines:
+        _check_engines(Path(path), result)
     return result
+
+
+def _check_engines(path: Path, result: PressInspection) -> None:
+    """A RIP is one of these engines: the file must draw the same in every one."""
+    from compositor.check.engines import compare_engines
+
+    agreeing = []
+    for engine in compare_engines(path):
+        if not engine.available:
+            result.add(
+                None,
+                "engines",
+                f"{engine.engine} is not installed, so not compared "
+                f"(apt-get install {engine.package})",
+                WARNING,
+            )
+            continue
+        if engine.agrees:
+            agreeing.append(engine.engine)
+        for page in engine.different_pages:
+            result.add(
+                page.page,
+                "engines",
+                f"{engine.engine} draws this page differently from pdfium "
+                f"({page.different:.1%} of the page): glyphs missing or wrong?",
+            )
+        if engine.warnings:
+            shown = "; ".join(engine.warnings[:3])
+            more = f" (and {len(engine.warnings) - 3} more)" if len(engine.warnings) > 3 else ""
+            result.add(None, "engines", f"{engine.engine} warns: {shown}{more}")
+        for problem in engine.text_problems:
+            result.add(None, "engines", f"{engine.engine} text: {problem}")
+    result.summary.append(
+        (
+            "Engines",
+            f"{', '.join(agreeing)} draw and read it as pdfium" if agreeing else "none agree",
+        )
+    )
 
 
 # ----------------------------------------------------------------- identification
