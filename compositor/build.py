@@ -7,6 +7,7 @@ Each stage lives in its own module; this one only connects them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from contextlib import nullcontext
@@ -22,6 +23,7 @@ from compositor.layout import Layout, load_layout
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
 from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
+from compositor.press.booklet import Booklet, impose_booklet
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
 from compositor.targets import check_pdf_target
@@ -52,15 +54,18 @@ def build_issue(
     output: Path | str | None = None,
     press: PressSettings | None = None,
     pad_to: int | None = None,
+    booklet: Booklet | None = None,
 ) -> BuildResult:
     """Build one issue folder into a PDF and return its path and page count.
 
     ``output`` defaults to ``build/<publication>-<year>-<number>.pdf``. ``press`` makes
     it the PDF/X file for the printer (see press/output.py); ``pad_to`` adds blank pages
-    before the back page up to a multiple of that many pages (see press/padding.py).
+    before the back page up to a multiple of that many pages (see press/padding.py);
+    ``booklet`` imposes the pages 2-up on saddle-stitch sheets (see press/booklet.py),
+    and the page count is then the number of sheet sides.
     """
     with BuildSession() as session:
-        return session.build(folder, output, press=press, pad_to=pad_to)
+        return session.build(folder, output, press=press, pad_to=pad_to, booklet=booklet)
 
 
 class BuildSession:
@@ -93,6 +98,7 @@ class BuildSession:
         output_dir: Path | None = None,
         press: PressSettings | None = None,
         pad_to: int | None = None,
+        booklet: Booklet | None = None,
     ) -> BuildResult:
         """Read, check and render one issue, then write it atomically to ``output`` (or
         ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/)."""
@@ -106,7 +112,13 @@ class BuildSession:
         if output is not None:
             check_pdf_target(Path(output))  # before the slow part, and never over a source file
         pdf, pages = render_issue(
-            issue, layout, self.fontset, press=press, pad_to=pad_to, styles=self.styles
+            issue,
+            layout,
+            self.fontset,
+            press=press,
+            pad_to=pad_to,
+            styles=self.styles,
+            booklet=booklet,
         )
         target = Path(output) if output else (output_dir or BUILD_DIR) / f"{issue.slug}.pdf"
         write_atomically(pdf, target)
@@ -121,13 +133,27 @@ def render_issue(
     press: PressSettings | None = None,
     pad_to: int | None = None,
     styles: StyleCache | None = None,
+    booklet: Booklet | None = None,
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``)."""
+    if booklet:
+        if pad_to and pad_to % 4:
+            raise CompositorError(
+                f"--booklet folds sheets of 4 pages: --pad-to {pad_to} is not a multiple of 4"
+            )
+        pad_to = pad_to or 4
+        if press:  # the marks go on the sheet, outside both pages, not on each page
+            press = dataclasses.replace(press, marks=False)
+            booklet = dataclasses.replace(booklet, marks=True)
     job = PressJob.plan(press, layout) if press else None
     # One cache for the renders of one build (pad_pages); removed after it, unless kept.
     with nullcontext(styles) if styles else StyleCache() as cache:
-        return _render_issue(issue, layout, fontset, job, pad_to, cache)
+        pdf, pages = _render_issue(issue, layout, fontset, job, pad_to, cache)
+    if booklet:
+        version = job.standard.pdf_version if job else ""
+        return impose_booklet(pdf, booklet, version=version), pages // 2
+    return pdf, pages
 
 
 def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:

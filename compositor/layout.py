@@ -24,6 +24,7 @@ class Colour:
     name: str
     cmyk: tuple[float, float, float, float]
     rgb: str
+    spot: str | None = None  # a spot ink's name ("PANTONE 485 C"): its own plate in two-colour jobs
 
     def css(self, press: bool) -> str:
         if press:
@@ -45,6 +46,12 @@ class Typesetting:
 class Press:
     bleed_mm: float = 3.0
     icc_profile: Path | None = None
+    # Total area coverage limit (C+M+Y+K, percent) of the paper and press; 300 suits the
+    # default coated (SWOP) output intent. Take the printer's figure when there is one.
+    max_ink: float = 300.0
+    # "process" (four-colour, CMYK) or "black,spot" (two-colour: black plus the spot inks
+    # named in [colours]); ``build --inks`` overrides it.
+    inks: str = "process"
 
 
 @dataclass(frozen=True)
@@ -113,10 +120,21 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
     press_data = dict(data.get("press", {}))
     profile = press_data.pop("icc_profile", None)
     press = Press(**press_data, icc_profile=(folder / profile).resolve() if profile else None)
+    if not isinstance(press.max_ink, int | float) or not 100 <= press.max_ink <= 400:
+        raise LayoutError(
+            f"press.max_ink must be a percentage between 100 and 400, not {press.max_ink!r}",
+            path,
+        )
     grid = _grid_from(data.get("grid", {}), path)
     colours = tuple(
-        Colour(name, tuple(spec["cmyk"]), spec["rgb"]) for name, spec in data["colours"].items()
+        Colour(name, tuple(spec["cmyk"]), spec["rgb"], spec.get("spot"))
+        for name, spec in data["colours"].items()
     )
+    for colour in colours:
+        if colour.spot is not None and (not isinstance(colour.spot, str) or not colour.spot):
+            raise LayoutError(f"colours.{colour.name}.spot must be an ink's name", path)
+        if len(colour.cmyk) != 4 or not all(0 <= v <= 100 for v in colour.cmyk):
+            raise LayoutError(f"colours.{colour.name}.cmyk must be four numbers 0–100", path)
     return Layout(
         name=data["name"],
         folder=folder.resolve(),

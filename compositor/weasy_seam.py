@@ -882,6 +882,7 @@ def _make_up(grid, document) -> tuple[dict, int, dict]:
         moved.update(_align_baselines(pages, grid, pitch))
         page_class = type(pages[0])
         for index in sorted(moved):
+            _relayout_backgrounds(pages[index]._page_box)
             pages[index] = page_class(pages[index]._page_box)  # anchors, links, bookmarks
     return record, total_short, relax
 
@@ -1016,6 +1017,35 @@ def _gaps(shape: _PageShape, grid, pitch: float, makeup) -> tuple[list, list[flo
     return gaps, places
 
 
+def _relayout_backgrounds(page_box) -> None:
+    """Place the page's backgrounds again where its boxes are now.
+
+    WeasyPrint computes each background's painting area once, after layout, as fixed
+    rectangles; a box moved later keeps its text in the new place but its background
+    (a banner's red band) in the old one. The images those backgrounds already hold are
+    reused, so nothing is fetched again.
+    """
+    from weasyprint.layout import background as weasy_background
+
+    images = {}
+    for box in [page_box, *page_box.descendants()]:
+        style, layers = box.style, getattr(getattr(box, "background", None), "layers", ())
+        for (kind, url), layer in zip(style["background_image"], layers, strict=False):
+            if kind == "url":
+                images[url] = layer.image
+        for source, attribute in (
+            ("border_image_source", "border_image"),
+            ("mask_border_source", "mask_border_image"),
+        ):
+            if style[source][0] == "url":
+                images[style[source][1]] = getattr(box, attribute, None)
+
+    def already_fetched(url, orientation=None):
+        return images.get(url)
+
+    weasy_background.layout_backgrounds(page_box, already_fetched)
+
+
 def _shift_below(box, y: float, dy: float) -> None:
     """Move every box starting at or below ``y`` by ``dy``; boxes spanning ``y`` grow."""
     for child in getattr(box, "children", ()):
@@ -1114,6 +1144,15 @@ def check_makeup_internals() -> list[str]:
     for attribute in ("translate", "border_height", "border_box_y", "margin_height"):
         if not hasattr(weasy_boxes.Box, attribute):
             problems.append(f"Box.{attribute} is gone")
+    from weasyprint.layout import background as weasy_background
+
+    found = list(inspect.signature(weasy_background.layout_backgrounds).parameters)
+    if found != ["page", "get_image_from_uri"]:
+        problems.append(f"layout.background.layout_backgrounds{tuple(found)} changed")
+    if "get_image_from_uri(url=value, orientation=orientation)" not in inspect.getsource(
+        weasy_background.layout_box_backgrounds
+    ):
+        problems.append("layout_box_backgrounds fetches images differently (_relayout_backgrounds)")
     return problems
 
 

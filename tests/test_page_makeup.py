@@ -147,6 +147,30 @@ def made_up(tmp_path, body: str, grid: Grid = SMALL_GRID, relayout: bool = False
     return laid_out, len(document.pages), lines, read_makeup(path)
 
 
+def test_banner_text_stays_on_its_red_band_when_the_banner_moves(sample_pdf):
+    """Slack placed before a banner moves it; its band (a background, which WeasyPrint
+    places once after layout) must move with its text. On page 1 it did not."""
+    import pdfplumber
+
+    checked = 0
+    with pdfplumber.open(sample_pdf.path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            bands = [r for r in page.rects if r["width"] > 200 and r["height"] > 20]
+            for char in page.chars:
+                if char["non_stroking_color"] not in ((1, 1, 1), [1, 1, 1]):
+                    continue  # banner text is the paper colour on the red band
+                inside = [
+                    band
+                    for band in bands
+                    if band["top"] <= char["top"]
+                    and char["bottom"] <= band["bottom"]
+                    and band["x0"] <= char["x0"] <= band["x1"]
+                ]
+                assert inside, (number, char["text"], char["top"], [b["top"] for b in bands])
+                checked += 1
+    assert checked >= 10  # the sample's three banners
+
+
 def test_a_title_is_padded_to_whole_lines_and_its_slack_goes_before_it(tmp_path):
     """10 lines a page. A (3) · T1 (25 px: 2 lines) · B (3) · T2 · C (3): T2 and C's first
     two lines need 3 lines, 2 are left, so T2 goes over and page 1 is 2 lines short."""

@@ -197,13 +197,20 @@ def test_screen_pdf_has_no_bleed_or_marks(sample_pdf):
 def test_every_colour_is_cmyk(press_pdf):
     with pikepdf.open(press_pdf) as pdf:
         for number, resources, instructions in content_streams(pdf):
+            # Crop marks print on every plate: the /All separation (registration colour).
+            registration = [
+                name
+                for name, space in resources.get("/ColorSpace", {}).items()
+                if isinstance(space, pikepdf.Array) and list(space[:2]) == ["/Separation", "/All"]
+            ]
             for instruction in instructions:
                 operator = str(instruction.operator)
                 assert operator not in ("rg", "RG", "g", "G"), (number, operator)
                 if operator in ("cs", "CS"):
-                    assert instruction.operands[0] in ("/DeviceCMYK", "/Pattern"), number
+                    space = instruction.operands[0]
+                    assert space in ("/DeviceCMYK", "/Pattern", *registration), number
             for name, space in resources.get("/ColorSpace", {}).items():
-                assert space == "/DeviceCMYK", (number, name, space)
+                assert space == "/DeviceCMYK" or name in registration, (number, name, space)
         for image in images(pdf):
             assert image.ColorSpace == "/DeviceCMYK"
         for page in pdf.pages:

@@ -4,7 +4,9 @@
 also returns the summary a print shop reads first (standard, output intent, trim,
 bleed, colour, fonts, transparency) and ``format_press_report`` prints both. The
 rules are those of PDF/X-1a:2003 and PDF/X-4 that matter on press, plus this
-project's own: CMYK only (no RGB anywhere, no Lab) and black text in K only.
+project's own: CMYK only (no RGB anywhere, no Lab, soft masks and forms included),
+black and grey text in K only, and no colour above the total ink limit (total area
+coverage, C+M+Y+K plus spot inks; the layout's ``[press] max_ink``, 300 % by default).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pikepdf import Name
 
 from compositor.errors import CompositorError
 from compositor.press.icc import read_icc_header
+from compositor.press.inks import PageInks, inks_by_page
 from compositor.press.pdfwalk import (
     CMYK,
     GRAY,
@@ -39,6 +42,8 @@ MAX_PDF_VERSION = {"PDF/X-1a": "1.4", "PDF/X-4": "1.6"}
 PRINTING_ANNOTATIONS = ("/TrapNet", "/PrinterMark")
 NOT_COLOURS = (CMYK, GRAY, "Spot", "Pattern")  # what may print; anything else is a finding
 RICH_BLACK_K = 0.9  # text at least this dark with C, M or Y added is rich black
+PROCESS_GREY_SPREAD = 0.25  # C, M, Y within this of each other: a grey (grey balance)
+DEFAULT_MAX_INK = 300.0  # percent: SWOP coated, the output intent used by default
 XMP_PDFX4 = re.compile(r"pdfxid:GTS_PDFXVersion[^>]*>\s*PDF/X-4|pdfxid:GTS_PDFXVersion=\"PDF/X-4")
 XMP_REQUIRED = ("xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass", "xmp:CreateDate")
 
@@ -68,13 +73,16 @@ class PressInspection:
         self.findings.append(Finding(page, rule, message, severity))
 
 
-def check_press(path: Path | str) -> list[Finding]:
+def check_press(path: Path | str, max_ink: float = DEFAULT_MAX_INK) -> list[Finding]:
     """Every press finding for the PDF at ``path``; no finding of severity error = pass."""
-    return inspect_press(path).findings
+    return inspect_press(path, max_ink).findings
 
 
-def inspect_press(path: Path | str, *, engines: bool = False) -> PressInspection:
-    """The press findings and summary; ``engines`` also draws and reads every page with
+def inspect_press(
+    path: Path | str, max_ink: float = DEFAULT_MAX_INK, *, engines: bool = False
+) -> PressInspection:
+    """The press findings and summary. ``max_ink``: the total area coverage limit in
+    percent (the layout's ``max_ink``); ``engines`` also draws and reads every page with
     poppler, MuPDF and Ghostscript and compares them with pdfium (a few seconds)."""
     result = PressInspection()
     try:
@@ -87,6 +95,7 @@ def inspect_press(path: Path | str, *, engines: bool = False) -> PressInspection
         _check_boxes(pdf, result)
         parts = walk(pdf)
         _check_colour(parts, result)
+        _check_total_ink(parts, max_ink, result)
         _check_fonts(parts, standard, result)
         _check_transparency(parts, standard, result)
         _check_annotations(pdf, result)
@@ -337,15 +346,49 @@ def _check_colour(parts: Parts, result: PressInspection) -> None:
 def _check_text_colour(fill, content, report) -> None:
     if fill.family == CMYK and len(fill.values) == 4:
         c, m, y, k = fill.values
+        colour = f"C{c:.0%} M{m:.0%} Y{y:.0%} K{k:.0%}"
         if k >= RICH_BLACK_K and max(c, m, y) > 0:
             report(
                 content.page,
                 "rich-black-text",
-                f"{content.where}: text in C{c:.0%} M{m:.0%} Y{y:.0%} K{k:.0%}; "
-                "black text must be K only",
+                f"{content.where}: text in {colour}; black text must be K only",
+            )
+        elif _process_grey(c, m, y, k):
+            # Fine type on several plates misregisters; a grey needs only the black one.
+            report(
+                content.page,
+                "cmy-text",
+                f"{content.where}: text in {colour}; grey and black text must be K only",
             )
     elif fill.family == GRAY:
         report(content.page, "grey-text", f"{content.where}: text in DeviceGray", WARNING)
+
+
+def _check_total_ink(parts: Parts, max_ink: float, result: PressInspection) -> None:
+    """Total area coverage (the heaviest colour on each page) and the inks of each page."""
+    pages = inks_by_page(parts)
+    for page, inks in sorted(pages.items()):
+        if inks.total > max_ink + 0.5:  # colours are rounded to 1/10000 when written
+            result.add(
+                page,
+                "total-ink",
+                f"{inks.heaviest}: {inks.total:.0f} % total ink, above the {max_ink:g} % limit",
+            )
+    top = max((inks.total for inks in pages.values()), default=0.0)
+    result.summary.append(("Total ink", f"{top:.0f} % at most (limit {max_ink:g} %)"))
+    every = PageInks({ink for inks in pages.values() for ink in inks.inks})
+    result.summary.append(("Inks", ", ".join(every.names()) or "none"))
+    for page, inks in sorted(pages.items()):
+        result.summary.append((f"  page {page}", ", ".join(inks.names()) or "no ink"))
+
+
+def _process_grey(c: float, m: float, y: float, k: float) -> bool:
+    """A grey or black built from process inks: C, M and Y in near balance (a grey of
+    three inks), or black with some C, M or Y added. A colour (red M+Y, a blue with a
+    touch of K) is not one."""
+    cmy = (c, m, y)
+    balanced = min(cmy) > 0 and max(cmy) - min(cmy) <= PROCESS_GREY_SPREAD
+    return balanced or (0 < max(cmy) <= k)
 
 
 def _colour_rule(family: str) -> str:
@@ -366,8 +409,9 @@ def _check_fonts(parts: Parts, standard: str | None, result: PressInspection) ->
         descriptors = [d.get("/FontDescriptor") for d in font.obj.get("/DescendantFonts", [])]
         descriptors = descriptors or [font.obj.get("/FontDescriptor")]
         for descriptor in descriptors:
-            files = [descriptor.get(k) for k in ("/FontFile", "/FontFile2", "/FontFile3")]
-            files = [f for f in files if f is not None] if descriptor is not None else []
+            keys = ("/FontFile", "/FontFile2", "/FontFile3") if descriptor is not None else ()
+            files = [descriptor.get(k) for k in keys]
+            files = [f for f in files if f is not None]
             if not files:
                 result.add(font.page, "fonts", f"{name} is not embedded")
                 problems += 1

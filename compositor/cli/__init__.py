@@ -103,6 +103,22 @@ def build(
             "--bleed", min=0, max=20, metavar="MM", help="With --press: bleed (default: 3 mm)."
         ),
     ] = None,
+    inks: Annotated[
+        str | None,
+        typer.Option(
+            "--inks",
+            metavar="INKS",
+            help="With --press: 'process' (four-colour CMYK) or 'black,spot' (two-colour: "
+            "black plus the layout's spot inks). Default: the layout's [press] inks.",
+        ),
+    ] = None,
+    convert_to_inks: Annotated[
+        bool,
+        typer.Option(
+            "--convert-to-inks",
+            help="With --inks black,spot: print other colours in black instead of refusing.",
+        ),
+    ] = False,
     pad_to: Annotated[
         int | None,
         typer.Option(
@@ -110,6 +126,25 @@ def build(
             min=1,
             metavar="N",
             help="Blank pages before the back page up to a multiple of N pages (4: folded).",
+        ),
+    ] = None,
+    booklet: Annotated[
+        bool,
+        typer.Option(
+            "--booklet",
+            help="Pages 2-up on A3 sheets in saddle-stitch order: print duplex, flip on "
+            "the short edge, fold, staple. With --press: crop and fold marks.",
+        ),
+    ] = False,
+    creep: Annotated[
+        float | None,
+        typer.Option(
+            "--creep",
+            min=0,
+            max=5,
+            metavar="MM",
+            help="With --booklet: move inner pages towards the spine, up to MM on the "
+            "innermost sheet, for thick booklets.",
         ),
     ] = None,
 ) -> None:
@@ -120,6 +155,10 @@ def build(
     Example: compositor build content/torch/* -j 2 -o build/all
 
     Example: compositor build content/torch/2022-17 --press --pad-to 4 -o press.pdf
+
+    Example: compositor build content/torch/2022-17 --press --inks black,spot -o 2c.pdf
+
+    Example: compositor build content/torch/2022-17 --booklet -o sheets.pdf
     """
     from compositor.weasy_import import import_weasyprint
 
@@ -127,13 +166,25 @@ def build(
     from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
     from compositor.press.output import PressSettings
 
-    if not press and (pdf_x or marks or bleed is not None):
-        raise typer.BadParameter("--pdf-x, --marks and --bleed go with --press")
+    if not press and (pdf_x or marks or bleed is not None or inks or convert_to_inks):
+        raise typer.BadParameter(
+            "--pdf-x, --marks, --bleed, --inks and --convert-to-inks go with --press"
+        )
     warn_if_slow_subsetting()
+    if creep is not None and not booklet:
+        raise typer.BadParameter("--creep goes with --booklet")
     options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
+    if booklet:
+        from compositor.press.booklet import Booklet
+
+        options["booklet"] = Booklet(creep_mm=creep or 0.0)
     if press:
         options["press"] = PressSettings(
-            pdf_x=pdf_x.value if pdf_x else "4", marks=marks, bleed_mm=bleed
+            pdf_x=pdf_x.value if pdf_x else "4",
+            marks=marks,
+            bleed_mm=bleed,
+            inks=inks.replace(" ", "") if inks else None,
+            convert_to_inks=convert_to_inks,
         )
     if issues and len(issues) > 1:
         from compositor.cli.batch import run_batch
@@ -260,13 +311,24 @@ def preflight(
         bool,
         typer.Option("--press", help="Also check it is a PDF/X file a print shop accepts."),
     ] = False,
+    max_ink: Annotated[
+        float,
+        typer.Option(
+            "--max-ink",
+            min=100,
+            max=400,
+            metavar="PERCENT",
+            help="With --press: total ink limit (the layout's [press] max_ink; default 300).",
+        ),
+    ] = 300.0,
 ) -> None:
     """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
 
-    With --press, also the PDF/X checks: keys, output intent, boxes, CMYK only, fonts,
-    transparency, and that poppler, MuPDF and Ghostscript draw and read every page as
-    pdfium does (Ghostscript is the base of many RIPs). Exit status: 0 clean, 1 findings
-    (or press checks failed), 2 unreadable file.
+    With --press, also the PDF/X checks: keys, output intent, boxes, CMYK only (soft
+    masks and forms included), grey and black text in K only, total ink, fonts,
+    transparency, the inks each page uses, and that poppler, MuPDF and Ghostscript draw
+    and read every page as pdfium does (Ghostscript is the base of many RIPs). Exit
+    status: 0 clean, 1 findings (or press checks failed), 2 unreadable file.
 
     Example: compositor preflight build/torch-2022-17.pdf
 
@@ -286,7 +348,7 @@ def preflight(
         from compositor.check.press import format_press_report, inspect_press
 
         try:
-            inspection = inspect_press(pdf, engines=True)
+            inspection = inspect_press(pdf, max_ink, engines=True)
         except CompositorError as error:
             fail(ctx, error)
         typer.echo("\n" + format_press_report(pdf, inspection))

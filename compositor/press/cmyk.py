@@ -5,13 +5,18 @@ normally has nothing to convert. What may remain comes from outside the layout's
 palette — a literal RGB colour in a stylesheet, WeasyPrint's default black, an RGB
 image — and is converted here:
 
-- neutral greys and DeviceGray become K only: black text must never turn into a
-  four-colour (rich) black that misregisters on press;
+- neutral and near-neutral greys (CIELAB chroma at most ``NEUTRAL_CHROMA``, e.g.
+  ``#1a1a1b``) and DeviceGray become K only, at the grey's own lightness: black text
+  must never turn into a four-colour (rich) black that misregisters on press and
+  piles up ink (``#1a1a1b`` through the profile is C71 M67 Y65 K78, 282 %);
 - other RGB colours and RGB images go through a colour-managed transform (LittleCMS
   via Pillow's ImageCms): sRGB, or the image's own ICC profile, to the output
   profile, relative colorimetric with black-point compensation;
 - Lab colours, non-CMYK gradients and non-CMYK inline images are refused with a
   message saying what to change in the layout.
+
+Inside a soft mask colours only measure opacity (as luminosity) and never print:
+RGB there becomes DeviceGray of the same luminosity, which keeps the mask exact.
 """
 
 from __future__ import annotations
@@ -39,7 +44,11 @@ from compositor.press.pdfwalk import (
 )
 
 KEPT_FAMILIES = (CMYK, SPOT, PATTERN)  # print as they are (a pattern is checked on its own)
+MASK_FAMILIES = (*KEPT_FAMILIES, GRAY)  # what a soft mask may keep
 DECIMALS = 4
+# Colours at most this far from grey (CIELAB chroma C*ab) print on the black plate only.
+# 2.3 is one just-noticeable difference; a grey a designer tints on purpose is well above 5.
+NEUTRAL_CHROMA = 4.0
 
 
 class PressRefused(LayoutError):
@@ -61,8 +70,9 @@ class CmykConverter:
         return (0.0, 0.0, 0.0, _round(1 - value))
 
     def rgb(self, red: float, green: float, blue: float) -> tuple[float, ...]:
-        if red == green == blue:
-            return self.grey(red)
+        grey = neutral_grey(red, green, blue)
+        if grey is not None:
+            return self.grey(grey)
         key = (red, green, blue)
         if key not in self._solids:
             from PIL import Image
@@ -93,31 +103,87 @@ class CmykConverter:
         return self._transforms[source_profile]
 
 
+def neutral_grey(red: float, green: float, blue: float) -> float | None:
+    """The grey of the same lightness, if this sRGB colour is (nearly) neutral; else None."""
+    if red == green == blue:
+        return red
+    x, y, z = _srgb_to_xyz(red, green, blue)
+    fx, fy, fz = (_lab_f(v / white) for v, white in zip((x, y, z), D65_WHITE, strict=True))
+    chroma = ((500 * (fx - fy)) ** 2 + (200 * (fy - fz)) ** 2) ** 0.5
+    if chroma > NEUTRAL_CHROMA:
+        return None
+    return _round(_encode_srgb(y))  # the sRGB grey whose luminance is y
+
+
+D65_WHITE = (0.95047, 1.0, 1.08883)
+
+
+def _srgb_to_xyz(red: float, green: float, blue: float) -> tuple[float, float, float]:
+    r, g, b = (_decode_srgb(v) for v in (red, green, blue))
+    return (
+        0.4124 * r + 0.3576 * g + 0.1805 * b,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        0.0193 * r + 0.1192 * g + 0.9505 * b,
+    )
+
+
+def _decode_srgb(value: float) -> float:
+    return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+
+def _encode_srgb(value: float) -> float:
+    return 12.92 * value if value <= 0.0031308 else 1.055 * value ** (1 / 2.4) - 0.055
+
+
+def _lab_f(t: float) -> float:
+    return t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
+
+
 def convert_to_cmyk(parts: Parts, converter: CmykConverter) -> None:
-    """Rewrite every colour of ``parts`` in DeviceCMYK, in place."""
+    """Rewrite every colour of ``parts`` in DeviceCMYK (soft masks: DeviceGray), in place."""
     for content in parts.contents:
         convert_content(content, converter)
     for image in parts.images:
         convert_image(image, converter)
     for shading in parts.shadings:
         family = colour_family(shading.obj.get("/ColorSpace"), shading.resources)
-        if family not in KEPT_FAMILIES:
+        if family not in (MASK_FAMILIES if shading.soft_mask else KEPT_FAMILIES):
             raise PressRefused(
                 f"page {shading.page}: gradient {shading.name} is {family}; press output "
                 "keeps gradients only in CMYK: use colours from layout.toml [colours]"
             )
     for group in parts.groups:
         blending = group.obj.Group.get("/CS")
-        if blending is not None and colour_family(blending, group.resources) not in KEPT_FAMILIES:
-            # The blending space of a transparency group decides how overlaps mix.
-            group.obj.Group.CS = Name.DeviceCMYK
-    for resources in _distinct(c.resources for c in parts.contents):
+        kept = MASK_FAMILIES if group.soft_mask else KEPT_FAMILIES
+        if blending is not None and colour_family(blending, group.resources) not in kept:
+            # The blending space of a transparency group decides how overlaps mix; in
+            # a soft mask it is where luminosity is measured.
+            group.obj.Group.CS = Name.DeviceGray if group.soft_mask else Name.DeviceCMYK
+    for state in parts.states:
+        _convert_mask_backdrop(state.obj)
+    for resources in _distinct(c.resources for c in parts.contents if not c.soft_mask):
         _drop_unprintable_colour_spaces(resources)
+
+
+def _convert_mask_backdrop(state: pikepdf.Dictionary) -> None:
+    """A soft mask's backdrop colour (/BC) is in its group's space, now DeviceGray."""
+    mask = state.get("/SMask")
+    if not isinstance(mask, pikepdf.Dictionary) or "/BC" not in mask:
+        return
+    backdrop = [float(v) for v in mask.BC]
+    if len(backdrop) == 3:
+        mask.BC = pikepdf.Array([_number(_luminosity(*backdrop))])
+
+
+def _luminosity(red: float, green: float, blue: float) -> float:
+    # The PDF's own luminosity formula for non-separable blending (ISO 32000-1, 11.3.5.3).
+    return _round(0.3 * red + 0.59 * green + 0.11 * blue)
 
 
 def convert_content(content: Content, converter: CmykConverter) -> None:
     tracker = ColourTracker(content.resources)
     rewritten, changed = [], False
+    kept = MASK_FAMILIES if content.soft_mask else KEPT_FAMILIES
     for instruction in content.instructions():
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
             _check_inline_image(instruction.iimage, content)
@@ -126,8 +192,11 @@ def convert_content(content: Content, converter: CmykConverter) -> None:
         operator = str(instruction.operator)
         paint = tracker.step(instruction.operands, operator)
         replacement = None
-        if paint is not None and paint.family not in KEPT_FAMILIES:
-            replacement = _in_cmyk(paint, operator, converter, content)
+        if paint is not None and paint.family not in kept:
+            if content.soft_mask:
+                replacement = _in_grey(paint, operator, content)
+            else:
+                replacement = _in_cmyk(paint, operator, converter, content)
         rewritten.append(replacement or instruction)
         changed = changed or replacement is not None
     if changed:
@@ -155,6 +224,24 @@ def _in_cmyk(
     return pikepdf.ContentStreamInstruction(
         [_number(v) for v in cmyk], Operator("K" if paint.stroke else "k")
     )
+
+
+def _in_grey(paint: Paint, operator: str, content: Content) -> pikepdf.ContentStreamInstruction:
+    """An RGB colour in a soft mask → the grey of the same luminosity (what the mask uses)."""
+    if paint.family != RGB:
+        raise PressRefused(
+            f"page {content.page} ({content.where}): a {paint.family} colour in a soft "
+            "mask cannot go to press: use greys or CMYK for masks"
+        )
+    if operator in ("cs", "CS"):
+        return pikepdf.ContentStreamInstruction([Name.DeviceGray], Operator(operator))
+    if len(paint.values) != 3:
+        raise PressRefused(
+            f"page {content.page} ({content.where}): an indexed RGB colour in a soft mask "
+            "cannot be converted"
+        )
+    grey = _luminosity(*paint.values)
+    return pikepdf.ContentStreamInstruction([_number(grey)], Operator("G" if paint.stroke else "g"))
 
 
 def convert_image(image: Item, converter: CmykConverter) -> None:

@@ -30,6 +30,7 @@ from compositor.html import Rendered
 from compositor.layout import MANIFEST, Layout
 from compositor.press.cmyk import CmykConverter, PressRefused, convert_to_cmyk
 from compositor.press.icc import OutputProfile, load_output_profile
+from compositor.press.inks import inks_by_page
 from compositor.press.pdfsave import save_reproducibly
 from compositor.press.pdfwalk import Parts, walk
 from compositor.press.pdfx import (
@@ -38,6 +39,13 @@ from compositor.press.pdfx import (
     fingerprint,
     set_output_intent,
     set_pdfx_metadata,
+)
+from compositor.press.spot import (
+    BLACK_AND_SPOT,
+    INK_CHOICES,
+    SpotInk,
+    keep_to_inks,
+    paint_spots,
 )
 from compositor.press.trim import PageBoxes, Rect, add_crop_marks, page_boxes, set_boxes
 
@@ -55,6 +63,8 @@ class PressSettings:
     pdf_x: str = "4"  # "4" (PDF/X-4) or "1a" (PDF/X-1a:2003)
     marks: bool = False
     bleed_mm: float | None = None
+    inks: str | None = None  # "process" or "black,spot" (spot.INK_CHOICES)
+    convert_to_inks: bool = False  # two-colour: other colours become black, not an error
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,9 @@ class PressJob:
     bleed_mm: float
     boxes: PageBoxes
     profile: OutputProfile
+    max_ink: float = 300.0  # percent, the layout's total area coverage limit
+    spots: tuple[SpotInk, ...] = ()  # a two-colour job's spot inks; () for four-colour
+    convert_to_inks: bool = False
 
     @classmethod
     def plan(cls, settings: PressSettings, layout: Layout) -> PressJob:
@@ -72,6 +85,17 @@ class PressJob:
         if settings.pdf_x not in STANDARDS:
             raise PressRefused(
                 f"unknown PDF/X variant {settings.pdf_x!r}: choose one of {', '.join(STANDARDS)}"
+            )
+        inks = settings.inks or layout.press.inks
+        if inks not in INK_CHOICES:
+            raise PressRefused(f"unknown inks {inks!r}: choose one of {', '.join(INK_CHOICES)}")
+        if settings.convert_to_inks and inks != BLACK_AND_SPOT:
+            raise PressRefused("--convert-to-inks goes with --inks black,spot")
+        spots = spot_inks(layout) if inks == BLACK_AND_SPOT else ()
+        if inks == BLACK_AND_SPOT and not spots:
+            raise PressRefused(
+                "a black-and-spot job needs a spot ink: name one in layout.toml [colours], "
+                'e.g. red = { spot = "PANTONE 485 C", cmyk = [0, 95, 100, 0], rgb = "#e50012" }'
             )
         bleed = layout.press.bleed_mm if settings.bleed_mm is None else settings.bleed_mm
         if not 0 <= bleed <= MAX_BLEED_MM:
@@ -81,6 +105,9 @@ class PressJob:
             bleed_mm=float(bleed),
             boxes=page_boxes(layout.page_width_mm, layout.page_height_mm, bleed, settings.marks),
             profile=load_output_profile(layout.press.icc_profile, named_in=manifest),
+            max_ink=float(layout.press.max_ink),
+            spots=spots,
+            convert_to_inks=settings.convert_to_inks,
         )
 
     @property
@@ -98,8 +125,9 @@ class PressJob:
 
     def describe(self) -> str:
         marks = ", crop marks" if self.boxes.marks else ""
+        inks = ", black + " + " + ".join(s.name for s in self.spots) if self.spots else ""
         return (
-            f"{self.standard.name}, {self.bleed_mm:g} mm bleed{marks}, "
+            f"{self.standard.name}{inks}, {self.bleed_mm:g} mm bleed{marks}, "
             f"output profile {self.profile.description!r}"
         )
 
@@ -111,6 +139,10 @@ def make_press_pdf(pdf_bytes: bytes, job: PressJob) -> bytes:
         remove_annotations(pdf)
         parts = walk(pdf)
         convert_to_cmyk(parts, CmykConverter(job.profile))
+        if job.spots:
+            paint_spots(pdf, parts, job.spots)
+            keep_to_inks(parts, job.spots, convert=job.convert_to_inks)
+        check_total_ink(walk(pdf), job.max_ink)
         check_fonts(parts, job.standard)
         if not job.standard.allows_transparency:
             remove_transparency(parts)
@@ -126,6 +158,32 @@ def make_press_pdf(pdf_bytes: bytes, job: PressJob) -> bytes:
         )
         set_pdfx_metadata(pdf, job.standard, identity)
         return save_reproducibly(pdf, version=job.standard.pdf_version)
+
+
+def spot_inks(layout: Layout) -> tuple[SpotInk, ...]:
+    """The layout's spot inks, one per name (two colours naming one ink must agree)."""
+    inks: dict[str, SpotInk] = {}
+    for colour in layout.colours:
+        if colour.spot is None:
+            continue
+        ink = SpotInk(colour.spot, tuple(v / 100 for v in colour.cmyk))
+        if inks.setdefault(ink.name, ink) != ink:
+            raise PressRefused(
+                f"two colours name the spot ink {ink.name!r} with different CMYK values: "
+                "give them the same cmyk in layout.toml [colours]"
+            )
+    return tuple(inks.values())
+
+
+def check_total_ink(parts: Parts, max_ink: float) -> None:
+    """No colour may carry more ink than the paper takes (the layout's ``max_ink``)."""
+    for page, inks in sorted(inks_by_page(parts).items()):
+        if inks.total > max_ink + 0.5:  # colours are rounded to 1/10000
+            raise PressRefused(
+                f"page {page} ({inks.heaviest}): {inks.total:.0f} % total ink, above the "
+                f"layout's limit of {max_ink:g} % (layout.toml [press] max_ink): use a "
+                "lighter colour, or raise the limit to the printer's figure"
+            )
 
 
 def check_trim_size(pdf: pikepdf.Pdf, trim: Rect) -> None:

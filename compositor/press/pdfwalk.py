@@ -52,6 +52,8 @@ class Content:
     where: str  # "page", "form /Fm0", "annotation /Link", …
     owner: pikepdf.Page | pikepdf.Stream
     resources: pikepdf.Dictionary
+    # Inside a soft mask: its colours set opacity (as luminosity), they never print.
+    soft_mask: bool = False
 
     def instructions(self) -> list:
         return pikepdf.parse_content_stream(self.owner)
@@ -73,6 +75,7 @@ class Item:
     name: str
     obj: pikepdf.Object
     resources: pikepdf.Dictionary
+    soft_mask: bool = False  # met inside a soft mask (see Content)
 
 
 @dataclass
@@ -116,46 +119,56 @@ class _Walker:
             for appearance in _appearance_streams(annotation):
                 self.form(number, f"annotation {subtype} appearance", appearance, resources)
 
-    def resources(self, number: int, resources: pikepdf.Dictionary) -> None:
+    def resources(self, number: int, resources: pikepdf.Dictionary, mask: bool = False) -> None:
         if not self.first_time(resources):
             return
         for name, xobject in resources.get("/XObject", {}).items():
             if xobject.get("/Subtype") == Name.Image:
                 if self.first_time(xobject):
-                    self.parts.images.append(Item(number, name, xobject, resources))
+                    self.parts.images.append(Item(number, name, xobject, resources, mask))
             elif xobject.get("/Subtype") == Name.Form:
-                self.form(number, f"form {name}", xobject, resources)
+                self.form(number, f"form {name}", xobject, resources, mask)
         for name, pattern in resources.get("/Pattern", {}).items():
             if pattern.get("/PatternType") == 1:
-                self.form(number, f"pattern {name}", pattern, resources)
+                self.form(number, f"pattern {name}", pattern, resources, mask)
             elif "/Shading" in pattern and self.first_time(pattern.Shading):
-                self.parts.shadings.append(Item(number, name, pattern.Shading, resources))
+                self.parts.shadings.append(Item(number, name, pattern.Shading, resources, mask))
         for name, shading in resources.get("/Shading", {}).items():
             if self.first_time(shading):
-                self.parts.shadings.append(Item(number, name, shading, resources))
+                self.parts.shadings.append(Item(number, name, shading, resources, mask))
         for name, state in resources.get("/ExtGState", {}).items():
             if self.first_time(state):
-                self.parts.states.append(Item(number, name, state, resources))
+                self.parts.states.append(Item(number, name, state, resources, mask))
+                # A soft mask is a form of its own, drawn to measure opacity.
+                soft_mask = state.get("/SMask")
+                if isinstance(soft_mask, pikepdf.Dictionary) and "/G" in soft_mask:
+                    self.form(number, f"soft mask of {name}", soft_mask.G, resources, True)
         for name, font in resources.get("/Font", {}).items():
             if not self.first_time(font):
                 continue
-            self.parts.fonts.append(Item(number, name, font, resources))
+            self.parts.fonts.append(Item(number, name, font, resources, mask))
             if font.get("/Subtype") == Name.Type3:
                 glyph_resources = font.get("/Resources", resources)
                 for glyph, procedure in font.get("/CharProcs", {}).items():
-                    self.form(number, f"Type 3 glyph {name}{glyph}", procedure, glyph_resources)
+                    where = f"Type 3 glyph {name}{glyph}"
+                    self.form(number, where, procedure, glyph_resources, mask)
 
     def form(
-        self, number: int, where: str, stream: pikepdf.Stream, parent: pikepdf.Dictionary
+        self,
+        number: int,
+        where: str,
+        stream: pikepdf.Stream,
+        parent: pikepdf.Dictionary,
+        mask: bool = False,
     ) -> None:
         if not self.first_time(stream):
             return
         # A form without its own resources uses its parent's (old PDFs rely on this).
         resources = stream.get("/Resources", parent)
-        self.parts.contents.append(Content(number, where, stream, resources))
+        self.parts.contents.append(Content(number, where, stream, resources, mask))
         if "/Group" in stream:
-            self.parts.groups.append(Item(number, where, stream, resources))
-        self.resources(number, resources)
+            self.parts.groups.append(Item(number, where, stream, resources, mask))
+        self.resources(number, resources, mask)
 
 
 def _appearance_streams(annotation: pikepdf.Dictionary) -> Iterator[pikepdf.Stream]:

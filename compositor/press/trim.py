@@ -20,8 +20,9 @@ MARK_GAP_MM = 2.0  # between the bleed edge and where a crop mark starts
 MARK_LENGTH_MM = 5.0
 MARK_MARGIN_MM = 1.0  # white paper beyond the end of each mark
 MARK_WIDTH_PT = 0.25  # a hairline, as printers draw them
-# Registration colour: 100 % of all four inks, so the mark shows on every plate.
-REGISTRATION = "1 1 1 1 K"
+# Marks print on every plate — process and spot — in the /All separation (registration).
+REGISTRATION_SPACE = pikepdf.Name("/CSReg")
+REGISTRATION = "/CSReg CS 1 SCN"
 TOLERANCE_PT = 0.01
 
 
@@ -115,6 +116,17 @@ def add_crop_marks(page: pikepdf.Page, boxes: PageBoxes) -> None:
     page.contents_coalesce()
     contents = page.obj.Contents
     contents.write(b"q\n" + contents.read_bytes() + b"\nQ\n" + crop_marks(boxes))
+    add_registration_space(page.obj.Resources)
+
+
+def add_registration_space(resources: pikepdf.Dictionary) -> None:
+    """The /All separation the marks are drawn in (alternate: all four process inks)."""
+    if "/ColorSpace" not in resources:
+        resources.ColorSpace = pikepdf.Dictionary()
+    transform = pikepdf.Dictionary(FunctionType=2, Domain=[0, 1], C0=[0] * 4, C1=[1] * 4, N=1)
+    resources.ColorSpace[REGISTRATION_SPACE] = pikepdf.Array(
+        [pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, transform]
+    )
 
 
 def _rounded(value: float) -> float | int:
