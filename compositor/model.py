@@ -64,7 +64,46 @@ class Subhead:
     kind: ClassVar[str] = "subhead"
 
 
-Block = Paragraph | Subhead
+@dataclass(frozen=True)
+class Figure:
+    """A picture alone in its paragraph, with the caption (图注) printed below it.
+
+    ``path`` is the resolved file inside the issue folder (compositor/content_blocks.py
+    checks that); ``width`` is a CSS length as the editor wrote it (``40mm``, ``50%``) or
+    empty for the text width; ``pixels`` is (width, height) in pixels, (0, 0) for SVG.
+    """
+
+    path: Path
+    caption: str
+    source: Source
+    width: str = ""
+    pixels: tuple[int, int] = (0, 0)
+    kind: ClassVar[str] = "figure"
+
+    @property
+    def text(self) -> str:  # what is printed, for the checks that read every block's text
+        return self.caption
+
+
+@dataclass(frozen=True)
+class Table:
+    """A pipe table printed as a 三线表; ``align`` is "left", "center", "right" or "" per
+    column, from the delimiter row; ``caption`` is the ``Table:`` line (may be empty)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    align: tuple[str, ...]
+    caption: str
+    source: Source
+    kind: ClassVar[str] = "table"
+
+    @property
+    def text(self) -> str:
+        cells = [*self.header, *(cell for row in self.rows for cell in row)]
+        return "".join([self.caption, *cells])
+
+
+Block = Paragraph | Subhead | Figure | Table
 
 
 @dataclass(frozen=True)
