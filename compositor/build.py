@@ -12,13 +12,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor.content import read_issue
+from compositor.continued import has_tables, settle_breaks
 from compositor.errors import CompositorError, LayoutError
 from compositor.fonts.fontset import check_issue_coverage, load_fontset
 from compositor.html import Rendered, render_html
 from compositor.layout import Layout, load_layout
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
-from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
+from compositor.pdf import (
+    Rendition,
+    StyleCache,
+    content_identifier,
+    layout_pages,
+    write_atomically,
+    write_pdf,
+)
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
 from compositor.typeset import typeset_issue
@@ -75,6 +83,15 @@ def render_issue(
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     stamp = timestamp(issue)
+    roots = (issue.folder, layout.folder, FONTS_DIR)
+    if has_tables(typeset):  # issue 14: find where tables run on, to mark them 续表
+
+        def lay_out(draft: Issue) -> list:
+            html = render_html(draft, layout, font_files, timestamp=stamp, press=False)
+            with cjk_typesetting(layout.typesetting):
+                return layout_pages(html, allowed_roots=roots)
+
+        typeset = settle_breaks(typeset, lay_out)
     rendered = render_html(typeset, layout, font_files, timestamp=stamp, press=job is not None)
     if job:
         rendered = job.prepare(rendered)
@@ -83,7 +100,7 @@ def render_issue(
         with cjk_typesetting(layout.typesetting):  # clreq line breaking, spacing, justification
             return write_pdf(
                 document,
-                allowed_roots=(issue.folder, layout.folder, FONTS_DIR),
+                allowed_roots=roots,
                 identifier=content_identifier(document.html, document.css),
                 variant=job.variant if job else None,
                 styles=styles,

@@ -15,6 +15,7 @@ is refused with the article's file and line, before anything is read.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path, PurePosixPath
@@ -301,6 +302,7 @@ def _read_table(tokens: list, start: int, article: Path, first_line: int) -> Tab
         align=tuple(align),
         caption=caption,
         source=Source(article, line),
+        key=f"table-{hashlib.sha1(article.name.encode()).hexdigest()[:8]}-{line}",
     )
 
 

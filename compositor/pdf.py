@@ -130,6 +130,25 @@ def write_pdf(
     return Rendition(pdf=pdf, pages=len(document.pages))
 
 
+def layout_pages(
+    rendered: Rendered, *, allowed_roots: tuple[Path, ...], styles: StyleCache | None = None
+) -> list:
+    """Lay ``rendered`` out without writing a PDF: WeasyPrint's pages, whose public
+    ``anchors`` say where each element with an id landed (continued.py reads them)."""
+    import weasyprint
+
+    fetcher = make_fetcher(allowed_roots)
+    sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
+    font_config, stylesheets = (styles or StyleCache()).styles(
+        (allowed_roots, rendered.css, sheets),
+        lambda: parse_styles(rendered.css, sheets, fetcher),
+    )
+    document = weasyprint.HTML(
+        string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
+    ).render(stylesheets=stylesheets, font_config=font_config)
+    return document.pages
+
+
 def parse_styles(css: str, sheets: tuple[tuple[Path, bytes], ...], fetcher) -> tuple:
     """A new font configuration, and the generated CSS then the layout's stylesheets
     (given as path and content) parsed into it."""

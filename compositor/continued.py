@@ -1,0 +1,79 @@
+"""续表: a table that runs onto the next page is set as parts, each later part headed
+"续表" with the header row repeated (CY/T 170: 表格转页接排时，续排的表格上方注明"续表"，
+表头应重复排出).
+
+CSS cannot say "only on the pages after the first" for part of a table, so the issue is
+laid out once to see where each table breaks: every body row carries an id, and
+WeasyPrint's public ``Page.anchors`` tell which page each row landed on. The table is
+then cut at those rows (``Table.breaks``) and laid out again; the "续表" line above a
+part can push a row further, so this repeats until nothing moves (a few passes at most).
+An issue without tables is laid out exactly as before: this module is not used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from compositor.model import Issue, Table
+
+MAX_PASSES = 4
+
+
+def has_tables(issue: Issue) -> bool:
+    return any(isinstance(b, Table) for a in issue.articles for b in a.blocks)
+
+
+def row_anchor(table: Table, row: int) -> str:
+    """The id of body row ``row`` (0-based) of ``table`` in the HTML."""
+    return f"{table.key}-row-{row}"
+
+
+def settle_breaks(issue: Issue, layout_pages: Callable[[Issue], list]) -> Issue:
+    """``issue`` with each table's ``breaks`` set where its rows start a new page.
+
+    ``layout_pages`` lays out an issue and returns WeasyPrint's pages.
+    """
+    for _ in range(MAX_PASSES):
+        found = breaks_on(layout_pages(issue), issue)
+        merged = {
+            t.key: tuple(sorted(set(t.breaks) | set(found.get(t.key, ())))) for t in _tables(issue)
+        }
+        if all(merged[t.key] == t.breaks for t in _tables(issue)):
+            return issue
+        issue = with_breaks(issue, merged)
+    return issue
+
+
+def breaks_on(pages: list, issue: Issue) -> dict[str, tuple[int, ...]]:
+    """For each table, the body rows that are the first of theirs on a page."""
+    page_of: dict[str, int] = {}
+    for number, page in enumerate(pages):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, number)
+    found: dict[str, tuple[int, ...]] = {}
+    for table in _tables(issue):
+        rows = [page_of.get(row_anchor(table, n)) for n in range(len(table.rows))]
+        found[table.key] = tuple(
+            n for n in range(1, len(rows)) if rows[n] is not None and rows[n] != rows[n - 1]
+        )
+    return found
+
+
+def with_breaks(issue: Issue, breaks: dict[str, tuple[int, ...]]) -> Issue:
+    def article(a):
+        blocks = tuple(
+            dataclasses.replace(b, breaks=breaks[b.key]) if isinstance(b, Table) else b
+            for b in a.blocks
+        )
+        return dataclasses.replace(a, blocks=blocks)
+
+    sections = tuple(
+        dataclasses.replace(s, articles=tuple(article(a) for a in s.articles))
+        for s in issue.sections
+    )
+    return dataclasses.replace(issue, sections=sections)
+
+
+def _tables(issue: Issue) -> list[Table]:
+    return [b for a in issue.articles for b in a.blocks if isinstance(b, Table)]
