@@ -29,6 +29,7 @@ from compositor.pdf import (
 )
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
+from compositor.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.typeset import typeset_issue
 
 __all__ = ["FONTS_DIR", "LAYOUTS_DIR", "PROJECT_ROOT", "SAMPLE_ISSUE", "build_issue"]
@@ -40,6 +41,7 @@ BUILD_DIR = Path("build")
 class BuildResult:
     path: Path
     pages: int
+    warnings: tuple[str, ...] = ()  # as file:line: message, for the command line to show
 
 
 def build_issue(
@@ -58,10 +60,14 @@ def build_issue(
     layout = layout_for(issue)
     fontset = load_fontset(FONTS_DIR)
     check_issue_coverage(issue, fontset, layout.fonts)
+    low = low_resolution(issue, layout)  # issue 14: pictures under 300 ppi
+    if press and not press.allow_low_res:
+        refuse_for_press(low)
     pdf, pages = render_issue(issue, layout, fontset, press=press, pad_to=pad_to)
     target = Path(output) if output else BUILD_DIR / f"{issue.slug}.pdf"
     write_atomically(pdf, target)
-    return BuildResult(path=target, pages=pages)
+    warnings = tuple(f"{placed.figure.source}: {placed.message}" for placed in low)
+    return BuildResult(path=target, pages=pages, warnings=warnings)
 
 
 def render_issue(
@@ -103,6 +109,7 @@ def render_issue(
                 allowed_roots=roots,
                 identifier=content_identifier(document.html, document.css),
                 variant=job.variant if job else None,
+                image_dpi=None if job else SCREEN_PPI,  # small for e-mail; press: every pixel
                 styles=styles,
             )
 

@@ -103,9 +103,12 @@ def write_pdf(
     variant: str | None = None,
     options: dict | None = None,
     styles: StyleCache | None = None,
+    image_dpi: int | None = None,
 ) -> Rendition:
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
-    ``styles`` keeps parsed stylesheets for the next call (default: none kept)."""
+    ``styles`` keeps parsed stylesheets for the next call (default: none kept);
+    ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
+    laying out, not when writing)."""
     import weasyprint
 
     fetcher = make_fetcher(allowed_roots)
@@ -117,7 +120,7 @@ def write_pdf(
         )
         document = weasyprint.HTML(
             string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
-        ).render(stylesheets=stylesheets, font_config=font_config)
+        ).render(stylesheets=stylesheets, font_config=font_config, dpi=image_dpi)
         pdf = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=variant,

@@ -103,6 +103,13 @@ def build(
             "--bleed", min=0, max=20, metavar="MM", help="With --press: bleed (default: 3 mm)."
         ),
     ] = None,
+    allow_low_res: Annotated[
+        bool,
+        typer.Option(
+            "--allow-low-res",
+            help="With --press: print pictures under 150 ppi instead of stopping.",
+        ),
+    ] = False,
     pad_to: Annotated[
         int | None,
         typer.Option(
@@ -127,13 +134,16 @@ def build(
     from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
     from compositor.press.output import PressSettings
 
-    if not press and (pdf_x or marks or bleed is not None):
-        raise typer.BadParameter("--pdf-x, --marks and --bleed go with --press")
+    if not press and (pdf_x or marks or bleed is not None or allow_low_res):
+        raise typer.BadParameter("--pdf-x, --marks, --bleed and --allow-low-res go with --press")
     warn_if_slow_subsetting()
     options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
     if press:
         options["press"] = PressSettings(
-            pdf_x=pdf_x.value if pdf_x else "4", marks=marks, bleed_mm=bleed
+            pdf_x=pdf_x.value if pdf_x else "4",
+            marks=marks,
+            bleed_mm=bleed,
+            allow_low_res=allow_low_res,
         )
     if issues and len(issues) > 1:
         from compositor.batch import run_batch
@@ -147,6 +157,8 @@ def build(
         result = build_issue(issues[0] if issues else SAMPLE_ISSUE, output, **options)
     except CompositorError as error:
         fail(ctx, error)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"{result.path} ({result.pages} pages)")
 
 

@@ -55,6 +55,7 @@ class PressSettings:
     pdf_x: str = "4"  # "4" (PDF/X-4) or "1a" (PDF/X-1a:2003)
     marks: bool = False
     bleed_mm: float | None = None
+    allow_low_res: bool = False  # print pictures under 150 ppi anyway (resolution.py)
 
 
 @dataclass(frozen=True)

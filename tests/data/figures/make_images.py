@@ -32,7 +32,7 @@ def photo(width: int, height: int, seed: int = SEED) -> Image.Image:
     return Image.fromarray(np.clip(image, 0, 255).astype(np.uint8), "RGB")
 
 
-def chart(width: int = 1200, height: int = 700) -> Image.Image:
+def chart(width: int = 1600, height: int = 900) -> Image.Image:
     """A bar chart on a transparent background (an RGBA PNG)."""
     image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
