@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor import content
+from compositor.check.figures import picture_findings
 from compositor.check.locate import Position, Span, TomlLines, column_of, markdown_spans
 from compositor.content import (
     ARTICLE_KEYS,
@@ -146,6 +147,9 @@ class _IssueChecker:
         if issue is not None:
             self.check_fonts(issue)
             self.check_length(issue)
+            # Issue 14: pictures under 300 ppi at their printed size (compositor/resolution.py).
+            for path, line, message in picture_findings(issue):
+                self.warning(path, Position(line, column_of(path, line, "![")), message)
         return self.findings
 
     # -- recording

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from compositor.content_blocks import CAPTION_PREFIX
+
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]")
 _KEY = re.compile(r"^\s*\"?([A-Za-z0-9_\-]+)\"?\s*=\s*")
 
@@ -128,7 +130,9 @@ def markdown_spans(path: Path, lines: list[str], first_line: int) -> Iterator[Sp
     apart from Markdown's own marks, which are ASCII)."""
     for number in range(first_line, len(lines) + 1):
         text = lines[number - 1]
-        if text.strip():
+        if text.startswith(CAPTION_PREFIX):  # Pandoc's "Table:" is markup, not text
+            yield Span(path, number, len(CAPTION_PREFIX) + 1, text[len(CAPTION_PREFIX) :])
+        elif text.strip():
             yield Span(path, number, 1, text)
 
 
