@@ -42,7 +42,11 @@ ALIGNMENTS = {"text-align:left": "left", "text-align:center": "center", "text-al
 def markdown(rules: list[str]) -> MarkdownIt:
     """The article parser: content.py's rules plus pipe tables and Pandoc-style attributes
     (mdit-py-plugins' attrs plugin, which reads ``{width=40mm}`` after an image)."""
-    return MarkdownIt("zero").enable([*rules, *TABLE_RULES]).use(attrs_plugin)
+    parser = MarkdownIt("zero").enable([*rules, *TABLE_RULES]).use(attrs_plugin)
+    # markdown-it leaves a picture whose address it deems unsafe (file:, most data:) as
+    # plain text; taking every address lets resolve_image refuse it with file and line.
+    parser.validateLink = lambda url: True
+    return parser
 
 
 def read_block(
@@ -115,7 +119,7 @@ def _read_figure(image, article: Path, line: int) -> Figure:
                 line,
             )
         width = _check_width(str(value), reference, article, line)
-    path = resolve_image(_src(image), article, line)
+    path = resolve_image(_src(image), article, line, reference)
     pixels = _check_image_file(path, reference, article, line)
     return Figure(path, caption, Source(article, line), width=width, pixels=pixels)
 
@@ -142,14 +146,16 @@ def _check_width(value: str, reference: str, article: Path, line: int) -> str:
     return match[0]
 
 
-def resolve_image(src: str, article: Path, line: int) -> Path:
-    """The file a picture names, which must be inside the article's issue folder."""
+def resolve_image(src: str, article: Path, line: int, reference: str = "") -> Path:
+    """The file a picture names, which must be inside the article's issue folder;
+    ``reference`` is the Markdown that names it, quoted in messages."""
     folder = article.parent
-    where = f"picture {src!r}"
+    where = reference or f"picture {src!r}"
     if not src.strip():
         raise ContentError("a picture names no file: write ![图注](photo.jpg)", article, line)
     parts = urlsplit(src)
-    if parts.scheme or parts.netloc or src.startswith("//"):
+    drive = re.match(r"[A-Za-z]:", src)  # C:/photos/a.jpg parses as the URL scheme "c"
+    if (parts.scheme and not drive) or parts.netloc or src.startswith("//"):
         raise ContentError(
             f"{where}: a build never fetches a URL or data: address; save the picture in the "
             "issue folder and name it by its file name, e.g. ![图注](photo.jpg)",
@@ -157,7 +163,7 @@ def resolve_image(src: str, article: Path, line: int) -> Path:
             line,
         )
     relative = PurePosixPath(src.replace("\\", "/"))
-    if relative.is_absolute() or re.match(r"[A-Za-z]:", src):
+    if relative.is_absolute() or drive:
         raise ContentError(
             f"{where}: an absolute path; copy the picture into the issue folder and name it "
             "relative to it, e.g. ![图注](photos/a.jpg)",
