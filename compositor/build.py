@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor.content import read_issue
-from compositor.continued import has_tables, settle_breaks
+from compositor.continued import has_tables, settle_layout
 from compositor.errors import CompositorError, LayoutError
+from compositor.floats import has_figures, text_geometry
 from compositor.fonts.fontset import check_issue_coverage, load_fontset
 from compositor.html import Rendered, render_html
 from compositor.layout import Layout, load_layout
@@ -90,14 +91,14 @@ def render_issue(
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     stamp = timestamp(issue)
     roots = (issue.folder, layout.folder, FONTS_DIR)
-    if has_tables(typeset):  # issue 14: find where tables run on, to mark them 续表
+    if has_tables(typeset) or has_figures(typeset):  # issue 14: 续表 and floating figures
 
         def lay_out(draft: Issue) -> list:
             html = render_html(draft, layout, font_files, timestamp=stamp, press=False)
             with cjk_typesetting(layout.typesetting):
                 return layout_pages(html, allowed_roots=roots)
 
-        typeset = settle_breaks(typeset, lay_out)
+        typeset = settle_layout(typeset, lay_out, text_geometry(layout))
     rendered = render_html(typeset, layout, font_files, timestamp=stamp, press=job is not None)
     if job:
         rendered = job.prepare(rendered)

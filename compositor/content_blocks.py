@@ -121,7 +121,19 @@ def _read_figure(image, article: Path, line: int) -> Figure:
         width = _check_width(str(value), reference, article, line)
     path = resolve_image(_src(image), article, line, reference)
     pixels = _check_image_file(path, reference, article, line)
-    return Figure(path, caption, Source(article, line), width=width, pixels=pixels)
+    return Figure(
+        path,
+        caption,
+        Source(article, line),
+        width=width,
+        pixels=pixels,
+        key=_key("figure", article, line),
+    )
+
+
+def _key(kind: str, article: Path, line: int) -> str:
+    """An id unique in the issue (file names are unique in one folder), stable between builds."""
+    return f"{kind}-{hashlib.sha1(article.name.encode()).hexdigest()[:8]}-{line}"
 
 
 def _src(image) -> str:
@@ -308,7 +320,7 @@ def _read_table(tokens: list, start: int, article: Path, first_line: int) -> Tab
         align=tuple(align),
         caption=caption,
         source=Source(article, line),
-        key=f"table-{hashlib.sha1(article.name.encode()).hexdigest()[:8]}-{line}",
+        key=_key("table", article, line),
     )
 
 

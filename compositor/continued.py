@@ -15,9 +15,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from compositor import floats
 from compositor.model import Issue, Table
 
-MAX_PASSES = 4
+MAX_PASSES = 6
 
 
 def has_tables(issue: Issue) -> bool:
@@ -29,19 +30,29 @@ def row_anchor(table: Table, row: int) -> str:
     return f"{table.key}-row-{row}"
 
 
-def settle_breaks(issue: Issue, layout_pages: Callable[[Issue], list]) -> Issue:
-    """``issue`` with each table's ``breaks`` set where its rows start a new page.
+def settle_layout(
+    issue: Issue, layout_pages: Callable[[Issue], list], geometry: tuple[float, float]
+) -> Issue:
+    """``issue`` with each table's ``breaks`` set where its rows start a new page, and
+    figures that would leave a page short moved after the paragraph that follows them
+    (floats.py; ``geometry`` is the text block's bottom and a body line, in pt).
 
     ``layout_pages`` lays out an issue and returns WeasyPrint's pages.
     """
     for _ in range(MAX_PASSES):
-        found = breaks_on(layout_pages(issue), issue)
+        pages = layout_pages(issue)
+        found = breaks_on(pages, issue)
         merged = {
             t.key: tuple(sorted(set(t.breaks) | set(found.get(t.key, ())))) for t in _tables(issue)
         }
-        if all(merged[t.key] == t.breaks for t in _tables(issue)):
+        pushed = {
+            key
+            for key in floats.pushed_figures(pages, issue, *geometry)
+            if floats.can_defer(issue, key)
+        }
+        if not pushed and all(merged[t.key] == t.breaks for t in _tables(issue)):
             return issue
-        issue = with_breaks(issue, merged)
+        issue = floats.defer(with_breaks(issue, merged), pushed)
     return issue
 
 

@@ -79,6 +79,7 @@ class Figure:
     source: Source
     width: str = ""
     pixels: tuple[int, int] = (0, 0)
+    key: str = "figure"  # unique in the issue: the HTML id of the figure (floats.py)
     kind: ClassVar[str] = "figure"
 
     @property

@@ -362,3 +362,37 @@ def test_diff_finds_a_changed_photo_and_nothing_else(screen, issue, tmp_path):
 
     statuses = [page["status"] for page in json.loads(result.stdout)["pages"]]
     assert statuses[0] == "changed" and set(statuses[1:]) == {"identical"}
+
+
+# --- a figure that does not fit floats to the next page --------------------------------
+
+
+def test_a_figure_that_does_not_fit_moves_on_and_the_text_fills_the_page(tmp_path):
+    """A 4:3 picture across the text width (116 mm high) after the second paragraph of the
+    mini issue's first article cannot fit on page 1: it goes to the top of page 2, and the
+    two paragraphs written after it fill page 1 instead of leaving it half empty."""
+    folder = copy_mini(tmp_path)
+    Image.new("RGB", (2000, 1500), (30, 90, 160)).save(folder / "big.jpg")
+    article = folder / "01.md"
+    text = article.read_text(encoding="utf-8")
+    after = "会议要求，各高新区要进一步发挥示范引领作用。" + "推动高质量发展取得新成效。" * 12
+    assert "同比增长5.2%，" in text
+    article.write_text(
+        text.replace(
+            "同比增长5.2%，",
+            f"同比增长5.2%，\n\n![图1　会场](big.jpg)\n\n{after}\n\n会议还通报了评价结果。",
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "float.pdf"
+    result = run_cli("build", str(folder), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(out) as pdf:
+        first = pdf.pages[0].extract_text().replace(" ", "")
+        second = pdf.pages[1]
+        assert "会议还通报了评价结果" in first  # the text after the figure, set before it
+        assert not pdf.pages[0].images
+        [image] = [i for i in second.images if i["width"] > 400]
+        assert image["top"] < 30 * PT_PER_MM  # at the head of page 2 (26 mm top margin)
+        label = word_box(second, "会场")
+        assert 0 < label["top"] - image["bottom"] < 12
