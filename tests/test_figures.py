@@ -396,3 +396,41 @@ def test_a_figure_that_does_not_fit_moves_on_and_the_text_fills_the_page(tmp_pat
         assert image["top"] < 30 * PT_PER_MM  # at the head of page 2 (26 mm top margin)
         label = word_box(second, "会场")
         assert 0 < label["top"] - image["bottom"] < 12
+
+
+def test_a_grey_photo_prints_on_black_only_at_its_own_tones(press, issue):
+    """portrait.jpg (greyscale) → K only, each pixel at the K whose printed lightness in the
+    output profile matches the grey's (sRGB) lightness, black point to black point."""
+    import io
+
+    from PIL import ImageCms
+
+    with pikepdf.open(press) as pdf:
+        found = {
+            o.objgen: o
+            for page in pdf.pages
+            for o in page.get_images().values()
+            if (int(o.Width), int(o.Height)) == (600, 800)
+        }
+        [obj] = found.values()
+        cmyk = pikepdf.PdfImage(obj).as_pil_image()
+        profile = bytes(pdf.Root.OutputIntents[0].DestOutputProfile.read_bytes())
+    c, m, y, k = (np.asarray(channel, dtype=float) for channel in cmyk.split())
+    assert c.max() == m.max() == y.max() == 0
+    grey = np.asarray(Image.open(issue / "photos" / "portrait.jpg").convert("L"), dtype=float)
+    lab = ImageCms.createProfile("LAB")
+    printed = ImageCms.buildTransform(
+        ImageCms.ImageCmsProfile(io.BytesIO(profile)), lab, "CMYK", "LAB"
+    )
+    ramp = Image.frombytes("CMYK", (256, 1), bytes(v for n in range(256) for v in (0, 0, 0, n)))
+    k_light = np.asarray(ImageCms.applyTransform(ramp, printed).getchannel(0), dtype=float)[0]
+    screen = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), lab, "RGB", "LAB")
+    levels = np.unique(grey)
+    assert levels.max() - levels.min() > 100  # a real range of tones to check
+    for level in levels[:: max(1, len(levels) // 6)]:
+        ys, xs = np.nonzero(grey == level)
+        pixel = Image.new("RGB", (1, 1), (int(level),) * 3)
+        wanted = ImageCms.applyTransform(pixel, screen).getpixel((0, 0))[0]
+        wanted = k_light.min() + wanted * (k_light.max() - k_light.min()) / 255
+        got = k_light[int(k[ys[0], xs[0]])]
+        assert abs(got - wanted) < 3, (level, got, wanted)  # L* in 0–255 units
