@@ -61,11 +61,11 @@ def placements(issue: Issue, layout: Layout) -> list[Placement]:
     for article in issue.articles:
         for block in article.blocks:
             if isinstance(block, Figure) and block.pixels[0] > 0:
-                found.append(_place(block, metrics.width, max_height))
+                found.append(place_figure(block, metrics.width, max_height))
     return found
 
 
-def _place(figure: Figure, text_width: float, max_height: float) -> Placement:
+def place_figure(figure: Figure, text_width: float, max_height: float) -> Placement:
     width = _width_pt(figure.width, text_width)
     pixels_w, pixels_h = figure.pixels
     height = width * pixels_h / pixels_w

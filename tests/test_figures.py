@@ -434,3 +434,12 @@ def test_a_grey_photo_prints_on_black_only_at_its_own_tones(press, issue):
         wanted = k_light.min() + wanted * (k_light.max() - k_light.min()) / 255
         got = k_light[int(k[ys[0], xs[0]])]
         assert abs(got - wanted) < 3, (level, got, wanted)  # L* in 0–255 units
+
+
+def test_check_counts_pictures_and_tables_in_its_page_estimate(screen, issue):
+    with pikepdf.open(screen) as pdf:
+        pages = len(pdf.pages)
+    result = run_cli("check", str(issue))
+    assert result.returncode == 0, result.stdout
+    estimate = int(re.search(r"about (\d+) pages", result.stdout)[1])
+    assert abs(estimate - pages) <= 1, (estimate, pages)
