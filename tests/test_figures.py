@@ -443,3 +443,13 @@ def test_check_counts_pictures_and_tables_in_its_page_estimate(screen, issue):
     assert result.returncode == 0, result.stdout
     estimate = int(re.search(r"about (\d+) pages", result.stdout)[1])
     assert abs(estimate - pages) <= 1, (estimate, pages)
+
+
+def test_typesetting_preflight_does_not_take_table_rows_for_paragraphs(screen):
+    """60 rows of 9 pt cells outnumber the body lines: they must not be judged as body
+    text (short lines, Han–Latin gaps between columns, widows)."""
+    result = run_cli("preflight", str(screen))
+    report = result.stdout
+    assert "han-latin-space" not in report
+    assert not re.search(r"«\d+第\d+高新区", report)  # no finding quotes a table row
+    assert "body lines" in report and "body lines 0" not in report
