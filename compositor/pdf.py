@@ -20,6 +20,10 @@ from compositor.errors import CompositorError
 from compositor.html import Rendered
 
 DATA_URL_LIMIT = 64 * 1024
+# Pictures are named issue:photos/a.jpg, relative to the issue folder (the first allowed
+# root): WeasyPrint names an image after its URL, so the PDF must not depend on where the
+# issue folder is (html.picture_url writes these URLs).
+ISSUE_SCHEME = "issue"
 
 
 class FetchRefused(CompositorError):
@@ -37,7 +41,8 @@ class Rendition:
 
 
 def make_fetcher(allowed_roots: tuple[Path, ...]):
-    """A WeasyPrint URL fetcher confined to ``allowed_roots``.
+    """A WeasyPrint URL fetcher confined to ``allowed_roots``; ``issue:`` URLs name files
+    relative to the first of them (the issue folder).
 
     Built lazily so that importing this module does not import WeasyPrint.
     """
@@ -52,6 +57,9 @@ def make_fetcher(allowed_roots: tuple[Path, ...]):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
             scheme = parts.scheme.lower()
+            if scheme == ISSUE_SCHEME and roots and not parts.netloc:
+                url = (roots[0] / unquote(parts.path)).as_uri()  # then checked as any file
+                parts, scheme = urlsplit(url), "file"
             if scheme == "data":
                 if len(url) > DATA_URL_LIMIT:
                     raise Refused(

@@ -460,3 +460,13 @@ def test_typesetting_preflight_does_not_take_table_rows_for_paragraphs(screen, i
     quoted = re.findall(r"«(.*?)»", report)
     assert not [q for q in quoted if q in cells or re.fullmatch(r"\d+第\d+高新区", q)]
     assert "body lines" in report and "body lines 0" not in report
+
+
+def test_the_same_issue_elsewhere_gives_the_same_pdf(screen, issue, tmp_path):
+    """Pictures are named relative to the issue folder: moving it changes nothing."""
+    moved = tmp_path / "elsewhere" / "figures"
+    shutil.copytree(issue.parent, moved, ignore=shutil.ignore_patterns("*.pdf"))
+    out = tmp_path / "moved.pdf"
+    result = run_cli("build", str(moved / issue.name), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == screen.read_bytes()
