@@ -470,3 +470,23 @@ def test_the_same_issue_elsewhere_gives_the_same_pdf(screen, issue, tmp_path):
     result = run_cli("build", str(moved / issue.name), "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == screen.read_bytes()
+
+
+def test_a_tall_picture_is_never_taller_than_the_text_block(tmp_path):
+    """1000 × 3000 px at the text width would be 467 mm high: it prints 225 mm high (the
+    layout's limit, leaving room for the caption in the 247 mm text block), 75 mm wide."""
+    folder = copy_mini(tmp_path)
+    Image.new("RGB", (1000, 3000), (200, 60, 40)).save(folder / "tall.jpg")
+    (folder / "01b.md").write_text(
+        '+++\nsection = "火炬在行动"\ntitle = "长图"\n+++\n\n'
+        "一张长图。\n\n![图1　长图](tall.jpg)\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "tall.pdf"
+    result = run_cli("build", str(folder), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(out) as pdf:
+        [image] = [i for page in pdf.pages for i in page.images]
+    assert image["height"] == pytest.approx(225 * PT_PER_MM, abs=0.6)
+    assert image["width"] == pytest.approx(75 * PT_PER_MM, abs=0.6)
+    assert "warning" not in result.stderr  # 1000 px over 75 mm: 339 ppi
