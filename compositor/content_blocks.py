@@ -30,7 +30,9 @@ from compositor.model import Block, Figure, Source, Table
 TABLE_RULES = ["table"]
 CAPTION_PREFIX = "Table:"
 RASTER_FORMATS = {"JPEG": "JPEG", "PNG": "PNG"}  # Pillow's format name → what we call it
-RASTER_MODES = {"1", "L", "LA", "P", "PA", "RGB", "RGBA", "CMYK", "I;16"}
+# Pillow modes WeasyPrint places correctly (8 bits per channel; 1-bit and palette
+# pictures are expanded to RGB). A 16-bit PNG (mode I;16) would be drawn as noise.
+RASTER_MODES = {"1", "L", "LA", "P", "PA", "RGB", "RGBA", "CMYK"}
 SVG_SUFFIX = ".svg"
 # {width=40mm} or {width=50%}: a printed size, never pixels (they mean nothing on paper).
 WIDTH = re.compile(r"(?P<number>\d+(?:\.\d+)?)(?P<unit>mm|cm|pt|%)")
@@ -234,8 +236,8 @@ def _check_image_file(path: Path, reference: str, article: Path, line: int) -> t
         ) from None
     if kind not in RASTER_FORMATS or mode not in RASTER_MODES:
         raise ContentError(
-            f"{reference}: a {kind} picture in mode {mode}; use JPEG (RGB, greyscale or CMYK), "
-            "PNG or SVG",
+            f"{reference}: a {kind} picture in mode {mode}, which cannot be placed; save it as "
+            "an 8-bit JPEG (RGB, greyscale or CMYK) or PNG, or as SVG",
             article,
             line,
         )

@@ -105,6 +105,8 @@ def test_a_table_with_alignment_and_caption(issue):
         ("missing.jpg", "does not exist"),
         ("photos", "is a folder"),
         ("01.md", "not a picture Pillow can read"),
+        ("deep.png", "mode I;16, which cannot be placed"),  # 16 bits per pixel
+        ("photo.gif", "a GIF picture"),
         ("evil.svg", "links to"),
         ("bomb.svg", "DOCTYPE"),
         ("styled.svg", "loads a file or URL"),
@@ -124,6 +126,8 @@ def test_a_picture_that_may_not_be_placed_is_refused(issue, tmp_path, reference,
     (issue / "styled.svg").write_text(
         svg + "<style>rect { fill: url(http://example.com/x) }</style></svg>"
     )
+    Image.new("I;16", (10, 10)).save(issue / "deep.png")
+    Image.new("RGB", (10, 10)).save(issue / "photo.gif")
     message = refusal(issue, f"![图1]({reference})\n")
     assert reason in message
     assert "![图1](" in message
