@@ -490,3 +490,27 @@ def test_a_tall_picture_is_never_taller_than_the_text_block(tmp_path):
     assert image["height"] == pytest.approx(225 * PT_PER_MM, abs=0.6)
     assert image["width"] == pytest.approx(75 * PT_PER_MM, abs=0.6)
     assert "warning" not in result.stderr  # 1000 px over 75 mm: 339 ppi
+
+
+def test_a_short_table_that_does_not_fit_moves_whole_to_the_next_page(tmp_path):
+    """12 rows after enough text to fill most of page 1: the table is not cut (no 续表),
+    it starts on page 2 with its caption."""
+    folder = copy_mini(tmp_path)
+    rows = "\n".join(f"| 第{n}项 | {n * 3}.0 |" for n in range(1, 13))
+    filler = "\n\n".join(
+        "会议指出，国家高新区要坚持创新驱动发展，加快建设世界一流科技园区。" * 3 for _ in range(12)
+    )
+    (folder / "01b.md").write_text(
+        '+++\nsection = "火炬在行动"\ntitle = "表格"\n+++\n\n'
+        f"{filler}\n\n| 项目 | 数值 |\n|:--|--:|\n{rows}\nTable: 表1　十二项\n\n后文。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "whole.pdf"
+    result = run_cli("build", str(folder), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(out) as pdf:
+        texts = [page.extract_text().replace(" ", "") for page in pdf.pages]
+    [page] = [n for n, text in enumerate(texts) if "第1项" in text]
+    assert "第12项" in texts[page] and "表1" in texts[page]
+    assert not any("续表" in text for text in texts)
+    assert "会议指出" in texts[page - 1]  # the text before it is on the page before
