@@ -22,7 +22,7 @@ from pathlib import Path
 from compositor.build import FONTS_DIR, layout_for
 from compositor.content import read_issue
 from compositor.fonts.fontset import load_fontset
-from compositor.typeset import typeset_issue
+from compositor.text import typeset_issue
 
 # The layout's page and type (layouts/torch/style.css), for Typst.
 TYPST_TEMPLATE = """\

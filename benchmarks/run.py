@@ -65,7 +65,7 @@ weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])
 WARM = """
 import json, sys, time
 from pathlib import Path
-from compositor.watch import Rebuilder
+from compositor.cli.watch import Rebuilder
 rebuilder = Rebuilder(Path(sys.argv[1]), Path(sys.argv[2]))
 rebuilder.build()
 times = []

@@ -26,9 +26,9 @@ WARM_BUILDS = 3
 # stage above them.
 STAGES = (
     ("import WeasyPrint (its package's module code)", "weasyprint/__init__.py", "<module>"),
-    ("read the content", "compositor/content.py", "read_issue"),
+    ("read the content", "compositor/content/validate.py", "read_findings"),
     ("check the fonts cover the text", "compositor/fonts/fontset.py", "check_issue_coverage"),
-    ("normalise the text (typeset_issue)", "compositor/typeset/__init__.py", "typeset_issue"),
+    ("normalise the text (typeset_issue)", "compositor/text/__init__.py", "typeset_issue"),
     ("render the HTML (Jinja2)", "compositor/html.py", "render_html"),
     ("parse CSS, load @font-face fonts (pdf.parse_styles)", "compositor/pdf.py", "parse_styles"),
     ("lay out (WeasyPrint HTML.render)", "weasyprint/__init__.py", "render"),
@@ -54,7 +54,7 @@ profiler.dump_stats(output)
 WARM = """
 import cProfile, sys
 from pathlib import Path
-from compositor.watch import Rebuilder
+from compositor.cli.watch import Rebuilder
 rebuilder = Rebuilder(Path(sys.argv[2]), Path(sys.argv[3]))
 rebuilder.build()
 profiler = cProfile.Profile()

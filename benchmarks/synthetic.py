@@ -29,7 +29,7 @@ def synthetic_issue(parent: Path, copies: int, number: int = 17, sample: Path = 
 
     Copies of one article are numbered in their titles (……（之2）) so that the table
     of contents stays readable, and named ``NN-K.md`` so that name order keeps the
-    articles in section order, as content.py requires.
+    articles in section order, as the content reader requires.
     """
     folder = _issue_folder(parent, sample, number)
     for article in sorted(sample.glob("*.md")):

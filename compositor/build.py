@@ -1,4 +1,5 @@
-"""The pipeline: issue folder → PDF file. ``build_issue`` is the one entry point.
+"""The pipeline: issue folder → PDF file. ``BuildSession.build`` is the one entry point
+(``build_issue`` for a single build; ``compositor watch`` and batches keep a session).
 
 content → model → fonts check → typesetting → HTML → PDF → (press) → atomic write.
 Each stage lives in its own module; this one only connects them.
@@ -8,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from compositor.content import read_issue
+from compositor.content.validate import Finding, Level, read_findings
 from compositor.continued import has_tables, settle_layout
 from compositor.errors import CompositorError, LayoutError
 from compositor.floats import has_figures, text_geometry
-from compositor.fonts.fontset import check_issue_coverage, load_fontset
+from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.html import Rendered, render_html
 from compositor.layout import Layout, load_layout
 from compositor.model import Issue
@@ -31,9 +34,17 @@ from compositor.pdf import (
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
 from compositor.resolution import SCREEN_PPI, low_resolution, refuse_for_press
-from compositor.typeset import typeset_issue
+from compositor.targets import check_pdf_target
+from compositor.text import typeset_issue
 
-__all__ = ["FONTS_DIR", "LAYOUTS_DIR", "PROJECT_ROOT", "SAMPLE_ISSUE", "build_issue"]
+__all__ = [
+    "FONTS_DIR",
+    "LAYOUTS_DIR",
+    "PROJECT_ROOT",
+    "SAMPLE_ISSUE",
+    "BuildSession",
+    "build_issue",
+]
 
 BUILD_DIR = Path("build")
 
@@ -42,7 +53,10 @@ BUILD_DIR = Path("build")
 class BuildResult:
     path: Path
     pages: int
-    warnings: tuple[str, ...] = ()  # as file:line: message, for the command line to show
+    # What ``compositor check`` would warn about (the build applied the normaliser's fixes).
+    warnings: tuple[Finding, ...] = ()
+    # Pictures under 300 ppi at their printed size (resolution.py), printed by `build`.
+    picture_warnings: tuple[Finding, ...] = ()
 
 
 def build_issue(
@@ -54,21 +68,71 @@ def build_issue(
     """Build one issue folder into a PDF and return its path and page count.
 
     ``output`` defaults to ``build/<publication>-<year>-<number>.pdf``. ``press`` makes
-    it the PDF/X file for the printer (see press.py); ``pad_to`` adds blank pages
-    before the back page up to a multiple of that many pages (see padding.py).
+    it the PDF/X file for the printer (see press/output.py); ``pad_to`` adds blank pages
+    before the back page up to a multiple of that many pages (see press/padding.py).
     """
-    issue = read_issue(Path(folder))
-    layout = layout_for(issue)
-    fontset = load_fontset(FONTS_DIR)
-    check_issue_coverage(issue, fontset, layout.fonts)
-    low = low_resolution(issue, layout)  # issue 14: pictures under 300 ppi
-    if press and not press.allow_low_res:
-        refuse_for_press(low)
-    pdf, pages = render_issue(issue, layout, fontset, press=press, pad_to=pad_to)
-    target = Path(output) if output else BUILD_DIR / f"{issue.slug}.pdf"
-    write_atomically(pdf, target)
-    warnings = tuple(f"{placed.figure.source}: {placed.message}" for placed in low)
-    return BuildResult(path=target, pages=pages, warnings=warnings)
+    with BuildSession() as session:
+        return session.build(folder, output, press=press, pad_to=pad_to)
+
+
+class BuildSession:
+    """The one way to build: what a process keeps from one build to the next.
+
+    The font set (with its character maps) and the parsed stylesheets outlive a build,
+    so ``compositor watch`` rebuilds warm; ``build`` and ``batch`` use a fresh one.
+    Close it (or use it in a ``with`` block): the styles hold the font copies WeasyPrint
+    needs while it draws, in a temporary folder that closing removes.
+    """
+
+    def __init__(self, fontset: FontSet | None = None) -> None:
+        self.fontset = fontset or load_fontset(FONTS_DIR)
+        self.styles = StyleCache()  # parsed CSS and loaded @font-face fonts
+
+    def close(self) -> None:
+        self.styles.close()
+
+    def __enter__(self) -> BuildSession:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def build(
+        self,
+        folder: Path | str,
+        output: Path | str | None = None,
+        *,
+        output_dir: Path | None = None,
+        press: PressSettings | None = None,
+        pad_to: int | None = None,
+    ) -> BuildResult:
+        """Read, check and render one issue, then write it atomically to ``output`` (or
+        ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/)."""
+        reading = read_findings(Path(folder))
+        if reading.errors:
+            raise reading.errors[0].error()
+        issue = reading.issue
+        assert issue is not None  # the validator builds the model whenever it found no error
+        layout = layout_for(issue)
+        check_issue_coverage(issue, self.fontset, layout.fonts)
+        low = low_resolution(issue, layout)  # issue 14: pictures under 300 ppi
+        if press and not press.allow_low_res:
+            refuse_for_press(low)
+        if output is not None:
+            check_pdf_target(Path(output))  # before the slow part, and never over a source file
+        pdf, pages = render_issue(
+            issue, layout, self.fontset, press=press, pad_to=pad_to, styles=self.styles
+        )
+        target = Path(output) if output else (output_dir or BUILD_DIR) / f"{issue.slug}.pdf"
+        write_atomically(pdf, target)
+        warnings = tuple(f for f in reading.findings if f.level is Level.WARNING)
+        pictures = tuple(
+            Finding(p.figure.source.path, p.figure.source.line, 1, Level.WARNING, p.message)
+            for p in low
+        )
+        return BuildResult(
+            path=target, pages=pages, warnings=warnings + pictures, picture_warnings=pictures
+        )
 
 
 def render_issue(
@@ -81,22 +145,30 @@ def render_issue(
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``)."""
-    from compositor.weasy_seam import (
-        cjk_typesetting,  # imports WeasyPrint: `compositor check` does not
+    job = PressJob.plan(press, layout) if press else None
+    # One cache for the renders of one build (pad_pages); removed after it, unless kept.
+    with nullcontext(styles) if styles else StyleCache() as cache:
+        return _render_issue(issue, layout, fontset, job, pad_to, cache)
+
+
+def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:
+    from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
+        cjk_typesetting,
+        line_grid,
+        page_makeup,
     )
 
-    job = PressJob.plan(press, layout) if press else None
-    styles = styles or StyleCache()  # shared by the renders of one build (pad_pages)
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     stamp = timestamp(issue)
     roots = (issue.folder, layout.folder, FONTS_DIR)
+    makeup = partial(page_makeup, layout.grid)
     if has_tables(typeset) or has_figures(typeset):  # issue 14: 续表 and floating figures
 
         def lay_out(draft: Issue) -> list:
             html = render_html(draft, layout, font_files, timestamp=stamp, press=False)
-            with cjk_typesetting(layout.typesetting):
-                return layout_pages(html, allowed_roots=roots)
+            with cjk_typesetting(layout.typesetting), line_grid(layout.grid):
+                return layout_pages(html, allowed_roots=roots, styles=styles, makeup=makeup)
 
         typeset = settle_layout(typeset, lay_out, text_geometry(layout))
     rendered = render_html(typeset, layout, font_files, timestamp=stamp, press=job is not None)
@@ -104,14 +176,16 @@ def render_issue(
         rendered = job.prepare(rendered)
 
     def render(document: Rendered) -> Rendition:
-        with cjk_typesetting(layout.typesetting):  # clreq line breaking, spacing, justification
+        # clreq line breaking, spacing, justification; whole-line blocks; 齐底 and colophon
+        with cjk_typesetting(layout.typesetting), line_grid(layout.grid):
             return write_pdf(
                 document,
                 allowed_roots=roots,
                 identifier=content_identifier(document.html, document.css),
                 variant=job.variant if job else None,
-                image_dpi=None if job else SCREEN_PPI,  # small for e-mail; press: every pixel
                 styles=styles,
+                makeup=makeup,
+                image_dpi=None if job else SCREEN_PPI,  # small for e-mail; press: every pixel
             )
 
     rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)

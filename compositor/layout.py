@@ -8,7 +8,7 @@ the manifest (colours, font roles, typesetting options) is exposed here.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import LayoutError
@@ -36,12 +36,29 @@ class Colour:
 class Typesetting:
     punctuation: str = "gb"  # "gb": GB/T 15834 mainland compression; "none": full-width always
     han_latin_space: float = 0.25  # em between Han and Latin/digits; 0 disables
+    # em: the most justification may add between two characters; a line that needs more
+    # (ended early by a long URL or word) is set flush left instead of stretched.
+    max_justification: float = 0.25
 
 
 @dataclass(frozen=True)
 class Press:
     bleed_mm: float = 3.0
     icc_profile: Path | None = None
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The line grid (版心行格) and page make-up (版面) settings; see typeset/makeup.py.
+
+    ``pitch_pt`` 0 means no grid: pages are left as WeasyPrint lays them out.
+    """
+
+    pitch_pt: float = 0.0  # body size × line height: one grid line
+    blocks: dict[str, str] = field(default_factory=dict)  # CSS class → make-up role
+    max_gap_lines: int = 2  # at most this many lines added at one gap (齐底)
+    minimum: dict[str, int] = field(default_factory=dict)  # gap kind → fewest lines (copyfit)
+    copyfit_lines: int = 3  # the colophon may win this many lines by tightening gaps
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,7 @@ class Layout:
     colours: tuple[Colour, ...]
     typesetting: Typesetting
     press: Press
+    grid: Grid = field(default_factory=Grid)
 
 
 def load_layout(folder: Path) -> Layout:
@@ -86,9 +104,16 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
             f"not {typesetting.punctuation!r}",
             path,
         )
+    limit = typesetting.max_justification
+    if isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 0:
+        raise LayoutError(
+            f"typesetting.max_justification must be a number of em, 0 or more, not {limit!r}",
+            path,
+        )
     press_data = dict(data.get("press", {}))
     profile = press_data.pop("icc_profile", None)
     press = Press(**press_data, icc_profile=(folder / profile).resolve() if profile else None)
+    grid = _grid_from(data.get("grid", {}), path)
     colours = tuple(
         Colour(name, tuple(spec["cmyk"]), spec["rgb"]) for name, spec in data["colours"].items()
     )
@@ -103,4 +128,22 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
         colours=colours,
         typesetting=typesetting,
         press=press,
+        grid=grid,
     )
+
+
+def _grid_from(data: dict, path: Path) -> Grid:
+    from compositor.typeset.makeup import KINDS, ROLES
+
+    grid = Grid(
+        pitch_pt=float(data.get("pitch_pt", 0.0)),
+        blocks=dict(data.get("blocks", {})),
+        max_gap_lines=int(data.get("max_gap_lines", 2)),
+        minimum={kind: int(lines) for kind, lines in data.get("minimum", {}).items()},
+        copyfit_lines=int(data.get("copyfit_lines", 3)),
+    )
+    if unknown := set(grid.blocks.values()) - set(ROLES):
+        raise LayoutError(f"grid.blocks: unknown role(s) {sorted(unknown)}; use {ROLES}", path)
+    if unknown := set(grid.minimum) - set(KINDS):
+        raise LayoutError(f"grid.minimum: unknown gap kind(s) {sorted(unknown)}; use {KINDS}", path)
+    return grid

@@ -12,6 +12,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -77,7 +78,9 @@ def make_fetcher(allowed_roots: tuple[Path, ...]):
                 )
             return super().fetch(url, headers)
 
-    return SandboxFetcher(allowed_protocols=("file", "data"))
+    fetcher = SandboxFetcher(allowed_protocols=("file", "data"))
+    fetcher.roots = roots
+    return fetcher
 
 
 class StyleCache:
@@ -89,18 +92,37 @@ class StyleCache:
     edited stylesheet is parsed afresh, and the PDF is byte-identical either way.
     (A font file changed under the same name is not noticed: watch does not watch
     fonts/ either.) One entry only: a designer's edits never pile up.
+
+    WeasyPrint keeps a copy of every @font-face file while the fonts are in use; the
+    copies live in a temporary folder of this cache's, removed by ``close`` (or at the
+    end of a ``with`` block), so no build leaves anything in the temp directory.
     """
 
     def __init__(self) -> None:
         self._key: tuple | None = None
         self._styles: tuple | None = None
+        self._folder: tempfile.TemporaryDirectory | None = None
 
-    def styles(self, key: tuple, parse: Callable[[], tuple]) -> tuple:
+    def styles(self, key: tuple, parse: Callable[[Path], tuple]) -> tuple:
+        """The styles for ``key``; ``parse(font_folder)`` makes them when the key is new."""
         if key != self._key:
-            self._key = None  # a parse that fails leaves nothing behind
-            self._styles = parse()
+            self.close()  # a parse that fails leaves nothing behind
+            self._folder = tempfile.TemporaryDirectory(prefix="compositor-fonts-")
+            self._styles = parse(Path(self._folder.name))
             self._key = key
         return self._styles
+
+    def close(self) -> None:
+        self._key = self._styles = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def __enter__(self) -> StyleCache:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
 
 def write_pdf(
@@ -111,27 +133,79 @@ def write_pdf(
     variant: str | None = None,
     options: dict | None = None,
     styles: StyleCache | None = None,
+    makeup: Callable | None = None,
     image_dpi: int | None = None,
 ) -> Rendition:
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
     ``styles`` keeps parsed stylesheets for the next call (default: none kept);
+    ``makeup(document, relayout)`` is given the laid-out document before it is drawn and
+    returns the one to draw (page make-up, see ``weasy_seam.page_makeup``; ``relayout``
+    lays the document out again with some CSS added); its metadata.custom is written.
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
     laying out, not when writing)."""
+
+    fetcher = make_fetcher(allowed_roots)
+    sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
+    with nullcontext(styles) if styles else StyleCache() as cache:
+        return _write_pdf(
+            rendered, fetcher, sheets, identifier, variant, options, cache, makeup, image_dpi
+        )
+
+
+def layout_pages(
+    rendered: Rendered,
+    *,
+    allowed_roots: tuple[Path, ...],
+    styles: StyleCache | None = None,
+    makeup: Callable | None = None,
+) -> list:
+    """Lay ``rendered`` out as ``write_pdf`` would, without writing a PDF: WeasyPrint's
+    pages, whose public ``anchors`` say where each element with an id landed
+    (continued.py and floats.py read them)."""
     import weasyprint
 
     fetcher = make_fetcher(allowed_roots)
     sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
+    with nullcontext(styles) if styles else StyleCache() as cache:
+        try:
+            return _lay_out(rendered, fetcher, sheets, cache, makeup, None).pages
+        except weasyprint.urls.FatalURLFetchingError as error:
+            layout = Path(unquote(urlsplit(rendered.base_url).path))
+            raise FetchRefused(f"{error} (check the layout's CSS and template)", layout) from None
+
+
+def _lay_out(rendered, fetcher, sheets, cache, makeup, image_dpi):
+    import weasyprint
+
+    font_config, stylesheets = cache.styles(
+        (fetcher.roots, rendered.css, sheets),
+        lambda folder: parse_styles(rendered.css, sheets, fetcher, folder),
+    )
+    html = weasyprint.HTML(string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher)
+    document = html.render(stylesheets=stylesheets, font_config=font_config, dpi=image_dpi)
+    if makeup is not None:
+
+        def relayout(extra_css: str):
+            extra = weasyprint.CSS(string=extra_css, font_config=font_config)
+            return html.render(
+                stylesheets=[*stylesheets, extra], font_config=font_config, dpi=image_dpi
+            )
+
+        document = makeup(document, relayout)
+    return document
+
+
+def _write_pdf(
+    rendered, fetcher, sheets, identifier, variant, options, cache, makeup, image_dpi
+) -> Rendition:
+    import weasyprint
+
     try:
-        font_config, stylesheets = (styles or StyleCache()).styles(
-            (allowed_roots, rendered.css, sheets),
-            lambda: parse_styles(rendered.css, sheets, fetcher),
-        )
-        document = weasyprint.HTML(
-            string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
-        ).render(stylesheets=stylesheets, font_config=font_config, dpi=image_dpi)
+        document = _lay_out(rendered, fetcher, sheets, cache, makeup, image_dpi)
         pdf = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=variant,
+            custom_metadata=makeup is not None,
             **(options or {}),
         )
     except weasyprint.urls.FatalURLFetchingError as error:
@@ -141,31 +215,18 @@ def write_pdf(
     return Rendition(pdf=pdf, pages=len(document.pages))
 
 
-def layout_pages(
-    rendered: Rendered, *, allowed_roots: tuple[Path, ...], styles: StyleCache | None = None
-) -> list:
-    """Lay ``rendered`` out without writing a PDF: WeasyPrint's pages, whose public
-    ``anchors`` say where each element with an id landed (continued.py reads them)."""
+def parse_styles(
+    css: str, sheets: tuple[tuple[Path, bytes], ...], fetcher, font_folder: Path
+) -> tuple:
+    """A new font configuration that sees only the @font-face fonts (kept in
+    ``font_folder``), and the generated CSS then the layout's stylesheets (given as
+    path and content) parsed into it."""
     import weasyprint
 
-    fetcher = make_fetcher(allowed_roots)
-    sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
-    font_config, stylesheets = (styles or StyleCache()).styles(
-        (allowed_roots, rendered.css, sheets),
-        lambda: parse_styles(rendered.css, sheets, fetcher),
-    )
-    document = weasyprint.HTML(
-        string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
-    ).render(stylesheets=stylesheets, font_config=font_config)
-    return document.pages
+    from compositor.paths import FONTS_DIR
+    from compositor.weasy_seam import shipped_font_configuration
 
-
-def parse_styles(css: str, sheets: tuple[tuple[Path, bytes], ...], fetcher) -> tuple:
-    """A new font configuration, and the generated CSS then the layout's stylesheets
-    (given as path and content) parsed into it."""
-    import weasyprint
-
-    font_config = weasyprint.text.fonts.FontConfiguration()
+    font_config = shipped_font_configuration(font_folder, shipped_faces(FONTS_DIR))
     stylesheets = [weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=font_config)]
     stylesheets += [
         weasyprint.CSS(
@@ -177,6 +238,12 @@ def parse_styles(css: str, sheets: tuple[tuple[Path, bytes], ...], fetcher) -> t
         for path, data in sheets
     ]
     return font_config, stylesheets
+
+
+def shipped_faces(folder: Path) -> list[Path]:
+    """The font files in ``folder``, in a fixed order (fontconfig's choice among equals
+    follows the order fonts were added)."""
+    return sorted(path.resolve() for path in folder.iterdir() if path.suffix in (".otf", ".ttf"))
 
 
 def content_identifier(*parts: bytes | str) -> bytes:

@@ -9,14 +9,17 @@ Chinese typesetting (``cjk_typesetting``) extends WeasyPrint 70 at two points:
 - **Line breaking.** WeasyPrint asks ``split_first_line`` for the first line of a text
   run. For Chinese text we answer instead: Pango measures each character's advance,
   ``typeset.linebreak`` picks the break (clreq 避头尾, a one-character last line
-  avoided), ``typeset.spacing`` plans the line's spacing (Han–Latin quarter em,
-  punctuation compression, line-edge marks), and the line is laid out by a
+  avoided, URLs broken at their punctuation — a URL's earlier part is remembered
+  for the next line, which WeasyPrint asks for with the rest of the text alone),
+  ``typeset.spacing`` plans the line's spacing (Han–Latin quarter em, punctuation
+  compression, line-edge marks), and the line is laid out by a
   ``PlannedLayout`` that turns the plan into Pango letter-spacing attributes. Pango
   never wraps such a layout, so what was measured is what is drawn.
 - **Justification.** WeasyPrint's ``justify_line`` only stretches spaces. Ours spreads
   the slack over every justification opportunity of planned lines (between Chinese
   characters, at spaces, never inside a Latin word); the amount is stored on the
-  layout and applied as letter-spacing when WeasyPrint draws the line.
+  layout and applied as letter-spacing when WeasyPrint draws the line. A line that
+  would need gaps wider than the layout's ``max_justification`` is set flush left.
 
 Activation is explicit and scoped: the functions are swapped in by the context
 manager and restored when it exits; nothing changes at import time.
@@ -48,21 +51,28 @@ Internals used (checked by ``check_internals``):
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterator
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from weasyprint.draw import text as weasy_draw_text
 from weasyprint.formatting_structure import boxes as weasy_boxes
+from weasyprint.layout import absolute as weasy_absolute
 from weasyprint.layout import inline as weasy_inline
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.text import ffi as weasy_ffi
+from weasyprint.text import fonts as weasy_fonts
 from weasyprint.text import line_break as weasy_line_break
 
 from compositor.layout import Typesetting
-from compositor.typeset.classes import contains_cjk
-from compositor.typeset.linebreak import NeedMoreText, choose_break
+from compositor.text.classes import contains_cjk
+from compositor.typeset.linebreak import NeedMoreText, UrlBreaks, choose_break
 from compositor.typeset.spacing import SPACER, LinePlan, interior_gaps, plan_line
 
 WEASYPRINT_VERSION = "70.0"
@@ -98,7 +108,7 @@ def cjk_typesetting(settings: Typesetting) -> Iterator[None]:
         raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
     measures = Measures(settings)
     split = partial(_split_first_line, settings, measures, weasy_line_break.split_first_line)
-    justify = partial(_justify_line, weasy_inline.justify_line)
+    justify = partial(_justify_line, settings, weasy_inline.justify_line)
     replacements = [
         (weasy_line_break, "split_first_line", split),
         (weasy_inline, "split_first_line", split),
@@ -201,6 +211,7 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
         count = len(source)
     else:
         count = int(max(max_width, 0) / em * CHUNK_PER_EM) + CHUNK_EXTRA
+    urls = UrlBreaks.of(source, measures.url_prefixes.get(source, ""))
     while True:
         advances, gaps = measures.measure(source, style, count)
         try:
@@ -213,10 +224,14 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
                 at_line_start=at_line_start,
                 break_anywhere=break_anywhere,
                 gaps=gaps,
+                urls=urls,
             )
         except NeedMoreText:
             count *= 2
             continue
+        if chosen.resume is not None and (prefix := urls.prefix_at(chosen.resume)):
+            # WeasyPrint asks for the next line with the rest of the text alone.
+            measures.url_prefixes[source[chosen.resume :]] = prefix
         return chosen, advances, gaps
 
 
@@ -233,6 +248,9 @@ class Measures:
     settings: Typesetting
     by_text: dict[tuple[str, str], tuple[list[float], list[float]]] = field(default_factory=dict)
     latest: dict[str, tuple[str, list[float], list[float]]] = field(default_factory=dict)
+    # The rest of a paragraph broken inside a URL → the URL's part on the lines before,
+    # so that the next line knows it continues a URL (see typeset.linebreak.UrlBreaks).
+    url_prefixes: dict[str, str] = field(default_factory=dict)
 
     def measure(self, text: str, style, count: int) -> tuple[list[float], list[float]]:
         """Advances and gaps of at least the first ``count`` characters of ``text``."""
@@ -388,14 +406,22 @@ class PlannedLayout(weasy_line_break.Layout):
 # ----------------------------------------------------------------------- justification
 
 
-def _justify_line(original, context, line, extra_width):
-    """Spread ``extra_width`` over the line's justification opportunities."""
+def _justify_line(settings, original, context, line, extra_width):
+    """Spread ``extra_width`` over the line's justification opportunities — unless that
+    opens gaps wider than ``settings.max_justification`` em: such a line (one ended
+    early by a long URL or word that could not break) is set flush left instead."""
     boxes = list(_text_boxes(line))
-    if not any(isinstance(box.pango_layout, PlannedLayout) for box in boxes):
+    planned = [box for box in boxes if isinstance(box.pango_layout, PlannedLayout)]
+    if not planned:
         return original(context, line, extra_width)
     opportunities = sum(_opportunities(box) for box in boxes)
-    if opportunities > 0:
-        _spread(context, line, extra_width / opportunities, 0.0)
+    if opportunities <= 0:
+        return
+    justification = extra_width / opportunities
+    em = max(box.style["font_size"] for box in planned)
+    if justification > settings.max_justification * em:
+        return
+    _spread(context, line, justification, 0.0)
 
 
 def _text_boxes(box):
@@ -439,6 +465,84 @@ def _spread(context, box, justification: float, x_advance: float) -> float:
     return x_advance
 
 
+# -------------------------------------------------------------------- shipped fonts only
+
+
+def shipped_font_configuration(
+    folder: Path, faces: Iterable[Path] = ()
+) -> weasy_fonts.FontConfiguration:
+    """A WeasyPrint font configuration that knows no font of the machine.
+
+    WeasyPrint's ``FontConfiguration`` starts from the machine's fontconfig setup, so
+    Pango draws a character the @font-face fonts lack in whatever installed font has
+    it (Noto Sans CJK on one machine, a box on another): builds differ by machine.
+    This one starts from an empty fontconfig configuration holding only ``faces`` (the
+    shipped fonts) and then whatever the @font-face rules add, so generic names
+    (``serif``) and fallbacks resolve to shipped faces too. A character none of them
+    has is drawn as .notdef, and the coverage check stops the build before that. (With
+    no face at all, Pango would find no font and WeasyPrint would crash drawing text.)
+
+    WeasyPrint copies each @font-face file into a folder it makes itself and removes
+    only when the object is garbage-collected, which a batch worker or an interrupted
+    run never reaches (an 18 MB /tmp/weasyprint-* folder per build). Here the copies go
+    into ``folder``, which the caller owns and removes.
+    """
+    return _ShippedFontConfiguration(folder, tuple(faces))
+
+
+class _ShippedFontConfiguration(weasy_fonts.FontConfiguration):
+    def __init__(self, folder: Path, faces: tuple[Path, ...]) -> None:
+        # Not super().__init__(): it loads the machine's configuration and fonts.
+        ffi, fontconfig = weasy_ffi.ffi, weasy_ffi.fontconfig
+        self._config = _empty_fontconfig()
+        for face in faces:
+            if not fontconfig.FcConfigAppFontAddFile(self._config, str(face).encode()):
+                raise RuntimeError(f"fontconfig cannot read the shipped font {face}")
+        self.font_map = ffi.gc(weasy_ffi.pangoft2.pango_ft2_font_map_new(), _unref)
+        weasy_ffi.pangoft2.pango_fc_font_map_set_config(
+            ffi.cast("PangoFcFontMap *", self.font_map), self._config
+        )
+        fontconfig.FcConfigDestroy(self._config)  # the font map holds a reference
+        self._folder = Path(folder)
+        self.strut_layouts = {}
+        self.font_features = {}
+
+    def __del__(self) -> None:
+        pass  # the folder is the caller's to remove, not the garbage collector's
+
+
+def _unref(pointer) -> None:
+    weasy_ffi.gobject.g_object_unref(pointer)
+
+
+def _empty_fontconfig():
+    """A new fontconfig configuration with no font folders, rules or fonts.
+
+    ``FcConfigCreate`` is not among the functions WeasyPrint declares, so it is
+    declared here in an FFI that includes WeasyPrint's (sharing its ``FcConfig`` type).
+    """
+    import cffi
+
+    own = cffi.FFI()
+    own.include(weasy_ffi.ffi)
+    own.cdef("FcConfig * FcConfigCreate (void);")
+    for name in FONTCONFIG_LIBRARIES:
+        try:
+            library = own.dlopen(name)
+            break
+        except OSError:
+            continue
+    else:
+        raise RuntimeError(f"cannot open fontconfig (tried {', '.join(FONTCONFIG_LIBRARIES)})")
+    config = library.FcConfigCreate()
+    if config == own.NULL:
+        raise MemoryError("FcConfigCreate failed")
+    return config
+
+
+FONTCONFIG_LIBRARIES = ("libfontconfig.so.1", "libfontconfig.1.dylib", "fontconfig")
+
+
 # -------------------------------------------------------------------- internals check
 
 # (module, attribute, expected parameters or None for "exists")
@@ -468,6 +572,7 @@ INTERNALS = (
         ["context", "box", "justification_spacing", "x_advance"],
     ),
     ("weasyprint.text.ffi", "TO_UNITS", None),
+    ("weasyprint.text.fonts", "FontConfiguration", []),
     ("weasyprint.text.ffi", "FROM_UNITS", None),
 )
 LAYOUT_METHODS = {
@@ -487,6 +592,7 @@ PANGO_FUNCTIONS = (
     "pango_layout_get_baseline",
     "pango_layout_get_line_readonly",
 )
+FONT_CONFIGURATION_ATTRIBUTES = {"_config", "font_map", "_folder", "strut_layouts", "font_features"}
 CFFI_FIELDS = {
     "PangoLayoutLine": {"runs", "length", "start_index"},
     "PangoGlyphItem": {"item", "glyphs"},
@@ -525,6 +631,7 @@ def check_internals() -> list[str]:
     if "set_text(self.text, justify=True)" not in reactivate:
         problems.append("Layout.reactivate no longer re-sets the text with justify=True")
     problems.extend(_check_ffi())
+    problems.extend(_check_font_configuration())
     draw_source = inspect.getsource(weasy_draw_text.draw_first_line)
     if "PANGO_GLYPH_EMPTY" not in draw_source:
         problems.append("draw_first_line no longer skips empty glyphs (our spacers)")
@@ -532,6 +639,31 @@ def check_internals() -> list[str]:
         problems.append(
             "draw_first_line draws empty glyphs differently: revisit EMPTY_GLYPH_DRAW_SCALE"
         )
+    return problems
+
+
+def _check_font_configuration() -> list[str]:
+    """_ShippedFontConfiguration sets what FontConfiguration.__init__ sets, and
+    add_font_face still copies fonts into ``self._folder`` and adds them to
+    ``self._config``."""
+    problems = []
+    init = inspect.getsource(weasy_fonts.FontConfiguration.__init__)
+    assigned = set(re.findall(r"self\.(\w+) =", init))
+    if assigned != FONT_CONFIGURATION_ATTRIBUTES:
+        problems.append(
+            f"FontConfiguration.__init__ sets {sorted(assigned)}, "
+            f"expected {sorted(FONT_CONFIGURATION_ATTRIBUTES)}"
+        )
+    add = inspect.getsource(weasy_fonts.FontConfiguration.add_font_face)
+    for needed in (
+        "self._folder / config_digest",
+        "FcConfigAppFontAddFile(\n                self._config",
+    ):
+        if needed not in add:
+            problems.append(f"FontConfiguration.add_font_face no longer has {needed!r}")
+    for function in ("FcConfigDestroy", "FcConfigAppFontAddFile"):
+        if not hasattr(weasy_ffi.fontconfig, function):
+            problems.append(f"fontconfig.{function} is not declared in weasyprint.text.ffi")
     return problems
 
 
@@ -556,4 +688,442 @@ def _check_ffi() -> list[str]:
     return problems
 
 
-__all__ = ["PlannedLayout", "check_internals", "cjk_typesetting", "has_fast_subsetting"]
+# ==================================================================== page make-up (版面)
+#
+# Kept apart from the Chinese typesetting above. Two extensions, both driven by the
+# layout's [grid] settings (``layout.Grid``):
+#
+# - **Whole-line blocks (占行).** While WeasyPrint lays out, each block whose class the
+#   layout lists in ``grid.blocks`` is made a whole number of grid lines tall, its
+#   content centred in the added space (``line_grid``). Pagination sees the final
+#   heights, so nothing moves past the page foot later.
+# - **齐底 and the colophon (``page_makeup``).** After layout, before drawing, every
+#   page's boxes are measured into ``typeset.makeup`` gaps; its plans say where whole
+#   lines go, and the blocks below each chosen gap are moved down (or up, to make room
+#   for the colophon on the last text page, which then replaces the colophon's own page).
+#   A page left one line short with no gap may have the next page's first paragraph
+#   broken one line differently: the document is laid out once more (``relayout``, from
+#   ``pdf.write_pdf``) with that paragraph's orphans and widows at 1.
+#
+# Internals used (checked by ``check_makeup_internals``):
+# - ``weasyprint.layout.block.block_level_layout``: wrapped (called by name inside
+#   ``weasyprint.layout.block``); its result's first two items are the laid-out box and
+#   the resume point (``None`` when the box ended on this page).
+# - ``weasyprint.document.Document.pages`` / ``Page._page_box`` / ``Page(page_box)``:
+#   the laid-out page boxes, and re-gathering a page's anchors, links and bookmarks
+#   after its boxes moved. ``Document.metadata.custom`` and the ``custom_metadata``
+#   option of ``write_pdf``: the make-up record written into the PDF's Info dictionary.
+# - Box attributes ``position_y``, ``height``, ``padding_top``, ``padding_bottom``,
+#   ``children``, ``element``, ``element_tag``, ``style``, and ``translate``,
+#   ``border_height``, ``border_box_y``, ``margin_height``, ``content_box_y``;
+#   ``weasyprint.css.AnonymousStyle``; ``boxes.LineBox``, ``boxes.MarginBox``;
+#   ``weasyprint.layout.absolute.AbsolutePlaceholder`` (wraps a positioned box in the
+#   laid-out tree, passing attributes and ``translate`` through).
+
+PX_PER_PT = 4 / 3
+GRID_EPSILON = 0.01  # px: what counts as on a grid line after float arithmetic
+ALIGN_LIMIT = 0.15  # of a pitch: font metrics differ this much at most
+MAKEUP_KEY = "CompositorMakeup"
+RELAXED = "orphans and widows 1 for 齐底"  # the PDF Info key preflight reads (alphanumeric only)
+
+
+@contextmanager
+def line_grid(grid) -> Iterator[None]:
+    """Make the layout's grid blocks whole lines tall while WeasyPrint lays out."""
+    from weasyprint.layout import block as weasy_block
+
+    problems = check_makeup_internals()
+    if problems:
+        raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
+    if not grid.pitch_pt or not grid.blocks:
+        yield
+        return
+    original = weasy_block.block_level_layout
+    if isinstance(original, partial):
+        raise RuntimeError("line_grid is already active")
+    weasy_block.block_level_layout = partial(
+        _snapped_block_layout, grid.pitch_pt * PX_PER_PT, grid.blocks, original
+    )
+    try:
+        yield
+    finally:
+        weasy_block.block_level_layout = original
+
+
+def _snapped_block_layout(pitch, classes, original, context, box, *args, **kwargs):
+    result = original(context, box, *args, **kwargs)
+    new_box, resume_at = result[0], result[1]
+    if new_box is not None and resume_at is None and _role(new_box, classes):
+        _snap_to_lines(new_box, pitch)
+    return result
+
+
+def _snap_to_lines(box, pitch: float) -> None:
+    """Pad ``box`` to a whole number of grid lines, the extra split above and below."""
+    height = box.border_height()
+    lines = math.ceil(height / pitch - GRID_EPSILON / pitch)
+    extra = lines * pitch - height
+    if extra <= GRID_EPSILON:
+        return
+    above = extra / 2
+    box.padding_top += above
+    box.padding_bottom += extra - above
+    for child in box.children:
+        child.translate(dy=above)
+
+
+def _role(box, classes: dict[str, str]) -> str | None:
+    """The make-up role of the element that generated ``box`` (not of anonymous boxes
+    or pseudo-elements inside it)."""
+    from weasyprint.css import AnonymousStyle
+
+    element = getattr(box, "element", None)
+    if element is None or "::" in (box.element_tag or "") or isinstance(box.style, AnonymousStyle):
+        return None
+    for name in (element.get("class") or "").split():
+        if name in classes:
+            return classes[name]
+    return None
+
+
+@dataclass
+class _Block:
+    """A leaf block of a page (a paragraph, a title…) as the make-up sees it."""
+
+    role: str | None
+    top: float  # border box, px from the page top
+    bottom: float
+    box: object
+
+
+@dataclass
+class _PageShape:
+    blocks: list[_Block]
+    area_bottom: float  # the page area's bottom, px
+
+    @property
+    def slack(self) -> float:
+        flow = [block for block in self.blocks if block.role != "colophon"]
+        return self.area_bottom - max((block.bottom for block in flow), default=0.0)
+
+
+def page_makeup(grid, document, relayout=None):
+    """Place each page's slack (齐底) and bring the colophon onto the last text page
+    when it fits; record what was done in the document's metadata for preflight.
+
+    A page left one line short whose next page starts with a paragraph may let that
+    paragraph break one line differently (orphans and widows rank below 齐底): when
+    ``relayout`` is given (extra CSS → a newly laid-out document), the document is laid
+    out once more with those paragraphs' orphans and widows at 1, and that layout is
+    kept if it leaves fewer lines short. Returns the document to draw.
+    """
+    record, short, relax = _make_up(grid, document)
+    if relayout is not None and relax:
+        # !important: the extra sheet is a user sheet, below a document's own <style>
+        css = "".join(f"{s} {{ orphans: 1 !important; widows: 1 !important }}\n" for s in relax)
+        second = relayout(css)
+        second_record, second_short, _ = _make_up(grid, second)
+        if (second_short, len(second.pages)) < (short, len(document.pages)):
+            pages = _pages_breaking(second, grid, set(relax.values()))
+            second_record["relaxed"] = {str(page): RELAXED for page in sorted(pages)}
+            document, record = second, second_record
+    document.metadata.custom[MAKEUP_KEY] = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    return document
+
+
+def _make_up(grid, document) -> tuple[dict, int, dict]:
+    """One make-up pass over ``document``'s pages (changed in place). Returns the record,
+    the lines left short on pages the text runs through, and the paragraphs that could
+    break differently (CSS selector → element)."""
+    from compositor.typeset import makeup
+
+    record: dict = {"pitch_pt": grid.pitch_pt, "short": {}}
+    total_short = 0
+    relax: dict = {}
+    if grid.pitch_pt:
+        pitch = grid.pitch_pt * PX_PER_PT
+        pages = document.pages
+        moved: set[int] = set()
+        text_end = None  # the page where the text ends, when the colophon follows alone
+        colophon_note = ""
+        alone = _colophon_page(_shape(pages[-1], grid)) if len(pages) >= 2 else None
+        if alone == "forced":
+            text_end = len(pages) - 2
+            colophon_note = "the colophon is on the back page (--pad-to)"
+        elif alone == "alone":
+            colophon_note = _copyfit_colophon(grid, document, pitch, makeup)
+            if colophon_note:
+                text_end = len(pages) - 2
+            else:
+                moved.add(len(pages) - 1)  # the colophon page is gone
+        for index in range(len(pages) - 1):
+            shape = _shape(pages[index], grid)
+            if not any(block.role != "colophon" for block in shape.blocks):
+                continue  # a blank page
+            slack = int(math.floor(shape.slack / pitch + GRID_EPSILON))
+            if slack <= 0:
+                continue
+            if index == text_end:
+                # 齐底 is for pages the text runs through: where it ends, it ends
+                record["short"][str(index + 1)] = f"the text ends here; {colophon_note}"
+                continue
+            gaps, places = _gaps(shape, grid, pitch, makeup)
+            plan = makeup.plan_flush_bottom(slack, gaps, grid.max_gap_lines)
+            for y, lines in sorted(zip(places, plan.added, strict=True), reverse=True):
+                if lines:
+                    _shift_below(pages[index]._page_box, y, lines * pitch)
+                    moved.add(index)
+            if plan.short:
+                record["short"][str(index + 1)] = plan.reason
+                total_short += plan.short
+                found = _first_paragraph(pages[index + 1], grid) if plan.short == 1 else None
+                if found:
+                    relax[found[0]] = found[1]
+        moved.update(_align_baselines(pages, grid, pitch))
+        page_class = type(pages[0])
+        for index in sorted(moved):
+            pages[index] = page_class(pages[index]._page_box)  # anchors, links, bookmarks
+    return record, total_short, relax
+
+
+def _pages_breaking(document, grid, elements: set) -> set[int]:
+    """Pages (from 1) on either side of a break inside one of ``elements``' paragraphs."""
+    on_page = [
+        {id(b.box.element) for b in _shape(page, grid).blocks if b.box.element in elements}
+        for page in document.pages
+    ]
+    pages = set()
+    for number, (here, there) in enumerate(zip(on_page, on_page[1:], strict=False), start=1):
+        if here & there:
+            pages.update((number, number + 1))
+    return pages
+
+
+def _first_paragraph(page, grid):
+    """The element of the body paragraph the page starts with, and a CSS selector for it
+    (the same element objects serve every layout of one HTML document)."""
+    """A CSS selector for the body paragraph the page starts with, if it starts with one."""
+    shape = _shape(page, grid)
+    flow = [block for block in shape.blocks if block.role != "colophon"]
+    if not flow or flow[0].role is not None:
+        return None
+    paragraph = element = flow[0].box.element
+    root = next(c for c in page._page_box.children if not isinstance(c, weasy_boxes.MarginBox))
+    parents = {id(child): parent for parent in root.element.iter() for child in parent}
+    steps = []
+    while id(element) in parents:
+        parent = parents[id(element)]
+        siblings = [child for child in parent if isinstance(child.tag, str)]
+        tag = element.tag.rpartition("}")[2]
+        steps.append(f"{tag}:nth-child({siblings.index(element) + 1})")
+        element = parent
+    return " > ".join([element.tag.rpartition("}")[2], *reversed(steps)]), paragraph
+
+
+def _align_baselines(pages, grid, pitch: float) -> set[int]:
+    """Put every one-line-pitch line's baseline where body text has it on the grid.
+
+    Fonts of one size differ in ascent and descent, so a Kai credit or a Hei subhead
+    set on the same line pitch as Song body text has its baseline up to a point or so
+    off the body's; each such line is moved (never its block) to the body's offset.
+    Only that far (``ALIGN_LIMIT``): a line further off follows a block that does not
+    take whole lines, which is the layout's to fix (preflight reports it).
+    Returns the indices of the pages changed.
+    """
+    lines_by_page = []
+    offsets: Counter = Counter()
+    for page in pages:
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        lines = []
+        for child in page_box.children:
+            if not isinstance(child, weasy_boxes.MarginBox):
+                _grid_lines(child, grid.blocks, pitch, None, lines)
+        for role, line in lines:
+            if role is None:
+                offsets[round((line.position_y + line.baseline - top) % pitch, 2)] += 1
+        lines_by_page.append((top, lines))
+    if not offsets:
+        return set()
+    body = offsets.most_common(1)[0][0]
+    changed = set()
+    for index, (top, lines) in enumerate(lines_by_page):
+        for _, line in lines:
+            delta = (body - (line.position_y + line.baseline - top)) % pitch
+            delta = delta - pitch if delta > pitch / 2 else delta
+            if GRID_EPSILON < abs(delta) <= ALIGN_LIMIT * pitch:
+                line.translate(dy=delta)
+                changed.add(index)
+    return changed
+
+
+def _grid_lines(box, classes, pitch: float, role: str | None, found: list) -> None:
+    """The in-flow line boxes one grid line tall under ``box``, with their block's role."""
+    if box.style["position"] in ("absolute", "fixed"):
+        return
+    role = _role(box, classes) or role
+    for child in getattr(box, "children", ()):
+        if isinstance(child, weasy_boxes.LineBox):
+            if abs(child.margin_height() - pitch) < GRID_EPSILON and child.children:
+                found.append((role, child))
+        elif isinstance(child, weasy_boxes.BlockLevelBox):
+            _grid_lines(child, classes, pitch, role, found)
+
+
+def _shape(page, grid) -> _PageShape:
+    page_box = page._page_box
+    blocks: list[_Block] = []
+    for child in page_box.children:
+        if not isinstance(child, weasy_boxes.MarginBox):
+            _collect(child, grid.blocks, blocks)
+    return _PageShape(blocks, page_box.content_box_y() + page_box.height)
+
+
+def _collect(box, classes, blocks: list[_Block]) -> None:
+    """The page's leaf blocks in order: those with a make-up role, and paragraphs."""
+    role = _role(box, classes)
+    children = [c for c in getattr(box, "children", ()) if not isinstance(c, weasy_boxes.LineBox)]
+    has_lines = any(isinstance(c, weasy_boxes.LineBox) for c in getattr(box, "children", ()))
+    positioned = box.style["position"] in ("absolute", "fixed")
+    if role or has_lines or not children:
+        if positioned and role != "colophon":
+            return
+        top = box.border_box_y()
+        bottom = top + box.border_height()
+        lines = [c for c in box.children if isinstance(c, weasy_boxes.LineBox)]
+        if lines and box.style["position"] not in ("absolute", "fixed") and not role:
+            # a paragraph broken at the page foot reaches down to it: its last line does not
+            bottom = min(bottom, lines[-1].position_y + lines[-1].margin_height())
+        blocks.append(_Block(role, top, bottom, box))
+        return
+    for child in children:
+        # an absolutely positioned box stays in the tree wrapped in a placeholder
+        if isinstance(child, (weasy_boxes.BlockLevelBox, weasy_absolute.AbsolutePlaceholder)):
+            _collect(child, classes, blocks)
+
+
+def _gaps(shape: _PageShape, grid, pitch: float, makeup) -> tuple[list, list[float]]:
+    """The page's gaps (for the planner) and where each is (y of the block above's foot)."""
+    flow = [block for block in shape.blocks if block.role != "colophon"]
+    gaps, places = [], []
+    for above, below in zip(flow, flow[1:], strict=False):
+        kind = makeup.gap_kind(above.role, below.role)
+        if kind is None:
+            continue
+        lines = round((below.top - above.bottom) / pitch)
+        gaps.append(makeup.Gap(kind, lines, grid.minimum.get(kind, 0)))
+        places.append(above.bottom)
+    return gaps, places
+
+
+def _shift_below(box, y: float, dy: float) -> None:
+    """Move every box starting at or below ``y`` by ``dy``; boxes spanning ``y`` grow."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, weasy_boxes.MarginBox):
+            continue
+        if child.position_y >= y - GRID_EPSILON:
+            child.translate(dy=dy)
+        elif _spans(child, y) and not isinstance(child, weasy_boxes.LineBox):
+            inner = getattr(child, "children", ())
+            if any(c.position_y >= y - GRID_EPSILON or _spans(c, y) for c in inner):
+                _shift_below(child, y, dy)
+                child.height += dy
+
+
+def _spans(box, y: float) -> bool:
+    return (
+        box.position_y < y - GRID_EPSILON
+        and box.position_y + box.margin_height() > y + GRID_EPSILON
+    )
+
+
+def _colophon_page(shape: _PageShape) -> str | None:
+    """ "alone" for a page holding nothing but the colophon (and its spacer), "forced"
+    when the CSS asked for that (``--pad-to``'s back page), else ``None``."""
+    roles = {block.role for block in shape.blocks}
+    spacer = [block for block in shape.blocks if block.role == "colophon-space"]
+    if not spacer or not roles <= {"colophon", "colophon-space"}:
+        return None
+    forced = any(block.box.style["break_before"] == "page" for block in spacer)
+    return "forced" if forced else "alone"
+
+
+def _copyfit_colophon(grid, document, pitch: float, makeup) -> str:
+    """Bring the colophon from its own last page to the foot of the page before,
+    tightening that page's gaps by up to ``grid.copyfit_lines`` lines if needed.
+    Returns "" when done, else why the colophon keeps its page."""
+    pages = document.pages
+    last, text = _shape(pages[-1], grid), _shape(pages[-2], grid)
+    spacer = next(block for block in last.blocks if block.role == "colophon-space")
+    needed = round((spacer.bottom - spacer.top) / pitch)
+    free = int(math.floor(text.slack / pitch + GRID_EPSILON))
+    gaps, places = _gaps(text, grid, pitch, makeup)
+    taken = makeup.plan_tightening(needed - free, gaps, grid.copyfit_lines)
+    if taken is None:
+        return (
+            f"the colophon takes the next page: it needs {needed} lines here, {free} are "
+            f"free and tightening gaps may win at most {grid.copyfit_lines}"
+        )
+    text_box = pages[-2]._page_box
+    for y, lines in sorted(zip(places, taken, strict=True), reverse=True):
+        if lines:
+            _shift_below(text_box, y, -lines * pitch)
+    root = next(c for c in text_box.children if not isinstance(c, weasy_boxes.MarginBox))
+    dy = text.area_bottom - last.area_bottom  # the same page area foot, unless page 1
+    for block in last.blocks:
+        if block.role == "colophon":
+            block.box.translate(dy=dy)
+            root.children = [*root.children, block.box]
+    del pages[-1]
+    return ""
+
+
+MAKEUP_INTERNALS = (
+    ("weasyprint.layout.block", "block_level_layout"),
+    ("weasyprint.css", "AnonymousStyle"),
+    ("weasyprint.layout.absolute", "AbsolutePlaceholder"),
+    ("weasyprint.document", "Page"),
+    ("weasyprint.formatting_structure.boxes", "MarginBox"),
+    ("weasyprint.formatting_structure.boxes", "LineBox"),
+    ("weasyprint.formatting_structure.boxes", "BlockLevelBox"),
+)
+
+
+def check_makeup_internals() -> list[str]:
+    """What the page make-up relies on that a WeasyPrint upgrade could change."""
+    import importlib
+
+    from weasyprint import document as weasy_document
+    from weasyprint.pdf import metadata as weasy_metadata
+
+    problems = []
+    for module_name, name in MAKEUP_INTERNALS:
+        if not hasattr(importlib.import_module(module_name), name):
+            problems.append(f"{module_name}.{name} is gone")
+    from weasyprint.layout import block as weasy_block
+
+    source = inspect.getsource(weasy_block)
+    if "= block_level_layout(" not in source:
+        problems.append("weasyprint.layout.block no longer calls block_level_layout by name")
+    if list(inspect.signature(weasy_document.Page).parameters) != ["page_box"]:
+        problems.append("weasyprint.document.Page(page_box) changed")
+    if "self._page_box = page_box" not in inspect.getsource(weasy_document.Page.__init__):
+        problems.append("Page no longer keeps its laid-out box as _page_box")
+    if "custom" not in inspect.signature(weasy_metadata.DocumentMetadata).parameters:
+        problems.append("DocumentMetadata lost its custom metadata")
+    for attribute in ("translate", "border_height", "border_box_y", "margin_height"):
+        if not hasattr(weasy_boxes.Box, attribute):
+            problems.append(f"Box.{attribute} is gone")
+    return problems
+
+
+__all__ = [
+    "PlannedLayout",
+    "check_internals",
+    "check_makeup_internals",
+    "cjk_typesetting",
+    "has_fast_subsetting",
+    "line_grid",
+    "page_makeup",
+    "shipped_font_configuration",
+]

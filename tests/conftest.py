@@ -7,6 +7,9 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +76,36 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
     )
 
 
+@contextmanager
+def shipped_fonts_only() -> Iterator[object]:
+    """A WeasyPrint font configuration that sees only @font-face fonts, as builds do.
+
+    Tests that lay out HTML with plain WeasyPrint use it, so that no machine font ever
+    takes part (a fresh machine has no CJK font; a developer's may have several).
+    """
+    from compositor.pdf import shipped_faces
+    from compositor.weasy_seam import shipped_font_configuration
+
+    with tempfile.TemporaryDirectory(prefix="compositor-test-fonts-") as folder:
+        yield shipped_font_configuration(Path(folder), shipped_faces(ROOT / "fonts"))
+
+
+def weasy_render(html: str, **options):
+    """Lay out ``html`` with plain WeasyPrint and only the fonts its @font-face rules name."""
+    import weasyprint
+
+    with shipped_fonts_only() as font_config:
+        return weasyprint.HTML(string=html, **options).render(font_config=font_config)
+
+
+def weasy_write(html: str, target: Path) -> Path:
+    with shipped_fonts_only() as font_config:
+        import weasyprint
+
+        weasyprint.HTML(string=html).render(font_config=font_config).write_pdf(target)
+    return target
+
+
 def pytest_addoption(parser) -> None:
     parser.addoption(
         "--update-golden",
@@ -88,6 +121,24 @@ def sample_pdf(tmp_path_factory) -> RenderedPdf:
     result = run_cli("build", str(SAMPLE), "-o", str(out))
     assert result.returncode == 0, result.stderr
     return read_pdf(out)
+
+
+@pytest.fixture(scope="session")
+def sample_x4(tmp_path_factory) -> Path:
+    """The sample's press PDF (PDF/X-4, 3 mm bleed), built once through the CLI."""
+    out = tmp_path_factory.mktemp("sample-x4") / "torch-2022-17-x4.pdf"
+    result = run_cli("build", str(SAMPLE), "--press", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_x1a(tmp_path_factory) -> Path:
+    """The sample as PDF/X-1a (fonts re-embedded as CFF), built once through the CLI."""
+    out = tmp_path_factory.mktemp("sample-x1a") / "torch-2022-17-x1a.pdf"
+    result = run_cli("build", str(SAMPLE), "--press", "--pdf-x", "1a", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
 
 
 def embedded_font_families(path) -> list[tuple[str, str | None]]:

@@ -29,7 +29,8 @@ def issue(tmp_path: Path) -> Path:
 
 
 def build(issue: Path):
-    return CliRunner().invoke(app, ["build", str(issue), "-o", str(issue / "out.pdf")])
+    out = issue.parent.parent / "out.pdf"  # beside the publication: never inside content
+    return CliRunner().invoke(app, ["build", str(issue), "-o", str(out)])
 
 
 def fails(issue: Path) -> str:
@@ -37,7 +38,7 @@ def fails(issue: Path) -> str:
     assert isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 2, result.output
     assert result.output.startswith("error: ") and result.output.count("\n") == 1
-    assert not (issue / "out.pdf").exists()
+    assert not (issue.parent.parent / "out.pdf").exists()
     return result.output
 
 
@@ -126,7 +127,7 @@ CASES: dict[str, tuple[Callable[[Path], None], str, str]] = {
     ),
     "binary article": (
         lambda i: (i / "03.md").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
-        "03.md:",
+        "03.md:3:",  # where the first NUL byte is
         "save it as UTF-8",
     ),
     "GBK issue.toml": (
@@ -202,6 +203,6 @@ def test_a_utf8_bom_and_windows_line_ends_are_accepted(issue):
         (issue / name).write_bytes(b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n"))
     result = build(issue)
     assert result.exit_code == 0, result.output
-    text = "".join(read_pdf(issue / "out.pdf").pages)
+    text = "".join(read_pdf(issue.parent.parent / "out.pdf").pages)
     assert "科技部火炬中心召开2023年工作会议" in squash(text)
     assert "\ufeff" not in text

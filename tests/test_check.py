@@ -12,7 +12,7 @@ from conftest import SAMPLE, copy_mini, edit, read_pdf, run_cli
 from compositor.build import layout_for
 from compositor.check.estimate import estimate_issue
 from compositor.content import read_issue
-from compositor.typeset import typeset_issue
+from compositor.text import typeset_issue
 
 FINDING = re.compile(r"^(.+):(\d+):(\d+): (error|warning|info): (.+)$")
 
@@ -218,7 +218,10 @@ def test_what_only_the_reader_rejects_is_still_an_error(issue):
 def test_not_an_issue_folder(tmp_path):
     status, lines = check(tmp_path)
     assert status == 2
-    assert lines == [f"{tmp_path}:1:1: error: not an issue folder: it has no issue.toml"]
+    assert lines == [
+        f"{tmp_path}:1:1: error: not an issue folder: it has no issue.toml, and an issue folder "
+        "needs one (see docs/content-format.md)"
+    ]
 
 
 def test_a_table_of_contents_too_long_for_page_1(issue, tmp_path):

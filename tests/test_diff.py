@@ -14,7 +14,8 @@ from conftest import copy_mini, edit, run_cli, squash
 from compositor.diff.pixels import compare_page_images
 
 MM_PER_POINT = 25.4 / 72
-SECOND_TITLE = "无锡高新区：构建新兴产业策源地"  # the article of 02.md, printed on page 2
+SECOND_TITLE = "无锡高新区：构建新兴产业策源地"  # the article of 02.md, ending page 1
+# (page 2 holds the colophon alone: it needs 5 lines, page 1 has 1 to spare)
 
 
 @pytest.fixture
@@ -77,20 +78,20 @@ def test_one_character_change_reports_its_page_region_and_article(mini: Path, tm
     status, report = diff_json(old, new, tmp_path / "diff")
 
     assert status == 1
-    assert [page["status"] for page in report["pages"]] == ["identical", "changed"]
-    page = report["pages"][1]
+    assert [page["status"] for page in report["pages"]] == ["changed", "identical"]
+    page = report["pages"][0]
     assert page["articles"] == [SECOND_TITLE]
     removed, added = changed_lines(page["text_diff"])
     assert "推进" in squash(removed) and "推动" in squash(added)
     # One region, on the changed character.
     [region] = page["regions_mm"]
-    left, top, right, bottom = char_box_mm(new, 2, "推动苏南", "动")
+    left, top, right, bottom = char_box_mm(new, 1, "推动苏南", "动")
     assert left - 0.5 <= region["x"] and region["x"] + region["width"] <= right + 0.5
     assert top - 0.5 <= region["y"] and region["y"] + region["height"] <= bottom + 0.5
-    assert Path(page["image"]) == tmp_path / "diff" / "page-02.png"
-    assert [p.name for p in (tmp_path / "diff").glob("*.png")] == ["page-02.png"]
+    assert Path(page["image"]) == tmp_path / "diff" / "page-01.png"
+    assert [p.name for p in (tmp_path / "diff").glob("*.png")] == ["page-01.png"]
     index = (tmp_path / "diff" / "index.html").read_text(encoding="utf-8")
-    assert 'href="page-02.png"' in index and 'href="page-01.png"' not in index
+    assert 'href="page-01.png"' in index and 'href="page-02.png"' not in index
 
 
 def test_text_report_names_the_page(mini: Path, tmp_path: Path):
@@ -107,7 +108,7 @@ def test_text_report_names_the_page(mini: Path, tmp_path: Path):
 def test_content_pushed_to_a_new_page_is_reported_added(mini: Path, tmp_path: Path):
     old_issue = tmp_path / "old-issue"
     shutil.copytree(mini.parent, old_issue)
-    paragraph = "无锡高新区坚持创新驱动，推动产业集群发展，建设国家自主创新示范区。" * 36
+    paragraph = "无锡高新区坚持创新驱动，推动产业集群发展，建设国家自主创新示范区。" * 60
     with (mini / "02.md").open("a", encoding="utf-8") as article:
         article.write(f"\n{paragraph}\n")
 
@@ -116,7 +117,8 @@ def test_content_pushed_to_a_new_page_is_reported_added(mini: Path, tmp_path: Pa
 
     assert status == 1
     statuses = [page["status"] for page in report["pages"]]
-    assert statuses[:3] == ["identical", "changed", "added"]
+    # page 1's spare line takes the new text's first line; page 2, the colophon's, fills up
+    assert statuses[:3] == ["changed", "changed", "added"]
     assert set(statuses[2:]) == {"added"}
     assert report["pages"][2]["articles"] == [SECOND_TITLE]
     assert (tmp_path / "diff" / "page-03.png").is_file()

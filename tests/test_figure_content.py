@@ -150,11 +150,11 @@ def test_a_picture_written_wrong_is_refused(issue, body, reason):
 
 def test_a_refused_picture_stops_the_build_with_file_and_line(issue):
     write(issue, "![图1](../../../../etc/passwd)\n")
-    result = run_cli("build", str(issue), "-o", str(issue / "out.pdf"))
+    result = run_cli("build", str(issue), "-o", str(issue.parent.parent / "out.pdf"))
     assert result.returncode == 2
     assert f"01b.md:{PICTURE_LINE}: ![图1](../../../../etc/passwd)" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not (issue / "out.pdf").exists()
+    assert not (issue.parent.parent / "out.pdf").exists()
 
 
 def test_check_reports_a_refused_picture_too(issue):
@@ -167,6 +167,6 @@ def test_check_reports_a_refused_picture_too(issue):
 def test_captions_and_cells_are_checked_for_font_coverage(issue):
     """A character no shipped font has, in a caption or a cell, stops the build there."""
     write(issue, "![图1　𪚥](photos/a.jpg)\n\n| 𪚥 | b |\n|---|---|\n| 1 | 2 |\n")
-    result = run_cli("build", str(issue), "-o", str(issue / "out.pdf"))
+    result = run_cli("build", str(issue), "-o", str(issue.parent.parent / "out.pdf"))
     assert result.returncode == 2, result.stderr
     assert "01b.md:8" in result.stderr and "𪚥" in result.stderr

@@ -37,8 +37,8 @@ def issue(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def screen(issue: Path) -> Path:
-    out = issue.parent / "screen.pdf"
+def screen(issue: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out") / "screen.pdf"  # never inside the content
     result = run_cli("build", str(issue), "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr  # every picture is 300 ppi or more
@@ -46,8 +46,8 @@ def screen(issue: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def press(issue: Path) -> Path:
-    out = issue.parent / "press.pdf"
+def press(issue: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("out") / "press.pdf"
     result = run_cli("build", str(issue), "--press", "-o", str(out))
     assert result.returncode == 0, result.stderr
     return out
@@ -317,18 +317,16 @@ def low_res(tmp_path) -> Path:
     return folder
 
 
-def test_a_low_resolution_photo_warns_in_check_and_build(low_res):
+def test_a_low_resolution_photo_warns_in_check_and_build(low_res, tmp_path):
     check = run_cli("check", str(low_res))
     assert "01b.md:8:1: warning: picture small.jpg prints at 65 ppi" in check.stdout
-    build = run_cli("build", str(low_res), "-o", str(low_res / "out.pdf"))
+    build = run_cli("build", str(low_res), "-o", str(tmp_path / "out.pdf"))
     assert build.returncode == 0
-    assert "warning: " in build.stderr and "01b.md:8: picture small.jpg prints at 65 ppi" in (
-        build.stderr
-    )
+    assert "01b.md:8:1: warning: picture small.jpg prints at 65 ppi" in build.stderr
 
 
-def test_a_low_resolution_photo_stops_a_press_build_unless_allowed(low_res):
-    out = low_res / "press.pdf"
+def test_a_low_resolution_photo_stops_a_press_build_unless_allowed(low_res, tmp_path):
+    out = tmp_path / "press.pdf"
     refused = run_cli("build", str(low_res), "--press", "-o", str(out))
     assert refused.returncode == 2
     assert "01b.md:8: picture small.jpg prints at 65 ppi" in refused.stderr

@@ -38,7 +38,7 @@ def hostile(tmp_path_factory, server) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_pdf(hostile: Path, server) -> RenderedPdf:
-    out = hostile.parent / "hostile.pdf"
+    out = hostile.parent.parent / "hostile.pdf"
     result = run_cli("build", str(hostile), "-o", str(out))
     assert result.returncode == 0, result.stderr
     return read_pdf(out)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compositor.normalize import (
+from compositor.text.normalize import (
     HALFWIDTH_TO_FULLWIDTH,
     find_halfwidth_punctuation,
     fold_for_comparison,

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import weasyprint
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, weasy_write
 
+from compositor.check.typography import preflight
 from compositor.layout import Typesetting
-from compositor.preflight.typography import preflight
 from compositor.weasy_seam import cjk_typesetting
 
 FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"
@@ -38,9 +37,9 @@ def write(path: Path, typeset: bool) -> Path:
     </style>{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}</html>"""
     if typeset:
         with cjk_typesetting(Typesetting()):
-            weasyprint.HTML(string=html).write_pdf(path)
+            weasy_write(html, path)
     else:
-        weasyprint.HTML(string=html).write_pdf(path)
+        weasy_write(html, path)
     return path
 
 
@@ -85,4 +84,5 @@ def test_cli_exit_status(tmp_path):
 def test_cli_clean_on_the_sample(sample_pdf):
     result = run_cli("preflight", str(sample_pdf.path))
     assert result.returncode == 0, result.stdout
-    assert result.stdout.rstrip().endswith("clean")
+    # a page the make-up had to leave short, with the build's reason, is a warning only
+    assert result.stdout.rstrip().splitlines()[-1].startswith("clean"), result.stdout

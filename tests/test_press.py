@@ -19,11 +19,11 @@ import pytest
 from conftest import SAMPLE, read_pdf, run_cli, squash
 from PIL import Image
 
+from compositor.check.press import check_press
 from compositor.errors import LayoutError
 from compositor.html import Rendered
 from compositor.layout import load_layout
 from compositor.pdf import content_identifier, write_pdf
-from compositor.preflight.press import check_press
 from compositor.press.icc import DEFAULT_PROFILE, load_output_profile, read_icc_header
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 
@@ -49,9 +49,10 @@ def x4(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def x1a(tmp_path_factory) -> Path:
-    """PDF/X-1a with crop marks, a 5 mm bleed (beyond WeasyPrint's 10 pt) and --pad-to 4."""
+    """PDF/X-1a with crop marks, a 5 mm bleed (beyond WeasyPrint's 10 pt) and --pad-to 8
+    (the sample's 12 pages are a multiple of 4: 8 makes it pad)."""
     out = tmp_path_factory.mktemp("press") / "x1a.pdf"
-    return build(out, "--press", "--pdf-x", "1a", "--marks", "--bleed", "5", "--pad-to", "4")
+    return build(out, "--press", "--pdf-x", "1a", "--marks", "--bleed", "5", "--pad-to", "8")
 
 
 @pytest.fixture(params=["x4", "x1a"])
@@ -302,9 +303,9 @@ def test_press_keeps_the_screen_pages(x4, sample_pdf):
     assert read_pdf(x4).pages == sample_pdf.pages
 
 
-def test_pad_to_4_adds_blank_pages_before_the_colophon_page(x1a, sample_pdf):
+def test_pad_to_8_adds_blank_pages_before_the_colophon_page(x1a, sample_pdf):
     pages = read_pdf(x1a).pages
-    assert len(pages) % 4 == 0 and len(pages) >= sample_pdf.page_count
+    assert len(pages) % 8 == 0 and len(pages) > sample_pdf.page_count
     last = squash(pages[-1])
     assert COLOPHON in last and EDITORS in last
     blanks = [number for number, text in enumerate(pages, start=1) if not text.strip()]

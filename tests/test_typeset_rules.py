@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from compositor import normalize
 from compositor.layout import Typesetting
-from compositor.typeset import classes
-from compositor.typeset.classes import (
+from compositor.text import classes, normalize
+from compositor.text.classes import (
     NOT_AT_LINE_END,
     NOT_AT_LINE_START,
     compressible_pair,
@@ -55,12 +54,12 @@ def line_of(text: str, measure_em: float, settings: Typesetting = GB, **options)
 # ---------------------------------------------------------------------- classes
 
 
-def test_fast_classes_agree_with_normalize():
-    """classes.py keeps regex copies of normalize's ranges (speed); they must not drift."""
-    for code in range(0x32000):
-        char = chr(code)
-        assert classes.is_han(char) == normalize.is_han(char), hex(code)
-        assert classes.is_chinese_context(char) == normalize.is_chinese_context(char), hex(code)
+def test_one_table_of_character_classes():
+    """The normaliser uses the layout's classes, not a copy of them (issue 18)."""
+    assert normalize.is_han is classes.is_han
+    assert normalize.is_chinese_context is classes.is_chinese_context
+    assert [classes.is_han(c) for c in "汉㐀𠀀a，"] == [True, True, True, False, False]
+    assert [classes.is_chinese_context(c) for c in "汉，あa"] == [True, True, True, False]
 
 
 def test_marks_side_of_their_blank_half():
@@ -214,7 +213,7 @@ def test_one_character_last_line_is_avoided():
 
 
 def test_overlong_word_overflows_or_breaks_anywhere():
-    text = "www.chinatorch.gov.cn"
+    text = "Zhongguancunkejiyuanqu"  # a word, not a URL: URLs break at their punctuation
     assert line_of(text, 5) == Break(len(text), None)
     assert line_of(text, 5, break_anywhere=True).end == 10
 

@@ -16,13 +16,12 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
-import weasyprint
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, weasy_write
 
+from compositor.check.typography import preflight, read_pages
 from compositor.content import read_issue
 from compositor.layout import Typesetting
-from compositor.preflight.typography import preflight, read_pages
-from compositor.typeset import typeset_issue
+from compositor.text import typeset_issue
 from compositor.typeset.spacing import SPACER
 from compositor.weasy_seam import cjk_typesetting
 
@@ -30,7 +29,8 @@ FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"
 EM = 10.0  # pt
 MARGIN = 20.0  # pt
 TOLERANCE = 0.5 / EM  # 0.5 pt, in em
-GB = Typesetting(punctuation="gb", han_latin_space=0.25)
+# A 10-em measure (set_text) needs wider justification gaps than the 40-em default allows.
+GB = Typesetting(punctuation="gb", han_latin_space=0.25, max_justification=0.5)
 RUNNING_HEAD = re.compile(r"火炬动态·2022年第17期|—\d+—")
 
 
@@ -70,10 +70,10 @@ def set_text(
     </style>{"".join(f"<p>{p}</p>" for p in paragraphs)}</html>"""
     target = tmp_path / "set.pdf"
     if settings is None:
-        weasyprint.HTML(string=html).write_pdf(target)
+        weasy_write(html, target)
     else:
         with cjk_typesetting(settings):
-            weasyprint.HTML(string=html).write_pdf(target)
+            weasy_write(html, target)
     return read_lines(target)
 
 

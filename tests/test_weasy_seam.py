@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 import weasyprint
+from conftest import ROOT, weasy_render
 from weasyprint.layout import inline, preferred
 from weasyprint.text import line_break
 
@@ -17,8 +18,10 @@ from compositor.typeset.spacing import LinePlan
 from compositor.weasy_seam import PlannedLayout, check_internals, cjk_typesetting
 
 SETTINGS = Typesetting()
-HTML = """<html lang="zh-CN"><style>@page { size: 120pt 200pt; margin: 10pt }
-body { margin: 0 } p { font: 10pt serif; text-align: justify }</style>
+FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"
+HTML = f"""<html lang="zh-CN"><style>@page {{ size: 120pt 200pt; margin: 10pt }}
+@font-face {{ font-family: song; src: url({FONT.as_uri()}) }}
+body {{ margin: 0 }} p {{ font: 10pt song; text-align: justify }}</style>
 <p>在2022年，一二三四五六七八九十“一二三”。</p></html>"""
 
 
@@ -79,7 +82,7 @@ def text_boxes(box):
 def test_chinese_lines_are_planned_and_their_widths_are_what_pango_draws():
     """Each planned line's box width is what Pango lays out once justification is applied."""
     with cjk_typesetting(SETTINGS):
-        document = weasyprint.HTML(string=HTML).render()
+        document = weasy_render(HTML)
     boxes = list(text_boxes(document.pages[0]._page_box))
     planned = [box for box in boxes if isinstance(box.pango_layout, PlannedLayout)]
     assert len(planned) >= 3
@@ -101,7 +104,7 @@ def test_chinese_lines_are_planned_and_their_widths_are_what_pango_draws():
 def test_text_that_is_not_chinese_is_left_to_weasyprint():
     html = HTML.replace('lang="zh-CN"', 'lang="en"')
     with cjk_typesetting(SETTINGS):
-        document = weasyprint.HTML(string=html).render()
+        document = weasy_render(html)
     boxes = list(text_boxes(document.pages[0]._page_box))
     assert boxes and not any(isinstance(box.pango_layout, PlannedLayout) for box in boxes)
 

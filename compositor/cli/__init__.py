@@ -146,9 +146,12 @@ def build(
             allow_low_res=allow_low_res,
         )
     if issues and len(issues) > 1:
-        from compositor.batch import run_batch
+        from compositor.cli.batch import run_batch
+        from compositor.targets import check_outside_content
 
         try:
+            if output is not None:  # the default build/ is wherever the editor stands
+                check_outside_content(output)
             outcomes = run_batch(issues, output or BUILD_DIR, jobs, options)
         except CompositorError as error:
             fail(ctx, error)
@@ -157,8 +160,8 @@ def build(
         result = build_issue(issues[0] if issues else SAMPLE_ISSUE, output, **options)
     except CompositorError as error:
         fail(ctx, error)
-    for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    for warning in result.picture_warnings:  # pictures under 300 ppi (issue 14)
+        typer.echo(str(warning), err=True)
     typer.echo(f"{result.path} ({result.pages} pages)")
 
 
@@ -177,7 +180,7 @@ def new(
 
     Example: compositor new content/torch --date 2022-11-08
     """
-    from compositor.scaffold import new_issue, next_steps
+    from compositor.cli.new import new_issue, next_steps
 
     try:
         created = new_issue(publication, date.date() if date else None)
@@ -200,7 +203,7 @@ def check(
 
     Example: compositor check content/torch/2022-17 --strict
     """
-    from compositor.check.issue import check_issue, format_report
+    from compositor.check.report import check_issue, format_report
 
     report = check_issue(issue)
     for line in format_report(report):
@@ -224,7 +227,7 @@ def watch(
     from compositor.weasy_import import import_weasyprint
 
     import_weasyprint()  # first: importing .watch would load WeasyPrint the slow way
-    from compositor.watch import watch as watch_issue
+    from compositor.cli.watch import watch as watch_issue
 
     try:
         watch_issue(issue, output, echo=typer.echo, debug=ctx.obj.debug)
@@ -273,14 +276,16 @@ def preflight(
     """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
 
     With --press, also the PDF/X checks: keys, output intent, boxes, CMYK only, fonts,
-    transparency. Exit status: 0 clean, 1 findings (or press checks failed), 2 unreadable file.
+    transparency, and that poppler, MuPDF and Ghostscript draw and read every page as
+    pdfium does (Ghostscript is the base of many RIPs). Exit status: 0 clean, 1 findings
+    (or press checks failed), 2 unreadable file.
 
     Example: compositor preflight build/torch-2022-17.pdf
 
     Example: compositor preflight press.pdf --press
     """
-    from compositor.preflight.typography import format_report
-    from compositor.preflight.typography import preflight as check_typesetting
+    from compositor.check.typography import format_report
+    from compositor.check.typography import preflight as check_typesetting
 
     try:
         report = check_typesetting(pdf)
@@ -290,13 +295,15 @@ def preflight(
         typer.echo(line)
     status = report.exit_code
     if press:
-        from compositor.preflight.press import format_press_report, inspect_press
+        from compositor.check.press import format_press_report, inspect_press
 
         try:
-            inspection = inspect_press(pdf)
+            inspection = inspect_press(pdf, engines=True)
         except CompositorError as error:
             fail(ctx, error)
         typer.echo("\n" + format_press_report(pdf, inspection))
+        if report.exit_code:  # the last line's verdict is the exit status's
+            typer.echo(f"FAIL: {len(report.findings)} typesetting findings (listed above)")
         status = max(status, 0 if inspection.passed else 1)
     raise typer.Exit(status)
 
@@ -315,22 +322,68 @@ def warn_if_slow_subsetting() -> None:
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    legacy: Annotated[Path, typer.Argument(help="Plain text extracted from a printed issue.")],
-    output: Annotated[
-        Path, typer.Option("-o", "--output", help="New issue folder, e.g. content/torch/2022-17.")
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Plain text extracted from a printed issue, a past issue's PDF, or a Word "
+            "contribution (.docx; .doc/.wps with LibreOffice)."
+        ),
     ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="New issue folder (text or PDF), e.g. content/torch/2022-17."
+        ),
+    ] = None,
+    into: Annotated[
+        Path | None,
+        typer.Option("--into", help="Word file: the existing issue folder to add the article to."),
+    ] = None,
+    section: Annotated[
+        str | None,
+        typer.Option("--section", help="Word file: the section (needed if the issue has several)."),
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat every ambiguity as an error.")
     ] = False,
 ) -> None:
-    """Import a legacy plain-text issue into a new issue folder.
+    """Import a legacy issue (text or PDF) into a new issue folder, or a Word article into one.
 
     Example: compositor import torch-2022-17.txt -o content/torch/2022-17
+
+    Example: compositor import torch-2022-17.pdf -o content/torch/2022-17
+
+    Example: compositor import 供稿.docx --into content/torch/2022-17 --section 火炬在行动
     """
+    from compositor.importer.word import is_word_file
+
+    if is_word_file(source):
+        if output is not None or into is None:
+            raise typer.BadParameter("a Word file is added to an existing issue: use --into FOLDER")
+        if strict:
+            raise typer.BadParameter("--strict goes with a legacy text or PDF, not a Word file")
+        from compositor.importer.contribution import import_contribution
+
+        try:
+            added = import_contribution(source, into, section)
+        except CompositorError as error:
+            fail(ctx, error)
+        for line in added.report():
+            typer.echo(line, err=True)
+        typer.echo(f"{added.article} (section {added.section})")
+        return
+    if output is None or into is not None or section is not None:
+        raise typer.BadParameter("a legacy issue is imported into a new folder: use -o FOLDER")
+    from compositor.importer.pdftext import is_pdf
     from compositor.importer.run import import_legacy
 
     try:
-        result = import_legacy(legacy, output, strict=strict)
+        if is_pdf(source):
+            from compositor.importer.pdftext import import_pdf
+
+            result = import_pdf(source, output, strict=strict)
+        else:
+            result = import_legacy(source, output, strict=strict)
     except CompositorError as error:
         fail(ctx, error)
     for warning in result.warnings:

@@ -1,6 +1,6 @@
 """``compositor diff``: build issue folders if given, diff the PDFs, report to the terminal.
 
-The command itself is declared in cli.py; this module holds what it does, so that the heavy
+The command itself is declared in cli/__init__.py; this module holds what it does, so that the heavy
 imports (pdfium, numpy, the build pipeline) happen only when a diff is asked for.
 """
 

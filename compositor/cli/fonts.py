@@ -1,6 +1,6 @@
 """``compositor fonts``: list the shipped fonts, rebuild them, check an issue against them.
 
-Mounted on the main command line as a sub-app (cli.py: ``app.add_typer(fonts_app)``).
+Mounted on the main command line as a sub-app (cli/__init__.py: ``app.add_typer(fonts_app)``).
 """
 
 from __future__ import annotations

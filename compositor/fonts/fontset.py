@@ -1,6 +1,6 @@
 """The shipped fonts: their manifest, their cmaps, and whether an issue's text is covered.
 
-``fonts/manifest.toml`` (written by ``compositor fonts build``, see fontbuild.py) lists
+``fonts/manifest.toml`` (written by ``compositor fonts build``, see fonts/rebuild.py) lists
 one face per role. Before layout, every character of an issue is checked against the
 face that will draw it, so that a missing glyph is an error naming the character and
 where it was typed, never a tofu box in the PDF.
@@ -46,6 +46,9 @@ class ShippedFont:
     weight: int
     postscript_name: str
     glyphs: int
+    # How the glyphs are stored, and for CID-keyed CFF how codes find them: PDF
+    # engines read WeasyPrint's codes as CIDs or as glyph ids, so CID must be glyph id.
+    outlines: str
     sha256: str
     upstream_family: str
     upstream_version: str
@@ -192,8 +195,14 @@ def issue_runs(issue: Issue) -> Iterator[Run]:
 
     This mirrors which role each element uses in the layouts (layouts/torch/style.css):
     masthead title in display (and the running head in body), banners and subheads in
-    heading, article titles in title (and the contents list in body), leads and credits
-    in Kai with body as fallback, section subtitles in Kai, everything else in body.
+    heading, article titles in title (and the contents list in body), leads, credits and
+    section subtitles in Kai, everything else in body.
+
+    A stack names only the faces that really draw a character: the role's face, and for
+    Kai the declared body face for the curly quotes (a @font-face with a unicode-range,
+    see html.py). A ``role-body`` after ``role-kai`` in the CSS is not counted: WeasyPrint
+    (Pango) does not fall back along the CSS list for one missing character but sets the
+    whole run in whatever face fontconfig offers, a machine font if there is one.
     """
     publication = issue.publication
     publication_file = Source(publication.root / "publication.toml", 1)
@@ -212,8 +221,8 @@ def issue_runs(issue: Issue) -> Iterator[Run]:
         yield Run(section.subtitle, section.source, (("kai",),))
         for article in section.articles:
             yield Run(article.title, article.source, (("title",), ("body",)))
-            yield Run(article.lead, article.source, (("kai", "body"),))
-            yield Run(article.credit, article.source, (("kai", "body"),))
+            yield Run(article.lead, article.source, (("kai",),))
+            yield Run(article.credit, article.source, (("kai",),))
             for block in article.blocks:
                 if isinstance(block, Table):  # header and caption in heading, cells in body
                     yield Run(block.caption + "".join(block.header), block.source, (("heading",),))

@@ -15,6 +15,7 @@ timestamps are recalculated and the subsetter's options are fixed here.
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import os
 import re
@@ -230,6 +231,8 @@ def subset_face(
     subsetter = subset.Subsetter(_subset_options())
     subsetter.populate(unicodes=sorted(ord(c) for c in characters))
     subsetter.subset(font)
+    if "CFF " in font:
+        font = identity_cids(font)
     _rename(font, face, upstream_version, package_version)
     _refuse_reserved_names(font, face)
 
@@ -246,6 +249,7 @@ def subset_face(
         weight=font["OS/2"].usWeightClass,
         postscript_name=face.postscript_name,
         glyphs=font["maxp"].numGlyphs,
+        outlines=_outlines(font),
         sha256=hashlib.sha256(target.read_bytes()).hexdigest(),
         upstream_family=face.upstream_name,
         upstream_version=upstream_version,
@@ -257,6 +261,49 @@ def subset_face(
         licence=f"{LICENCE_DIR}/{face.package}.txt",
         path=target,
     )
+
+
+def identity_cids(font: TTFont) -> TTFont:
+    """The same font with each glyph's CID equal to its glyph id (CID n at glyph n).
+
+    The subsetter renumbers glyphs but keeps their upstream CIDs in the CFF charset
+    (科 became glyph 5886 with CID 28965). WeasyPrint embeds the face as a CIDFontType0
+    and writes glyph ids as the character codes; MuPDF, Ghostscript and Acrobat read
+    those codes as CIDs through the charset (ISO 32000-1 §9.7.4.2), pdfium and poppler
+    as glyph ids. Only an identity charset satisfies both. fontTools names the glyphs
+    of a CID-keyed CFF "cidNNNNN" after their CID, so renaming glyph n to cid n before
+    any other table is read gives every table the new names with unchanged glyph ids.
+    """
+    buffer = io.BytesIO()
+    font.save(buffer)
+    buffer.seek(0)
+    renamed = TTFont(buffer, recalcTimestamp=False, lazy=False)
+    top = renamed["CFF "].cff.topDictIndex[0]
+    if not hasattr(top, "ROS"):
+        return renamed  # name-keyed: codes are glyph ids already
+    old_order = renamed.getGlyphOrder()
+    new_order = [".notdef"] + [f"cid{gid:05d}" for gid in range(1, len(old_order))]
+    char_strings = top.CharStrings.charStrings
+    top.CharStrings.charStrings = {
+        new: char_strings[old] for old, new in zip(old_order, new_order, strict=True)
+    }
+    top.charset = new_order
+    renamed.setGlyphOrder(new_order)
+    tables = renamed.reader.keys()  # the tables in the file (not GlyphOrder)
+    for tag in tables:
+        renamed[tag]  # decompile every table now, so its glyph ids get the new names
+    buffer = io.BytesIO()
+    renamed.save(buffer)
+    buffer.seek(0)
+    return TTFont(buffer, recalcTimestamp=False)
+
+
+def _outlines(font: TTFont) -> str:
+    if "CFF " not in font:
+        return "TrueType"
+    if hasattr(font["CFF "].cff.topDictIndex[0], "ROS"):
+        return "CFF, CID-keyed, CID = glyph id"
+    return "CFF, name-keyed"
 
 
 def _subset_options() -> subset.Options:

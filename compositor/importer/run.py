@@ -33,7 +33,7 @@ from compositor.importer.parse import (
 )
 from compositor.importer.write import issue_files, publication_toml, write_files
 from compositor.model import Issue, Publication, Section
-from compositor.normalize import fold_for_comparison
+from compositor.text.normalize import fold_for_comparison
 
 # Legacy text comes from 火炬动态, whose layout folder is layouts/torch.
 DEFAULT_LAYOUT = "torch"
@@ -144,9 +144,11 @@ def _publication(
 def _fail_on_ambiguity(warnings: tuple[ImportWarning, ...], path: Path) -> None:
     ambiguous = [warning for warning in warnings if warning.ambiguous]
     if ambiguous:
-        first = ambiguous[0]
-        more = f" (and {len(ambiguous) - 1} more)" if len(ambiguous) > 1 else ""
-        raise ContentError(f"{first.message}{more}; --strict makes this an error", path, first.line)
+        first, rest = ambiguous[0], ambiguous[1:]
+        also = "".join(
+            f"\n  also {warning.path}:{warning.line}: {warning.message}" for warning in rest
+        )
+        raise ContentError(f"{first.message}; --strict makes this an error{also}", path, first.line)
 
 
 def _write_checked(
@@ -169,7 +171,7 @@ def _write_checked(
             staged_pub.write_text(publication_text, encoding="utf-8")
         staged_issue = staging / out_dir.name
         write_files(staged_issue, files)
-        read_back = read_issue(staged_issue)
+        read_back = _read_staged(staged_issue, legacy, issue, path)
         _check_read_back(issue, read_back, path)
         _check_nothing_lost(legacy.body, read_back.sections, path)
         if out_dir.exists():
@@ -182,6 +184,22 @@ def _write_checked(
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _read_staged(staged: Path, legacy: LegacyIssue, issue: Issue, path: Path) -> Issue:
+    """Read the written folder with the one validator the build uses; what it refuses
+    (e.g. 总第5期 behind 第12期) is reported at the legacy line it came from."""
+    try:
+        return read_issue(staged)
+    except ContentError as error:
+        names = [name for name in issue_files(issue) if name.endswith(".md")]
+        lines = {PUBLICATION_FILE: legacy.colophon.lines.get("address", 0)}
+        lines |= {"issue.toml": legacy.masthead.line}
+        lines |= {n: a.source.line for n, a in zip(names, issue.articles, strict=True)}
+        line = lines.get(error.path.name, 0) if error.path else 0
+        raise ContentError(
+            f"the imported issue would not build: {error.message}", path, line
+        ) from None
 
 
 def _check_read_back(intended: Issue, read_back: Issue, path: Path) -> None:

@@ -4,14 +4,19 @@ Pure functions: the text, each character's advance, the measure. Pango's own
 breaking (UAX #14) is too strict for Chinese — it forbids breaks before “ and ……,
 so lines end short — and too loose in places (it splits 100|万). These rules
 replace it for Chinese text; the WeasyPrint seam calls ``choose_break`` once per line.
+
+URLs and e-mail addresses break only at their punctuation, as the Chicago Manual of
+Style (17th ed., 7.42) puts it: after ``//`` or ``:``; before ``/ . - _ ? # % ~`` (and
+``@``); before or after ``=`` and ``&``; never inside a word, and no hyphen is added.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from compositor.layout import Typesetting
-from compositor.typeset.classes import (
+from compositor.text.classes import (
     DOUBLED,
     NO_BREAK_SPACE,
     NOT_AT_LINE_END,
@@ -30,11 +35,85 @@ from compositor.typeset.spacing import end_trim, interior_gaps, start_gap
 MIN_FILL_FOR_PULL = 0.6
 EPSILON = 1e-6
 
+# A URL (with a scheme, mailto: or www.) or an e-mail address; ASCII only, so that the
+# Chinese text around it (，。) is never taken for part of it.
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+URL_PATTERN = re.compile(
+    rf"(?:(?<![A-Za-z0-9+.\-])(?:[A-Za-z][A-Za-z0-9+.\-]*://|mailto:|www\.)){_URL_CHARS}+"
+    r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+)
+URL_TRAILING = ".,;:!?'\")]"  # ends a sentence rather than the URL
+URL_BREAK_BEFORE = frozenset("/.-_?#%~@")
+URL_BREAK_AROUND = frozenset("=&")
 
-def can_break_before(text: str, index: int) -> bool:
-    """May a line end just before ``text[index]`` (spaces there are dropped)?"""
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every URL and e-mail address in ``text``."""
+    spans = []
+    for match in URL_PATTERN.finditer(text):
+        end = match.end()
+        while end > match.start() + 1 and text[end - 1] in URL_TRAILING:
+            end -= 1
+        spans.append((match.start(), end))
+    return spans
+
+
+def url_break_before(url: str, index: int) -> bool:
+    """May a URL or e-mail address break before ``url[index]`` (0 < index < len(url))?"""
+    before, after = url[index - 1], url[index]
+    if before in URL_BREAK_AROUND or after in URL_BREAK_AROUND:
+        return True
+    if before == "/" and url[index - 2 : index] == "//":
+        return after != "/"  # after //
+    if before == ":":
+        return after != "/"  # after a colon, but https: // stays one
+    if after == "/" and before in "/:":
+        return False
+    return after in URL_BREAK_BEFORE
+
+
+@dataclass(frozen=True)
+class UrlBreaks:
+    """The break rules inside the URLs of a text that may continue one (``prefix``: the
+    URL's part on earlier lines, which the seam remembers from the line before)."""
+
+    text: str  # prefix + the text being broken
+    offset: int  # len(prefix)
+    spans: tuple[tuple[int, int], ...]  # in ``text``
+
+    @classmethod
+    def of(cls, text: str, prefix: str = "") -> UrlBreaks:
+        whole = prefix + text
+        return cls(whole, len(prefix), tuple(url_spans(whole)))
+
+    def span_around(self, index: int) -> tuple[int, int] | None:
+        """The URL that ``index`` (in the text being broken) falls strictly inside."""
+        at = index + self.offset
+        return next(((s, e) for s, e in self.spans if s < at < e), None)
+
+    def rule(self, index: int) -> bool | None:
+        """May the line break before ``index``? None: not inside a URL, the usual rules."""
+        span = self.span_around(index)
+        if span is None:
+            return None
+        start, end = span
+        return url_break_before(self.text[start:end], index + self.offset - start)
+
+    def prefix_at(self, index: int) -> str:
+        """The part before ``index`` of the URL it falls inside ("" if none)."""
+        span = self.span_around(index)
+        return self.text[span[0] : index + self.offset] if span else ""
+
+
+def can_break_before(text: str, index: int, urls: UrlBreaks | None = None) -> bool:
+    """May a line end just before ``text[index]`` (spaces there are dropped)?
+
+    ``urls``: the text's URLs (``UrlBreaks.of(text)``), which break by rules of their own.
+    """
     if not 0 < index < len(text):
         return False
+    if urls is not None and (inside := urls.rule(index)) is not None:
+        return inside
     after = text[index]
     if is_han(after) and is_han(text[index - 1]):
         return True  # the common case, decided first: any two Han characters
@@ -90,6 +169,7 @@ def choose_break(
     at_line_start: bool = True,
     break_anywhere: bool = False,
     gaps: list[float] | None = None,
+    urls: UrlBreaks | None = None,
 ) -> Break:
     """The longest legal first line of ``text`` that fits ``max_width`` (None: no limit).
 
@@ -99,6 +179,7 @@ def choose_break(
     ``break_anywhere`` (CSS overflow-wrap: anywhere) — breaks between any two characters.
     A break that would leave a one-character last line is moved one step earlier.
     The end of ``text`` counts as a line end: its closing mark is set half width.
+    ``urls`` (default ``UrlBreaks.of(text)``) gives the URLs in the text their own rules.
     """
     if max_width is None:
         if len(advances) < len(text):
@@ -106,6 +187,8 @@ def choose_break(
         return Break(len(text), None)
     if gaps is None:
         gaps = interior_gaps(text[: len(advances)], advances, em, settings)
+    if urls is None:
+        urls = UrlBreaks.of(text)
     line = _Widths(text, advances, gaps, em, settings, at_line_start, max_width + 2 * em)
     if line.measured == len(text) and line.fits(len(text), max_width):
         return Break(len(text), None)
@@ -113,7 +196,7 @@ def choose_break(
     fitting = (
         Break(line.end(index), index)
         for index in range(min(line.measured, len(text) - 1), 0, -1)
-        if can_break_before(text, index) and line.fits(index, max_width)
+        if can_break_before(text, index, urls) and line.fits(index, max_width)
     )
     best = next(fitting, None)
     if best is not None:
@@ -127,7 +210,7 @@ def choose_break(
         chars = max(line.fitting_chars(max_width), 1)
         return Break(chars, chars) if chars < len(text) else Break(len(text), None)
     for index in range(1, len(text)):  # overflow to the first legal break
-        if can_break_before(text, index):
+        if can_break_before(text, index, urls):
             return Break(line.end(index), index)
     return Break(len(text), None)
 
@@ -175,4 +258,13 @@ class _Widths:
         return max((i for i in range(1, self.measured + 1) if self.fits(i, max_width)), default=0)
 
 
-__all__ = ["Break", "NeedMoreText", "can_break_before", "choose_break", "is_short_tail"]
+__all__ = [
+    "Break",
+    "NeedMoreText",
+    "UrlBreaks",
+    "can_break_before",
+    "choose_break",
+    "is_short_tail",
+    "url_break_before",
+    "url_spans",
+]

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from compositor.layout import Typesetting
-from compositor.typeset.classes import (
+from compositor.text.classes import (
     han_latin_boundaries,
     is_closing,
     is_opening,

@@ -17,12 +17,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from compositor.content import ISSUE_FILE, PUBLICATION_FILE, load_toml, read_issue
+from compositor.content import (
+    ISSUE_FILE,
+    PLACEHOLDER,
+    PUBLICATION_FILE,
+    load_toml,
+    read_issue,
+)
 from compositor.errors import CompositorError, ContentError
 from compositor.importer.write import issue_toml, toml_string
 from compositor.model import Issue
-
-PLACEHOLDER = "待填写"
 
 
 class ScaffoldError(CompositorError):

@@ -2,16 +2,19 @@
 
 ``preflight`` reads any PDF (ours or one made elsewhere) through pdfium: the
 position and advance of every glyph. Glyphs on one baseline form lines; on each
-page the text block's edges are where most body lines start and end. Lines of
-body-size text that start at the left edge (or indented 2 em) are paragraph lines;
-a paragraph's last line is the one before an indented line, a gap or other text.
+page the text block's edges are where most body lines start and end. Body lines are
+set in the body's size and face (headings, subheads, leads and credits differ in face)
+and are no contents lines (dot leaders); those that start at the left edge (or indented
+2 em) are paragraph lines; a paragraph's last line is the one before an indented line,
+a gap or other text.
 
 Findings (rule names as printed):
 
 - ``short-line``: a line of a justified paragraph, not its last, that does not
   reach the right edge (0.5 pt tolerance; a closing mark may hang its blank half).
 - ``line-start`` / ``line-end``: 避头尾 — a closing mark starting a line, an opening
-  one ending it, —— or …… split, a number parted from its unit.
+  one ending it, —— or …… split, a number parted from its unit, a URL or e-mail
+  address broken other than at its punctuation.
 - ``uncompressed-pair``: two adjacent full-width marks taking 2 em, not 1.5.
 - ``han-latin-space``: the gap between a Han character and a Latin letter or digit
   outside [0.1, 0.4] em.
@@ -19,26 +22,36 @@ Findings (rule names as printed):
 - ``single-char-last-line``: a paragraph's last line holding one character (and marks).
 - ``orphan`` / ``widow``: a paragraph's first line alone at a page foot, its last alone
   at a page head.
+- ``off-grid``: a body line whose baseline is not a whole number of line pitches from
+  its page's grid (the pitch and grid as most body lines of the page have them).
+- ``short-page``: a full page (any but the last, with body text) whose last line ends
+  above the others' (齐底). A build of ours records in the PDF's Info dictionary (key
+  ``/CompositorMakeup``, JSON) the line pitch and, for each page it had to leave short,
+  the reason; such a page is a warning, an unexplained one an error. In a PDF made
+  elsewhere both grid and bottoms findings are warnings: its maker's choice.
 
-Press checks (``--press``) live in preflight_press.py; both report ``Finding``s.
+Press checks (``--press``) live in check/press.py; both report ``Finding``s.
 """
 
 from __future__ import annotations
 
 import ctypes
+import dataclasses
+import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from compositor.errors import CompositorError
-from compositor.normalize import find_halfwidth_punctuation
-from compositor.typeset.classes import (
+from compositor.text.classes import (
     CLOSING,
     NOT_AT_LINE_END,
     NOT_AT_LINE_START,
@@ -48,6 +61,8 @@ from compositor.typeset.classes import (
     is_han,
     is_han_latin_boundary,
 )
+from compositor.text.normalize import find_halfwidth_punctuation
+from compositor.typeset.linebreak import UrlBreaks, can_break_before
 
 TOLERANCE = 0.5  # pt: how far a justified line may miss the right edge
 FULL_WIDTH = 0.9  # em: an advance at least this wide is a full-width glyph
@@ -59,6 +74,16 @@ EXAMPLES = 3  # examples printed per page and rule
 COLUMN_GAP = 1.5  # em: a wider gap between glyphs on one baseline separates two texts
 LONG_LINE_GLYPHS = 20  # a line this long is running text, not a table row or caption
 MIN_LINES_FOR_EDGES = 5  # a page with fewer body lines takes the document's text block
+FONT_NAME_BYTES = 256
+URL_MISBREAK = (
+    "a URL or e-mail address broken at a wrong place (it may break only after // or :, "
+    "before / . - _ ? # % ~ @, or around = and &)"
+)
+LEADERS = (".", "·", "…", "⋯", "．", "・")  # dot leaders of a table of contents
+LEADER_RUN = 4  # this many leader glyphs in a row make a contents line
+GRID_TOLERANCE = 0.1  # pt: how far a baseline may miss its grid line
+MAKEUP_KEY = "/CompositorMakeup"  # written by weasy_seam.page_makeup
+FOLIO = re.compile(r"[\s\-–—]*\d+[\s\-–—]*")  # a page number line: "— 3 —"
 
 
 class PreflightError(CompositorError):
@@ -74,6 +99,7 @@ class Glyph:
     x1: float  # origin plus advance
     baseline: float  # pt from the page's top edge
     size: float  # font size, pt
+    font: str = ""  # the font's name without a subset tag (ABCDEF+)
 
     @property
     def full_width(self) -> bool:
@@ -100,6 +126,16 @@ class Line:
     @cached_property
     def size(self) -> float:
         return Counter(round(glyph.size, 1) for glyph in self.glyphs).most_common(1)[0][0]
+
+    @cached_property
+    def font(self) -> str:
+        return Counter(glyph.font for glyph in self.glyphs).most_common(1)[0][0]
+
+    @cached_property
+    def leadered(self) -> bool:
+        """A contents line: a title, dot leaders and a page number — not paragraph text."""
+        text = self.text
+        return any(leader * LEADER_RUN in text for leader in LEADERS)
 
     @property
     def visual_end(self) -> float:
@@ -148,6 +184,12 @@ class Page:
     left: float
     right: float
     body_size: float
+    body_font: str = ""
+
+    def is_body(self, line: Line) -> bool:
+        """Is ``line`` set like the body text (size and face) and not a contents line?
+        Headings, subheads, leads and credits differ in face even at the body size."""
+        return line.size == self.body_size and line.font == self.body_font and not line.leadered
 
 
 # ------------------------------------------------------------------------------ reading
@@ -164,13 +206,20 @@ def read_pages(path: Path) -> list[Page]:
         document.close()
     page_lines = [tuple(_lines(n, glyphs)) for n, glyphs in enumerate(glyph_pages, start=1)]
     body_size = _body_size(glyph_pages, page_lines)
-    everywhere = [line for lines in page_lines for line in lines if line.size == body_size]
+    body_font = _most_common(
+        (g.font for glyphs in glyph_pages for g in glyphs if round(g.size, 1) == body_size), ""
+    )
+    # Edges come from body text only: a table of contents indented by its own amount, or
+    # a credit set flush right, must not move the text block they sit in.
+    blank = Page(0, (), 0.0, 0.0, body_size, body_font)
+    everywhere = [line for lines in page_lines for line in lines if blank.is_body(line)]
     pages = []
     for number, lines in enumerate(page_lines, start=1):
-        body = [line for line in lines if line.size == body_size]
+        body = [line for line in lines if blank.is_body(line)]
         if len(body) < MIN_LINES_FOR_EDGES:
             body = everywhere  # too little text here to tell: the document's edges
-        pages.append(Page(number, lines, _left_edge(body), _right_edge(body), body_size))
+        edges = _left_edge(body), _right_edge(body)
+        pages.append(Page(number, lines, *edges, body_size, body_font))
     return pages
 
 
@@ -183,10 +232,14 @@ def _glyphs(page) -> Iterator[Glyph]:
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
     pending: list = []  # characters of one glyph (same origin)
+    name = ctypes.create_string_buffer(FONT_NAME_BYTES)
+    flags = ctypes.c_int()
     for index in range(text_page.count_chars()):
         if pdfium_c.FPDFText_IsGenerated(raw, index):
             continue
         char = chr(pdfium_c.FPDFText_GetUnicode(raw, index))
+        if char == "\x02":  # pdfium's guess at a soft hyphen: a hyphen ending a line
+            char = "-"
         if char in "\r\n" or not pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y):
             continue
         pdfium_c.FPDFText_GetLooseCharBox(raw, index, box)
@@ -197,10 +250,12 @@ def _glyphs(page) -> Iterator[Glyph]:
         if pending and pending[-1][1] == origin:
             pending[-1][0].append(char)  # a ligature: one glyph, several characters
             continue
-        pending.append(([char], origin, box.right, size))
+        pdfium_c.FPDFText_GetFontInfo(raw, index, name, FONT_NAME_BYTES, flags)
+        font = name.value.decode("latin-1").partition("+")[2] or name.value.decode("latin-1")
+        pending.append(([char], origin, box.right, size, font))
     text_page.close()
-    for chars, (x0, baseline), x1, size in pending:
-        yield Glyph("".join(chars), x0, max(x1, x0), height - baseline, size)
+    for chars, (x0, baseline), x1, size, font in pending:
+        yield Glyph("".join(chars), x0, max(x1, x0), height - baseline, size, font)
 
 
 def _body_size(glyph_pages: list[list[Glyph]], page_lines: list[tuple[Line, ...]]) -> float:
@@ -230,8 +285,15 @@ def _left_edge(body: list[Line]) -> float:
     starts = Counter(round(line.x0 * 2) / 2 for line in body if line.first not in OPENING)
     if not starts:
         return 0.0
-    threshold = max(2, 0.2 * starts.most_common(1)[0][1])
-    frequent = [start for start, count in starts.items() if count >= threshold]
+    # A paragraph's first line is evidence of the edge 2 em to its left: a page of short
+    # paragraphs has more indented lines than flush ones.
+    indent = INDENT * _most_common((line.size for line in body), 0.0)
+    support = {
+        start: count + sum(n for s, n in starts.items() if abs(s - start - indent) <= 1)
+        for start, count in starts.items()
+    }
+    threshold = max(2, 0.2 * max(support.values()))
+    frequent = [start for start, count in support.items() if count >= threshold]
     return min(frequent) if frequent else starts.most_common(1)[0][0]
 
 
@@ -272,7 +334,7 @@ def body_lines(pages: list[Page]) -> list[BodyLine]:
     for page in pages:
         for line in page.lines:
             indented = _starts_at(line, page, INDENT)
-            if line.size == page.body_size and (indented or _starts_at(line, page, 0)):
+            if page.is_body(line) and (indented or _starts_at(line, page, 0)):
                 candidates.append((line, indented, page))
     result = []
     for index, (line, indented, page) in enumerate(candidates):
@@ -302,7 +364,7 @@ def _continues(line: Line, following: Line, page: Page) -> bool:
 
 
 def _line_pitch(page: Page) -> float:
-    body = [line for line in page.lines if line.size == page.body_size]
+    body = [line for line in page.lines if page.is_body(line)]
     steps = [round(b.baseline - a.baseline, 1) for a, b in zip(body, body[1:], strict=False)]
     return _most_common((s for s in steps if s > 0), page.body_size * 2)
 
@@ -312,11 +374,13 @@ def _line_pitch(page: Page) -> float:
 
 def check_justification(pages: list[Page], lines: list[BodyLine]) -> Iterator[Finding]:
     right = {page.number: page.right for page in pages}
-    for body in lines:
+    for body, following, before in _breaks(lines):
         line = body.line
-        if body.last:
+        if following is None:
             continue
         miss = right[line.page] - line.visual_end
+        if miss > TOLERANCE and _url_part_too_wide(before, following.line, miss):
+            continue  # set flush left: the URL's next part could not join the line
         if abs(miss) > TOLERANCE:
             where = "before" if miss > 0 else "past"
             yield Finding(
@@ -341,14 +405,53 @@ def check_last_lines(lines: list[BodyLine]) -> Iterator[Finding]:
             )
 
 
-def check_line_edges(lines: list[BodyLine]) -> Iterator[Finding]:
-    """避头尾 at every break inside a paragraph."""
-    for body, following in zip(lines, lines[1:], strict=False):
+def _breaks(lines: list[BodyLine]) -> Iterator[tuple[BodyLine, BodyLine | None, str]]:
+    """Each paragraph line, the next line of its paragraph (None after its last) and the
+    paragraph's text up to the break (a URL broken there may have started lines before)."""
+    before = ""
+    for index, body in enumerate(lines):
+        before = body.line.text if body.indented else before + body.line.text
+        following = None if body.last or index + 1 == len(lines) else lines[index + 1]
+        yield body, following, before
         if body.last:
+            before = ""
+
+
+def _url_part_too_wide(before: str, following: Line, room: float) -> bool:
+    """Does ``following`` start with (the next part of) a URL wider than ``room``? Such
+    a line cannot be filled, and the layout sets it flush left rather than stretch it."""
+    text = before + following.text
+    urls = UrlBreaks.of(text)
+    at = len(before)
+    if not any(start <= at < end for start, end in urls.spans):
+        return False
+    part = next(
+        (k for k in range(1, len(following.text)) if can_break_before(text, at + k, urls)),
+        len(following.text),
+    )
+    ends = [glyph.x1 for glyph in following.glyphs for _ in glyph.text]
+    return ends[part - 1] - following.x0 > room
+
+
+def check_line_edges(lines: list[BodyLine]) -> Iterator[Finding]:
+    """避头尾 at every break inside a paragraph; a URL or e-mail address has rules of its
+    own (typeset.linebreak: only at its punctuation, never inside a word)."""
+    for body, following, before in _breaks(lines):
+        if following is None:
             continue
         end, start = body.line.last, following.line.first
         example = _excerpt(body.line.text, end=True) + " / " + _excerpt(following.line.text)
         page = following.line.page
+        url_rule = UrlBreaks.of(before + following.line.text).rule(len(before))
+        if url_rule is not None:
+            if not url_rule:
+                yield Finding(
+                    page,
+                    "line-start",
+                    URL_MISBREAK,
+                    example,
+                )
+            continue
         if start in NOT_AT_LINE_START:
             yield Finding(page, "line-start", f"line starts with {start}", example)
         if end in NOT_AT_LINE_END:
@@ -435,6 +538,114 @@ def check_halfwidth(pages: list[Page]) -> Iterator[Finding]:
                 )
 
 
+@dataclass(frozen=True)
+class Makeup:
+    """What a build of ours recorded about its page make-up (``None`` fields: not ours)."""
+
+    pitch: float | None = None
+    reasons: dict[int, str] = field(default_factory=dict)  # page number → why it is short
+    relaxed: frozenset[int] = frozenset()  # pages where 齐底 took a 1-line orphan or widow
+
+    @property
+    def ours(self) -> bool:
+        return self.pitch is not None
+
+
+def read_makeup(path: Path) -> Makeup:
+    try:
+        with pikepdf.open(path) as pdf:
+            raw = pdf.docinfo.get(MAKEUP_KEY)
+            text = str(raw) if raw is not None else None
+    except pikepdf.PdfError:
+        return Makeup()
+    if not text:
+        return Makeup()
+    try:
+        data = json.loads(text)
+        return Makeup(
+            float(data["pitch_pt"]),
+            {int(k): str(v) for k, v in data.get("short", {}).items()},
+            frozenset(int(k) for k in data.get("relaxed", {})),
+        )
+    except (ValueError, KeyError, TypeError):
+        return Makeup()
+
+
+def check_grid(
+    pages: list[Page], lines: list[BodyLine], makeup: Makeup, counts: Counter
+) -> Iterator[Finding]:
+    """Every body line's baseline a whole number of pitches from its page's grid."""
+    by_page: dict[int, list[Line]] = {}
+    for body in lines:
+        by_page.setdefault(body.line.page, []).append(body.line)
+    pitch = makeup.pitch or _document_pitch(pages)
+    counts["grid pitch"] = pitch
+    severity = "error" if makeup.ours else "warning"
+    for number, page_lines in by_page.items():
+        origin = _most_common((round(line.baseline % pitch, 1) for line in page_lines), 0.0)
+        for line in page_lines:
+            miss = (line.baseline - origin) % pitch
+            miss = min(miss, pitch - miss)
+            if miss > GRID_TOLERANCE:
+                counts["lines off grid"] += 1
+                yield Finding(
+                    number,
+                    "off-grid",
+                    f"baseline {miss:.1f} pt off the {pitch:g} pt line grid",
+                    _excerpt(line.text),
+                    severity,
+                )
+
+
+def _document_pitch(pages: list[Page]) -> float:
+    steps = Counter()
+    for page in pages:
+        body = [line for line in page.lines if line.size == page.body_size]
+        pairs = zip(body, body[1:], strict=False)
+        steps.update(round(b.baseline - a.baseline, 2) for a, b in pairs)
+    positive = [(count, step) for step, count in steps.items() if step > 0]
+    return max(positive)[1] if positive else 1.0
+
+
+def page_bottoms(pages: list[Page], lines: list[BodyLine]) -> dict[int, float]:
+    """The last text line's baseline on each full page: every page but the last that has
+    body text (blank pages and the back page are not full pages). Folios are not text."""
+    with_body = {body.line.page for body in lines}
+    bottoms = {}
+    for page in pages[:-1]:
+        if page.number not in with_body:
+            continue
+        text = [line for line in page.lines if not FOLIO.fullmatch(line.text)]
+        if text:
+            bottoms[page.number] = max(line.baseline for line in text)
+    return bottoms
+
+
+def check_bottoms(
+    pages: list[Page], lines: list[BodyLine], makeup: Makeup, counts: Counter
+) -> Iterator[Finding]:
+    """齐底: every full page ends on the same line; a short page needs a named reason."""
+    bottoms = page_bottoms(pages, lines)
+    if not bottoms:
+        return
+    foot = max(bottoms.values())
+    counts["full pages"] = len(bottoms)
+    counts["bottom spread"] = foot - min(bottoms.values())
+    for number, bottom in bottoms.items():
+        short = foot - bottom
+        if short <= TOLERANCE:
+            continue
+        counts["short pages"] += 1
+        reason = makeup.reasons.get(number)
+        lines_short = f" ({short / makeup.pitch:.1f} lines)" if makeup.pitch else ""
+        message = f"ends {short:.1f} pt{lines_short} above the other full pages"
+        if reason:
+            yield Finding(number, "short-page", f"{message}: {reason}", severity="warning")
+        else:
+            severity = "error" if makeup.ours else "warning"
+            yield Finding(number, "short-page", f"{message}, no reason recorded", "", severity)
+
+
 def _excerpt(text: str, end: bool = False, length: int = 12) -> str:
     if len(text) <= length:
         return text
@@ -454,8 +665,11 @@ def preflight(path: Path | str) -> Report:
     path = Path(path)
     pages = read_pages(path)
     paragraphs = body_lines(pages)
+    makeup = read_makeup(path)
     counts: Counter = Counter()
     findings = [
+        *check_grid(pages, paragraphs, makeup, counts),
+        *check_bottoms(pages, paragraphs, makeup, counts),
         *check_justification(pages, paragraphs),
         *check_line_edges(paragraphs),
         *check_page_breaks(paragraphs),
@@ -463,6 +677,13 @@ def preflight(path: Path | str) -> Report:
         *check_han_latin(pages, counts),
         *check_halfwidth(pages),
         *check_last_lines(paragraphs),
+    ]
+    # 齐底 outranks orphans and widows: the build names the pages where it took one
+    findings = [
+        dataclasses.replace(f, message=f"{f.message} (for 齐底)", severity="warning")
+        if f.rule in ("orphan", "widow") and f.page in makeup.relaxed
+        else f
+        for f in findings
     ]
     findings.sort(key=lambda f: (f.page or 0, f.rule))
     summary = {
@@ -472,6 +693,11 @@ def preflight(path: Path | str) -> Report:
         "uncompressed pairs": counts["uncompressed pairs"],
         "Han-Latin boundaries": counts["Han-Latin boundaries"],
         "Han-Latin spaced": counts["Han-Latin spaced"],
+        "grid pitch": counts["grid pitch"],
+        "lines off grid": counts["lines off grid"],
+        "full pages": counts["full pages"],
+        "bottom spread": round(counts["bottom spread"], 2),
+        "short pages": counts["short pages"],
     }
     return Report(path, len(pages), tuple(findings), summary)
 
@@ -487,6 +713,9 @@ def format_report(report: Report) -> list[str]:
         f"uncompressed {counts['uncompressed pairs']}",
         f"  Han-Latin boundaries {counts['Han-Latin boundaries']}, "
         f"spaced {HAN_LATIN_RANGE[0]}-{HAN_LATIN_RANGE[1]} em {counts['Han-Latin spaced']}",
+        f"  line grid {counts['grid pitch']:g} pt, body lines off it {counts['lines off grid']}",
+        f"  bottoms: spread {counts['bottom spread']:.1f} pt over {counts['full pages']} "
+        f"full pages, short pages {counts['short pages']}",
     ]
     by_page: dict[int | None, dict[str, list[Finding]]] = {}
     for finding in report.findings:
@@ -497,12 +726,27 @@ def format_report(report: Report) -> list[str]:
             lines.append(f"  {rule} ({len(found)})")
             for finding in found[:EXAMPLES]:
                 example = f": «{finding.example}»" if finding.example else ""
-                lines.append(f"    {finding.message}{example}")
-    if report.findings:
+                note = " (warning)" if finding.severity == "warning" else ""
+                lines.append(f"    {finding.message}{example}{note}")
+    errors = sum(finding.severity == "error" for finding in report.findings)
+    warnings = len(report.findings) - errors
+    if errors:
         lines.append(f"{len(report.findings)} findings")
+    elif warnings:
+        lines.append(f"clean but for {warnings} warning(s)")
     else:
         lines.append("clean")
     return lines
 
 
-__all__ = ["Finding", "PreflightError", "Report", "format_report", "preflight", "read_pages"]
+__all__ = [
+    "Finding",
+    "Makeup",
+    "PreflightError",
+    "Report",
+    "format_report",
+    "page_bottoms",
+    "preflight",
+    "read_makeup",
+    "read_pages",
+]

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import CompositorError
+from compositor.targets import check_distinct_outputs
 
 
 @dataclass(frozen=True)
 class Job:
-    """One issue to build. ``options`` are passed on to ``build.build_issue`` as keywords,
+    """One issue to build. ``options`` are passed on to ``BuildSession.build`` as keywords,
     so build options (such as the press ones) apply to every issue of a batch."""
 
     folder: Path
@@ -43,19 +44,29 @@ class Outcome:
 def build_job(job: Job) -> Outcome:
     """Build one issue into ``output_dir/<publication>-<year>-<number>.pdf``; never raises,
     so that one issue's failure is only that issue's."""
-    from compositor.build import build_issue
-    from compositor.content import read_issue
+    from compositor.build import BuildSession
 
     start = time.perf_counter()
     try:
-        slug = read_issue(job.folder).slug
-        result = build_issue(job.folder, job.output_dir / f"{slug}.pdf", **job.options)
+        with BuildSession() as session:
+            result = session.build(job.folder, output_dir=job.output_dir, **job.options)
     except CompositorError as error:
         return Outcome(job.folder, time.perf_counter() - start, error=str(error))
     except Exception as error:  # a bug: report it with this issue, keep building the others
         message = f"{job.folder}: internal error: {type(error).__name__}: {error}"
         return Outcome(job.folder, time.perf_counter() - start, error=message)
     return Outcome(job.folder, time.perf_counter() - start, result.path, result.pages)
+
+
+def output_name(folder: Path) -> str:
+    """The file an issue folder builds to, ``<publication>-<year>-<number>.pdf``; for a
+    folder that cannot be read, its own path (its build fails and says why)."""
+    from compositor.content import read_issue
+
+    try:
+        return f"{read_issue(folder).slug}.pdf"
+    except CompositorError:
+        return str(Path(folder).resolve())
 
 
 def build_all(
@@ -99,6 +110,7 @@ def run_batch(
         raise CompositorError("none of the paths given is an issue folder")
     if Path(output_dir).is_file() or Path(output_dir).suffix.lower() == ".pdf":
         raise CompositorError("with several issues, -o names a folder, not a file", output_dir)
+    check_distinct_outputs((job.folder, output_name(job.folder)) for job in jobs)
     progress = Progress(
         "[progress.description]{task.description}",
         BarColumn(),

@@ -1,8 +1,9 @@
 """Content reader: an issue folder (TOML + Markdown) → ``model.Issue``.
 
-This is the only module that knows the on-disk format (see docs/content-format.md).
-It validates as it reads and raises ``ContentError`` with the file and line of the
-first problem, so an editor can go straight to it.
+This package is the only one that knows the on-disk format (see docs/content-format.md):
+this module decodes and parses the files and holds the schemas; ``validate`` applies
+every rule and builds the model. ``read_issue`` raises ``ContentError`` with the file
+and line of the first problem, so an editor can go straight to it.
 """
 
 from __future__ import annotations
@@ -18,13 +19,10 @@ from typing import Any
 from compositor import content_blocks
 from compositor.errors import ContentError
 from compositor.model import (
-    Article,
     Block,
-    Colophon,
     Issue,
     Paragraph,
     Publication,
-    Section,
     Source,
     Subhead,
 )
@@ -32,6 +30,8 @@ from compositor.model import (
 PUBLICATION_FILE = "publication.toml"
 ISSUE_FILE = "issue.toml"
 FRONT_MATTER_FENCE = "+++"
+# What `compositor new` writes where an editor still has to write text (check warns about it).
+PLACEHOLDER = "待填写"
 # A layout is chosen by name; a path here would let content pick templates (which are code).
 LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # The only Markdown parsed: paragraphs (always on), `## ` subheads, line breaks, \-escapes and
@@ -40,6 +40,7 @@ LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # up, or whole lines (an indented paragraph would become unprinted "code"). Images (figures)
 # and pipe tables are read by content_blocks.py.
 MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image"]
+SUBHEAD_MARK = "##"
 
 PUBLICATION_KEYS = {"title": str, "publisher": str, "layout": str, "colophon": dict}
 COLOPHON_KEYS = {
@@ -68,32 +69,21 @@ ARTICLE_OPTIONAL = {"lead", "credit"}
 
 
 def read_issue(folder: Path) -> Issue:
-    """Read and validate one issue folder and its publication's facts."""
-    folder = Path(folder)
-    issue_file = folder / ISSUE_FILE
-    require_directory(folder)
-    if not issue_file.exists():  # a folder or pipe of that name gets a message of its own
-        raise ContentError(
-            f"no {ISSUE_FILE} here: an issue folder needs one (see docs/content-format.md)",
-            folder,
-        )
-    publication = read_publication(publication_folder(folder))
-    data = load_toml(issue_file)
-    _check_keys(data, ISSUE_KEYS, ISSUE_OPTIONAL, issue_file, "issue")
-    editors = _string_list(data.get("editors", []), issue_file, "editors")
-    section_specs = _read_section_specs(data["sections"], issue_file)
-    articles = [_read_article(path) for path in sorted(folder.glob("*.md"))]
-    sections = _group_articles(section_specs, articles, issue_file)
-    return Issue(
-        publication=publication,
-        year=data["year"],
-        number=data["number"],
-        cumulative=data["cumulative"],
-        date=data["date"],
-        sections=sections,
-        folder=folder,
-        editors=editors,
-    )
+    """Read and validate one issue folder and its publication's facts; raise the first
+    error the validator (content/validate.py) finds."""
+    from compositor.content.validate import read_findings
+
+    reading = read_findings(folder)
+    if reading.errors:
+        raise reading.errors[0].error()
+    assert reading.issue is not None
+    return reading.issue
+
+
+def article_files(folder: Path) -> list[Path]:
+    """An issue's article files in reading (file-name) order. Hidden files are not
+    articles: ``._01.md`` (macOS) and ``.#01.md`` (Emacs, while a file is being edited)."""
+    return sorted(p for p in folder.glob("*.md") if not p.name.startswith("."))
 
 
 def require_directory(folder: Path) -> None:
@@ -115,90 +105,15 @@ def publication_folder(issue_folder: Path) -> Path:
 
 
 def read_publication(root: Path) -> Publication:
-    path = root / PUBLICATION_FILE
-    if not path.exists():
-        raise ContentError(
-            f"no {PUBLICATION_FILE} in the publication folder: it holds the masthead and colophon",
-            root,
-        )
-    data = load_toml(path)
-    _check_keys(data, PUBLICATION_KEYS, set(), path, "publication")
-    if not LAYOUT_NAME.fullmatch(data["layout"]):
-        raise ContentError(
-            f"layout {data['layout']!r} must be the name of a folder under layouts/, not a path",
-            path,
-            _line_of(path, "layout"),
-        )
-    colophon = data["colophon"]
-    _check_keys(colophon, COLOPHON_KEYS, set(), path, "[colophon]")
-    fields = {k: v for k, v in colophon.items() if k != "editors"}
-    editors = _string_list(colophon["editors"], path, "editors")
-    return Publication(
-        title=data["title"],
-        publisher=data["publisher"],
-        layout=data["layout"],
-        colophon=Colophon(**fields, editors=editors),
-        root=root,
-    )
+    """publication.toml alone, validated; raises its first error."""
+    from compositor.content.validate import publication_findings
 
-
-@dataclass(frozen=True)
-class _SectionSpec:
-    title: str
-    subtitle: str
-    source: Source
-
-
-def _read_section_specs(raw: list, path: Path) -> list[_SectionSpec]:
-    specs: list[_SectionSpec] = []
-    for entry in raw:
-        if not isinstance(entry, dict):
-            raise ContentError("each [[sections]] entry must be a table", path)
-        line = _line_of(path, entry.get("title", ""))
-        _check_keys(entry, SECTION_KEYS, SECTION_OPTIONAL, path, "[[sections]]", line)
-        if any(spec.title == entry["title"] for spec in specs):
-            # Its articles would be printed twice (and the reading-order check would crash).
-            raise ContentError(
-                f"section {entry['title']!r} is declared twice; declare each section once", path
-            )
-        specs.append(_SectionSpec(entry["title"], entry.get("subtitle", ""), Source(path, line)))
-    if not specs:
-        raise ContentError("the issue declares no [[sections]]", path)
-    return specs
-
-
-def _group_articles(
-    specs: list[_SectionSpec], articles: list[Article], issue_file: Path
-) -> tuple[Section, ...]:
-    known = {spec.title for spec in specs}
-    for article in articles:
-        if article.section not in known:
-            raise ContentError(
-                f"article is in section {article.section!r}, which {ISSUE_FILE} does not declare "
-                f"(declared: {', '.join(sorted(known))})",
-                article.source.path,
-                _line_of(article.source.path, article.section),
-            )
-    sections = []
-    for spec in specs:
-        members = tuple(a for a in articles if a.section == spec.title)
-        sections.append(Section(spec.title, members, spec.source, spec.subtitle))
-    _check_reading_order(sections, articles, issue_file)
-    return tuple(sections)
-
-
-def _check_reading_order(sections: list[Section], articles: list[Article], issue_file: Path):
-    """Files are read in name order; that order must agree with the section order."""
-    expected = [a for s in sections for a in s.articles]
-    for got, want in zip(articles, expected, strict=True):
-        if got is not want:
-            raise ContentError(
-                f"article is out of order: files are read by name, and section "
-                f"{got.section!r} comes after {want.section!r} in {ISSUE_FILE}; rename the file "
-                f"so that articles of one section are together and in section order",
-                got.source.path,
-                1,
-            )
+    publication, findings = publication_findings(root)
+    errors = [f for f in findings if f.level == "error"]
+    if errors:
+        raise errors[0].error()
+    assert publication is not None
+    return publication
 
 
 @dataclass(frozen=True)
@@ -214,25 +129,9 @@ def parse_article(path: Path) -> ArticleParts:
     """Split an article into front matter and blocks; raises if it cannot be read or parsed
     (a picture that may not be placed is refused here, see content_blocks.py), never for a
     bad key."""
-    text = _read_text(path)
+    text = read_text(path)
     meta, body, body_line = _split_front_matter(text, path)
     return ArticleParts(meta, _parse_body(body, path, body_line), body_line)
-
-
-def _read_article(path: Path) -> Article:
-    parts = parse_article(path)
-    meta, blocks = parts.meta, parts.blocks
-    _check_keys(meta, ARTICLE_KEYS, ARTICLE_OPTIONAL, path, "article front matter")
-    if not any(isinstance(b, Paragraph) for b in blocks):
-        raise ContentError("article has no paragraphs: write the text after the +++ block", path)
-    return Article(
-        title=meta["title"].strip(),
-        section=meta["section"].strip(),
-        blocks=blocks,
-        source=Source(path, 1),
-        lead=meta.get("lead", "").strip(),
-        credit=meta.get("credit", "").strip(),
-    )
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
@@ -273,10 +172,24 @@ def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
         if not text:
             continue
         if opener.type == "heading_open":
+            _refuse_other_headings(opener.markup, path, line)
             blocks.append(Subhead(text, Source(path, line)))
         elif opener.type == "paragraph_open":
             blocks.append(Paragraph(text, Source(path, line)))
     return tuple(blocks)
+
+
+def _refuse_other_headings(markup: str, path: Path, line: int) -> None:
+    """Only ``## `` starts a subhead (docs/content-format.md); a ``# `` or ``### `` line
+    would silently become one too, or print its #s if kept as text, so say so."""
+    if markup != SUBHEAD_MARK:
+        raise ContentError(
+            f"a subhead is written '{SUBHEAD_MARK} ' (two #), not '{markup} ': write "
+            f"'{SUBHEAD_MARK} ' for a subhead, or '\\{markup[0]}' to print a # at the start "
+            "of a paragraph",
+            path,
+            line,
+        )
 
 
 def _inline_text(token) -> str:
@@ -340,19 +253,6 @@ def _did_you_mean(key: str, schema: dict[str, type]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _check_keys(
-    data: dict,
-    schema: dict[str, type],
-    optional: set[str],
-    path: Path,
-    what: str,
-    line: int = 0,
-) -> None:
-    for problem in key_problems(data, schema, optional, what):
-        where = line if problem.missing else (line or _line_of(path, problem.key))
-        raise ContentError(problem.message, path, where)
-
-
 def _kind_name(kind: type) -> str:
     return {
         str: 'a "string"',
@@ -363,14 +263,8 @@ def _kind_name(kind: type) -> str:
     }[kind]
 
 
-def _string_list(value: list, path: Path, key: str) -> tuple[str, ...]:
-    if not all(isinstance(item, str) and item.strip() for item in value):
-        raise ContentError(f"{key!r} must be a list of names in quotes", path, _line_of(path, key))
-    return tuple(item.strip() for item in value)
-
-
 def load_toml(path: Path) -> dict[str, Any]:
-    return _parse_toml(_read_text(path), path)
+    return _parse_toml(read_text(path), path)
 
 
 # What to do about tomllib's commonest complaints, keyed by the start of its message.
@@ -399,7 +293,9 @@ def _parse_toml(text: str, path: Path, line_offset: int = 0) -> dict[str, Any]:
         raise ContentError("malformed TOML: values are nested too deeply", path, 0) from None
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """The one file decoder: UTF-8 (a BOM dropped), any line ending read as \\n; raises
+    ContentError with advice for folders, devices, binary and non-UTF-8 files."""
     if path.is_dir():
         raise ContentError("this is a folder, not a file: rename or move it out of the way", path)
     if path.exists() and not path.is_file():  # reading a pipe or /dev/zero would never end
@@ -413,7 +309,8 @@ def _read_text(path: Path) -> str:
             path,
         ) from None
     if b"\0" in data:
-        raise ContentError("this is a binary file, not text: save it as UTF-8 text", path)
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise ContentError("this is a binary file, not text: save it as UTF-8 text", path, line)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a BOM from Windows editors is harmless
     try:
@@ -426,21 +323,3 @@ def _read_text(path: Path) -> str:
             line,
         ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _line_of(path: Path, needle: str) -> int:
-    """Best-effort 1-based line of the first line containing ``needle`` (for messages)."""
-    if not needle:
-        return 0
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return 0
-    pattern = re.compile(rf"^\s*\"?{re.escape(needle)}\"?\s*=")
-    for number, line in enumerate(lines, start=1):
-        if pattern.search(line):
-            return number
-    for number, line in enumerate(lines, start=1):
-        if needle in line:
-            return number
-    return 0

@@ -32,7 +32,13 @@ are deliberate (产业 崛起的力量, 奋进新征程 建功新时代).
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from dataclasses import dataclass
+
+# The one table of character classes (text/classes.py); is_han and is_chinese_context
+# are named here too because the normaliser's rules are written in their terms.
+from compositor.text.classes import is_chinese_context, is_han, is_han_latin_boundary
 
 HALFWIDTH_TO_FULLWIDTH = {
     ",": "，",
@@ -51,31 +57,6 @@ _BETWEEN_DIGITS = frozenset(":,")
 _DIGITS = frozenset("0123456789")
 _CURLY_QUOTES = frozenset("“”‘’")
 
-_HAN_RANGES = (
-    (0x3400, 0x4DBF),  # CJK Extension A
-    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
-    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
-    (0x20000, 0x3134F),  # Extensions B–G and the compatibility supplement
-)
-_CHINESE_CONTEXT_RANGES = (
-    (0x3000, 0x303F),  # CJK symbols and punctuation: 、。《》【】…
-    (0x3040, 0x30FF),  # kana
-    (0xFE30, 0xFE4F),  # CJK compatibility forms
-    (0xFF00, 0xFFEF),  # full-width forms: ，：；（）！？ and full-width letters
-)
-
-
-def is_han(char: str) -> bool:
-    """A Han ideograph (汉字)."""
-    code = ord(char)
-    return any(low <= code <= high for low, high in _HAN_RANGES)
-
-
-def is_chinese_context(char: str) -> bool:
-    """A character that makes the text around it Chinese: Han, CJK punctuation, kana."""
-    code = ord(char)
-    return is_han(char) or any(low <= code <= high for low, high in _CHINESE_CONTEXT_RANGES)
-
 
 def is_fullwidth_punctuation(char: str) -> bool:
     """CJK punctuation such as ，。、：《》（）; its glyph carries its own spacing."""
@@ -86,7 +67,105 @@ def is_fullwidth_punctuation(char: str) -> bool:
 
 def normalize(text: str) -> str:
     """All of the below, in the order that keeps the result stable."""
-    return remove_stray_spaces(normalize_punctuation(text))
+    return remove_stray_spaces(normalize_punctuation(join_lines(text)))
+
+
+def join_lines(text: str) -> str:
+    """A line break typed inside one text (a TOML multi-line title) is not a space in
+    Chinese: "举办\n专题培训班" → "举办专题培训班". Between two Latin words it is one space."""
+    return _LINE_BREAK.sub(lambda m: _join(text, m.start(), m.end()), text)
+
+
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+
+
+def _join(text: str, start: int, end: int) -> str:
+    if start == 0 or end == len(text):
+        return ""
+    left, right = text[start - 1], text[end]
+    return "" if is_chinese_context(left) or is_chinese_context(right) else " "
+
+
+# --- what the layout adds around a field ---------------------------------------
+# The layout prints 【section】, ——subtitle and （供稿：credit）; editors who type the
+# marks themselves would see them twice (docs/编辑指南.md tells them not to).
+LAYOUT_MARKS = {
+    "section": "【】 around a section title",
+    "subtitle": "—— before a subtitle",
+    "credit": "（供稿：…） around a credit",
+}
+_SECTION_BRACKETS = re.compile(r"^\s*【\s*(?P<text>.*?)\s*】\s*$", re.S)
+_SUBTITLE_DASHES = re.compile(r"^\s*(?:[—–－]+|-{2,})\s*")
+_CREDIT_OPEN = re.compile(r"^\s*供稿\s*[:：]\s*")
+# （供稿：…） at the end of a text; the source may hold brackets of its own, one level
+# deep: （供稿：西部（重庆）科学城管委会）. The importer finds credits with it too.
+CREDIT = re.compile(
+    r"[(（]\s*供稿\s*[:：]\s*(?P<source>(?:[^()（）]|[(（][^()（）]*[)）])*?)\s*[)）]\s*$"
+)
+
+
+def strip_layout_marks(kind: str, text: str) -> str:
+    """``text`` without the marks the layout prints around a field of ``kind``
+    (``section``, ``subtitle`` or ``credit``; any other kind is returned as is)."""
+    if kind == "section":
+        match = _SECTION_BRACKETS.match(text)
+        return match["text"] if match else text
+    if kind == "subtitle":
+        return _SUBTITLE_DASHES.sub("", text)
+    if kind == "credit":
+        return strip_credit(text)
+    return text
+
+
+def strip_credit(text: str) -> str:
+    """（供稿：西部（重庆）科学城管委会） → 西部（重庆）科学城管委会, and 供稿：X → X;
+    brackets inside the source are kept."""
+    match = CREDIT.search(text)
+    if match and not text[: match.start()].strip():
+        return match["source"]
+    return _CREDIT_OPEN.sub("", text, count=1)
+
+
+def normalize_field(kind: str, text: str) -> str:
+    """What the build prints for an editor's field: marks the layout adds removed, then
+    ``normalize``. ``kind`` is section, subtitle, credit, or anything else (title, lead, body)."""
+    return normalize(strip_layout_marks(kind, join_lines(text)))
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One change the normaliser makes: ``text[start:end]`` becomes ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+    message: str
+
+
+def suggested_fixes(text: str) -> list[Fix]:
+    """The character-level changes ``normalize`` makes, each with a message for an editor:
+    half-width marks in Chinese context and stray spaces (for ``compositor check``)."""
+    fixes = [
+        Fix(
+            index,
+            index + 1,
+            HALFWIDTH_TO_FULLWIDTH[mark],
+            f"half-width {mark!r} in Chinese text: type the full-width "
+            f"{HALFWIDTH_TO_FULLWIDTH[mark]!r} (the build converts it)",
+        )
+        for index, mark in find_halfwidth_punctuation(text)
+    ]
+    for start, end in stray_space_runs(text):
+        fixes.append(
+            Fix(
+                start,
+                end,
+                "",
+                "stray space in Chinese text: delete it (the build removes it; the layout "
+                "sets the spacing itself)",
+            )
+        )
+    return sorted(fixes, key=lambda fix: fix.start)
 
 
 def normalize_punctuation(text: str) -> str:
@@ -116,7 +195,7 @@ def find_halfwidth_punctuation(text: str) -> list[tuple[int, str]]:
 
 def remove_han_latin_spaces(text: str) -> str:
     """Drop ASCII spaces between Han and a Latin letter or digit: "2000 多家" → "2000多家"."""
-    return _remove_spaces(text, _han_latin_boundary)
+    return _remove_spaces(text, is_han_latin_boundary)
 
 
 def remove_stray_spaces(text: str) -> str:
@@ -167,18 +246,9 @@ def _between_digits(text: str, index: int) -> bool:
     return 0 < index < len(text) - 1 and text[index - 1] in _DIGITS and text[index + 1] in _DIGITS
 
 
-def _is_latin(char: str) -> bool:
-    """A letter or digit of a Western script (ASCII, accented Latin, Greek …) or %."""
-    return char == "%" or (char.isalnum() and not is_chinese_context(char))
-
-
-def _han_latin_boundary(left: str, right: str) -> bool:
-    return (is_han(left) and _is_latin(right)) or (_is_latin(left) and is_han(right))
-
-
 def _stray_boundary(left: str, right: str) -> bool:
     return (
-        _han_latin_boundary(left, right)
+        is_han_latin_boundary(left, right)
         or is_fullwidth_punctuation(left)
         or is_fullwidth_punctuation(right)
         # Curly quotes are full-width in Chinese text: 形成 “研发” 的 → 形成“研发”的.
@@ -187,26 +257,34 @@ def _stray_boundary(left: str, right: str) -> bool:
     )
 
 
-def _remove_spaces(text: str, is_stray) -> str:
-    """Remove each run of ASCII spaces whose neighbours satisfy ``is_stray(left, right)``.
+def stray_space_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each run of spaces that ``remove_stray_spaces`` removes.
+
+    Judged on the text as ``normalize`` sees it (half-width marks already full-width),
+    so ``会议强调, 要`` reports the space after the comma too."""
+    return _space_runs(normalize_punctuation(text), _stray_boundary)
+
+
+def _space_runs(text: str, is_stray) -> list[tuple[int, int]]:
+    """Runs of ASCII spaces whose neighbours satisfy ``is_stray(left, right)``.
 
     A run's fate depends only on its two neighbours, which removal never changes,
-    so applying this twice changes nothing more.
+    so removing them twice changes nothing more.
     """
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        if text[index] != " ":
-            out.append(text[index])
-            index += 1
-            continue
-        end = index
-        while end < len(text) and text[end] == " ":
-            end += 1
-        inside = index > 0 and end < len(text)
-        if not (inside and is_stray(text[index - 1], text[end])):
-            out.append(text[index:end])
-        index = end
+    runs = []
+    for match in re.finditer(" +", text):
+        start, end = match.span()
+        if start > 0 and end < len(text) and is_stray(text[start - 1], text[end]):
+            runs.append((start, end))
+    return runs
+
+
+def _remove_spaces(text: str, is_stray) -> str:
+    out, last = [], 0
+    for start, end in _space_runs(text, is_stray):
+        out.append(text[last:start])
+        last = end
+    out.append(text[last:])
     return "".join(out)
 
 

@@ -2,9 +2,9 @@
 
 A cold ``compositor build`` pays for starting Python, importing WeasyPrint and
 reading the fonts' character maps before it lays out a single line. ``watch``
-pays that once: the ``Rebuilder`` keeps the imported modules and the font set
-(whose character maps are cached by fontset.py) and only re-reads the content and
-the layout, which an editor or a designer may have just changed.
+pays that once: the ``Rebuilder`` keeps the imported modules and a build session
+(``build.BuildSession``: the font set and parsed styles) and only re-reads the content
+and the layout, which an editor or a designer may have just changed.
 """
 
 from __future__ import annotations
@@ -16,18 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
 
-from compositor.build import (
-    BUILD_DIR,
-    FONTS_DIR,
-    LAYOUTS_DIR,
-    BuildResult,
-    layout_for,
-    render_issue,
-)
-from compositor.content import PUBLICATION_FILE, read_issue, require_directory
+from compositor.build import LAYOUTS_DIR, BuildResult, BuildSession
+from compositor.content import PUBLICATION_FILE, require_directory
 from compositor.errors import CompositorError
-from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
-from compositor.pdf import StyleCache, write_atomically
+from compositor.targets import check_pdf_target
 
 # What a save can change: articles, issue and publication facts, templates and CSS.
 SOURCE_SUFFIXES = frozenset({".md", ".toml", ".css", ".j2", ".html"})
@@ -53,18 +45,10 @@ class Rebuilder:
 
         self.folder = Path(folder)
         self.output = output
-        self.fontset: FontSet = load_fontset(FONTS_DIR)
-        self.styles = StyleCache()  # parsed CSS and loaded @font-face fonts
+        self.session = BuildSession()  # the font set and the parsed styles, kept warm
 
     def build(self) -> BuildResult:
-        """The same steps as ``build.build_issue``, with the font set and styles kept."""
-        issue = read_issue(self.folder)
-        layout = layout_for(issue)
-        check_issue_coverage(issue, self.fontset, layout.fonts)
-        pdf, pages = render_issue(issue, layout, self.fontset, styles=self.styles)
-        target = Path(self.output) if self.output else BUILD_DIR / f"{issue.slug}.pdf"
-        write_atomically(pdf, target)
-        return BuildResult(path=target, pages=pages)
+        return self.session.build(self.folder, self.output)
 
     def timed_build(self, debug: bool = False) -> Outcome:
         """Build and never raise: an editor's mistake must not end the watch."""
@@ -102,7 +86,9 @@ def describe(outcome: Outcome, verb: str) -> str:
     if outcome.result is None:
         return f"{outcome.error}\n(failed after {outcome.seconds:.2f} s; waiting for the next save)"
     result = outcome.result
-    return f"{verb} {result.path} ({result.pages} pages) in {outcome.seconds:.2f} s"
+    lines = [str(warning) for warning in result.warnings]  # what `check` would say
+    lines.append(f"{verb} {result.path} ({result.pages} pages) in {outcome.seconds:.2f} s")
+    return "\n".join(lines)
 
 
 def watch(
@@ -117,6 +103,8 @@ def watch(
     import watchfiles
 
     require_directory(Path(folder))  # watchfiles cannot watch what is not there
+    if output is not None:
+        check_pdf_target(Path(output))
     rebuilder = Rebuilder(folder, output)
     changes = watchfiles.watch(
         *rebuilder.sources(),
@@ -128,13 +116,14 @@ def watch(
         rust_timeout=ARM_MS,
         yield_on_timeout=True,
     )
-    next(changes, None)
-    echo(describe(rebuilder.timed_build(debug), "built"))
-    echo(f"watching {folder} for changes (Ctrl+C to stop)")
-    for batch in changes:
-        if batch:
-            echo(f"changed: {_names(path for _change, path in batch)}")
-            echo(describe(rebuilder.timed_build(debug), "rebuilt"))
+    with rebuilder.session:  # its font copies are removed however the watch ends
+        next(changes, None)
+        echo(describe(rebuilder.timed_build(debug), "built"))
+        echo(f"watching {folder} for changes (Ctrl+C to stop)")
+        for batch in changes:
+            if batch:
+                echo(f"changed: {_names(path for _change, path in batch)}")
+                echo(describe(rebuilder.timed_build(debug), "rebuilt"))
 
 
 def _names(paths: Iterable[str]) -> str:

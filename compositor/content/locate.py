@@ -125,15 +125,23 @@ def _closing_quote(line: str, opening: int) -> int:
     return len(line)
 
 
+# An HTML entity as Markdown reads it (&amp; &#38; &#x26;): printed as one character.
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
 def markdown_spans(path: Path, lines: list[str], first_line: int) -> Iterator[Span]:
     """Each body line of an article from ``first_line`` on (every character is printed,
-    apart from Markdown's own marks, which are ASCII)."""
+    apart from Markdown's own marks, which are ASCII). An entity such as ``&amp;`` is
+    masked as ``&`` repeated to its length, so its ``;`` is not taken for punctuation
+    while columns stay those of the file."""
     for number in range(first_line, len(lines) + 1):
         text = lines[number - 1]
-        if text.startswith(CAPTION_PREFIX):  # Pandoc's "Table:" is markup, not text
-            yield Span(path, number, len(CAPTION_PREFIX) + 1, text[len(CAPTION_PREFIX) :])
+        if text.startswith(CAPTION_PREFIX):  # Pandoc's "Table:" is markup, not text (issue 14)
+            caption = _ENTITY.sub(lambda m: "&" * len(m[0]), text[len(CAPTION_PREFIX) :])
+            yield Span(path, number, len(CAPTION_PREFIX) + 1, caption)
         elif text.strip():
-            yield Span(path, number, 1, text)
+            masked = _ENTITY.sub(lambda m: "&" * len(m[0]), text)
+            yield Span(path, number, 1, masked)
 
 
 def column_of(path: Path, line: int, needle: str) -> int:

@@ -75,7 +75,9 @@ def check_press(path: Path | str) -> list[Finding]:
     return inspect_press(path).findings
 
 
-def inspect_press(path: Path | str) -> PressInspection:
+def inspect_press(path: Path | str, *, engines: bool = False) -> PressInspection:
+    """The press findings and summary; ``engines`` also draws and reads every page with
+    poppler, MuPDF and Ghostscript and compares them with pdfium (a few seconds)."""
     result = PressInspection()
     try:
         pdf = pikepdf.open(path)
@@ -91,7 +93,47 @@ def inspect_press(path: Path | str) -> PressInspection:
         _check_transparency(parts, standard, result)
         _check_images(pdf, result)  # issue 14: count, colour, ppi, transparency
         _check_annotations(pdf, result)
+    if engines:
+        _check_engines(Path(path), result)
     return result
+
+
+def _check_engines(path: Path, result: PressInspection) -> None:
+    """A RIP is one of these engines: the file must draw the same in every one."""
+    from compositor.check.engines import compare_engines
+
+    agreeing = []
+    for engine in compare_engines(path):
+        if not engine.available:
+            result.add(
+                None,
+                "engines",
+                f"{engine.engine} is not installed, so not compared "
+                f"(apt-get install {engine.package})",
+                WARNING,
+            )
+            continue
+        if engine.agrees:
+            agreeing.append(engine.engine)
+        for page in engine.different_pages:
+            result.add(
+                page.page,
+                "engines",
+                f"{engine.engine} draws this page differently from pdfium "
+                f"({page.different:.1%} of the page): glyphs missing or wrong?",
+            )
+        if engine.warnings:
+            shown = "; ".join(engine.warnings[:3])
+            more = f" (and {len(engine.warnings) - 3} more)" if len(engine.warnings) > 3 else ""
+            result.add(None, "engines", f"{engine.engine} warns: {shown}{more}")
+        for problem in engine.text_problems:
+            result.add(None, "engines", f"{engine.engine} text: {problem}")
+    result.summary.append(
+        (
+            "Engines",
+            f"{', '.join(agreeing)} draw and read it as pdfium" if agreeing else "none agree",
+        )
+    )
 
 
 # ----------------------------------------------------------------- identification

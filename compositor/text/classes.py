@@ -37,9 +37,10 @@ ZERO_WIDTH_SPACE = "\u200b"  # an explicit break opportunity
 WORD_JOINER = "\u2060"  # explicitly no break
 NO_BREAK_SPACE = "\u00a0"
 
-# The same ranges as normalize.is_han / is_chinese_context (a test keeps them equal),
-# as regular-expression classes: line layout classifies every character of every line
-# several times, and a compiled class is many times faster than a loop over ranges.
+# The one table of character classes, shared by the normaliser (text/normalize.py), line
+# layout and preflight. Written as regular-expression classes: line layout classifies
+# every character of every line several times, and a compiled class is many times faster
+# than a loop over ranges.
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 CHINESE_CONTEXT = HAN + "\u3000-\u303f\u3040-\u30ff\ufe30-\ufe4f\uff00-\uffef"
 # Western letters and digits (Latin with accents, Greek, Cyrillic) and %, part of a number.

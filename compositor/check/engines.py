@@ -1,0 +1,330 @@
+"""Do the PDF engines a print shop uses draw and read this PDF the same way?
+
+A PDF is only as good as the worst engine that opens it. pdfium (Chrome) is the
+reference: every page is drawn by poppler (pdftoppm), MuPDF (mutool draw) and
+Ghostscript (the base of many RIPs) and compared with pdfium's drawing, greyscale,
+with a tolerance for antialiasing; every warning an engine prints about the file is
+kept; and the text that pdftotext and ``mutool draw -F txt`` extract must be the
+text pdfium reads, with lines as lines.
+
+``compare_engines`` does all of it for one PDF; ``format_engine_report`` prints it
+for ``compositor preflight --press``. The engines are command-line programs from
+Debian (poppler-utils, mupdf-tools, ghostscript); one that is missing is reported,
+not skipped silently.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from compositor.text.classes import is_han
+
+DPI = 100
+# Rasterisers disagree on antialiasing, on how a CMYK red turns grey and on where a
+# page's pixel grid starts (a pixel of shift). So pages are compared as ink: a pixel
+# is ink where it is darker than INK_LEVEL; the two ink maps are aligned (up to
+# MAX_SHIFT pixels), averaged over BLUR × BLUR pixels (about half a character of
+# 10.5 pt at 100 dpi) and a pixel differs where the ink densities differ by more
+# than DENSITY_TOLERANCE. Measured on the sample: engines that draw the same glyphs
+# differ on at most 0.05 % of a page; a glyph drawn as a box, as another glyph or
+# not at all differs on 1-9 %. A page differs above MAX_DIFFERENT.
+INK_LEVEL = 160
+MAX_SHIFT = 2
+BLUR = 9
+DENSITY_TOLERANCE = 0.25
+MAX_DIFFERENT = 0.005
+# Extracted text: lines holding a single Han character, as a share of all lines with
+# text. A reader that takes each glyph for a line of its own (the MuPDF symptom of
+# wrong glyph widths) gives 85 % and more; a bulletin's page has next to none (a lone
+# digit, a TOC page number, may well stand on a line of its own).
+MAX_SINGLE_CHARACTER_LINES = 0.2
+# What an engine says about itself, not about the file: Debian's MuPDF is built
+# without littleCMS and says so for every PDF with an ICC profile.
+ENGINE_NOTICES = ("ICC support is not available",)
+TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Engine:
+    name: str  # what the report calls it
+    program: str  # the executable
+    package: str  # the Debian package that installs it
+    draw: Callable[[Path, Path, int], list[str]]  # (pdf, folder, dpi) -> command line
+    # pdf -> the command printing its text in content order (to compare with pdfium),
+    # and the one printing it as a reader sees it (to count lines); None: no text tool.
+    extract: Callable[[Path], list[str]] | None
+    extract_lines: Callable[[Path], list[str]] | None
+
+
+def _poppler_draw(pdf: Path, folder: Path, dpi: int) -> list[str]:
+    return ["pdftoppm", "-r", str(dpi), "-gray", str(pdf), str(folder / "page")]
+
+
+def _mupdf_draw(pdf: Path, folder: Path, dpi: int) -> list[str]:
+    return ["mutool", "draw", "-q", "-r", str(dpi), "-c", "gray",
+            "-o", str(folder / "page-%d.pgm"), str(pdf)]  # fmt: skip
+
+
+def _ghostscript_draw(pdf: Path, folder: Path, dpi: int) -> list[str]:
+    return ["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pgmraw", f"-r{dpi}",
+            "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4",
+            f"-sOutputFile={folder / 'page-%d.pgm'}", str(pdf)]  # fmt: skip
+
+
+ENGINES = (
+    Engine("poppler", "pdftoppm", "poppler-utils", _poppler_draw,
+           lambda pdf: ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"],
+           lambda pdf: ["pdftotext", "-enc", "UTF-8", str(pdf), "-"]),
+    Engine("MuPDF", "mutool", "mupdf-tools", _mupdf_draw,
+           lambda pdf: ["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(pdf)],
+           lambda pdf: ["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(pdf)]),
+    Engine("Ghostscript", "gs", "ghostscript", _ghostscript_draw, None, None),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PageDifference:
+    page: int  # 1-based
+    different: float  # share of the page's pixels that differ from pdfium's drawing
+
+
+@dataclass
+class EngineResult:
+    engine: str
+    package: str
+    available: bool = True
+    pages_drawn: int = 0
+    different_pages: list[PageDifference] = field(default_factory=list)
+    worst: float = 0.0  # the largest share of different pixels on any page
+    warnings: list[str] = field(default_factory=list)
+    text_checked: bool = False
+    text_problems: list[str] = field(default_factory=list)
+
+    @property
+    def agrees(self) -> bool:
+        return (
+            self.available
+            and not self.different_pages
+            and not self.warnings
+            and not self.text_problems
+        )
+
+
+def engines_missing() -> list[Engine]:
+    return [engine for engine in ENGINES if shutil.which(engine.program) is None]
+
+
+def compare_engines(
+    pdf: Path | str, engines: Sequence[Engine] = ENGINES, dpi: int = DPI
+) -> list[EngineResult]:
+    """Draw and read ``pdf`` with each engine and compare with pdfium, page by page."""
+    pdf = Path(pdf)
+    # The engines are other processes: let them draw while pdfium draws here.
+    with ThreadPoolExecutor(max_workers=len(engines) or 1) as pool:
+        runs = [pool.submit(_run_engine, engine, pdf, dpi) for engine in engines]
+        reference = _pdfium_pages(pdf, dpi)
+        reference_text = _pdfium_text(pdf)
+        return [_compare(run.result(), reference, reference_text) for run in runs]
+
+
+@dataclass
+class _Run:
+    engine: Engine
+    result: EngineResult
+    drawn: list[np.ndarray]
+    text: list[str] | None  # in content order
+    lines: list[str] | None  # as a reader sees them
+
+
+def _run_engine(engine: Engine, pdf: Path, dpi: int) -> _Run:
+    result = EngineResult(engine.name, engine.package)
+    if shutil.which(engine.program) is None:
+        result.available = False
+        return _Run(engine, result, [], None, None)
+    with tempfile.TemporaryDirectory(prefix="compositor-engines-") as folder:
+        drawn, result.warnings = _draw(engine, pdf, Path(folder), dpi)
+    text = lines = None
+    if engine.extract is not None and engine.extract_lines is not None:
+        result.text_checked = True
+        text = _extract(engine.extract(pdf), result.text_problems)
+        same = engine.extract_lines == engine.extract
+        lines = text if same else _extract(engine.extract_lines(pdf), result.text_problems)
+    return _Run(engine, result, drawn, text, lines)
+
+
+def _compare(run: _Run, reference: list[np.ndarray], reference_text: list[str]) -> EngineResult:
+    result = run.result
+    if not result.available:
+        return result
+    result.pages_drawn = len(run.drawn)
+    if len(run.drawn) != len(reference):
+        result.warnings.append(f"drew {len(run.drawn)} pages, pdfium {len(reference)}")
+    for number, (mine, theirs) in enumerate(zip(reference, run.drawn, strict=False), 1):
+        share = different_share(mine, theirs)
+        result.worst = max(result.worst, share)
+        if share > MAX_DIFFERENT:
+            result.different_pages.append(PageDifference(number, share))
+    if run.text is not None and run.lines is not None:
+        result.text_problems += _text_problems(run.text, run.lines, reference_text)
+    return result
+
+
+def different_share(reference: np.ndarray, drawn: np.ndarray) -> float:
+    """The share of pixels where two greyscale drawings of one page really differ."""
+    if any(abs(a - b) > MAX_SHIFT for a, b in zip(reference.shape, drawn.shape, strict=True)):
+        return 1.0  # another page size: every pixel is in question
+    ink_a = (reference < INK_LEVEL).astype(np.float32)
+    ink_b = (drawn < INK_LEVEL).astype(np.float32)
+    dy = _best_shift(ink_a.sum(axis=1), ink_b.sum(axis=1))
+    dx = _best_shift(ink_a.sum(axis=0), ink_b.sum(axis=0))
+    height = min(reference.shape[0], drawn.shape[0]) - 2 * MAX_SHIFT
+    width = min(reference.shape[1], drawn.shape[1]) - 2 * MAX_SHIFT
+    m = MAX_SHIFT
+    a = _box_blur(ink_a[m : m + height, m : m + width], BLUR)
+    b = _box_blur(ink_b[m + dy : m + dy + height, m + dx : m + dx + width], BLUR)
+    return float(np.count_nonzero(np.abs(a - b) > DENSITY_TOLERANCE)) / a.size
+
+
+def _best_shift(profile_a: np.ndarray, profile_b: np.ndarray) -> int:
+    """The offset (within MAX_SHIFT) that best lines up two ink profiles of a page."""
+    m = MAX_SHIFT
+    length = min(len(profile_a), len(profile_b)) - 2 * m
+    core = profile_a[m : m + length]
+    errors = {
+        shift: float(np.abs(core - profile_b[m + shift : m + shift + length]).sum())
+        for shift in range(-m, m + 1)
+    }
+    return min(errors, key=lambda shift: (errors[shift], abs(shift)))
+
+
+def _box_blur(image: np.ndarray, size: int) -> np.ndarray:
+    """The mean over size × size pixels around each pixel (summed-area table)."""
+    half = size // 2
+    padded = np.pad(image, ((half + 1, half), (half + 1, half)), mode="edge")
+    table = padded.cumsum(axis=0).cumsum(axis=1)
+    h, w = image.shape
+    total = (
+        table[size : size + h, size : size + w]
+        - table[:h, size : size + w]
+        - table[size : size + h, :w]
+        + table[:h, :w]
+    )
+    return total / (size * size)
+
+
+def _pdfium_pages(pdf: Path, dpi: int) -> list[np.ndarray]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return [
+            np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+            for page in document
+        ]
+    finally:
+        document.close()
+
+
+def _pdfium_text(pdf: Path) -> list[str]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        return [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()
+
+
+def _draw(engine: Engine, pdf: Path, folder: Path, dpi: int) -> tuple[list[np.ndarray], list[str]]:
+    completed = subprocess.run(
+        engine.draw(pdf, folder, dpi),
+        capture_output=True,
+        text=True,
+        errors="replace",
+        timeout=TIMEOUT_S,
+        check=False,
+    )
+    warnings = _warnings(completed.stdout + completed.stderr)
+    if completed.returncode != 0:
+        warnings.append(f"{engine.program} exited with status {completed.returncode}")
+    files = sorted(folder.iterdir(), key=_page_number)
+    return [np.asarray(Image.open(path).convert("L")) for path in files], warnings
+
+
+def _page_number(path: Path) -> int:
+    match = re.search(r"(\d+)\.p[gnp]m$", path.name)
+    return int(match.group(1)) if match else 0
+
+
+def _warnings(output: str) -> list[str]:
+    """Every line an engine prints about the file; identical lines once, with a count."""
+    counts: dict[str, int] = {}
+    for line in output.splitlines():
+        line = line.strip()
+        if line and not line.startswith("page ") and not any(n in line for n in ENGINE_NOTICES):
+            counts[line] = counts.get(line, 0) + 1
+    return [text if n == 1 else f"{text} (×{n})" for text, n in counts.items()]
+
+
+def _text_problems(pages: list[str], as_read: list[str], reference: list[str]) -> list[str]:
+    problems = []
+    for number, (theirs, mine) in enumerate(zip(pages, reference, strict=False), 1):
+        if _characters(theirs) != _characters(mine):
+            problems.append(f"page {number}: extracted text differs from pdfium's")
+    if len(pages) != len(reference):
+        problems.append(f"text of {len(pages)} pages extracted, {len(reference)} expected")
+    for number, page in enumerate(as_read, 1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        single = sum(1 for line in lines if len(line) == 1 and is_han(line))
+        if lines and single / len(lines) > MAX_SINGLE_CHARACTER_LINES:
+            problems.append(
+                f"page {number}: {single} of {len(lines)} lines are a single Han character"
+            )
+    return problems
+
+
+def _extract(command: list[str], problems: list[str]) -> list[str]:
+    """The text of each page; both pdftotext and mutool end every page with a form feed."""
+    completed = subprocess.run(command, capture_output=True, timeout=TIMEOUT_S, check=False)
+    if completed.returncode != 0:
+        problems.append(f"{command[0]} exited with status {completed.returncode}")
+    pages = completed.stdout.decode("utf-8", errors="replace").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def _characters(text: str) -> str:
+    """The printed characters in order; whitespace is the extractor's own guess."""
+    return "".join(c for c in text if not c.isspace())
+
+
+def format_engine_report(results: Sequence[EngineResult]) -> list[str]:
+    lines = []
+    for result in results:
+        if not result.available:
+            lines.append(f"{result.engine}: not installed (apt-get install {result.package})")
+            continue
+        drawn = (
+            f"{result.pages_drawn} pages drawn as pdfium draws them"
+            if not result.different_pages
+            else "pages drawn differently from pdfium: "
+            + ", ".join(f"{d.page} ({d.different:.1%})" for d in result.different_pages)
+        )
+        text = ""
+        if result.text_checked:
+            text = "; text as pdfium reads it" if not result.text_problems else "; text differs"
+        lines.append(f"{result.engine}: {drawn}{text}")
+        lines += [f"  warning: {warning}" for warning in result.warnings[:10]]
+        if len(result.warnings) > 10:
+            lines.append(f"  … {len(result.warnings) - 10} more warnings")
+        lines += [f"  text: {problem}" for problem in result.text_problems[:10]]
+    return lines

@@ -1,0 +1,124 @@
+"""``compositor check``: every finding of an issue folder, without rendering it.
+
+The findings of the content are the validator's (content/validate.py), the same
+rules ``build`` stops on. This module adds what needs the layout: characters the
+faces of their roles lack, a table of contents too long for page 1, and the page
+count to expect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from compositor.check.figures import picture_findings
+from compositor.content import ISSUE_FILE, read_text
+from compositor.content.locate import Position, TomlLines, column_of
+from compositor.content.validate import Finding, Level, read_findings
+from compositor.errors import CompositorError
+from compositor.model import Issue
+
+
+@dataclass(frozen=True)
+class Report:
+    folder: Path
+    findings: tuple[Finding, ...]
+
+    def count(self, level: Level) -> int:
+        return sum(finding.level is level for finding in self.findings)
+
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean, 1 warnings only (with ``strict``), 2 errors."""
+        if self.count(Level.ERROR):
+            return 2
+        return 1 if strict and self.count(Level.WARNING) else 0
+
+    def summary(self) -> str:
+        errors, warnings = self.count(Level.ERROR), self.count(Level.WARNING)
+        return f"{self.folder}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+
+def check_issue(folder: Path | str) -> Report:
+    """All findings for one issue folder, errors and warnings in file order."""
+    folder = Path(folder)
+    reading = read_findings(folder)
+    findings = list(reading.findings)
+    if reading.issue is not None:
+        findings.extend(_font_findings(reading.issue))
+        findings.extend(_length_findings(reading.issue))
+        # Issue 14: pictures under 300 ppi at their printed size (compositor/resolution.py).
+        for path, line, message in picture_findings(reading.issue):
+            findings.append(
+                Finding(path, line, column_of(path, line, "!["), Level.WARNING, message)
+            )
+    infos = [f for f in findings if f.level is Level.INFO]
+    return Report(folder, tuple([f for f in findings if f.level is not Level.INFO] + infos))
+
+
+def _font_findings(issue: Issue) -> Iterator[Finding]:
+    from compositor.build import FONTS_DIR, layout_for
+    from compositor.fonts.fontset import load_fontset, uncovered_characters
+
+    try:
+        layout = layout_for(issue)
+        missing = uncovered_characters(issue, load_fontset(FONTS_DIR), layout.fonts)
+    except CompositorError as error:
+        yield Finding(error.path or issue.folder, error.line, 1, Level.ERROR, error.message)
+        return
+    for found in missing:
+        path, line = found.source.path, found.source.line
+        yield Finding(
+            path,
+            line,
+            column_of(path, line, found.char),
+            Level.ERROR,
+            f"{found.describe()}: it would print as a blank box; write it another way "
+            f"or ask for the font to be extended",
+        )
+
+
+def _length_findings(issue: Issue) -> Iterator[Finding]:
+    from compositor.build import layout_for
+    from compositor.check.estimate import estimate_issue
+    from compositor.text import typeset_issue
+
+    issue_file = issue.folder / ISSUE_FILE
+    try:
+        estimate = estimate_issue(typeset_issue(issue), layout_for(issue))
+    except CompositorError as error:
+        yield Finding(error.path or issue.folder, error.line, 1, Level.ERROR, error.message)
+        return
+    if estimate.toc_overflows:
+        where = TomlLines(issue_file, read_text(issue_file).split("\n")).table("sections")
+        yield Finding(
+            issue_file,
+            where.line,
+            where.column,
+            Level.WARNING,
+            f"the table of contents needs about {estimate.toc_lines} lines but page 1 has "
+            f"room for about {estimate.toc_room_lines}: it would run onto page 2 "
+            f"(shorten titles or move articles to the next issue)",
+        )
+    start = Position(1, 1)
+    yield Finding(
+        issue_file,
+        start.line,
+        start.column,
+        Level.INFO,
+        f"about {_plural(estimate.pages, 'page')} (an estimate from line counts)",
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def format_report(report: Report) -> Iterator[str]:
+    """The lines ``compositor check`` prints: one per finding, then a summary."""
+    for finding in report.findings:
+        yield str(finding)
+    yield report.summary()
+
+
+__all__ = ["Finding", "Level", "Report", "check_issue", "format_report"]

@@ -1,0 +1,473 @@
+"""The one validator: reading an issue folder yields findings, and the model if none is an error.
+
+Every rule about what an issue may contain is written here once. ``read_issue``
+(content/__init__.py) raises the first error, so ``build``, ``watch``, ``batch``,
+``new`` and ``fonts check`` stop on it; ``compositor check`` (check/report.py) prints
+them all, with what only a person preparing the issue needs (placeholders left by
+``compositor new``, what the build will normalise, characters the fonts lack, the
+length). Anything ``check`` calls an error, ``build`` refuses, and vice versa.
+
+Each finding is printed as ``file:line:column: level: message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import enum
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from compositor import content
+from compositor.content.locate import Position, Span, TomlLines, markdown_spans
+from compositor.errors import CompositorError
+from compositor.model import (
+    Article,
+    Colophon,
+    Issue,
+    Paragraph,
+    Publication,
+    Section,
+    Source,
+)
+from compositor.text.normalize import LAYOUT_MARKS, normalize_field, strip_layout_marks
+from compositor.text.normalize import suggested_fixes as text_fixes
+
+# The content schemas (content/__init__.py), with the name each table has in messages.
+Schema = tuple[dict[str, type], set[str], str]
+PUBLICATION_SCHEMA: Schema = (content.PUBLICATION_KEYS, set(), "publication")
+COLOPHON_SCHEMA: Schema = (content.COLOPHON_KEYS, set(), "[colophon]")
+ISSUE_SCHEMA: Schema = (content.ISSUE_KEYS, content.ISSUE_OPTIONAL, "issue")
+SECTION_SCHEMA: Schema = (content.SECTION_KEYS, content.SECTION_OPTIONAL, "[[sections]]")
+ARTICLE_SCHEMA: Schema = (content.ARTICLE_KEYS, content.ARTICLE_OPTIONAL, "article front matter")
+# An article file named by a number alone: 1.md, 2.md, 10.md.
+NUMBERED = re.compile(r"\d+")
+
+
+class Level(enum.StrEnum):
+    ERROR = "error"  # the issue cannot be built, or would print wrong
+    WARNING = "warning"  # worth a look before printing; fails only with --strict
+    INFO = "info"  # facts, such as the page-count estimate
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int
+    column: int
+    level: Level
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}:{max(self.line, 1)}:{max(self.column, 1)}: {self.level}: {self.message}"
+        )
+
+    def error(self) -> content.ContentError:
+        return content.ContentError(self.message, self.path, self.line)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading an issue folder found, and the issue itself unless there was an error."""
+
+    folder: Path
+    findings: tuple[Finding, ...]
+    issue: Issue | None = None
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.level is Level.ERROR)
+
+
+def read_findings(folder: Path | str) -> Reading:
+    """Every finding of an issue folder, in reading order, and its model if it has no error."""
+    folder = Path(folder)
+    reader = _IssueReader(folder)
+    issue = reader.run()
+    findings = tuple(sorted(reader.findings, key=_reading_order))
+    has_error = any(f.level is Level.ERROR for f in findings)
+    return Reading(folder, findings, None if has_error else issue)
+
+
+def publication_findings(root: Path) -> tuple[Publication | None, list[Finding]]:
+    """publication.toml alone (for the importer and ``compositor new``)."""
+    reader = _IssueReader(root)  # only its publication rules are used
+    publication = reader.read_publication(root / content.PUBLICATION_FILE)
+    return publication, sorted(reader.findings, key=_reading_order)
+
+
+def _reading_order(finding: Finding) -> tuple:
+    """publication.toml, issue.toml, then the articles by name; facts (info) last."""
+    name = finding.path.name
+    rank = {content.PUBLICATION_FILE: 0, content.ISSUE_FILE: 1}.get(name, 2)
+    return (finding.level is Level.INFO, rank, name, finding.line, finding.column)
+
+
+# --- the reader ------------------------------------------------------------------
+
+
+@dataclass
+class _Section:
+    title: str  # as printed (normalised), which is how articles name it
+    subtitle: str
+    where: Position  # of the title's value in issue.toml
+    articles: list[Article] = field(default_factory=list)
+
+
+class _IssueReader:
+    """Reads one issue, collecting findings; each ``read_*``/``check_*`` looks at one thing."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.issue_file = folder / content.ISSUE_FILE
+        self.findings: list[Finding] = []
+        self.spans: list[Span] = []  # printed text, for the character-level checks
+        self.article_lines: dict[Path, TomlLines] = {}  # front matter positions, by file
+        self.sections: list[_Section] | None = None  # as declared in issue.toml
+
+    def run(self) -> Issue | None:
+        if not self.folder.is_dir():
+            message = (
+                "is a file, not an issue folder: give the folder that holds it"
+                if self.folder.exists()
+                else "is not an issue folder (no such directory)"
+            )
+            self.error(self.folder, Position(0, 1), message)
+            return None
+        if not self.issue_file.exists():  # a folder or pipe of that name: see read_text
+            self.error(
+                self.folder,
+                Position(0, 1),
+                f"not an issue folder: it has no {content.ISSUE_FILE}, and an issue folder "
+                "needs one (see docs/content-format.md)",
+            )
+            return None
+        publication = self.read_publication(
+            content.publication_folder(self.folder) / content.PUBLICATION_FILE
+        )
+        facts = self.read_issue_file()
+        articles = [self.read_article(path) for path in self.article_files()]
+        articles = [article for article in articles if article is not None]
+        declared = self.sections
+        sections = self.group(declared, articles) if declared is not None else None
+        self.check_titles(articles)
+        self.check_text()
+        if publication is None or facts is None or sections is None:
+            return None
+        return Issue(
+            publication=publication,
+            year=facts["year"],
+            number=facts["number"],
+            cumulative=facts["cumulative"],
+            date=facts["date"],
+            sections=tuple(
+                Section(
+                    s.title, tuple(s.articles), Source(self.issue_file, s.where.line), s.subtitle
+                )
+                for s in sections
+            ),
+            folder=self.folder,
+            editors=facts["editors"],
+        )
+
+    # -- recording
+
+    def add(self, level: Level, path: Path, where: Position, message: str) -> None:
+        self.findings.append(Finding(path, where.line, where.column, level, message))
+
+    def error(self, path: Path, where: Position, message: str) -> None:
+        self.add(Level.ERROR, path, where, message)
+
+    def warning(self, path: Path, where: Position, message: str) -> None:
+        self.add(Level.WARNING, path, where, message)
+
+    def content_error(self, error: CompositorError, default: Path) -> None:
+        self.error(error.path or default, Position(error.line, 1), error.message)
+
+    def check_keys(self, data: dict, schema: Schema, lines: TomlLines, table="", index=0) -> bool:
+        """Every key problem of one table, each pointed at the key, its value or the table."""
+        keys, optional, what = schema
+        problems = content.key_problems(data, keys, optional, what)
+        for problem in problems:
+            if problem.missing:
+                where = lines.table(table, index)
+            elif problem.key in keys:  # there, but of the wrong type: point at the value
+                where = lines.value(problem.key, table, index)
+            else:
+                where = lines.key(problem.key, table, index)
+            self.error(lines.path, where, problem.message)
+        return not problems
+
+    def names(self, value, lines: TomlLines, key: str, table: str = "") -> tuple[str, ...] | None:
+        if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+            return tuple(v.strip() for v in value)
+        self.error(lines.path, lines.key(key, table), f"{key!r} must be a list of names in quotes")
+        return None
+
+    # -- files
+
+    def load(self, path: Path) -> tuple[dict, TomlLines] | None:
+        try:
+            data = content.load_toml(path)
+        except CompositorError as error:
+            self.content_error(error, path)
+            return None
+        lines = TomlLines(path, content.read_text(path).split("\n"))
+        self.spans.extend(lines.strings())
+        return data, lines
+
+    def read_publication(self, path: Path) -> Publication | None:
+        if not path.exists():
+            self.error(
+                path.parent,
+                Position(0, 1),
+                f"no {content.PUBLICATION_FILE} in the publication folder: it holds the "
+                "masthead and colophon",
+            )
+            return None
+        loaded = self.load(path)
+        if loaded is None:
+            return None
+        data, lines = loaded
+        valid = self.check_keys(data, PUBLICATION_SCHEMA, lines)
+        layout = data.get("layout")
+        if isinstance(layout, str) and not content.LAYOUT_NAME.fullmatch(layout):
+            valid = False
+            self.error(
+                path,
+                lines.key("layout"),
+                f"layout {layout!r} must be the name of a folder under layouts/, not a path",
+            )
+        colophon = data.get("colophon")
+        if not isinstance(colophon, dict):
+            return None
+        valid = self.check_keys(colophon, COLOPHON_SCHEMA, lines, "colophon") and valid
+        editors = None
+        if isinstance(colophon.get("editors"), list):  # else reported as a key problem
+            editors = self.names(colophon["editors"], lines, "editors", "colophon")
+        if not valid or editors is None:
+            return None
+        fields = {k: v for k, v in colophon.items() if k != "editors"}
+        return Publication(
+            title=data["title"],
+            publisher=data["publisher"],
+            layout=data["layout"],
+            colophon=Colophon(**fields, editors=editors),
+            root=path.parent,
+        )
+
+    def read_issue_file(self) -> dict | None:
+        """The issue's facts, with its sections as ``_Section``s (None if any is wrong)."""
+        loaded = self.load(self.issue_file)
+        if loaded is None:
+            return None
+        data, lines = loaded
+        valid = self.check_keys(data, ISSUE_SCHEMA, lines)
+        valid = self.check_numbers(data, lines) and valid
+        editors: tuple[str, ...] | None = ()
+        if isinstance(data.get("editors"), list):  # else reported as a key problem
+            editors = self.names(data["editors"], lines, "editors")
+        sections = self.sections = self.read_sections(data.get("sections"), lines)
+        if not valid or editors is None or sections is None:
+            return None
+        return {**data, "editors": editors, "sections": sections}
+
+    def read_sections(self, raw, lines: TomlLines) -> list[_Section] | None:
+        if not isinstance(raw, list):
+            return None  # reported as a key problem
+        if not raw:
+            self.error(self.issue_file, Position(1, 1), "the issue declares no [[sections]]")
+            return None
+        sections: list[_Section] = []
+        valid = True
+        for index, entry in enumerate(raw):
+            if not isinstance(entry, dict):
+                where = lines.key("sections")
+                self.error(self.issue_file, where, "each [[sections]] entry must be a table")
+                valid = False
+                continue
+            if not self.check_keys(entry, SECTION_SCHEMA, lines, "sections", index):
+                valid = False
+                continue
+            where = lines.value("title", "sections", index)
+            title = normalize_field("section", entry["title"])
+            self.check_layout_marks("section", entry["title"], where)
+            subtitle = entry.get("subtitle", "")
+            self.check_layout_marks(
+                "subtitle", subtitle, lines.value("subtitle", "sections", index)
+            )
+            if any(section.title == title for section in sections):
+                # Its articles would be printed twice.
+                self.error(
+                    self.issue_file,
+                    where,
+                    f"section {title!r} is declared twice; declare each section once",
+                )
+                valid = False
+                continue
+            sections.append(_Section(title, subtitle.strip(), where))
+        return sections if valid else None
+
+    def check_numbers(self, data: dict, lines: TomlLines) -> bool:
+        """Values that have the right type but cannot be right."""
+        valid = True
+        numbers = {key: data.get(key) for key in ("year", "number", "cumulative")}
+        for key, value in numbers.items():
+            if type(value) is int and value < 1:
+                self.error(self.issue_file, lines.value(key), f"{key!r} must be 1 or more")
+                valid = False
+        number, cumulative = numbers["number"], numbers["cumulative"]
+        if type(number) is int and type(cumulative) is int and cumulative < number:
+            self.error(
+                self.issue_file,
+                lines.value("cumulative"),
+                f"'cumulative' (总第{cumulative}期) is smaller than 'number' (第{number}期): "
+                "the running count of all issues cannot be behind this year's number",
+            )
+            valid = False
+        date, year = data.get("date"), numbers["year"]
+        if isinstance(date, dt.date) and type(year) is int and date.year != year:
+            self.warning(
+                self.issue_file,
+                lines.value("date"),
+                f"the date {date.isoformat()} is not in the issue's year {year}",
+            )
+        return valid
+
+    def article_files(self) -> list[Path]:
+        """The articles in reading (file-name) order; see ``content.article_files``."""
+        paths = content.article_files(self.folder)
+        numbered = [p for p in paths if NUMBERED.fullmatch(p.stem)]
+        widths = {len(p.stem) for p in numbered}
+        if len(widths) > 1:
+            names = ", ".join(p.name for p in numbered)
+            width = max(widths)
+            self.warning(
+                numbered[0],
+                Position(1, 1),
+                f"articles are read in file-name order, which puts {names} in that order "
+                f"(10.md before 2.md): give the numbers the same width ({'0' * (width - 1)}1.md, "
+                f"{'0' * (width - 1)}2.md, …)",
+            )
+        return paths
+
+    def read_article(self, path: Path) -> Article | None:
+        try:
+            parts = content.parse_article(path)
+        except CompositorError as error:
+            self.content_error(error, path)
+            return None
+        file_lines = content.read_text(path).split("\n")
+        front = TomlLines(path, file_lines[1 : parts.body_line - 2], first_line=2)
+        self.spans.extend(front.strings())
+        self.spans.extend(markdown_spans(path, file_lines, parts.body_line))
+        valid = self.check_keys(parts.meta, ARTICLE_SCHEMA, front)
+        if not any(isinstance(block, Paragraph) for block in parts.blocks):
+            self.error(
+                path,
+                Position(parts.body_line, 1),
+                "article has no paragraphs: write the text after the +++ block",
+            )
+            valid = False
+        if not valid:
+            return None
+        meta = parts.meta
+        self.check_layout_marks("credit", meta.get("credit", ""), front.value("credit"), path)
+        article = Article(
+            title=meta["title"].strip(),
+            section=normalize_field("section", meta["section"]),
+            blocks=parts.blocks,
+            source=Source(path, 1),
+            lead=meta.get("lead", "").strip(),
+            credit=meta.get("credit", "").strip(),
+        )
+        self.article_lines[path] = front
+        return article
+
+    def check_layout_marks(self, kind: str, text, where: Position, path: Path | None = None):
+        if not isinstance(text, str) or not text.strip():
+            return
+        stripped = strip_layout_marks(kind, text.strip())
+        if stripped != text.strip():
+            self.warning(
+                path or self.issue_file,
+                where,
+                f"the layout prints {LAYOUT_MARKS[kind]} itself: write {stripped!r}, not "
+                f"{text.strip()!r} (the build leaves them out so they are not printed twice)",
+            )
+
+    # -- the issue as a whole
+
+    def group(self, sections: list[_Section], articles: list[Article]) -> list[_Section] | None:
+        """Articles belong to declared sections, in section order; no section is empty."""
+        order = {section.title: n for n, section in enumerate(sections)}
+        furthest = -1
+        valid = True
+        for article in articles:
+            title = article.section
+            front = self.article_lines[article.source.path]
+            if title not in order:
+                hint = difflib.get_close_matches(title, list(order), n=1, cutoff=0.5)
+                self.error(
+                    article.source.path,
+                    front.value("section"),
+                    f"article is in section {title!r}, which {content.ISSUE_FILE} does not "
+                    "declare"
+                    + (
+                        f"; did you mean {hint[0]!r}?"
+                        if hint
+                        else f" (declared: {', '.join(order)})"
+                    ),
+                )
+                valid = False
+                continue
+            if order[title] < furthest:
+                self.error(
+                    article.source.path,
+                    Position(1, 1),
+                    f"article is out of order: files are read by name, and its section {title!r} "
+                    f"comes before the previous file's in {content.ISSUE_FILE}; rename the file "
+                    "so that articles of one section are together and in section order",
+                )
+                valid = False
+            furthest = max(furthest, order[title])
+            sections[order[title]].articles.append(article)
+        for section in sections:
+            if valid and not section.articles:
+                self.warning(
+                    self.issue_file,
+                    section.where,
+                    f"section {section.title!r} has no articles: write one or remove the section",
+                )
+        return sections if valid else None
+
+    def check_titles(self, articles: list[Article]) -> None:
+        first_with: dict[str, Path] = {}
+        for article in articles:
+            title = article.title
+            if title in first_with and content.PLACEHOLDER not in title:
+                self.warning(
+                    article.source.path,
+                    self.article_lines[article.source.path].value("title"),
+                    f"the title {title!r} is also the title of {first_with[title].name}",
+                )
+            first_with.setdefault(title, article.source.path)
+
+    def check_text(self) -> None:
+        """Placeholders, and what the normaliser will change, wherever printed text is typed."""
+        for span in self.spans:
+            index = span.text.find(content.PLACEHOLDER)
+            if index >= 0:
+                self.warning(
+                    span.path,
+                    span.position_of(index),
+                    f"placeholder {content.PLACEHOLDER} left by `compositor new`: replace it "
+                    "with the text",
+                )
+            for fix in text_fixes(span.text):
+                self.warning(span.path, span.position_of(fix.start), fix.message)
+
+
+__all__ = ["Finding", "Level", "Reading", "publication_findings", "read_findings"]

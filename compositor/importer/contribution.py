@@ -1,0 +1,211 @@
+"""``compositor import CONTRIBUTION.docx --into ISSUE``: add one Word article to an issue.
+
+One entry point, ``import_contribution``. It reads the Word file
+(compositor.importer.word), picks the section, writes the article as the next
+``NN.md`` of that section (later files of the issue move up one number so that
+file-name order stays section order), and proves the result before touching the
+issue: the whole issue, with the new file, is written to a staging folder and
+must read back (compositor.content) with the article saying exactly what was
+meant, and every character of the document's body must be in the article.
+
+Pictures and tables are refused here, naming where they are: the content format
+cannot hold them yet. ``_place`` is the one function that decides this; once
+the format has figures and tables it writes ``Figure.data`` next to the article
+and emits them instead (the reader already extracts bytes, names and captions).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from compositor.content import PUBLICATION_FILE, publication_folder, read_issue
+from compositor.errors import ContentError
+from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
+from compositor.importer.write import article_markdown
+from compositor.model import Article, Issue, Paragraph, Source, Subhead
+from compositor.text.normalize import fold_for_comparison
+
+NUMBERED = re.compile(r"^(?P<number>\d+)\.md$")
+
+__all__ = ["ContributionResult", "import_contribution"]
+
+
+@dataclass(frozen=True)
+class ContributionResult:
+    article: Path  # the file written
+    section: str
+    renamed: tuple[tuple[Path, Path], ...]  # later articles moved up one number
+    contribution: Contribution
+
+    def report(self) -> list[str]:
+        """What the editor should review: renames, decisions, and every normalisation."""
+        name = self.contribution.path.name
+        lines = [f"{old.name} → {new.name} (renumbered)" for old, new in self.renamed]
+        lines += [f"{name}: {note}" for note in self.contribution.notes]
+        lines += [f"{name}: {change}" for change in self.contribution.changes]
+        count = len(self.contribution.changes)
+        lines.append(f"{name}: {count} normalisation{'' if count == 1 else 's'}")
+        return lines
+
+
+def import_contribution(
+    path: Path, issue_folder: Path, section: str | None = None
+) -> ContributionResult:
+    """Add the Word contribution at ``path`` to ``issue_folder`` as a new article."""
+    path, issue_folder = Path(path), Path(issue_folder)
+    issue = read_issue(issue_folder)
+    section = _choose_section(issue, section, issue_folder)
+    contribution = read_contribution(path)
+    blocks = _place(contribution)
+    article = Article(
+        title=contribution.title,
+        section=section,
+        blocks=tuple(blocks),
+        source=Source(path, 0),
+        lead=contribution.lead,
+        credit=contribution.credit,
+    )
+    name, renames = _file_name(issue, section, issue_folder)
+    text = article_markdown(article)
+    _check_staged(issue_folder, renames, name, text, article, contribution)
+    done = _apply(issue_folder, renames, name, text)
+    return ContributionResult(issue_folder / name, section, done, contribution)
+
+
+def _choose_section(issue: Issue, wanted: str | None, folder: Path) -> str:
+    names = [section.title for section in issue.sections]
+    listing = ", ".join(repr(name) for name in names)
+    if wanted is not None:
+        wanted = wanted.strip()
+        if wanted not in names:
+            raise ContentError(
+                f"the issue has no section {wanted!r}; its sections are {listing}", folder
+            )
+        return wanted
+    if len(names) == 1:
+        return names[0]
+    raise ContentError(
+        f"the issue has {len(names)} sections: say which one with --section (one of {listing})",
+        folder,
+    )
+
+
+def _place(contribution: Contribution) -> list[Paragraph | Subhead]:
+    """The article's blocks; pictures and tables cannot be placed yet and are refused."""
+    for block in contribution.blocks:
+        if isinstance(block, Figure | WordTable):
+            what = "a picture" if isinstance(block, Figure) else "a table"
+            caption = f" (caption {block.caption!r})" if block.caption else ""
+            raise ContentError(
+                f"{block.where} holds {what}{caption}, and this version of compositor cannot "
+                f"print pictures or tables yet: take it out of the document (send it to the "
+                f"layout editor separately) and import again",
+                contribution.path,
+            )
+    return [block for block in contribution.blocks if isinstance(block, Paragraph | Subhead)]
+
+
+def _file_name(issue: Issue, section: str, folder: Path) -> tuple[str, list[tuple[str, str]]]:
+    """The new article's file name and the renames (old, new) that keep reading order."""
+    files = sorted(path.name for path in folder.glob("*.md"))
+    order = [s.title for s in issue.sections]
+    articles = issue.articles  # in file-name order, one per file
+    # Insert after the last article of this section or of any section before it.
+    upto = order.index(section)
+    position = sum(1 for a in articles if order.index(a.section) <= upto)
+    later = files[position:]
+    width = max([2] + [len(NUMBERED.match(n)["number"]) for n in files if NUMBERED.match(n)])
+    if position == 0:
+        number = 1
+    else:
+        previous = NUMBERED.match(files[position - 1])
+        number = int(previous["number"]) + 1 if previous else len(files[:position]) + 1
+    name = f"{number:0{width}d}.md"
+    renames = []
+    taken = name
+    for old in later:
+        match = NUMBERED.match(old)
+        if match is None:
+            raise ContentError(
+                f"cannot insert the article before {old}: later articles are renumbered to keep "
+                f"sections in order, and only NN.md names can be; rename it",
+                folder / old,
+            )
+        if old > taken:
+            break  # the names from here on already sort after the new one
+        new_number = int(match["number"]) + 1
+        new = f"{new_number:0{width}d}.md"
+        renames.append((old, new))
+        taken = new
+    return name, renames
+
+
+def _check_staged(
+    folder: Path,
+    renames: list[tuple[str, str]],
+    name: str,
+    text: str,
+    article: Article,
+    contribution: Contribution,
+) -> None:
+    """Build the changed issue in a staging folder; it must read back and lose nothing."""
+    root = publication_folder(folder)
+    with tempfile.TemporaryDirectory(prefix=".import-", dir=root) as staging:
+        shutil.copyfile(root / PUBLICATION_FILE, Path(staging) / PUBLICATION_FILE)
+        staged = Path(staging) / folder.name
+        shutil.copytree(folder, staged)
+        _apply(staged, renames, name, text)
+        issue = read_issue(staged)
+        read_back = next(a for a in issue.articles if a.source.path.name == name)
+        ours = (article.title, article.lead, article.credit, article.section)
+        theirs = (read_back.title, read_back.lead, read_back.credit, read_back.section)
+        ours_blocks = [(b.kind, b.text) for b in article.blocks]
+        their_blocks = [(b.kind, b.text) for b in read_back.blocks]
+        if ours != theirs or ours_blocks != their_blocks:
+            raise ContentError(
+                f"cannot write this article faithfully: meant {ours!r} {ours_blocks!r}, the "
+                f"written file reads back as {theirs!r} {their_blocks!r}",
+                contribution.path,
+            )
+        _check_nothing_lost(contribution, read_back)
+
+
+def _check_nothing_lost(contribution: Contribution, article: Article) -> None:
+    """Every character of the document's body is in the article, in order, and nothing more."""
+    parts = [article.title, article.lead, *(block.text for block in article.blocks)]
+    if article.credit:
+        parts.append(f"({contribution.credit_label}:{article.credit})")
+    produced = fold_for_comparison("".join(parts))
+    expected = contribution.body_text
+    if produced == expected:
+        return
+    at = next(
+        (i for i, (a, b) in enumerate(zip(expected, produced, strict=False)) if a != b),
+        min(len(expected), len(produced)),
+    )
+    raise ContentError(
+        f"text could not be placed: from {expected[at : at + 20]!r} on, the article reads "
+        f"{produced[at : at + 20] or '(nothing)'!r}",
+        contribution.path,
+    )
+
+
+def _apply(
+    folder: Path, renames: list[tuple[str, str]], name: str, text: str
+) -> tuple[tuple[Path, Path], ...]:
+    """Rename later articles (last first, so no name is overwritten), then write the new one."""
+    done = []
+    for old, new in reversed(renames):
+        if (folder / new).exists():
+            raise ContentError(f"cannot renumber {old}: {new} already exists", folder / new)
+        os.replace(folder / old, folder / new)
+        done.append((folder / old, folder / new))
+    temporary = folder / f".{name}.tmp"
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, folder / name)
+    return tuple(reversed(done))

@@ -1,0 +1,651 @@
+"""Read a Word contribution (供稿): a .docx file → one article, with a change report.
+
+The structure comes from Word's paragraph styles where the author used them, and
+from the shape of the text only where nothing is styled:
+
+* title: the paragraph styled Title, else the first styled Heading 1, else the first
+  paragraph with text (reported as a guess);
+* subheads: Heading 1–9 after the title (Heading 1 only when a Title paragraph took
+  the title), and unstyled short paragraphs set wholly in bold that end no sentence;
+* lead: the first paragraph after the title when it is styled Subtitle, or short and
+  set wholly in 楷体 (KaiTi, 楷体_GB2312, 华文楷体 …), with more text after it;
+* credit: a closing （供稿：…） or （来源：…）, on its own paragraph or ending the last one;
+* pictures and tables, with the caption next to them (a Caption-styled paragraph, or
+  one starting 图1 / 图为 for pictures and 表1 for tables), are read into ``Figure`` and
+  ``WordTable`` blocks; whether they can be placed is the caller's decision.
+
+Text is normalised like the legacy importer's (compositor.text.normalize), plus what Word
+typing adds: full-width digits and Latin letters become ASCII, spaces typed between Han
+characters in running text are removed, line breaks inside a paragraph are joined and
+indenting spaces (　　) dropped. Every change except the indent is listed in
+``Contribution.changes`` so the editor can review it.
+
+Whatever cannot be placed — text boxes, footnotes, endnotes, equations, comments,
+embedded objects, charts and shapes, symbol characters — is refused with a message
+naming what and where, never dropped. Tracked changes are taken as if accepted
+(insertions kept, deletions dropped) and listed in ``Contribution.notes``.
+
+python-docx reads the package, the styles and the runs; this module only decides
+what each paragraph is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from compositor.errors import ContentError
+from compositor.model import Paragraph, Source, Subhead
+from compositor.text.normalize import fold_for_comparison, is_han, normalize
+
+DOCX_SUFFIXES = frozenset({".docx", ".docm", ".dotx"})
+# Older Word and WPS formats: converted to .docx by LibreOffice when it is installed.
+CONVERTED_SUFFIXES = frozenset({".doc", ".dot", ".wps", ".wpt", ".rtf"})
+WORD_SUFFIXES = DOCX_SUFFIXES | CONVERTED_SUFFIXES
+
+# A lead is one short line under the title; longer 楷体 text is an ordinary paragraph.
+LEAD_MAX = 60
+# An unstyled bold paragraph this short (folded characters) that ends no sentence is a subhead.
+SUBHEAD_MAX = 30
+CONVERT_TIMEOUT_S = 120
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "v": "urn:schemas-microsoft-com:vml",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+}
+_W = "{" + NS["w"] + "}"
+# Runs whose text counts: tracked deletions and moved-away text are dropped.
+KEPT_RUNS = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom)]"
+
+# Things a paragraph may hold that the content format cannot: (XPath, what to call it, advice).
+UNPLACEABLE = (
+    (".//w:txbxContent | .//wps:txbx | .//v:textbox", "a text box",
+     "move its text into the body"),
+    (".//w:footnoteReference", "a footnote", "write the note into the text or drop it"),
+    (".//w:endnoteReference", "an endnote", "write the note into the text or drop it"),
+    (".//m:oMath", "an equation", "write it as plain text"),
+    (".//w:commentReference | .//w:commentRangeStart", "a comment",
+     "resolve and delete the comments"),
+    (".//w:object", "an embedded object", "paste it as a picture or as text"),
+    (".//w:sym", "a symbol character (Insert → Symbol)", "type the character as text"),
+)  # fmt: skip
+
+KAI_FONT = re.compile(r"楷|kai", re.IGNORECASE)
+CREDIT = re.compile(
+    r"^(?P<before>.*?)[(（]\s*(?P<label>供稿|来源)\s*[:：]\s*(?P<source>[^()（）]+?)\s*[)）]$"
+)
+FIGURE_CAPTION = re.compile(r"^(图\s*\d|图为|图\s*[:：])")
+TABLE_CAPTION = re.compile(r"^表\s*\d")
+SENTENCE_END = "。！？!?…；;."
+CLOSERS = "”’」』）)》〉]\"'"
+_FULLWIDTH_ALNUM = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    **{0xFF21 + i: 0x41 + i for i in range(26)},
+    **{0xFF41 + i: 0x61 + i for i in range(26)},
+    0xFF05: 0x25,  # ％: percentages print like the digits before them
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit the importer made to the author's text, for the editor to review."""
+
+    where: str  # "paragraph 3"
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.before!r} → {self.after!r}"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An inline picture: its original bytes and a file name, with its caption."""
+
+    where: str
+    name: str  # e.g. "image1.png", as stored in the .docx
+    data: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class WordTable:
+    """A Word table as rows of cell text (normalised), with its caption."""
+
+    where: str
+    rows: tuple[tuple[str, ...], ...]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Contribution:
+    path: Path
+    title: str
+    lead: str
+    credit: str
+    credit_label: str  # 供稿 or 来源, as the author wrote it
+    blocks: tuple[Paragraph | Subhead | Figure | WordTable, ...]
+    changes: tuple[Change, ...]
+    notes: tuple[str, ...]  # decisions and tracked changes
+    body_text: str  # every character of the body, normalised, for the lose-nothing check
+
+
+@dataclass
+class _Para:
+    """One body paragraph as read: its number, style names, text and run facts."""
+
+    number: int
+    element: object
+    styles: tuple[str, ...]  # own style, then the styles it is based on, lower case
+    text: str  # normalised, stripped
+    all_bold: bool
+    all_kai: bool
+    figures: list[Figure] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"paragraph {self.number}"
+
+    def styled(self, *names: str) -> bool:
+        return any(style in names for style in self.styles)
+
+    def heading_level(self) -> int:
+        for style in self.styles:
+            match = re.fullmatch(r"heading (\d)", style)
+            if match:
+                return int(match[1])
+        return 0
+
+
+@dataclass
+class _Table:
+    number: int
+    rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def where(self) -> str:
+        return f"table {self.number}"
+
+
+def is_word_file(path: Path) -> bool:
+    return Path(path).suffix.lower() in WORD_SUFFIXES
+
+
+def read_contribution(path: Path) -> Contribution:
+    """Read a Word file (converting .doc/.wps first) into one article's parts."""
+    path = Path(path)
+    if path.suffix.lower() in CONVERTED_SUFFIXES:
+        with tempfile.TemporaryDirectory(prefix="compositor-word-") as folder:
+            return _read_docx(convert_to_docx(path, Path(folder)), shown_as=path)
+    return _read_docx(path, shown_as=path)
+
+
+def convert_to_docx(path: Path, folder: Path) -> Path:
+    """An old Word or WPS file → .docx in ``folder``, by LibreOffice; a clear error without it."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise ContentError(
+            f"{path.suffix} files (old Word, WPS) need LibreOffice to be read, and it is not "
+            f"installed: open the file in Word or WPS and save it as .docx, or install "
+            f"LibreOffice (apt-get install libreoffice-writer)",
+            path,
+        )
+    command = [soffice, "--headless", "--convert-to", "docx", "--outdir", str(folder), str(path)]
+    # A private profile: a running LibreOffice of the user's would otherwise swallow the job.
+    command.insert(1, f"-env:UserInstallation={(folder / 'profile').as_uri()}")
+    try:
+        subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        raise ContentError("LibreOffice did not convert the file in time", path) from None
+    converted = folder / (path.stem + ".docx")
+    if not converted.exists():
+        raise ContentError(
+            "LibreOffice could not convert this file to .docx: open it in Word or WPS and "
+            "save it as .docx",
+            path,
+        )
+    return converted
+
+
+def _open(path: Path, shown_as: Path):
+    import docx  # python-docx: imported here so the other commands start without it
+
+    try:
+        head = path.read_bytes()[:8]
+    except OSError as error:
+        raise ContentError(f"cannot read the file: {error.strerror}", shown_as) from None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file, not a ZIP package
+        if b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e" in path.read_bytes():
+            raise ContentError(
+                "the document is password-protected: open it in Word, remove the password "
+                "(File → Info → Protect Document) and save it again",
+                shown_as,
+            )
+        raise ContentError(
+            "this is an old-format Word file (.doc) named like a .docx: save it as .docx "
+            "in Word or WPS",
+            shown_as,
+        )
+    if not zipfile.is_zipfile(path):
+        raise ContentError(
+            "not a Word .docx file (a .docx is a ZIP package; this file is not one)", shown_as
+        )
+    try:
+        return docx.Document(str(path))
+    except Exception as error:  # python-docx raises many types for a broken package
+        raise ContentError(
+            f"the .docx file is damaged and cannot be read ({type(error).__name__}: {error}); "
+            f"open it in Word and save it again",
+            shown_as,
+        ) from None
+
+
+def _read_docx(path: Path, shown_as: Path) -> Contribution:
+    document = _open(path, shown_as)
+    reader = _Reader(document, shown_as)
+    return reader.contribution()
+
+
+class _Reader:
+    def __init__(self, document, path: Path) -> None:
+        self.document = document
+        self.path = path
+        self.changes: list[Change] = []
+        self.notes: list[str] = []
+
+    def error(self, message: str) -> ContentError:
+        return ContentError(message, self.path)
+
+    # --- reading the body ------------------------------------------------------------
+
+    def items(self) -> Iterator[_Para | _Table]:
+        """Paragraphs and tables of the body in order, numbered as Word shows them."""
+        paragraphs = tables = 0
+        for element in _body_elements(self.document.element.body):
+            tag = element.tag.removeprefix(_W)
+            if tag == "p":
+                paragraphs += 1
+                yield self.paragraph(element, paragraphs)
+            elif tag == "tbl":
+                tables += 1
+                yield _Table(tables, self.table_rows(element, tables))
+            else:
+                raise self.error(
+                    f"after paragraph {paragraphs}: a {element.tag.split('}')[-1]} element "
+                    f"cannot be placed; copy its text into an ordinary paragraph"
+                )
+
+    def paragraph(self, element, number: int) -> _Para:
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        where = f"paragraph {number}"
+        for xpath, what, advice in UNPLACEABLE:
+            if _xpath(element, xpath):
+                raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
+        figures = self.figures(element, where)
+        self.tracked_changes(element, where)
+        runs = _xpath(element, KEPT_RUNS)
+        raw = "".join(run.text for run in runs)
+        style = DocxParagraph(element, self.document).style
+        styles = _style_chain(style)
+        style_bold, style_kai = _style_font(style)
+        if _numbered(element, style) and "".join(run.text for run in runs).strip():
+            raise self.error(
+                f"{where} is numbered automatically by Word (a numbered or bulleted list): the "
+                f"number is not part of the text and would be lost; type the numbers (一、 1. …) "
+                f"as text and turn the list formatting off"
+            )
+        text = self.clean(raw, where, keep_han_spaces=_is_display(styles))
+        texts = [run for run in runs if run.text.strip()]
+        return _Para(
+            number=number,
+            element=element,
+            styles=styles,
+            text=text,
+            all_bold=bool(texts) and all(_is_bold(run, style_bold) for run in texts),
+            all_kai=bool(texts) and all(_is_kai(run, style_kai) for run in texts),
+            figures=figures,
+        )
+
+    def figures(self, element, where: str) -> list[Figure]:
+        found = []
+        for drawing in _xpath(element, ".//w:drawing | .//w:pict"):
+            blips = _xpath(drawing, ".//a:blip/@r:embed | .//v:imagedata/@r:id")
+            if not blips:
+                raise self.error(
+                    f"{where} holds a drawing that is not a picture (a chart, shape or "
+                    f"SmartArt), which cannot be placed: paste it as a picture"
+                )
+            for rid in blips:
+                part = self.document.part.related_parts[rid]
+                name = PurePosixPath(str(part.partname)).name
+                found.append(Figure(where, name, part.blob))
+        return found
+
+    def tracked_changes(self, element, where: str) -> None:
+        inserted = "".join(_xpath(element, ".//w:ins//w:t/text()"))
+        deleted = "".join(_xpath(element, ".//w:del//w:delText/text()"))
+        moved = "".join(_xpath(element, ".//w:moveFrom//w:t/text()"))
+        if inserted:
+            self.notes.append(f"{where}: accepted the tracked insertion {inserted!r}")
+        if deleted or moved:
+            self.notes.append(f"{where}: dropped the tracked deletion {deleted + moved!r}")
+
+    def table_rows(self, element, number: int) -> tuple[tuple[str, ...], ...]:
+        where = f"table {number}"
+        for xpath, what, advice in UNPLACEABLE:
+            if _xpath(element, xpath):
+                raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
+        rows = []
+        for row in _xpath(element, "./w:tr"):
+            cells = []
+            for cell in _xpath(row, "./w:tc"):
+                if _xpath(cell, ".//w:tbl | .//w:drawing | .//w:pict"):
+                    raise self.error(
+                        f"{where} has a table or picture inside a cell, which cannot be placed"
+                    )
+                runs = _xpath(cell, KEPT_RUNS)
+                cells.append(self.clean("".join(r.text for r in runs), where, False))
+            rows.append(tuple(cells))
+        return tuple(rows)
+
+    # --- text --------------------------------------------------------------------------
+
+    def clean(self, raw: str, where: str, keep_han_spaces: bool) -> str:
+        """Normalise one paragraph's text and record what changed."""
+        base = raw.strip(" \t\u3000\n")
+        lines = [line.strip(" \t\u3000") for line in base.split("\n")]
+        joined = lines[0]
+        for line in lines[1:]:
+            between = " " if _latin_end(joined) and _latin_start(line) else ""
+            joined += between + line
+        text = joined.replace("\t", " ").replace("\u3000", " ")
+        text = text.translate(_FULLWIDTH_ALNUM)
+        text = normalize(text)
+        if not keep_han_spaces:
+            text = _remove_han_spaces(text)
+        text = re.sub(" {2,}", " ", text).strip()
+        self.changes.extend(_changes(base, text, where))
+        return text
+
+    # --- structure ---------------------------------------------------------------------
+
+    def contribution(self) -> Contribution:
+        items = list(self.items())
+        texts = [item for item in items if isinstance(item, _Table) or item.text or item.figures]
+        if not any(isinstance(item, _Para) and item.text for item in texts):
+            raise self.error("the document has no text")
+        title_at = self.title_index(texts)
+        for item in texts[:title_at]:
+            raise self.error(
+                f"{item.where} stands before the title {texts[title_at].text!r} and cannot be "
+                f"placed: move it below the title or delete it"
+            )
+        title = texts[title_at]
+        rest = texts[title_at + 1 :]
+        rest, credit, label = self.credit(rest)
+        lead, rest = self.lead(rest)
+        blocks = self.blocks(rest, subhead_h1=title.styled("title"))
+        if not any(isinstance(block, Paragraph) for block in blocks):
+            raise self.error(f"the document has a title ({title.text!r}) but no body paragraphs")
+        return Contribution(
+            path=self.path,
+            title=title.text,
+            lead=lead,
+            credit=credit,
+            credit_label=label,
+            blocks=tuple(blocks),
+            changes=tuple(self.changes),
+            notes=tuple(self.notes),
+            body_text=self.body_text(),
+        )
+
+    def title_index(self, items: list[_Para | _Table]) -> int:
+        paragraphs = [(i, item) for i, item in enumerate(items) if isinstance(item, _Para)]
+        for wanted in ("title", "heading 1"):
+            for index, item in paragraphs:
+                if item.styled(wanted) and item.text:
+                    return index
+        index, item = next((i, p) for i, p in paragraphs if p.text)
+        self.notes.append(
+            f"{item.where}: no paragraph is styled Title or Heading 1, so the first one is "
+            f"the title: {item.text!r}"
+        )
+        return index
+
+    def credit(self, items: list) -> tuple[list, str, str]:
+        """Take a closing （供稿：…） or （来源：…） off the end: its own paragraph or not."""
+        if not items or not isinstance(items[-1], _Para) or not items[-1].text:
+            return items, "", ""
+        last = items[-1]
+        match = CREDIT.match(last.text)
+        if not match:
+            return items, "", ""
+        source, label = match["source"].strip(), match["label"]
+        if label == "来源":
+            self.notes.append(
+                f"{last.where}: the credit （来源：{source}） prints as （供稿：{source}）, "
+                f"the layout's wording"
+            )
+        before = match["before"].strip()
+        if before:
+            last.text = before
+            return items, source, label
+        return items[:-1], source, label
+
+    def lead(self, items: list) -> tuple[str, list]:
+        if len(items) < 2 or not isinstance(items[0], _Para) or items[0].figures:
+            return "", items
+        first = items[0]
+        if first.styled("subtitle"):
+            return first.text, items[1:]
+        short = len(fold_for_comparison(first.text)) <= LEAD_MAX
+        if first.all_kai and short and not first.heading_level():
+            return first.text, items[1:]
+        return "", items
+
+    def blocks(self, items: list, subhead_h1: bool) -> list:
+        blocks: list = []
+        captions = self.captions(items)
+        for position, item in enumerate(items):
+            if position in captions:
+                continue
+            if isinstance(item, _Table):
+                caption = _caption_of(items, captions, position)
+                blocks.append(WordTable(item.where, item.rows, caption))
+                continue
+            for figure in item.figures:
+                caption = _caption_of(items, captions, position)
+                blocks.append(Figure(figure.where, figure.name, figure.data, caption))
+            if not item.text:
+                continue
+            source = Source(self.path, 0)
+            level = item.heading_level()
+            if level > 1 or (level == 1 and subhead_h1):
+                blocks.append(Subhead(item.text, source))
+            elif level == 1:
+                raise self.error(
+                    f"{item.where} is a second Heading 1 ({item.text!r}): a contribution is one "
+                    f"article; style the title as Title and the headings as Heading 2"
+                )
+            elif item.all_bold and self.looks_like_subhead(item):
+                self.notes.append(f"{item.where}: a short bold line, taken as a subhead")
+                blocks.append(Subhead(item.text, source))
+            else:
+                blocks.append(Paragraph(item.text, source))
+        return blocks
+
+    def looks_like_subhead(self, item: _Para) -> bool:
+        text = item.text.rstrip(CLOSERS)
+        return len(fold_for_comparison(item.text)) <= SUBHEAD_MAX and text[-1] not in SENTENCE_END
+
+    def captions(self, items: list) -> dict[int, int]:
+        """{caption position: picture or table position} for captions next to them."""
+        captions: dict[int, int] = {}
+        for position, item in enumerate(items):
+            is_picture = isinstance(item, _Para) and bool(item.figures)
+            if not (is_picture or isinstance(item, _Table)):
+                continue
+            pattern = FIGURE_CAPTION if is_picture else TABLE_CAPTION
+            # Pictures have their caption below, tables above; accept either side.
+            for neighbour in (position + 1, position - 1):
+                if not 0 <= neighbour < len(items) or neighbour in captions:
+                    continue
+                other = items[neighbour]
+                if not isinstance(other, _Para) or other.figures or not other.text:
+                    continue
+                if other.styled("caption") or pattern.match(other.text):
+                    captions[neighbour] = position
+                    break
+        return captions
+
+    def body_text(self) -> str:
+        """Every character of the body's text, independently of the structure found above."""
+        body = self.document.element.body
+        runs = _xpath(body, KEPT_RUNS)
+        text = "".join(run.text for run in runs).translate(_FULLWIDTH_ALNUM)
+        return fold_for_comparison(normalize(text))
+
+
+def _xpath(element, path: str) -> list:
+    """XPath with our prefixes (python-docx's own ``xpath`` knows fewer namespaces)."""
+    return etree._Element.xpath(element, path, namespaces=NS)
+
+
+def _caption_of(items: list, captions: dict[int, int], position: int) -> str:
+    for caption, owner in captions.items():
+        if owner == position:
+            return items[caption].text
+    return ""
+
+
+def _body_elements(body) -> Iterator:
+    """Block-level children of the body, looking inside content controls and custom XML."""
+    for child in body.iterchildren():
+        tag = child.tag.removeprefix(_W) if isinstance(child.tag, str) else ""
+        if tag in ("p", "tbl"):
+            yield child
+        elif tag == "sdt":
+            for content in child.iterchildren(_W + "sdtContent"):
+                yield from _body_elements(content)
+        elif tag == "customXml":
+            yield from _body_elements(child)
+        elif tag in ("sectPr", "bookmarkStart", "bookmarkEnd", "proofErr", "") or tag.startswith(
+            ("perm", "moveFromRange", "moveToRange")
+        ):
+            continue
+        else:
+            yield child
+
+
+def _style_font(style) -> tuple[bool, bool]:
+    """Whether a paragraph style (or one it is based on) sets bold, and a 楷体 font."""
+    bold = kai = None
+    while style is not None and (bold is None or kai is None):
+        if bold is None and style.font.bold is not None:
+            bold = style.font.bold
+        fonts = _xpath(style.element, "./w:rPr/w:rFonts/@*")
+        if kai is None and fonts:
+            kai = any(KAI_FONT.search(font) for font in fonts)
+        style = style.base_style
+    return bool(bold), bool(kai)
+
+
+def _is_bold(run, style_bold: bool) -> bool:
+    """Direct formatting wins over the paragraph style's."""
+    bold = run.find(f"{_W}rPr/{_W}b")
+    if bold is None:
+        return style_bold
+    return bold.get(_W + "val", "true") not in ("0", "false")
+
+
+def _is_kai(run, style_kai: bool) -> bool:
+    fonts = _xpath(run, "./w:rPr/w:rFonts/@*")
+    if not fonts:
+        return style_kai
+    return any(KAI_FONT.search(font) for font in fonts)
+
+
+def _numbered(element, style) -> bool:
+    """Does Word put a list number or bullet before this paragraph (its own or its style's)?"""
+    own = _xpath(element, "./w:pPr/w:numPr/w:numId/@w:val")
+    if own:
+        return own[0] != "0"  # numId 0 switches a style's numbering off
+    while style is not None:
+        numbering = _xpath(style.element, "./w:pPr/w:numPr/w:numId/@w:val")
+        if numbering:
+            return numbering[0] != "0"
+        style = style.base_style
+    return False
+
+
+# Style names as Chinese Word and WPS may store them for their own styles.
+STYLE_ALIASES = {"标题": "title", "副标题": "subtitle", "题注": "caption", "正文": "normal"}
+
+
+def _style_chain(style) -> tuple[str, ...]:
+    """The paragraph's style name and those it is based on, in English, lower case."""
+    names = []
+    while style is not None and len(names) < 10:
+        name = (style.name or "").strip().lower()
+        name = STYLE_ALIASES.get(name, name)
+        names.append(re.sub(r"^标题\s*(\d)$", r"heading \1", name))
+        style = style.base_style
+    return tuple(names)
+
+
+def _is_display(styles: tuple[str, ...]) -> bool:
+    """Titles and headings keep spaces between Han characters: they are deliberate there."""
+    return any(s in ("title", "subtitle") or s.startswith("heading") for s in styles)
+
+
+def _latin_end(text: str) -> bool:
+    return bool(text) and text[-1].isascii() and text[-1].isalnum()
+
+
+def _latin_start(text: str) -> bool:
+    return bool(text) and text[0].isascii() and text[0].isalnum()
+
+
+def _remove_han_spaces(text: str) -> str:
+    """Drop runs of spaces between two Han characters: typed by accident in running text."""
+    out = []
+    for index, char in enumerate(text):
+        if char == " ":
+            left = text[:index].rstrip(" ")[-1:]
+            right = text[index:].lstrip(" ")[:1]
+            if left and right and is_han(left) and is_han(right):
+                continue
+        out.append(char)
+    return "".join(out)
+
+
+def _changes(before: str, after: str, where: str) -> list[Change]:
+    """Each edit from ``before`` to ``after``: replaced characters one by one, others in context."""
+    changes = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            pairs = zip(before[i1:i2], after[j1:j2], strict=True)
+            changes += [Change(where, a, b) for a, b in pairs]
+            continue
+        left, right = max(0, i1 - 1), min(len(before), i2 + 1)
+        lo, ro = max(0, j1 - 1), min(len(after), j2 + 1)
+        changes.append(Change(where, before[left:right], after[lo:ro]))
+    return changes

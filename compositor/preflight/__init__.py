@@ -1,1 +1,0 @@
-"""Checks on any PDF: Chinese typesetting (typography) and PDF/X (press)."""

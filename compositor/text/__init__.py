@@ -1,0 +1,61 @@
+"""Chinese typesetting stage: model in, model out (text normalised for print).
+
+``typeset_issue`` is the stage's entry point. It applies the one normaliser
+(``text.normalize.normalize_field``) to every text the layout will set — ASCII
+punctuation in Chinese context becomes full-width, stray spaces and line breaks go,
+marks the layout prints itself (【】, ——, （供稿：…）) are not printed twice — so the
+PDF never carries what ``compositor check`` warns about. Source positions stay intact
+so that reports still point at the editor's file.
+Spacing, compression and justification themselves happen during line layout,
+in ``weasy_seam``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from compositor.model import Article, Block, Figure, Issue, Table
+from compositor.text.normalize import normalize_field
+
+
+def normalize_text(text: str, kind: str = "text") -> str:
+    return normalize_field(kind, text)
+
+
+def typeset_issue(issue: Issue) -> Issue:
+    sections = tuple(
+        dataclasses.replace(
+            section,
+            title=normalize_text(section.title, "section"),
+            subtitle=normalize_text(section.subtitle, "subtitle"),
+            articles=tuple(_typeset_article(a) for a in section.articles),
+        )
+        for section in issue.sections
+    )
+    return dataclasses.replace(issue, sections=sections)
+
+
+def _typeset_article(article: Article) -> Article:
+    return dataclasses.replace(
+        article,
+        title=normalize_text(article.title),
+        lead=normalize_text(article.lead),
+        credit=normalize_text(article.credit, "credit"),
+        blocks=tuple(_typeset_block(b) for b in article.blocks),
+    )
+
+
+def _typeset_block(block: Block) -> Block:
+    if isinstance(block, Figure):
+        return dataclasses.replace(block, caption=normalize_text(block.caption))
+    if isinstance(block, Table):
+        return dataclasses.replace(
+            block,
+            caption=normalize_text(block.caption),
+            header=tuple(normalize_text(cell) for cell in block.header),
+            rows=tuple(tuple(normalize_text(cell) for cell in row) for row in block.rows),
+        )
+    return dataclasses.replace(block, text=normalize_text(block.text))
+
+
+__all__ = ["typeset_issue", "normalize_text"]
