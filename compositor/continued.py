@@ -18,7 +18,7 @@ from collections.abc import Callable
 from compositor import floats
 from compositor.model import Issue, Table
 
-MAX_PASSES = 6
+MAX_PASSES = 10  # each pass settles one more break per table
 
 
 def has_tables(issue: Issue) -> bool:
@@ -42,9 +42,7 @@ def settle_layout(
     for _ in range(MAX_PASSES):
         pages = layout_pages(issue)
         found = breaks_on(pages, issue)
-        merged = {
-            t.key: tuple(sorted(set(t.breaks) | set(found.get(t.key, ())))) for t in _tables(issue)
-        }
+        merged = {t.key: next_breaks(t.breaks, found.get(t.key, ())) for t in _tables(issue)}
         pushed = {
             key
             for key in floats.pushed_figures(pages, issue, *geometry)
@@ -54,6 +52,17 @@ def settle_layout(
             return issue
         issue = floats.defer(with_breaks(issue, merged), pushed)
     return issue
+
+
+def next_breaks(current: tuple[int, ...], found: tuple[int, ...]) -> tuple[int, ...]:
+    """The breaks to set next: those before the first new one, and that one. A later
+    break was found before the "续表" line above the new part took its room, so it is
+    found again in the next pass (kept, it could leave a row alone on a page)."""
+    new = [row for row in found if row not in current]
+    if not new:
+        return current
+    first = min(new)
+    return (*(row for row in current if row < first), first)
 
 
 def breaks_on(pages: list, issue: Issue) -> dict[str, tuple[int, ...]]:

@@ -170,3 +170,15 @@ def test_captions_and_cells_are_checked_for_font_coverage(issue):
     result = run_cli("build", str(issue), "-o", str(issue.parent.parent / "out.pdf"))
     assert result.returncode == 2, result.stderr
     assert "01b.md:8" in result.stderr and "𪚥" in result.stderr
+
+
+def test_check_reads_table_cells_as_text_and_pipes_as_markup(issue):
+    """Spaces around | and the Table: prefix are markup: no warning; a half-width comma
+    in a cell is found at its column."""
+    write(issue, "| 指标 | 单位 |\n|:--|--:|\n| 收入,利润 | 亿元（人民币） |\nTable: 表1　指标\n")
+    result = run_cli("check", str(issue))
+    findings = [line for line in result.stdout.splitlines() if "01b.md" in line]
+    assert findings == [
+        f"{issue / '01b.md'}:{PICTURE_LINE + 2}:5: warning: half-width ',' in Chinese text: "
+        "type the full-width '，' (the build converts it)"
+    ]

@@ -27,6 +27,7 @@ class PlacedImage:
     resources: pikepdf.Dictionary
     width_pt: float
     height_pt: float
+    box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x0, y0, x1, y1 (user space)
 
     @property
     def pixels(self) -> tuple[int, int]:
@@ -70,11 +71,21 @@ def _run(owner, resources, ctm: Matrix, page: int, found: list, depth: int) -> N
             if xobject.get("/Subtype") == Name.Image:
                 width = math.hypot(ctm[0], ctm[1])
                 height = math.hypot(ctm[2], ctm[3])
-                found.append(PlacedImage(page, str(name), xobject, resources, width, height))
+                found.append(
+                    PlacedImage(page, str(name), xobject, resources, width, height, _box(ctm))
+                )
             elif xobject.get("/Subtype") == Name.Form and depth < MAX_FORM_DEPTH:
                 matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
                 inner = xobject.get("/Resources", resources)
                 _run(xobject, inner, _multiply(matrix, ctm), page, found, depth + 1)
+
+
+def _box(ctm: Matrix) -> tuple[float, float, float, float]:
+    """The page area the unit square (an image) covers under ``ctm``."""
+    a, b, c, d, e, f = ctm
+    xs = (e, a + e, c + e, a + c + e)
+    ys = (f, b + f, d + f, b + d + f)
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _multiply(m: Matrix, n: Matrix) -> Matrix:
