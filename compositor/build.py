@@ -16,16 +16,26 @@ from functools import partial
 from pathlib import Path
 
 from compositor.content.validate import Finding, Level, read_findings
+from compositor.continued import has_tables, settle_layout
 from compositor.errors import CompositorError, LayoutError
+from compositor.floats import has_figures, text_geometry
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.html import Rendered, render_html
 from compositor.layout import Layout, load_layout
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
-from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
+from compositor.pdf import (
+    Rendition,
+    StyleCache,
+    content_identifier,
+    layout_pages,
+    write_atomically,
+    write_pdf,
+)
 from compositor.press.booklet import Booklet, impose_booklet
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
+from compositor.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
 
@@ -47,6 +57,8 @@ class BuildResult:
     pages: int
     # What ``compositor check`` would warn about (the build applied the normaliser's fixes).
     warnings: tuple[Finding, ...] = ()
+    # Pictures under 300 ppi at their printed size (resolution.py), printed by `build`.
+    picture_warnings: tuple[Finding, ...] = ()
 
 
 def build_issue(
@@ -109,6 +121,9 @@ class BuildSession:
         assert issue is not None  # the validator builds the model whenever it found no error
         layout = layout_for(issue)
         check_issue_coverage(issue, self.fontset, layout.fonts)
+        low = low_resolution(issue, layout)  # issue 14: pictures under 300 ppi
+        if press and not press.allow_low_res:
+            refuse_for_press(low)
         if output is not None:
             check_pdf_target(Path(output))  # before the slow part, and never over a source file
         pdf, pages = render_issue(
@@ -123,7 +138,13 @@ class BuildSession:
         target = Path(output) if output else (output_dir or BUILD_DIR) / f"{issue.slug}.pdf"
         write_atomically(pdf, target)
         warnings = tuple(f for f in reading.findings if f.level is Level.WARNING)
-        return BuildResult(path=target, pages=pages, warnings=warnings)
+        pictures = tuple(
+            Finding(p.figure.source.path, p.figure.source.line, 1, Level.WARNING, p.message)
+            for p in low
+        )
+        return BuildResult(
+            path=target, pages=pages, warnings=warnings + pictures, picture_warnings=pictures
+        )
 
 
 def render_issue(
@@ -166,6 +187,16 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     stamp = timestamp(issue)
+    roots = (issue.folder, layout.folder, FONTS_DIR)
+    makeup = partial(page_makeup, layout.grid)
+    if has_tables(typeset) or has_figures(typeset):  # issue 14: 续表 and floating figures
+
+        def lay_out(draft: Issue) -> list:
+            html = render_html(draft, layout, font_files, timestamp=stamp, press=False)
+            with cjk_typesetting(layout.typesetting), line_grid(layout.grid):
+                return layout_pages(html, allowed_roots=roots, styles=styles, makeup=makeup)
+
+        typeset = settle_layout(typeset, lay_out, text_geometry(layout))
     rendered = render_html(typeset, layout, font_files, timestamp=stamp, press=job is not None)
     if job:
         rendered = job.prepare(rendered)
@@ -175,11 +206,12 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
         with cjk_typesetting(layout.typesetting), line_grid(layout.grid):
             return write_pdf(
                 document,
-                allowed_roots=(issue.folder, layout.folder, FONTS_DIR),
+                allowed_roots=roots,
                 identifier=content_identifier(document.html, document.css),
                 variant=job.variant if job else None,
                 styles=styles,
-                makeup=partial(page_makeup, layout.grid),
+                makeup=makeup,
+                image_dpi=None if job else SCREEN_PPI,  # small for e-mail; press: every pixel
             )
 
     rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)

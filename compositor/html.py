@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -51,11 +52,18 @@ def render_html(
         colophon=issue.colophon,
         ids=article_ids(issue),
         timestamp=timestamp,
+        picture_url=lambda path: picture_url(path, issue.folder),
     )
     css = font_face_css(font_files) + colour_css(layout, press=press)
     return Rendered(
         html=html, css=css, stylesheets=layout.stylesheets, base_url=layout.folder.as_uri() + "/"
     )
+
+
+def picture_url(path: Path, folder: Path) -> str:
+    """``issue:photos/a.jpg``: a picture's URL relative to its issue folder (pdf.ISSUE_SCHEME),
+    so that the same content gives the same PDF wherever the folder is."""
+    return "issue:" + quote(path.relative_to(folder.resolve()).as_posix())
 
 
 def article_ids(issue: Issue) -> dict[Path, str]:

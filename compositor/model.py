@@ -9,6 +9,7 @@ in the typesetting stage so that reports can still point at the source.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -64,7 +65,71 @@ class Subhead:
     kind: ClassVar[str] = "subhead"
 
 
-Block = Paragraph | Subhead
+@dataclass(frozen=True)
+class Figure:
+    """A picture alone in its paragraph, with the caption (图注) printed below it.
+
+    ``path`` is the resolved file inside the issue folder (compositor/content_blocks.py
+    checks that); ``width`` is a CSS length as the editor wrote it (``40mm``, ``50%``) or
+    empty for the text width; ``pixels`` is (width, height) in pixels, (0, 0) for SVG.
+    """
+
+    path: Path
+    caption: str
+    source: Source
+    width: str = ""
+    pixels: tuple[int, int] = (0, 0)
+    key: str = "figure"  # unique in the issue: the HTML id of the figure (floats.py)
+    kind: ClassVar[str] = "figure"
+
+    @property
+    def text(self) -> str:  # what is printed, for the checks that read every block's text
+        return self.caption
+
+
+@dataclass(frozen=True)
+class Table:
+    """A pipe table printed as a 三线表; ``align`` is "left", "center", "right" or "" per
+    column, from the delimiter row; ``caption`` is the ``Table:`` line (may be empty)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    align: tuple[str, ...]
+    caption: str
+    source: Source
+    key: str = "table"  # unique in the issue: the HTML ids of the table's rows start with it
+    breaks: tuple[int, ...] = ()  # body rows that begin a continued part (续表), see continued.py
+    kind: ClassVar[str] = "table"
+
+    def parts(self) -> list[TablePart]:
+        """The table as set: one part, or one per page when it runs on (``breaks``)."""
+        edges = [0, *self.breaks, len(self.rows)]
+        return [
+            TablePart(start, self.rows[start:end], continued=start > 0)
+            for start, end in zip(edges, edges[1:], strict=False)
+            if end > start
+        ]
+
+    @property
+    def continued_caption(self) -> str:
+        """ "续表" with the table's number if the caption starts with one: 表1… → 续表1."""
+        match = re.match(r"表\s*([0-9０-９A-Za-z]+(?:[.\-－–][0-9０-９]+)*)", self.caption)
+        return f"续表{match[1]}" if match else "续表"
+
+    @property
+    def text(self) -> str:
+        cells = [*self.header, *(cell for row in self.rows for cell in row)]
+        return "".join([self.caption, *cells])
+
+
+@dataclass(frozen=True)
+class TablePart:
+    start: int  # index of its first body row in the table
+    rows: tuple[tuple[str, ...], ...]
+    continued: bool
+
+
+Block = Paragraph | Subhead | Figure | Table
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,10 @@ from compositor.errors import CompositorError
 from compositor.html import Rendered
 
 DATA_URL_LIMIT = 64 * 1024
+# Pictures are named issue:photos/a.jpg, relative to the issue folder (the first allowed
+# root): WeasyPrint names an image after its URL, so the PDF must not depend on where the
+# issue folder is (html.picture_url writes these URLs).
+ISSUE_SCHEME = "issue"
 
 
 class FetchRefused(CompositorError):
@@ -38,7 +42,8 @@ class Rendition:
 
 
 def make_fetcher(allowed_roots: tuple[Path, ...]):
-    """A WeasyPrint URL fetcher confined to ``allowed_roots``.
+    """A WeasyPrint URL fetcher confined to ``allowed_roots``; ``issue:`` URLs name files
+    relative to the first of them (the issue folder).
 
     Built lazily so that importing this module does not import WeasyPrint.
     """
@@ -53,6 +58,9 @@ def make_fetcher(allowed_roots: tuple[Path, ...]):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
             scheme = parts.scheme.lower()
+            if scheme == ISSUE_SCHEME and roots and not parts.netloc:
+                url = (roots[0] / unquote(parts.path)).as_uri()  # then checked as any file
+                parts, scheme = urlsplit(url), "file"
             if scheme == "data":
                 if len(url) > DATA_URL_LIMIT:
                     raise Refused(
@@ -126,38 +134,74 @@ def write_pdf(
     options: dict | None = None,
     styles: StyleCache | None = None,
     makeup: Callable | None = None,
+    image_dpi: int | None = None,
 ) -> Rendition:
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
     ``styles`` keeps parsed stylesheets for the next call (default: none kept);
     ``makeup(document, relayout)`` is given the laid-out document before it is drawn and
     returns the one to draw (page make-up, see ``weasy_seam.page_makeup``; ``relayout``
-    lays the document out again with some CSS added); its metadata.custom is written."""
+    lays the document out again with some CSS added); its metadata.custom is written.
+    ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
+    laying out, not when writing)."""
 
     fetcher = make_fetcher(allowed_roots)
     sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
     with nullcontext(styles) if styles else StyleCache() as cache:
-        return _write_pdf(rendered, fetcher, sheets, identifier, variant, options, cache, makeup)
+        return _write_pdf(
+            rendered, fetcher, sheets, identifier, variant, options, cache, makeup, image_dpi
+        )
 
 
-def _write_pdf(rendered, fetcher, sheets, identifier, variant, options, cache, makeup) -> Rendition:
+def layout_pages(
+    rendered: Rendered,
+    *,
+    allowed_roots: tuple[Path, ...],
+    styles: StyleCache | None = None,
+    makeup: Callable | None = None,
+) -> list:
+    """Lay ``rendered`` out as ``write_pdf`` would, without writing a PDF: WeasyPrint's
+    pages, whose public ``anchors`` say where each element with an id landed
+    (continued.py and floats.py read them)."""
+    import weasyprint
+
+    fetcher = make_fetcher(allowed_roots)
+    sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
+    with nullcontext(styles) if styles else StyleCache() as cache:
+        try:
+            return _lay_out(rendered, fetcher, sheets, cache, makeup, None).pages
+        except weasyprint.urls.FatalURLFetchingError as error:
+            layout = Path(unquote(urlsplit(rendered.base_url).path))
+            raise FetchRefused(f"{error} (check the layout's CSS and template)", layout) from None
+
+
+def _lay_out(rendered, fetcher, sheets, cache, makeup, image_dpi):
+    import weasyprint
+
+    font_config, stylesheets = cache.styles(
+        (fetcher.roots, rendered.css, sheets),
+        lambda folder: parse_styles(rendered.css, sheets, fetcher, folder),
+    )
+    html = weasyprint.HTML(string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher)
+    document = html.render(stylesheets=stylesheets, font_config=font_config, dpi=image_dpi)
+    if makeup is not None:
+
+        def relayout(extra_css: str):
+            extra = weasyprint.CSS(string=extra_css, font_config=font_config)
+            return html.render(
+                stylesheets=[*stylesheets, extra], font_config=font_config, dpi=image_dpi
+            )
+
+        document = makeup(document, relayout)
+    return document
+
+
+def _write_pdf(
+    rendered, fetcher, sheets, identifier, variant, options, cache, makeup, image_dpi
+) -> Rendition:
     import weasyprint
 
     try:
-        font_config, stylesheets = cache.styles(
-            (fetcher.roots, rendered.css, sheets),
-            lambda folder: parse_styles(rendered.css, sheets, fetcher, folder),
-        )
-        html = weasyprint.HTML(
-            string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
-        )
-        document = html.render(stylesheets=stylesheets, font_config=font_config)
-        if makeup is not None:
-
-            def relayout(extra_css: str):
-                extra = weasyprint.CSS(string=extra_css, font_config=font_config)
-                return html.render(stylesheets=[*stylesheets, extra], font_config=font_config)
-
-            document = makeup(document, relayout)
+        document = _lay_out(rendered, fetcher, sheets, cache, makeup, image_dpi)
         pdf = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=variant,

@@ -66,6 +66,15 @@ def test_files_in_the_allowed_folders_are_read(fetcher, issue):
     assert fetcher.fetch(font.as_uri()).read()[:4] == font.read_bytes()[:4]
 
 
+def test_an_issue_url_reads_a_file_of_the_issue_folder_only(fetcher, issue):
+    """issue:NAME (the pictures' location-free URLs, issue 14) is relative to the issue."""
+    assert fetcher.fetch("issue:01.md").read() == (issue / "01.md").read_bytes()
+    for escape in ("issue:../../../../../../etc/passwd", "issue:/../../../../../etc/passwd"):
+        with pytest.raises(FatalURLFetchingError) as refused:
+            fetcher.fetch(escape)
+        assert "outside the issue, layout and fonts folders" in str(refused.value)
+
+
 def test_a_small_data_url_is_read(fetcher):
     assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
 

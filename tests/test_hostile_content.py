@@ -117,7 +117,7 @@ def test_the_pdf_has_no_actions_links_or_images(hostile_pdf):
             assert str(obj.get("/Subtype", "")) != "/Image"  # no <img> was loaded
 
 
-# --- images: refused, never read -------------------------------------------------------
+# --- pictures that may not be placed: refused, never read ---------------------------
 
 
 @pytest.fixture
@@ -125,8 +125,17 @@ def writable(tmp_path: Path, server) -> Path:
     return copy_with_port(HOSTILE, tmp_path / "hostile", server.port) / "2023-01"
 
 
-@pytest.mark.parametrize("source", ["http://127.0.0.1:PORT/a.png", "photo.png", "/etc/passwd"])
-def test_an_image_is_refused_naming_the_article_line_and_reference(source, writable, server):
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("http://127.0.0.1:PORT/a.png", "a build never fetches a URL"),
+        ("photo.png", "not a picture Pillow can read"),  # a text file named .png
+        ("/etc/passwd", "an absolute path"),
+    ],
+)
+def test_an_image_is_refused_naming_the_article_line_and_reference(
+    source, reason, writable, server
+):
     shutil.copy(ROOT / "tests" / "data" / "mini" / "2023-01" / "01.md", writable / "photo.png")
     article = (HOSTILE / "image-article.md").read_text(encoding="utf-8")
     reference = source.replace("PORT", str(server.port))
@@ -136,7 +145,7 @@ def test_an_image_is_refused_naming_the_article_line_and_reference(source, writa
     result = run_cli("build", str(writable), "-o", str(writable / "out.pdf"))
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert "04.md:8: images are not supported" in result.stderr
+    assert "04.md:8: ![a picture]" in result.stderr and reason in result.stderr
     assert f"![a picture]({reference})" in result.stderr
     assert not (writable / "out.pdf").exists()
     assert server.requests == []

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, read_pdf, run_cli, squash
+from conftest import DATA, ROOT, copy_mini, read_pdf, run_cli, squash
 
 START_TIMEOUT = 60  # the first build includes importing WeasyPrint
 EVENT_TIMEOUT = 20
@@ -112,3 +112,15 @@ def test_a_folder_that_does_not_exist_is_an_error_not_a_traceback(tmp_path):
         result.stderr
         == f"error: {tmp_path / '2023-01'}: is not an issue folder (no such directory)\n"
     )
+
+
+def test_a_changed_picture_rebuilds_but_another_issues_does_not(tmp_path):
+    """Pictures are sources too (issue 14), in the issue folder or a folder under it."""
+    from compositor.cli.watch import Rebuilder
+
+    folder = copy_mini(tmp_path)
+    rebuilder = Rebuilder(folder)
+    assert rebuilder.is_source((folder / "photos" / "a.JPG").resolve())
+    assert rebuilder.is_source((folder / "chart.svg").resolve())
+    assert not rebuilder.is_source((folder.parent / "2023-02" / "a.jpg").resolve())
+    assert not rebuilder.is_source((folder / "out.pdf").resolve())

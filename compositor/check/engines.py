@@ -134,7 +134,37 @@ def compare_engines(
         runs = [pool.submit(_run_engine, engine, pdf, dpi) for engine in engines]
         reference = _pdfium_pages(pdf, dpi)
         reference_text = _pdfium_text(pdf)
-        return [_compare(run.result(), reference, reference_text) for run in runs]
+        pictures = picture_areas(pdf, dpi)
+        return [_compare(run.result(), reference, reference_text, pictures) for run in runs]
+
+
+def picture_areas(pdf: Path, dpi: int) -> list[list[tuple[int, int, int, int]]]:
+    """Per page, the pixel boxes (left, top, right, bottom) where images are drawn.
+
+    Engines convert a photo's colours each their own way (CMYK, ICC profiles), so its
+    ink map differs by far more than a glyph's; the pictures are compared apart
+    (tests/test_figures.py), and this check looks at everything else (issue 14).
+    """
+    import pikepdf
+
+    from compositor.press.placements import placed_images
+
+    with pikepdf.open(pdf) as document:
+        areas: list[list[tuple[int, int, int, int]]] = [[] for _ in document.pages]
+        for placed in placed_images(document):
+            page = document.pages[placed.page - 1]
+            left, bottom, _, top = (float(v) for v in page.obj.get("/CropBox", page.mediabox))
+            x0, y0, x1, y1 = placed.box
+            scale = dpi / 72
+            areas[placed.page - 1].append(
+                (
+                    int((x0 - left) * scale) - BLUR,
+                    int((top - y1) * scale) - BLUR,
+                    int((x1 - left) * scale) + BLUR + 1,
+                    int((top - y0) * scale) + BLUR + 1,
+                )
+            )
+    return areas
 
 
 @dataclass
@@ -162,7 +192,12 @@ def _run_engine(engine: Engine, pdf: Path, dpi: int) -> _Run:
     return _Run(engine, result, drawn, text, lines)
 
 
-def _compare(run: _Run, reference: list[np.ndarray], reference_text: list[str]) -> EngineResult:
+def _compare(
+    run: _Run,
+    reference: list[np.ndarray],
+    reference_text: list[str],
+    pictures: list[list[tuple[int, int, int, int]]] | None = None,
+) -> EngineResult:
     result = run.result
     if not result.available:
         return result
@@ -170,13 +205,24 @@ def _compare(run: _Run, reference: list[np.ndarray], reference_text: list[str]) 
     if len(run.drawn) != len(reference):
         result.warnings.append(f"drew {len(run.drawn)} pages, pdfium {len(reference)}")
     for number, (mine, theirs) in enumerate(zip(reference, run.drawn, strict=False), 1):
-        share = different_share(mine, theirs)
+        areas = pictures[number - 1] if pictures and number <= len(pictures) else []
+        share = different_share(_blank(mine, areas), _blank(theirs, areas))
         result.worst = max(result.worst, share)
         if share > MAX_DIFFERENT:
             result.different_pages.append(PageDifference(number, share))
     if run.text is not None and run.lines is not None:
         result.text_problems += _text_problems(run.text, run.lines, reference_text)
     return result
+
+
+def _blank(drawing: np.ndarray, areas: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """``drawing`` with the picture areas painted white (no ink)."""
+    if not areas:
+        return drawing
+    drawing = drawing.copy()
+    for left, top, right, bottom in areas:
+        drawing[max(top, 0) : max(bottom, 0), max(left, 0) : max(right, 0)] = 255
+    return drawing
 
 
 def different_share(reference: np.ndarray, drawn: np.ndarray) -> float:

@@ -18,8 +18,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
+from compositor.check.figures import block_height
 from compositor.layout import Layout
-from compositor.model import Article, Issue, Paragraph
+from compositor.model import Article, Figure, Issue, Paragraph, Table
 
 PT_PER_MM = PT_PER_UNIT["mm"]
 TOC_NUMBER_EM = 3  # the dot leader's minimum and a page number, after each contents entry
@@ -141,6 +142,10 @@ def _place_article(flow: _Flow, article: Article, m: Metrics, before: float) -> 
         heading += m.body.line * lines(article.lead, body_em) + m.lead_gap
     indent_em = m.indent / m.body.em
     for block in article.blocks:
+        if isinstance(block, Figure | Table):  # issue 14: heights in check/figures.py
+            flow.place(heading + block_height(block, m), splittable=isinstance(block, Table))
+            heading = 0.0
+            continue
         count = lines(block.text, body_em, indent_em)
         if isinstance(block, Paragraph):
             flow.place(heading + m.body.line)

@@ -34,7 +34,9 @@ from compositor.press.pdfwalk import (
     colour_family,
     walk,
 )
+from compositor.press.placements import PlacedImage, placed_images
 from compositor.press.trim import POINTS_PER_MM, Rect
+from compositor.resolution import GOOD_PPI, LOWEST_PPI
 
 ERROR, WARNING = "error", "warning"
 MIN_BLEED_MM = 3.0
@@ -98,6 +100,7 @@ def inspect_press(
         _check_total_ink(parts, max_ink, result)
         _check_fonts(parts, standard, result)
         _check_transparency(parts, standard, result)
+        _check_images(pdf, result)  # issue 14: count, colour, ppi, transparency
         _check_annotations(pdf, result)
     if engines:
         _check_engines(Path(path), result)
@@ -455,6 +458,49 @@ def _check_transparency(parts: Parts, standard: str | None, result: PressInspect
 
 
 # ------------------------------------------------------------------- annotations
+
+
+def _check_images(pdf: pikepdf.Pdf, result: PressInspection) -> None:
+    """One line per image drawn: its pixels, colour, effective ppi and transparency.
+
+    Under 150 ppi prints visibly coarse (an error), under 300 ppi soft (a warning);
+    an RGB image is already an error of the colour check.
+    """
+    placed = [p for p in placed_images(pdf) if not p.obj.get("/ImageMask", False)]
+    lowest: dict[tuple, PlacedImage] = {}  # an image drawn twice counts at its largest
+    for image in placed:
+        key = image.obj.objgen if image.obj.is_indirect else id(image.obj)
+        if key not in lowest or image.ppi < lowest[key].ppi:
+            lowest[key] = image
+    families = Counter(
+        colour_family(i.obj.get("/ColorSpace"), i.resources) for i in lowest.values()
+    )
+    described = ", ".join(f"{count} {family}" for family, count in sorted(families.items()))
+    result.summary.append(("Images", f"{len(lowest)} ({described})" if lowest else "none"))
+    for n, image in enumerate(lowest.values(), start=1):
+        family = colour_family(image.obj.get("/ColorSpace"), image.resources)
+        alpha = "soft mask (alpha)" if "/SMask" in image.obj else "opaque"
+        width, height = image.pixels
+        result.summary.append(
+            (
+                f"  image {n}",
+                f"page {image.page}, {width}×{height} px, {family}, {image.ppi:.0f} ppi, {alpha}",
+            )
+        )
+        where = f"image {image.name} ({width}×{height} px)"
+        if image.ppi < LOWEST_PPI:
+            result.add(
+                image.page,
+                "image-resolution",
+                f"{where} prints at {image.ppi:.0f} ppi, under {LOWEST_PPI}: visibly coarse",
+            )
+        elif image.ppi < GOOD_PPI:
+            result.add(
+                image.page,
+                "image-resolution",
+                f"{where} prints at {image.ppi:.0f} ppi, under {GOOD_PPI}: may look soft",
+                WARNING,
+            )
 
 
 def _check_annotations(pdf: pikepdf.Pdf, result: PressInspection) -> None:

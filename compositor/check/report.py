@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from compositor.check.figures import picture_findings
 from compositor.content import ISSUE_FILE, read_text
 from compositor.content.locate import Position, TomlLines, column_of
 from compositor.content.validate import Finding, Level, read_findings
@@ -46,6 +47,11 @@ def check_issue(folder: Path | str) -> Report:
     if reading.issue is not None:
         findings.extend(_font_findings(reading.issue))
         findings.extend(_length_findings(reading.issue))
+        # Issue 14: pictures under 300 ppi at their printed size (compositor/resolution.py).
+        for path, line, message in picture_findings(reading.issue):
+            findings.append(
+                Finding(path, line, column_of(path, line, "!["), Level.WARNING, message)
+            )
     infos = [f for f in findings if f.level is Level.INFO]
     return Report(folder, tuple([f for f in findings if f.level is not Level.INFO] + infos))
 

@@ -72,6 +72,7 @@ INDENT = 2.0  # em: the first-line indent of a paragraph
 LINE_GAP = 1.35  # a gap this many times the usual line pitch ends a paragraph
 EXAMPLES = 3  # examples printed per page and rule
 COLUMN_GAP = 1.5  # em: a wider gap between glyphs on one baseline separates two texts
+LONG_LINE_GLYPHS = 20  # a line this long is running text, not a table row or caption
 MIN_LINES_FOR_EDGES = 5  # a page with fewer body lines takes the document's text block
 FONT_NAME_BYTES = 256
 URL_MISBREAK = (
@@ -203,11 +204,11 @@ def read_pages(path: Path) -> list[Page]:
         glyph_pages = [list(_glyphs(page)) for page in document]
     finally:
         document.close()
-    body_size = _most_common((round(g.size, 1) for glyphs in glyph_pages for g in glyphs), 0.0)
+    page_lines = [tuple(_lines(n, glyphs)) for n, glyphs in enumerate(glyph_pages, start=1)]
+    body_size = _body_size(glyph_pages, page_lines)
     body_font = _most_common(
         (g.font for glyphs in glyph_pages for g in glyphs if round(g.size, 1) == body_size), ""
     )
-    page_lines = [tuple(_lines(n, glyphs)) for n, glyphs in enumerate(glyph_pages, start=1)]
     # Edges come from body text only: a table of contents indented by its own amount, or
     # a credit set flush right, must not move the text block they sit in.
     blank = Page(0, (), 0.0, 0.0, body_size, body_font)
@@ -255,6 +256,20 @@ def _glyphs(page) -> Iterator[Glyph]:
     text_page.close()
     for chars, (x0, baseline), x1, size, font in pending:
         yield Glyph("".join(chars), x0, max(x1, x0), height - baseline, size, font)
+
+
+def _body_size(glyph_pages: list[list[Glyph]], page_lines: list[tuple[Line, ...]]) -> float:
+    """The size of running text: the commonest among long lines. Counting every glyph
+    would let a long table, its cells set smaller, pass for the body text (issue 14)."""
+    long = [
+        round(g.size, 1)
+        for lines in page_lines
+        for line in lines
+        if len(line.glyphs) >= LONG_LINE_GLYPHS
+        for g in line.glyphs
+    ]
+    every = (round(g.size, 1) for glyphs in glyph_pages for g in glyphs)
+    return _most_common(long, 0.0) or _most_common(every, 0.0)
 
 
 def _right_edge(body: list[Line]) -> float:
@@ -339,7 +354,11 @@ def _starts_at(line: Line, page: Page, indent_em: float) -> bool:
 def _continues(line: Line, following: Line, page: Page) -> bool:
     """Is ``following`` the next line of the same paragraph as ``line``?"""
     if following.page != line.page:
-        return True  # a paragraph broken across pages (the next one is not indented)
+        # A paragraph broken across pages (the next one is not indented) — unless smaller
+        # text follows it on its page: a caption or a table (issue 14), or the colophon.
+        return not any(
+            other.baseline > line.baseline and other.size < page.body_size for other in page.lines
+        )
     pitch = _line_pitch(page)
     return following.baseline - line.baseline <= pitch * LINE_GAP
 

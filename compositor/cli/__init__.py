@@ -119,6 +119,13 @@ def build(
             help="With --inks black,spot: print other colours in black instead of refusing.",
         ),
     ] = False,
+    allow_low_res: Annotated[
+        bool,
+        typer.Option(
+            "--allow-low-res",
+            help="With --press: print pictures under 150 ppi instead of stopping.",
+        ),
+    ] = False,
     pad_to: Annotated[
         int | None,
         typer.Option(
@@ -166,9 +173,12 @@ def build(
     from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
     from compositor.press.output import PressSettings
 
-    if not press and (pdf_x or marks or bleed is not None or inks or convert_to_inks):
+    if not press and (
+        pdf_x or marks or bleed is not None or inks or convert_to_inks or allow_low_res
+    ):
         raise typer.BadParameter(
-            "--pdf-x, --marks, --bleed, --inks and --convert-to-inks go with --press"
+            "--pdf-x, --marks, --bleed, --inks, --convert-to-inks and --allow-low-res go with "
+            "--press"
         )
     warn_if_slow_subsetting()
     if creep is not None and not booklet:
@@ -185,6 +195,7 @@ def build(
             bleed_mm=bleed,
             inks=inks.replace(" ", "") if inks else None,
             convert_to_inks=convert_to_inks,
+            allow_low_res=allow_low_res,
         )
     if issues and len(issues) > 1:
         from compositor.cli.batch import run_batch
@@ -201,6 +212,8 @@ def build(
         result = build_issue(issues[0] if issues else SAMPLE_ISSUE, output, **options)
     except CompositorError as error:
         fail(ctx, error)
+    for warning in result.picture_warnings:  # pictures under 300 ppi (issue 14)
+        typer.echo(str(warning), err=True)
     typer.echo(f"{result.path} ({result.pages} pages)")
 
 

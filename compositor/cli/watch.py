@@ -23,6 +23,8 @@ from compositor.targets import check_pdf_target
 
 # What a save can change: articles, issue and publication facts, templates and CSS.
 SOURCE_SUFFIXES = frozenset({".md", ".toml", ".css", ".j2", ".html"})
+# Pictures (issue 14) live in the issue folder or a folder under it.
+PICTURE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".svg"})
 ARM_MS = 200  # how long the file watcher waits for changes before checking back in
 
 
@@ -68,9 +70,11 @@ class Rebuilder:
     def is_source(self, path: Path) -> bool:
         """Whether a changed file is one the PDF is made from (not the PDF, not editor
         swap or backup files, not another issue)."""
+        folder = self.folder.resolve()
+        if path.suffix.lower() in PICTURE_SUFFIXES:
+            return path.is_relative_to(folder)
         if path.suffix not in SOURCE_SUFFIXES:
             return False
-        folder = self.folder.resolve()
         return (
             path.parent == folder
             or path == folder.parent / PUBLICATION_FILE

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
-
+from compositor import content_blocks
 from compositor.errors import ContentError
 from compositor.model import (
     Block,
@@ -38,8 +37,8 @@ LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # The only Markdown parsed: paragraphs (always on), `## ` subheads, line breaks, \-escapes and
 # entities. Everything else (emphasis, lists, quotes, links, code, rules) prints as typed: the
 # model has nowhere to keep it, and parsing it would silently drop the characters that mark it
-# up, or whole lines (an indented paragraph would become unprinted "code"). Images are parsed
-# only to be refused (see _refuse_images).
+# up, or whole lines (an indented paragraph would become unprinted "code"). Images (figures)
+# and pipe tables are read by content_blocks.py.
 MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image"]
 SUBHEAD_MARK = "##"
 
@@ -128,7 +127,8 @@ class ArticleParts:
 
 def parse_article(path: Path) -> ArticleParts:
     """Split an article into front matter and blocks; raises if it cannot be read or parsed
-    (an image is refused here, see _refuse_images), never for a bad key."""
+    (a picture that may not be placed is refused here, see content_blocks.py), never for a
+    bad key."""
     text = read_text(path)
     meta, body, body_line = _split_front_matter(text, path)
     return ArticleParts(meta, _parse_body(body, path, body_line), body_line)
@@ -153,16 +153,21 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
 
 
 def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
-    """Markdown → paragraphs and subheads. Raw HTML and other markup stay text."""
-    md = MarkdownIt("zero").enable(MARKDOWN_RULES)  # "zero": no rules, HTML off
+    """Markdown → paragraphs, subheads, figures and tables. Raw HTML and other markup stay
+    text."""
+    md = content_blocks.markdown(MARKDOWN_RULES)  # "zero" preset: no rules, HTML off
     blocks: list[Block] = []
     tokens = md.parse(body)
     for index, token in enumerate(tokens):
+        # Issue 14: figures and tables are read in content_blocks.py (its only call site).
+        special = content_blocks.read_block(tokens, index, path, first_line)
+        if special is not None:
+            blocks.extend(special)
+            continue
         if token.type != "inline" or index == 0:
             continue
         opener = tokens[index - 1]
         line = first_line + (token.map[0] if token.map else 0)
-        _refuse_images(token, path, line)
         text = _inline_text(token)
         if not text:
             continue
@@ -185,21 +190,6 @@ def _refuse_other_headings(markup: str, path: Path, line: int) -> None:
             path,
             line,
         )
-
-
-def _refuse_images(token, path: Path, line: int) -> None:
-    """Layouts set text only: an image would silently become its alt text, so say so."""
-    for child in token.children or []:
-        if child.type == "image":
-            lines = token.content.split("\n")
-            offset = next((n for n, text in enumerate(lines) if "![" in text), 0)
-            raise ContentError(
-                f"images are not supported (the layout prints text only): "
-                f"![{child.content}]({child.attrs.get('src', '')}) cannot be printed; remove it "
-                f"or describe the picture in words (see docs/content-format.md)",
-                path,
-                line + offset,
-            )
 
 
 def _inline_text(token) -> str:

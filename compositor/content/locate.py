@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from compositor.content_blocks import CAPTION_PREFIX
+
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]")
 _KEY = re.compile(r"^\s*\"?([A-Za-z0-9_\-]+)\"?\s*=\s*")
 
@@ -134,7 +136,17 @@ def markdown_spans(path: Path, lines: list[str], first_line: int) -> Iterator[Sp
     while columns stay those of the file."""
     for number in range(first_line, len(lines) + 1):
         text = lines[number - 1]
-        if text.strip():
+        if text.lstrip().startswith("|"):  # a table row: each cell is text, the | are markup
+            for cell in re.finditer(r"[^|]+", text):
+                stripped = cell[0].strip()
+                if stripped:
+                    column = cell.start() + cell[0].index(stripped) + 1
+                    masked = _ENTITY.sub(lambda m: "&" * len(m[0]), stripped)
+                    yield Span(path, number, column, masked)
+        elif text.startswith(CAPTION_PREFIX):  # Pandoc's "Table:" is markup, not text
+            caption = _ENTITY.sub(lambda m: "&" * len(m[0]), text[len(CAPTION_PREFIX) :])
+            yield Span(path, number, len(CAPTION_PREFIX) + 1, caption)
+        elif text.strip():
             masked = _ENTITY.sub(lambda m: "&" * len(m[0]), text)
             yield Span(path, number, 1, masked)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from compositor.errors import FontError
 from compositor.fonts.charsets import TONGYONG_SIZE, gb2312_hanzi, tongyong
 from compositor.fonts.cmap import mapped_code_points
-from compositor.model import Issue, Paragraph, Source
+from compositor.model import Issue, Paragraph, Source, Table
 from compositor.paths import FONTS_DIR
 
 MANIFEST = "manifest.toml"
@@ -224,8 +224,13 @@ def issue_runs(issue: Issue) -> Iterator[Run]:
             yield Run(article.lead, article.source, (("kai",),))
             yield Run(article.credit, article.source, (("kai",),))
             for block in article.blocks:
+                if isinstance(block, Table):  # header and caption in heading, cells in body
+                    yield Run(block.caption + "".join(block.header), block.source, (("heading",),))
+                    cells = "".join(cell for row in block.rows for cell in row)
+                    yield Run(cells, block.source, (("body",),))
+                    continue
                 stack = ("body",) if isinstance(block, Paragraph) else ("heading",)
-                yield Run(block.text, block.source, (stack,))
+                yield Run(block.text, block.source, (stack,))  # a figure's caption: heading
 
 
 def uncovered_characters(

@@ -63,6 +63,8 @@ class CmykConverter:
 
         self._cms = ImageCms
         self._output = ImageCms.ImageCmsProfile(io.BytesIO(profile.data))
+        self._profile_data = profile.data
+        self._grey_plate: list[int] | None = None
         self._transforms: dict[bytes | None, object] = {}
         self._solids: dict[tuple[float, float, float], tuple[float, ...]] = {}
 
@@ -85,6 +87,14 @@ class CmykConverter:
     def rgb_image(self, image, source_profile: bytes | None):
         """An RGB Pillow image → CMYK through ``source_profile`` (default sRGB)."""
         return self._cms.applyTransform(image.convert("RGB"), self._transform(source_profile))
+
+    def grey_plate(self, image):
+        """A greyscale Pillow image → its black plate, through the output profile (grey.py)."""
+        if self._grey_plate is None:
+            from compositor.press.grey import grey_to_k
+
+            self._grey_plate = grey_to_k(self._profile_data)
+        return image.convert("L").point(self._grey_plate)
 
     def _transform(self, source_profile: bytes | None):
         if source_profile not in self._transforms:
@@ -257,13 +267,14 @@ def convert_image(image: Item, converter: CmykConverter) -> None:
             f"{obj.get('/BitsPerComponent')} bits per component; convert it to 8-bit RGB or "
             "CMYK before placing it"
         )
-    from PIL import Image, ImageOps
+    from PIL import Image
 
     pixels = pikepdf.PdfImage(obj).as_pil_image()
     if family == GRAY:
-        # Neutral stays neutral: grey pixels print on the black plate only.
+        # Neutral stays neutral: grey pixels print on the black plate only, each at the K
+        # the output profile prints that grey with.
         blank = Image.new("L", pixels.size, 0)
-        cmyk = Image.merge("CMYK", (blank, blank, blank, ImageOps.invert(pixels.convert("L"))))
+        cmyk = Image.merge("CMYK", (blank, blank, blank, converter.grey_plate(pixels)))
     else:
         cmyk = converter.rgb_image(pixels, _icc_profile_of(obj.get("/ColorSpace")))
     obj.write(cmyk.tobytes())  # unencoded: saving compresses it (Flate, lossless)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from compositor.model import Article, Issue, Paragraph, Subhead
+from compositor.model import Article, Block, Figure, Issue, Table
 from compositor.text.normalize import normalize_field
 
 
@@ -45,7 +45,16 @@ def _typeset_article(article: Article) -> Article:
     )
 
 
-def _typeset_block(block: Paragraph | Subhead) -> Paragraph | Subhead:
+def _typeset_block(block: Block) -> Block:
+    if isinstance(block, Figure):
+        return dataclasses.replace(block, caption=normalize_text(block.caption))
+    if isinstance(block, Table):
+        return dataclasses.replace(
+            block,
+            caption=normalize_text(block.caption),
+            header=tuple(normalize_text(cell) for cell in block.header),
+            rows=tuple(tuple(normalize_text(cell) for cell in row) for row in block.rows),
+        )
     return dataclasses.replace(block, text=normalize_text(block.text))
 
 

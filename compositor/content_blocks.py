@@ -1,0 +1,353 @@
+"""Figures and tables in an article body (issue 14): Markdown tokens → ``Figure``/``Table``.
+
+content.py parses the body and asks ``read_block`` about each token; everything about
+pictures and tables — which Markdown makes one, which files may be placed, what a
+``{width=…}`` may say — lives here (see docs/content-format.md):
+
+- a figure is an image alone in its paragraph, ``![图注](photos/a.jpg){width=40mm}``;
+- a table is a GFM pipe table; a ``Table: 表1　…`` line directly below it (or after
+  one blank line) is its caption, Pandoc's convention.
+
+An image file must be inside the issue folder (or a folder under it), named by a
+relative path: a URL, ``data:``, an absolute path, ``..`` or a symlink out of the issue
+is refused with the article's file and line, before anything is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
+
+from compositor.errors import ContentError
+from compositor.model import Block, Figure, Source, Table
+
+TABLE_RULES = ["table"]
+CAPTION_PREFIX = "Table:"
+RASTER_FORMATS = {"JPEG": "JPEG", "PNG": "PNG"}  # Pillow's format name → what we call it
+# Pillow modes WeasyPrint places correctly (8 bits per channel; 1-bit and palette
+# pictures are expanded to RGB). A 16-bit PNG (mode I;16) would be drawn as noise.
+RASTER_MODES = {"1", "L", "LA", "P", "PA", "RGB", "RGBA", "CMYK"}
+SVG_SUFFIX = ".svg"
+# {width=40mm} or {width=50%}: a printed size, never pixels (they mean nothing on paper).
+WIDTH = re.compile(r"(?P<number>\d+(?:\.\d+)?)(?P<unit>mm|cm|pt|%)")
+PERCENT_WIDTH = re.compile(r"\{\s*width=(\d+(?:\.\d+)?%)\s*\}")
+MAX_SVG_BYTES = 5 * 1024 * 1024
+ALIGNMENTS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+
+
+def markdown(rules: list[str]) -> MarkdownIt:
+    """The article parser: content.py's rules plus pipe tables and Pandoc-style attributes
+    (mdit-py-plugins' attrs plugin, which reads ``{width=40mm}`` after an image)."""
+    parser = MarkdownIt("zero").enable([*rules, *TABLE_RULES]).use(attrs_plugin)
+    # markdown-it leaves a picture whose address it deems unsafe (file:, most data:) as
+    # plain text; taking every address lets resolve_image refuse it with file and line.
+    parser.validateLink = lambda url: True
+    return parser
+
+
+def read_block(
+    tokens: list, index: int, article: Path, first_line: int
+) -> tuple[Block, ...] | None:
+    """The figure or table that starts at ``tokens[index]``, ``()`` for a token that belongs
+    to one already read (a table's caption paragraph), or None for ordinary text."""
+    token = tokens[index]
+    if token.type == "table_open":
+        return (_read_table(tokens, index, article, first_line),)
+    if token.type != "inline" or index == 0 or tokens[index - 1].type != "paragraph_open":
+        return None
+    if _is_table_caption(tokens, index):
+        return ()
+    images = [child for child in token.children or [] if child.type == "image"]
+    if not images:
+        return None
+    line = first_line + token.map[0]
+    children = list(token.children or [])
+    percent = _percent_width(children)
+    others = [
+        child
+        for child in children
+        if child.type not in ("image", "softbreak", "hardbreak")
+        and child is not percent
+        and not (child.type == "text" and not child.content.strip())
+    ]
+    if len(images) > 1 or others:
+        raise ContentError(
+            "a picture stands alone in its paragraph: put a blank line before and after "
+            f"![{images[0].content}]({_src(images[0])}) and write its text as the caption "
+            "inside [ ]",
+            article,
+            line + _line_offset(token.content, "!["),
+        )
+    if percent is not None:
+        images[0].attrs["width"] = PERCENT_WIDTH.fullmatch(percent.content.strip())[1]
+    return (_read_figure(images[0], article, line),)
+
+
+def _percent_width(children: list):
+    """Pandoc's ``{width=50%}``: the attrs plugin reads only ``{width="50%"}`` (in djot, which
+    it follows, ``%`` must be quoted), so the unquoted form arrives as the text after the
+    picture. That text, and nothing else, is taken as its width."""
+    for before, after in zip(children, children[1:], strict=False):
+        if (
+            before.type == "image"
+            and after.type == "text"
+            and PERCENT_WIDTH.fullmatch(after.content.strip())
+        ):
+            return after
+    return None
+
+
+# --- figures -----------------------------------------------------------------------
+
+
+def _read_figure(image, article: Path, line: int) -> Figure:
+    caption = "".join(child.content for child in image.children or []).strip()
+    reference = f"![{image.content}]({_src(image)})"
+    width = ""
+    for key, value in image.attrs.items():
+        if key in ("src", "alt"):
+            continue
+        if key != "width":
+            raise ContentError(
+                f"{reference}: unknown attribute {key!r}; only {{width=40mm}} or {{width=50%}} "
+                "may follow a picture",
+                article,
+                line,
+            )
+        width = _check_width(str(value), reference, article, line)
+    path = resolve_image(_src(image), article, line, reference)
+    pixels = _check_image_file(path, reference, article, line)
+    return Figure(
+        path,
+        caption,
+        Source(article, line),
+        width=width,
+        pixels=pixels,
+        key=_key("figure", article, line),
+    )
+
+
+def _key(kind: str, article: Path, line: int) -> str:
+    """An id unique in the issue (file names are unique in one folder), stable between builds."""
+    return f"{kind}-{hashlib.sha1(article.name.encode()).hexdigest()[:8]}-{line}"
+
+
+def _src(image) -> str:
+    return unquote(str(image.attrs.get("src", "")))  # markdown-it %-encodes non-ASCII names
+
+
+def _check_width(value: str, reference: str, article: Path, line: int) -> str:
+    match = WIDTH.fullmatch(value.strip())
+    if not match or float(match["number"]) == 0:
+        raise ContentError(
+            f"{reference}: width {value!r} is not a printed size; write e.g. {{width=40mm}} "
+            "(mm, cm or pt) or {width=50%} (of the text width)",
+            article,
+            line,
+        )
+    if match["unit"] == "%" and float(match["number"]) > 100:
+        raise ContentError(
+            f"{reference}: width {value} is wider than the text; at most {{width=100%}}",
+            article,
+            line,
+        )
+    return match[0]
+
+
+def resolve_image(src: str, article: Path, line: int, reference: str = "") -> Path:
+    """The file a picture names, which must be inside the article's issue folder;
+    ``reference`` is the Markdown that names it, quoted in messages."""
+    folder = article.parent
+    where = reference or f"picture {src!r}"
+    if not src.strip():
+        raise ContentError("a picture names no file: write ![图注](photo.jpg)", article, line)
+    parts = urlsplit(src)
+    drive = re.match(r"[A-Za-z]:", src)  # C:/photos/a.jpg parses as the URL scheme "c"
+    if (parts.scheme and not drive) or parts.netloc or src.startswith("//"):
+        raise ContentError(
+            f"{where}: a build never fetches a URL or data: address; save the picture in the "
+            "issue folder and name it by its file name, e.g. ![图注](photo.jpg)",
+            article,
+            line,
+        )
+    relative = PurePosixPath(src.replace("\\", "/"))
+    if relative.is_absolute() or drive:
+        raise ContentError(
+            f"{where}: an absolute path; copy the picture into the issue folder and name it "
+            "relative to it, e.g. ![图注](photos/a.jpg)",
+            article,
+            line,
+        )
+    if ".." in relative.parts:
+        raise ContentError(
+            f"{where}: '..' leads out of the issue folder; copy the picture into the issue "
+            "folder (or a folder under it)",
+            article,
+            line,
+        )
+    path = folder.joinpath(*relative.parts)
+    resolved = path.resolve()  # follows symlinks: one pointing out of the issue is refused
+    if not resolved.is_relative_to(folder.resolve()):
+        raise ContentError(
+            f"{where}: a link to a file outside the issue folder; copy the picture itself into "
+            "the issue folder",
+            article,
+            line,
+        )
+    if not resolved.is_file():
+        what = "is a folder" if resolved.is_dir() else "does not exist"
+        raise ContentError(
+            f"{where} {what} (looked for {path}); check the file name, letter case included",
+            article,
+            line,
+        )
+    return resolved
+
+
+def _check_image_file(path: Path, reference: str, article: Path, line: int) -> tuple[int, int]:
+    """Pixel size of a JPEG or PNG, (0, 0) for an SVG; anything else is refused."""
+    if path.suffix.lower() == SVG_SUFFIX:
+        _check_svg(path, reference, article, line)
+        return (0, 0)
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            kind, mode, size = image.format, image.mode, image.size
+            image.verify()  # reads the whole file: a truncated JPEG is caught here
+    except Image.DecompressionBombError:
+        raise ContentError(
+            f"{reference}: the picture has too many pixels to place safely; scale it down",
+            article,
+            line,
+        ) from None
+    except (OSError, SyntaxError, ValueError):
+        raise ContentError(
+            f"{reference}: not a picture Pillow can read (damaged, or not JPEG, PNG or SVG); "
+            "save it again as JPEG or PNG",
+            article,
+            line,
+        ) from None
+    if kind not in RASTER_FORMATS or mode not in RASTER_MODES:
+        raise ContentError(
+            f"{reference}: a {kind} picture in mode {mode}, which cannot be placed; save it as "
+            "an 8-bit JPEG (RGB, greyscale or CMYK) or PNG, or as SVG",
+            article,
+            line,
+        )
+    return size
+
+
+def _check_svg(path: Path, reference: str, article: Path, line: int) -> None:
+    """An SVG is a document that can point elsewhere: it must draw only itself."""
+    data = path.read_bytes()
+    problem = ""
+    if len(data) > MAX_SVG_BYTES:
+        problem = f"is larger than {MAX_SVG_BYTES // 1024 // 1024} MB"
+    elif b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        problem = "declares a DOCTYPE or entities, which could expand without limit"
+    else:
+        try:
+            root = ElementTree.fromstring(data)
+        except ElementTree.ParseError as error:
+            problem = f"is not well-formed XML ({error})"
+        else:
+            if not root.tag.endswith("svg"):
+                problem = "is not an SVG drawing"
+            else:
+                problem = _svg_outside_reference(root)
+    if problem:
+        raise ContentError(
+            f"{reference}: the SVG {problem}; export it again as a plain SVG, PNG or JPEG",
+            article,
+            line,
+        )
+
+
+def _svg_outside_reference(root) -> str:
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            if key.endswith("href") and not value.strip().startswith("#"):
+                return f"links to {value!r} (an SVG may only draw what it contains)"
+        styles = [element.text or ""] if element.tag.endswith("style") else []
+        styles.append(element.attrib.get("style", ""))
+        for style in styles:
+            if re.search(r"url\(\s*['\"]?(?!#)|@import", style):
+                return "loads a file or URL from its styles (an SVG may only draw what it contains)"
+    return ""
+
+
+# --- tables ------------------------------------------------------------------------
+
+
+def _read_table(tokens: list, start: int, article: Path, first_line: int) -> Table:
+    line = first_line + tokens[start].map[0]
+    header: list[str] = []
+    rows: list[list[str]] = []
+    align: list[str] = []
+    index = start + 1
+    while tokens[index].type != "table_close":
+        token = tokens[index]
+        if token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open"):
+            cell_text = _cell_text(tokens[index + 1])
+            if token.type == "th_open":
+                header.append(cell_text)
+                align.append(ALIGNMENTS.get(str(token.attrs.get("style", "")), ""))
+            else:
+                rows[-1].append(cell_text)
+        index += 1
+    rows = [row for row in rows if row]  # the header's tr made an empty list
+    caption = ""
+    last = rows[-1] if rows else []
+    if last and last[0].startswith(CAPTION_PREFIX) and not any(last[1:]):
+        caption = last[0][len(CAPTION_PREFIX) :].strip()  # `Table:` typed right under it
+        rows.pop()
+    elif _caption_paragraph(tokens, index + 1) is not None:
+        caption = _caption_paragraph(tokens, index + 1)
+    if not rows:
+        raise ContentError(
+            "a table needs at least one row under its header and |---| line", article, line
+        )
+    return Table(
+        header=tuple(header),
+        rows=tuple(tuple(row) for row in rows),
+        align=tuple(align),
+        caption=caption,
+        source=Source(article, line),
+        key=_key("table", article, line),
+    )
+
+
+def _cell_text(inline) -> str:
+    return "".join(child.content for child in inline.children or []).strip()
+
+
+def _caption_paragraph(tokens: list, index: int) -> str | None:
+    """The caption if ``tokens[index]`` opens a ``Table:`` paragraph, else None."""
+    if index + 1 >= len(tokens) or tokens[index].type != "paragraph_open":
+        return None
+    text = _cell_text(tokens[index + 1])
+    if not text.startswith(CAPTION_PREFIX):
+        return None
+    return text[len(CAPTION_PREFIX) :].strip()
+
+
+def _is_table_caption(tokens: list, index: int) -> bool:
+    """Whether the paragraph around ``tokens[index]`` is the caption of the table before it."""
+    return (
+        index >= 2
+        and tokens[index - 2].type == "table_close"
+        and _caption_paragraph(tokens, index - 1) is not None
+    )
+
+
+def _line_offset(content: str, needle: str) -> int:
+    return next((n for n, text in enumerate(content.split("\n")) if needle in text), 0)

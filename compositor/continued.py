@@ -1,0 +1,99 @@
+"""续表: a table that runs onto the next page is set as parts, each later part headed
+"续表" with the header row repeated (CY/T 170: 表格转页接排时，续排的表格上方注明"续表"，
+表头应重复排出).
+
+CSS cannot say "only on the pages after the first" for part of a table, so the issue is
+laid out once to see where each table breaks: every body row carries an id, and
+WeasyPrint's public ``Page.anchors`` tell which page each row landed on. The table is
+then cut at those rows (``Table.breaks``) and laid out again; the "续表" line above a
+part can push a row further, so this repeats until nothing moves (a few passes at most).
+An issue without tables is laid out exactly as before: this module is not used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from compositor import floats
+from compositor.model import Issue, Table
+
+MAX_PASSES = 10  # each pass settles one more break per table
+
+
+def has_tables(issue: Issue) -> bool:
+    return any(isinstance(b, Table) for a in issue.articles for b in a.blocks)
+
+
+def row_anchor(table: Table, row: int) -> str:
+    """The id of body row ``row`` (0-based) of ``table`` in the HTML."""
+    return f"{table.key}-row-{row}"
+
+
+def settle_layout(
+    issue: Issue, layout_pages: Callable[[Issue], list], geometry: tuple[float, float]
+) -> Issue:
+    """``issue`` with each table's ``breaks`` set where its rows start a new page, and
+    figures that would leave a page short moved after the paragraph that follows them
+    (floats.py; ``geometry`` is the text block's bottom and a body line, in pt).
+
+    ``layout_pages`` lays out an issue and returns WeasyPrint's pages.
+    """
+    for _ in range(MAX_PASSES):
+        pages = layout_pages(issue)
+        found = breaks_on(pages, issue)
+        merged = {t.key: next_breaks(t.breaks, found.get(t.key, ())) for t in _tables(issue)}
+        pushed = {
+            key
+            for key in floats.pushed_figures(pages, issue, *geometry)
+            if floats.can_defer(issue, key)
+        }
+        if not pushed and all(merged[t.key] == t.breaks for t in _tables(issue)):
+            return issue
+        issue = floats.defer(with_breaks(issue, merged), pushed)
+    return issue
+
+
+def next_breaks(current: tuple[int, ...], found: tuple[int, ...]) -> tuple[int, ...]:
+    """The breaks to set next: those before the first new one, and that one. A later
+    break was found before the "续表" line above the new part took its room, so it is
+    found again in the next pass (kept, it could leave a row alone on a page)."""
+    new = [row for row in found if row not in current]
+    if not new:
+        return current
+    first = min(new)
+    return (*(row for row in current if row < first), first)
+
+
+def breaks_on(pages: list, issue: Issue) -> dict[str, tuple[int, ...]]:
+    """For each table, the body rows that are the first of theirs on a page."""
+    page_of: dict[str, int] = {}
+    for number, page in enumerate(pages):
+        for anchor in page.anchors:
+            page_of.setdefault(anchor, number)
+    found: dict[str, tuple[int, ...]] = {}
+    for table in _tables(issue):
+        rows = [page_of.get(row_anchor(table, n)) for n in range(len(table.rows))]
+        found[table.key] = tuple(
+            n for n in range(1, len(rows)) if rows[n] is not None and rows[n] != rows[n - 1]
+        )
+    return found
+
+
+def with_breaks(issue: Issue, breaks: dict[str, tuple[int, ...]]) -> Issue:
+    def article(a):
+        blocks = tuple(
+            dataclasses.replace(b, breaks=breaks[b.key]) if isinstance(b, Table) else b
+            for b in a.blocks
+        )
+        return dataclasses.replace(a, blocks=blocks)
+
+    sections = tuple(
+        dataclasses.replace(s, articles=tuple(article(a) for a in s.articles))
+        for s in issue.sections
+    )
+    return dataclasses.replace(issue, sections=sections)
+
+
+def _tables(issue: Issue) -> list[Table]:
+    return [b for a in issue.articles for b in a.blocks if isinstance(b, Table)]
