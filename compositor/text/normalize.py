@@ -76,7 +76,8 @@ def join_lines(text: str) -> str:
     return _LINE_BREAK.sub(lambda m: _join(text, m.start(), m.end()), text)
 
 
-_LINE_BREAK = re.compile(r"[ \t]*\n\s*")
+# Any white space on either side of the break goes with it (U+0085 NEL or U+3000 too).
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 def _join(text: str, start: int, end: int) -> str:
