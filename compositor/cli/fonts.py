@@ -85,7 +85,10 @@ def build(
         ),
     ] = False,
 ) -> None:
-    """Regenerate the fonts from the Debian packages (about 30 s; needs the `fonts` extra).
+    """Regenerate the fonts from the Debian packages (about 2-3 min; needs the `fonts` extra).
+
+    The packages: fonts-noto-cjk, fonts-noto-cjk-extra, fonts-lxgw-wenkai (the CJK faces),
+    fonts-noto-core and fonts-noto-extra (the Latin glyphs the CJK faces lack).
 
     Example: compositor fonts build --verify
     """

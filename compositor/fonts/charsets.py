@@ -19,14 +19,18 @@ GB2312_CELLS = range(0xA1, 0xFF)
 TONGYONG_SIZE = 8105
 
 # Everything besides the hanzi that a bulletin prints: ASCII and Latin-1, Latin
-# Extended-A (foreign names), general punctuation (“”‘’ — … ‰ ‧), the two- and
-# three-em dashes, letterlike symbols (℃ №), Roman numerals, arrows, a few math
-# operators, circled and parenthesised numbers (①–⑳), ✓, CJK symbols and
-# punctuation, circled ideographs, unit squares (㎡ ㎏), and the full-width forms.
+# Extended-A and the Romanian Ș ș Ț ț (foreign names in international news: Łódź,
+# Škoda, București), general punctuation (“”‘’ — … ‰ ‧ ‱ ‽ ⁄), the currency signs
+# (€ ₹ ₽ ₩ ₺ ₴ ₦ …), the two- and three-em dashes, letterlike symbols (℃ №), Roman
+# numerals, arrows, a few math operators, circled and parenthesised numbers (①–⑳),
+# ✓, CJK symbols and punctuation, circled ideographs, unit squares (㎡ ㎏), and the
+# full-width forms.
 SUPPLEMENT_RANGES: tuple[tuple[int, int], ...] = (
     (0x0020, 0x007E),
     (0x00A0, 0x017F),
+    (0x0218, 0x021B),
     (0x2000, 0x206F),
+    (0x20A0, 0x20BF),
     (0x2E3A, 0x2E3B),
     (0x2100, 0x2122),
     (0x2160, 0x217F),

@@ -58,6 +58,15 @@ class ShippedFont:
     package_version: str
     copyright: str
     licence: str  # relative to the fonts folder
+    # Glyphs the face lacked, copied from a Latin face of matching design ("" if none).
+    merged_characters: str  # code point runs: "U+0104–U+010F U+20A0–U+20BF"
+    merged_family: str
+    merged_version: str
+    merged_file: str
+    merged_package: str  # Debian package
+    merged_package_version: str
+    merged_copyright: str
+    merged_licence: str  # relative to the fonts folder
     path: Path = field(compare=False)
 
     def cmap(self) -> frozenset[int]:

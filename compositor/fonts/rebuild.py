@@ -8,6 +8,11 @@ keeps the OpenType features Chinese layout needs, loses its hinting (print only)
 is renamed to a "Compositor …" family: a modified OFL font may not keep a Reserved
 Font Name, and the new name lets tests tell our fonts from system ones.
 
+The Noto CJK faces lack most of Latin Extended-A and the currency signs (Łódź, €);
+those glyphs are copied in from Noto Serif or Noto Sans of the same weight (merge.py),
+and LXGW WenKai gets the currency signs it lacks from Noto Sans. The manifest and
+LICENSES/ record what came from which package.
+
 The output is byte-identical on every run for the same package versions: no
 timestamps are recalculated and the subsetter's options are fixed here.
 """
@@ -30,10 +35,18 @@ from fontTools.ttLib import TTFont
 
 from compositor.errors import FontError
 from compositor.fonts.charsets import subset_characters
-from compositor.fonts.fontset import LICENCE_DIR, MANIFEST, MANIFEST_KEYS, ShippedFont
+from compositor.fonts.fontset import (
+    LICENCE_DIR,
+    MANIFEST,
+    MANIFEST_KEYS,
+    ShippedFont,
+    is_visible,
+)
+from compositor.fonts.merge import LatinFace, Merged, merge_missing
 
 NOTO = Path("/usr/share/fonts/opentype/noto")
 LXGW = Path("/usr/share/fonts/truetype/lxgw-wenkai")
+NOTO_LATIN = Path("/usr/share/fonts/truetype/noto")
 SC_MEMBER = 2  # Noto CJK collections: 0 JP, 1 KR, 2 SC, 3 TC, 4 HK
 # Upstream LICENSE files: noto-cjk reserves "Source" (from Source Han); the Debian
 # copyright of fonts-lxgw-wenkai reserves "霞鹜" and "LXGW".
@@ -88,6 +101,7 @@ class Face:
     upstream_name: str  # full name (nameID 4) expected in upstream_file / member
     member: int | None  # index in a .ttc collection; None for a single font
     reserved_names: tuple[str, ...]
+    latin: LatinFace | None = None  # lends the glyphs of the cut this face lacks
 
     @property
     def postscript_name(self) -> str:
@@ -105,6 +119,7 @@ FACES = (
         "Noto Serif CJK SC",
         SC_MEMBER,
         NOTO_RESERVED,
+        LatinFace("fonts-noto-core", NOTO_LATIN / "NotoSerif-Regular.ttf", "Noto Serif Regular"),
     ),
     Face(
         "title",
@@ -116,6 +131,7 @@ FACES = (
         "Noto Serif CJK SC Bold",
         SC_MEMBER,
         NOTO_RESERVED,
+        LatinFace("fonts-noto-core", NOTO_LATIN / "NotoSerif-Bold.ttf", "Noto Serif Bold"),
     ),
     Face(
         "display",
@@ -127,6 +143,8 @@ FACES = (
         "Noto Serif CJK SC Black",
         SC_MEMBER,
         NOTO_RESERVED,
+        # fonts-noto-core has no Black: Noto Serif Black is in fonts-noto-extra.
+        LatinFace("fonts-noto-extra", NOTO_LATIN / "NotoSerif-Black.ttf", "Noto Serif Black"),
     ),
     Face(
         "heading",
@@ -138,6 +156,7 @@ FACES = (
         "Noto Sans CJK SC Bold",
         SC_MEMBER,
         NOTO_RESERVED,
+        LatinFace("fonts-noto-core", NOTO_LATIN / "NotoSans-Bold.ttf", "Noto Sans Bold"),
     ),
     Face(
         "kai",
@@ -149,6 +168,9 @@ FACES = (
         "LXGW WenKai",
         None,
         LXGW_RESERVED,
+        # WenKai has all of Latin Extended-A and €, not ₹ ₺ ₸ …: a plain sans of its
+        # weight suits its Latin better than a serif.
+        LatinFace("fonts-noto-core", NOTO_LATIN / "NotoSans-Regular.ttf", "Noto Sans Regular"),
     ),
 )
 
@@ -161,7 +183,8 @@ def build_fonts(out_dir: Path, faces: Sequence[Face] = FACES) -> list[ShippedFon
     out_dir = Path(out_dir)
     for face in faces:
         require_upstream(face)
-    versions = {package: package_version(package) for package in {f.package for f in faces}}
+    packages = {f.package for f in faces} | {f.latin.package for f in faces if f.latin}
+    versions = {package: package_version(package) for package in sorted(packages)}
     characters = subset_characters()
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(len(faces), os.cpu_count() or 1))
@@ -174,6 +197,7 @@ def build_fonts(out_dir: Path, faces: Sequence[Face] = FACES) -> list[ShippedFon
                 [characters] * len(faces),
                 [out_dir] * len(faces),
                 [versions[face.package] for face in faces],
+                [versions[face.latin.package] if face.latin else "" for face in faces],
             )
         )
     write_licences(out_dir, fonts)
@@ -182,12 +206,16 @@ def build_fonts(out_dir: Path, faces: Sequence[Face] = FACES) -> list[ShippedFon
 
 
 def require_upstream(face: Face) -> None:
-    if not face.upstream_file.is_file():
-        raise FontError(
-            f"upstream font for {face.family} is missing: install the Debian package "
-            f"{face.package} (apt-get install {face.package})",
-            face.upstream_file,
-        )
+    needed = [(face.upstream_file, face.package)]
+    if face.latin:
+        needed.append((face.latin.file, face.latin.package))
+    for path, package in needed:
+        if not path.is_file():
+            raise FontError(
+                f"upstream font for {face.family} is missing: install the Debian package "
+                f"{package} (apt-get install {package})",
+                path,
+            )
 
 
 def package_version(package: str) -> str:
@@ -209,31 +237,31 @@ def package_version(package: str) -> str:
 
 
 def subset_face(
-    face: Face, characters: Iterable[str], out_dir: Path, package_version: str
+    face: Face,
+    characters: Iterable[str],
+    out_dir: Path,
+    package_version: str,
+    latin_package_version: str = "",
 ) -> ShippedFont:
-    """Cut one upstream face to ``characters``, rename it and save it into ``out_dir``."""
+    """Cut one upstream face to ``characters``, lend it the glyphs of ``characters`` it
+    lacks from its Latin face, rename it and save it into ``out_dir``."""
     require_upstream(face)
-    font = TTFont(
-        face.upstream_file,
-        fontNumber=face.member if face.member is not None else -1,
-        recalcTimestamp=False,
-    )
-    upstream_name = font["name"].getDebugName(4)
-    if upstream_name != face.upstream_name:
-        where = f"member {face.member} of " if face.member is not None else ""
-        raise FontError(
-            f"{where}this file is {upstream_name!r}, expected {face.upstream_name!r}",
-            face.upstream_file,
-        )
+    characters = sorted(set(characters))
+    font = _open(face.upstream_file, face.upstream_name, face.member)
     upstream_version = _version_of(font)
     copyright_notice = font["name"].getDebugName(0) or ""
 
     subsetter = subset.Subsetter(_subset_options())
-    subsetter.populate(unicodes=sorted(ord(c) for c in characters))
+    subsetter.populate(unicodes=[ord(c) for c in characters])
     subsetter.subset(font)
     if "CFF " in font:
         font = identity_cids(font)
-    _rename(font, face, upstream_version, package_version)
+    merged, latin = Merged(()), None
+    if face.latin:
+        latin = _open(face.latin.file, face.latin.name, None)
+        merged = merge_missing(font, latin, [ord(c) for c in characters if is_visible(c)])
+        font = _reopened(font)
+    _rename(font, face, upstream_version, package_version, merged, latin)
     _refuse_reserved_names(font, face)
 
     extension = ".otf" if "CFF " in font else ".ttf"
@@ -259,8 +287,45 @@ def subset_face(
         package_version=package_version,
         copyright=copyright_notice,
         licence=f"{LICENCE_DIR}/{face.package}.txt",
+        **_merged_fields(face, latin, merged, latin_package_version),
         path=target,
     )
+
+
+def _merged_fields(
+    face: Face, latin: TTFont | None, merged: Merged, package_version: str
+) -> dict[str, str]:
+    """The manifest's record of the lent glyphs: all empty when nothing was lent."""
+    if not merged.code_points or latin is None or face.latin is None:
+        return {key: "" for key in MANIFEST_KEYS if key.startswith("merged_")}
+    return {
+        "merged_characters": merged.ranges(),
+        "merged_family": latin["name"].getDebugName(4) or face.latin.name,
+        "merged_version": _version_of(latin),
+        "merged_file": str(face.latin.file),
+        "merged_package": face.latin.package,
+        "merged_package_version": package_version,
+        "merged_copyright": latin["name"].getDebugName(0) or "",
+        "merged_licence": f"{LICENCE_DIR}/{face.latin.package}.txt",
+    }
+
+
+def _open(path: Path, expected_name: str, member: int | None) -> TTFont:
+    """An upstream font, after checking it is the face we mean (nameID 4)."""
+    font = TTFont(path, fontNumber=member if member is not None else -1, recalcTimestamp=False)
+    name = font["name"].getDebugName(4)
+    if name != expected_name:
+        where = f"member {member} of " if member is not None else ""
+        raise FontError(f"{where}this file is {name!r}, expected {expected_name!r}", path)
+    return font
+
+
+def _reopened(font: TTFont) -> TTFont:
+    """The font saved and read back: every table compiled from the edited state."""
+    buffer = io.BytesIO()
+    font.save(buffer)
+    buffer.seek(0)
+    return TTFont(buffer, recalcTimestamp=False)
 
 
 def identity_cids(font: TTFont) -> TTFont:
@@ -324,11 +389,20 @@ def _version_of(font: TTFont) -> str:
     return match.group(1) if match else f"{font['head'].fontRevision:.3f}"
 
 
-def _rename(font: TTFont, face: Face, upstream_version: str, package_version: str) -> None:
+def _rename(
+    font: TTFont,
+    face: Face,
+    upstream_version: str,
+    package_version: str,
+    merged: Merged | None = None,
+    latin: TTFont | None = None,
+) -> None:
     """Give the face its Compositor name everywhere a renderer or PDF may show it.
 
     Each face is the only member of its legacy family (nameID 1/2 = family/Regular),
     so a layout names it without weights; nameID 16/17 still group the Song weights.
+    Glyphs lent by a Latin face add its name to the description and its copyright
+    notice to nameID 0, as the OFL asks of a derived font.
     """
     upstream = f"{face.upstream_name} {upstream_version}"
     name = font["name"]
@@ -343,6 +417,16 @@ def _rename(font: TTFont, face: Face, upstream_version: str, package_version: st
         f"`compositor fonts build`, and renamed as a Modified Version under the SIL Open "
         f"Font License 1.1."
     )
+    if merged and merged.code_points and latin is not None:
+        lender = f"{latin['name'].getDebugName(4)} {_version_of(latin)}"
+        description += (
+            f" The glyphs it lacked of Latin Extended-A, punctuation and currency signs "
+            f"({len(merged.code_points)}) are copied from {lender} (Debian package "
+            f"{face.latin.package}), also under the SIL Open Font License 1.1."
+        )
+        lender_copyright = latin["name"].getDebugName(0)
+        if lender_copyright and 0 in kept and lender_copyright not in kept[0]:
+            kept[0] = f"{kept[0]}\n{lender_copyright}"
     records = {
         **{key: kept[key] for key in (0, 7, 8, 9, 11, 12, 13, 14) if key in kept},
         1: face.family,
@@ -418,17 +502,28 @@ def _toml_value(value: str | int) -> str:
 
 
 def write_licences(out_dir: Path, fonts: Sequence[ShippedFont]) -> list[Path]:
-    """One text per upstream package: what we derived from it, then its copyright file."""
+    """One text per upstream package: what we derived from it, then its copyright file.
+
+    A package that only lent glyphs (fonts-noto-core) gets a text saying which glyphs
+    went into which face.
+    """
     licence_dir = Path(out_dir) / LICENCE_DIR
     licence_dir.mkdir(exist_ok=True)
     written = []
-    for package in sorted({font.package for font in fonts}):
+    packages = {font.package for font in fonts} | {f.merged_package for f in fonts}
+    for package in sorted(packages - {""}):
         mine = [font for font in fonts if font.package == package]
+        lent = [font for font in fonts if font.merged_package == package]
         copyright_file = Path("/usr/share/doc") / package / "copyright"
         if not copyright_file.is_file():
             raise FontError(f"no copyright file: reinstall {package}", copyright_file)
+        copyright_text = copyright_file.read_text()
+        if mine:
+            text = _licence_text(package, mine, copyright_text)
+        else:
+            text = _lender_licence_text(package, lent, copyright_text)
         path = licence_dir / f"{package}.txt"
-        path.write_text(_licence_text(package, mine, copyright_file.read_text()), "utf-8")
+        path.write_text(text, "utf-8")
         written.append(path)
     return written
 
@@ -438,6 +533,12 @@ def _licence_text(package: str, fonts: Sequence[ShippedFont], copyright_text: st
         f"  {font.file}  ({font.family})  from {font.upstream_family} "
         f"{font.upstream_version}, {Path(font.upstream_file).name}"
         + (f" member {font.upstream_member}" if font.upstream_member >= 0 else "")
+        + (
+            f"\n    with glyphs from {font.merged_family} {font.merged_version} "
+            f"(see {Path(font.merged_licence).name})"
+            if font.merged_characters
+            else ""
+        )
         for font in fonts
     ]
     notices = sorted({font.copyright for font in fonts if font.copyright})
@@ -450,6 +551,36 @@ def _licence_text(package: str, fonts: Sequence[ShippedFont], copyright_text: st
             "and renamed, as the licence requires where it reserves the original names.",
             "",
             *derived,
+            "",
+            "Copyright notices in the original fonts:",
+            *(f"  {line}" for notice in notices for line in notice.splitlines()),
+            "",
+            f"The package's copyright file (/usr/share/doc/{package}/copyright) follows.",
+            "",
+            "-" * 72,
+            copyright_text.rstrip("\n"),
+            "",
+        ]
+    )
+
+
+def _lender_licence_text(package: str, fonts: Sequence[ShippedFont], copyright_text: str) -> str:
+    lent = [
+        f"  {font.file}  ({font.family})  from {font.merged_family} {font.merged_version}, "
+        f"{Path(font.merged_file).name}:\n    {font.merged_characters}"
+        for font in fonts
+    ]
+    notices = sorted({font.merged_copyright for font in fonts if font.merged_copyright})
+    return "\n".join(
+        [
+            f"Glyphs copied from the Debian package {package} {fonts[0].merged_package_version}",
+            "",
+            "The shipped faces below lacked these characters (Latin Extended-A, punctuation,",
+            "currency signs); `compositor fonts build` copied their outlines and advance widths",
+            "from the named font of matching design and weight, converted to the face's outline",
+            "format. The glyphs are used under the SIL Open Font License 1.1 (full text below).",
+            "",
+            *lent,
             "",
             "Copyright notices in the original fonts:",
             *(f"  {line}" for notice in notices for line in notice.splitlines()),
