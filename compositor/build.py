@@ -35,6 +35,7 @@ from compositor.pdf import (
 from compositor.press.booklet import Booklet, impose_booklet
 from compositor.press.output import PressJob, PressSettings, make_press_pdf
 from compositor.press.padding import pad_pages
+from compositor.press.pictures import refuse_transparency
 from compositor.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
@@ -124,6 +125,8 @@ class BuildSession:
         low = low_resolution(issue, layout)  # issue 14: pictures under 300 ppi
         if press and not press.allow_low_res:
             refuse_for_press(low)
+        if press and press.pdf_x == "1a":
+            refuse_transparency(issue)
         if output is not None:
             check_pdf_target(Path(output))  # before the slow part, and never over a source file
         pdf, pages = render_issue(

@@ -287,6 +287,14 @@ def test_pdfx1a_refuses_a_picture_with_transparency(issue, tmp_path):
     result = run_cli("build", str(issue), "--press", "--pdf-x", "1a", "-o", str(out))
     assert result.returncode == 2
     assert "alpha channel" in result.stderr and "--pdf-x 4" in result.stderr
+    # The editor is told which picture, in which article and line (not a PDF object).
+    where = next(
+        (path.name, number)
+        for path in sorted(issue.glob("*.md"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "chart.png" in line
+    )
+    assert f"{where[0]}:{where[1]}: picture chart.png has an alpha channel" in result.stderr
     assert "Traceback" not in result.stderr
     assert not out.exists()
 
