@@ -861,6 +861,10 @@ def _make_up(grid, document) -> tuple[dict, int, dict]:
             if not any(block.role != "colophon" for block in shape.blocks):
                 continue  # a blank page
             slack = int(math.floor(shape.slack / pitch + GRID_EPSILON))
+            if shape.slack - slack * pitch > GRID_EPSILON and _ends_with_table(shape):
+                # Table rows (one size smaller) do not take whole lines: the page ends
+                # less than a line short, whatever the gaps take.
+                record["short"][str(index + 1)] = TABLE_FOOT
             if slack <= 0:
                 continue
             if index == text_end:
@@ -986,7 +990,10 @@ def _collect(box, classes, blocks: list[_Block]) -> None:
     children = [c for c in getattr(box, "children", ()) if not isinstance(c, weasy_boxes.LineBox)]
     has_lines = any(isinstance(c, weasy_boxes.LineBox) for c in getattr(box, "children", ()))
     positioned = box.style["position"] in ("absolute", "fixed")
-    if role or has_lines or not children:
+    # A table's rows are no blocks of the page: the table counts whole, as a paragraph
+    # does (without this its page looked short and the slack pushed it past the foot).
+    table = isinstance(box, weasy_boxes.TableBox)
+    if role or has_lines or not children or table:
         if positioned and role != "colophon":
             return
         top = box.border_box_y()
@@ -1015,6 +1022,15 @@ def _gaps(shape: _PageShape, grid, pitch: float, makeup) -> tuple[list, list[flo
         gaps.append(makeup.Gap(kind, lines, grid.minimum.get(kind, 0)))
         places.append(above.bottom)
     return gaps, places
+
+
+TABLE_FOOT = "a table ends the page: its rows (one size smaller) do not take whole lines"
+
+
+def _ends_with_table(shape: _PageShape) -> bool:
+    """Whether the last block with a height (not an empty marker) is a table."""
+    flow = [b for b in shape.blocks if b.role != "colophon" and b.bottom - b.top > GRID_EPSILON]
+    return bool(flow) and isinstance(flow[-1].box, weasy_boxes.TableBox)
 
 
 def _relayout_backgrounds(page_box) -> None:

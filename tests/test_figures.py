@@ -524,3 +524,19 @@ def test_a_short_table_that_does_not_fit_moves_whole_to_the_next_page(tmp_path):
     assert "第12项" in texts[page] and "表1" in texts[page]
     assert not any("续表" in text for text in texts)
     assert "会议指出" in texts[page - 1]  # the text before it is on the page before
+
+
+def test_page_makeup_keeps_tables_inside_the_text_block(screen):
+    """A table's rows are no blocks of the page: page make-up took its page for short and
+    pushed the table past the foot, over the folio. Every short page is explained."""
+    import pdfplumber
+
+    result = run_cli("preflight", str(screen))
+    assert result.returncode == 0, result.stdout
+    assert "no reason recorded" not in result.stdout
+    with pdfplumber.open(screen) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            folio = [c for c in page.chars if c["text"] == "—" and c["top"] > page.height * 0.9]
+            assert folio, number
+            text = [c for c in page.chars if c["top"] < folio[0]["top"] - 1]
+            assert all(c["bottom"] < folio[0]["top"] - 10 for c in text), number
