@@ -13,6 +13,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compositor.content.validate import Finding, Level, read_findings
 from compositor.errors import CompositorError, LayoutError
@@ -22,10 +23,11 @@ from compositor.layout import Layout, load_layout
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
 from compositor.pdf import Rendition, StyleCache, content_identifier, write_atomically, write_pdf
-from compositor.press.output import PressJob, PressSettings, make_press_pdf
-from compositor.press.padding import pad_pages
 from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
+
+if TYPE_CHECKING:  # press output imports pikepdf (25 ms): only press builds load it
+    from compositor.press.output import PressSettings
 
 __all__ = [
     "FONTS_DIR",
@@ -124,7 +126,11 @@ def render_issue(
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``)."""
-    job = PressJob.plan(press, layout) if press else None
+    job = None
+    if press:
+        from compositor.press.output import PressJob
+
+        job = PressJob.plan(press, layout)
     # One cache for the renders of one build (pad_pages); removed after it, unless kept.
     with nullcontext(styles) if styles else StyleCache() as cache:
         return _render_issue(issue, layout, fontset, job, pad_to, cache)
@@ -156,9 +162,17 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
                 makeup=partial(page_makeup, layout.grid),
             )
 
-    rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)
-    pdf = make_press_pdf(rendition.pdf, job) if job else rendition.pdf
-    return pdf, rendition.pages
+    if pad_to:
+        from compositor.press.padding import pad_pages
+
+        rendition = pad_pages(rendered, render, pad_to)
+    else:
+        rendition = render(rendered)
+    if not job:
+        return rendition.pdf, rendition.pages
+    from compositor.press.output import make_press_pdf
+
+    return make_press_pdf(rendition.pdf, job), rendition.pages
 
 
 def layout_for(issue: Issue) -> Layout:

@@ -125,13 +125,14 @@ def build(
 
     import_weasyprint()  # first: importing .build would load WeasyPrint the slow way
     from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
-    from compositor.press.output import PressSettings
 
     if not press and (pdf_x or marks or bleed is not None):
         raise typer.BadParameter("--pdf-x, --marks and --bleed go with --press")
     warn_if_slow_subsetting()
     options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
     if press:
+        from compositor.press.output import PressSettings  # pikepdf: only for press builds
+
         options["press"] = PressSettings(
             pdf_x=pdf_x.value if pdf_x else "4", marks=marks, bleed_mm=bleed
         )
