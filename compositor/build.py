@@ -138,6 +138,7 @@ def render_issue(
 
 def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:
     from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
+        Shaping,
         cjk_typesetting,
         line_grid,
         page_makeup,
@@ -152,7 +153,8 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
 
     def render(document: Rendered) -> Rendition:
         # clreq line breaking, spacing, justification; whole-line blocks; 齐底 and colophon
-        with cjk_typesetting(layout.typesetting), line_grid(layout.grid):
+        styles.shaping = styles.shaping or Shaping()  # what Pango measured, for next time
+        with cjk_typesetting(layout.typesetting, styles.shaping), line_grid(layout.grid):
             return write_pdf(
                 document,
                 allowed_roots=(issue.folder, layout.folder, FONTS_DIR),

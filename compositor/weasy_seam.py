@@ -99,14 +99,17 @@ def has_fast_subsetting() -> bool:
 
 
 @contextmanager
-def cjk_typesetting(settings: Typesetting) -> Iterator[None]:
+def cjk_typesetting(settings: Typesetting, shaping: Shaping | None = None) -> Iterator[None]:
     """Lay out Chinese text to clreq (breaking, spacing, justification) inside this block.
 
     WeasyPrint's layout must run inside it; drawing (``write_pdf``) may run inside or
-    after it. Not reentrant: one activation at a time per process.
+    after it. Not reentrant: one activation at a time per process. ``shaping`` keeps
+    Pango's measurements for the next activation (a build session's next build).
     """
     _verify_internals()
-    measures = Measures(settings)
+    shaping = shaping or Shaping()
+    shaping.next_build()
+    measures = Measures(settings, shaping)
     split = partial(_split_first_line, settings, measures, weasy_line_break.split_first_line)
     justify = partial(_justify_line, settings, weasy_inline.justify_line)
     replacements = [
@@ -246,6 +249,7 @@ class Measures:
     """
 
     settings: Typesetting
+    shaping: Shaping = field(default_factory=lambda: Shaping())
     by_text: dict[tuple[str, str], tuple[list[float], list[float]]] = field(default_factory=dict)
     latest: dict[str, tuple[str, list[float], list[float]]] = field(default_factory=dict)
     # The rest of a paragraph broken inside a URL → the URL's part on the lines before,
@@ -256,7 +260,7 @@ class Measures:
         """Advances and gaps of at least the first ``count`` characters of ``text``."""
         em = style["font_size"]
         if len(text) > WHOLE_PARAGRAPH:  # too long to measure at once: in chunks, uncached
-            advances = _advances(text[: count + LOOKAHEAD], style)[:count]
+            advances = self.shaping.advances(text[: count + LOOKAHEAD], style)[:count]
             return advances, interior_gaps(text[:count], advances, em, self.settings)
         font = weasy_line_break._font_style_cache_key(style, include_size=True)
         if (font, text) in self.by_text:
@@ -265,11 +269,59 @@ class Measures:
         if text and last_text.endswith(text):
             start = len(last_text) - len(text)
             return last_advances[start:], last_gaps[start:]
-        advances = _advances(text, style)
+        advances = self.shaping.advances(text, style)
         gaps = interior_gaps(text, advances, em, self.settings)
         self.by_text[font, text] = advances, gaps
         self.latest[font] = text, advances, gaps
         return advances, gaps
+
+
+class Shaping:
+    """Each text's advances as Pango shaped it (``_advances``), kept from one build to
+    the next of a session, so that a rebuild after an edit shapes only the edited text.
+
+    A pure memo: the key holds every style property that ``Layout.setup`` and
+    ``Layout.set_text`` shape with, and the memo is emptied when the fonts (the
+    style's FontConfiguration) change, so a remembered answer is the one Pango would
+    give again. ``Measures`` still decides what to measure, build after build alike.
+    Only what the last build used is kept, so a long ``watch`` does not grow it.
+    """
+
+    def __init__(self) -> None:
+        self._fonts = None
+        self._current: dict[tuple, list[float]] = {}
+        self._previous: dict[tuple, list[float]] = {}
+
+    def next_build(self) -> None:
+        self._previous, self._current = self._current, {}
+
+    def advances(self, text: str, style) -> list[float]:
+        fonts = style.font_config
+        if fonts is not self._fonts:
+            self._fonts, self._current, self._previous = fonts, {}, {}
+        key = (
+            weasy_line_break._font_style_cache_key(style, include_size=True),
+            *(style[name] for name in SHAPING_PROPERTIES),
+            text,
+        )
+        found = self._current.get(key)
+        if found is None:
+            found = self._previous.get(key)
+            if found is None:
+                found = _advances(text, style)
+            self._current[key] = found
+        return list(found)
+
+
+# What Layout.setup and Layout.set_text shape with besides _font_style_cache_key's keys.
+SHAPING_PROPERTIES = (
+    "font_kerning",
+    "direction",
+    "letter_spacing",
+    "word_spacing",
+    "overflow_wrap",
+    "tab_size",
+)
 
 
 def _byte_index(text: str, source: str, index: int) -> int:
