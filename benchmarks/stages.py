@@ -90,6 +90,7 @@ TIMED = (
     ("compositor.weasy_seam", "_verify_internals", "seam self-check"),
     ("compositor.weasy_seam", "_verify_makeup_internals", "make-up self-check"),
     ("compositor.pdf", "parse_styles", "parse CSS, load the fonts into fontconfig"),
+    ("compositor.weasy_seam", "shipped_font_configuration", "  of which shipped fonts only"),
     ("weasyprint", "HTML.render", "lay out (every layout)"),
     ("compositor.weasy_seam", "_split_first_line", "  of which CJK line breaking"),
     ("compositor.weasy_seam", "page_makeup", "page make-up (齐底, colophon)"),
