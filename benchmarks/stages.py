@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import pstats
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -69,10 +70,18 @@ WARM = """
 import cProfile, sys
 from pathlib import Path
 from compositor.cli.watch import Rebuilder
-rebuilder = Rebuilder(Path(sys.argv[2]), Path(sys.argv[3]))
+folder = Path(sys.argv[2])
+articles = sorted(folder.glob("*.md"))
+article = articles[len(articles) // 2]
+rebuilder = Rebuilder(folder, Path(sys.argv[3]))
 rebuilder.build()
 profiler = cProfile.Profile()
-profiler.runctx("for _ in range(int(sys.argv[4])): rebuilder.build()", globals(), {})
+for run in range(int(sys.argv[4])):  # one article edited before each rebuild, as a save
+    text = article.read_text(encoding="utf-8").rstrip("\\n")
+    article.write_text(f"{text}第{run + 1}次修改。\\n", encoding="utf-8")
+    profiler.enable()
+    rebuilder.build()
+    profiler.disable()
 profiler.dump_stats(sys.argv[1])
 """
 
@@ -221,8 +230,11 @@ def profile_cold(issue: Path, work: Path) -> tuple[float, list[Stage]]:
 
 
 def profile_warm(issue: Path, work: Path) -> tuple[float, list[Stage]]:
-    """Warm rebuilds: the time of one under cProfile (mean of WARM_BUILDS) and its stages."""
-    stats = _profile(WARM, work / "warm.prof", issue, work / "warm.pdf", WARM_BUILDS)
+    """Warm rebuilds, each after an edit of one article (of a copy of the issue): the time
+    of one under cProfile (mean of WARM_BUILDS) and its stages."""
+    copy = work / "warm-content" / issue.parent.name
+    shutil.copytree(issue.parent, copy, dirs_exist_ok=True)  # edited, never the original
+    stats = _profile(WARM, work / "warm.prof", copy / issue.name, work / "warm.pdf", WARM_BUILDS)
     return stats.total_tt / WARM_BUILDS, stages(stats, divide=WARM_BUILDS)
 
 
