@@ -226,10 +226,14 @@ class Row:
     value: str
     ratio: str = ""
     target: str = ""
-    met: bool | None = None
+    met: bool | None = None  # by wall time, as the targets are set
+    met_cpu: bool | None = None  # by CPU time: what a busy machine disturbs least
 
     def cells(self) -> list[str]:
-        verdict = {True: "yes", False: "**no**", None: ""}[self.met]
+        words = {True: "yes", False: "**no**", None: ""}
+        verdict = words[self.met]
+        if self.met_cpu is not None:
+            verdict += f" (CPU: {words[self.met_cpu]})"
         return [self.label, self.value, self.ratio, self.target, verdict]
 
 
@@ -242,7 +246,7 @@ def megabytes(value: float) -> str:
 
 
 def markdown_table(rows: Sequence[Row]) -> str:
-    header = ["measurement", "value", "ratio (CPU-time ratio)", "target", "met"]
+    header = ["measurement", "value", "ratio (CPU-time ratio)", "target", "met (CPU: by CPU time)"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
     return "\n".join(lines)
@@ -289,22 +293,24 @@ def benchmark(work: Path, times: int, progress: Callable[[str], None], extras: b
         wall = ours.seconds / reference.seconds
         return wall, f"{wall:.{digits}f}× ({ours.cpu / reference.cpu:.{digits}f}×)"
 
-    def versus_weasy(ours: Measure, limit: float, wall_only: bool = False) -> tuple[str, bool]:
+    def versus_weasy(ours: Measure, limit: float, wall_only: bool = False):
         wall, text = ratio(ours, weasy)
+        met_cpu = None if wall_only else ours.cpu / weasy.cpu <= limit
         if wall_only:
             text = f"{wall:.2f}×"
-        return f"{text} raw WeasyPrint; {ours.seconds / typst.seconds:.1f}× Typst", wall <= limit
+        text = f"{text} raw WeasyPrint; {ours.seconds / typst.seconds:.1f}× Typst"
+        return text, wall <= limit, met_cpu
 
-    cold_text, cold_met = versus_weasy(cold, 1.15)
-    warm_text, warm_met = versus_weasy(warm, 0.45)
-    save_text, save_met = versus_weasy(save, 0.55, wall_only=True)
+    cold_text, cold_met, cold_cpu = versus_weasy(cold, 1.15)
+    warm_text, warm_met, warm_cpu = versus_weasy(warm, 0.45)
+    save_text, save_met, _ = versus_weasy(save, 0.55, wall_only=True)
     rss = cold.peak_mb / weasy.peak_mb
     big_ratio, big_text = ratio(big, cold)
     rows = [
         Row(f"1. sample ({pages} pages), cold CLI build, median of {times}",
-            cold.describe(), cold_text, "≤ 1.15× raw WeasyPrint", cold_met),
+            cold.describe(), cold_text, "≤ 1.15× raw WeasyPrint", cold_met, cold_cpu),
         Row(f"2. sample, warm rebuild (watch's Rebuilder, one article edited), median of {times}",
-            warm.describe(rss=False), warm_text, "≤ 0.45× raw WeasyPrint", warm_met),
+            warm.describe(rss=False), warm_text, "≤ 0.45× raw WeasyPrint", warm_met, warm_cpu),
         Row(f"2. sample, save to PDF in `compositor watch`, median of {times}",
             seconds(save.seconds), save_text, "≤ 0.55× raw WeasyPrint", save_met),
         Row("3. sample, peak RSS of the cold build", megabytes(cold.peak_mb),
@@ -312,7 +318,7 @@ def benchmark(work: Path, times: int, progress: Callable[[str], None], extras: b
             rss <= 1.3),
         Row(f"4. synthetic issue ({big_pages} pages), cold CLI build, median of {few}",
             big.describe(), f"{big_text} the sample, for {big_pages / pages:.1f}× the pages",
-            "≤ 9× sample", big_ratio <= 9),
+            "≤ 9× sample", big_ratio <= 9, big.cpu / cold.cpu <= 9),
         Row(f"4. synthetic issue ({huge_pages} pages), cold CLI build, once",
             huge.describe(), f"{ratio(huge, cold)[1]} the sample",
             f"peak RSS < {HUGE_LIMIT_MB} MB", huge.peak_mb < HUGE_LIMIT_MB),
