@@ -21,6 +21,7 @@ import platform
 import queue
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -87,8 +88,14 @@ def watch_edits(issue: Path, output: Path, runs: int) -> tuple[list[float], list
             rebuilds.append(float(REBUILT.match(line)[1]))
         return waits, rebuilds
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        # Ctrl+C, as an editor stops it: watch then removes its session's font copies
+        # (SIGTERM would leave a compositor-fonts-* folder in the temp directory).
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _pump(stream, lines: queue.Queue[str]) -> None:

@@ -14,6 +14,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compositor.content.validate import Finding, Level, read_findings
 from compositor.continued import has_tables, settle_layout
@@ -32,13 +33,14 @@ from compositor.pdf import (
     write_atomically,
     write_pdf,
 )
-from compositor.press.booklet import Booklet, impose_booklet
-from compositor.press.output import PressJob, PressSettings, make_press_pdf
-from compositor.press.padding import pad_pages
 from compositor.press.pictures import refuse_transparency
 from compositor.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
+
+if TYPE_CHECKING:  # press output imports pikepdf (25 ms): only press builds load it
+    from compositor.press.booklet import Booklet
+    from compositor.press.output import PressSettings
 
 __all__ = [
     "FONTS_DIR",
@@ -170,18 +172,25 @@ def render_issue(
         if press:  # the marks go on the sheet, outside both pages, not on each page
             press = dataclasses.replace(press, marks=False)
             booklet = dataclasses.replace(booklet, marks=True)
-    job = PressJob.plan(press, layout) if press else None
+    job = None
+    if press:
+        from compositor.press.output import PressJob
+
+        job = PressJob.plan(press, layout)
     # One cache for the renders of one build (pad_pages); removed after it, unless kept.
     with nullcontext(styles) if styles else StyleCache() as cache:
         pdf, pages = _render_issue(issue, layout, fontset, job, pad_to, cache)
     if booklet:
         version = job.standard.pdf_version if job else ""
+        from compositor.press.booklet import impose_booklet
+
         return impose_booklet(pdf, booklet, version=version), pages // 2
     return pdf, pages
 
 
 def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:
     from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
+        Shaping,
         cjk_typesetting,
         line_grid,
         page_makeup,
@@ -206,7 +215,8 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
 
     def render(document: Rendered) -> Rendition:
         # clreq line breaking, spacing, justification; whole-line blocks; 齐底 and colophon
-        with cjk_typesetting(layout.typesetting), line_grid(layout.grid):
+        styles.shaping = styles.shaping or Shaping()  # what Pango measured, for next time
+        with cjk_typesetting(layout.typesetting, styles.shaping), line_grid(layout.grid):
             return write_pdf(
                 document,
                 allowed_roots=roots,
@@ -217,9 +227,17 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
                 image_dpi=None if job else SCREEN_PPI,  # small for e-mail; press: every pixel
             )
 
-    rendition = pad_pages(rendered, render, pad_to) if pad_to else render(rendered)
-    pdf = make_press_pdf(rendition.pdf, job) if job else rendition.pdf
-    return pdf, rendition.pages
+    if pad_to:
+        from compositor.press.padding import pad_pages
+
+        rendition = pad_pages(rendered, render, pad_to)
+    else:
+        rendition = render(rendered)
+    if not job:
+        return rendition.pdf, rendition.pages
+    from compositor.press.output import make_press_pdf
+
+    return make_press_pdf(rendition.pdf, job), rendition.pages
 
 
 def layout_for(issue: Issue) -> Layout:

@@ -102,17 +102,24 @@ class StyleCache:
         self._key: tuple | None = None
         self._styles: tuple | None = None
         self._folder: tempfile.TemporaryDirectory | None = None
+        # Text shaped with these fonts (weasy_seam.Shaping), kept by the build for the
+        # next layout; it forgets what it holds when the font configuration changes.
+        self.shaping = None
 
     def styles(self, key: tuple, parse: Callable[[Path], tuple]) -> tuple:
         """The styles for ``key``; ``parse(font_folder)`` makes them when the key is new."""
         if key != self._key:
-            self.close()  # a parse that fails leaves nothing behind
+            self._drop_styles()  # a parse that fails leaves nothing behind
             self._folder = tempfile.TemporaryDirectory(prefix="compositor-fonts-")
             self._styles = parse(Path(self._folder.name))
             self._key = key
         return self._styles
 
     def close(self) -> None:
+        self.shaping = None
+        self._drop_styles()
+
+    def _drop_styles(self) -> None:
         self._key = self._styles = None
         if self._folder is not None:
             self._folder.cleanup()

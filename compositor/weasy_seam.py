@@ -23,6 +23,8 @@ Chinese typesetting (``cjk_typesetting``) extends WeasyPrint 70 at two points:
 
 Activation is explicit and scoped: the functions are swapped in by the context
 manager and restored when it exits; nothing changes at import time.
+Each activation verifies the internals first; a pass is remembered for the process
+(for the same WeasyPrint objects), so ``compositor watch`` pays for it once.
 
 Internals used (checked by ``check_internals``):
 - ``weasyprint.text.ffi.harfbuzz_subset``: the libharfbuzz-subset handle, ``None``
@@ -58,7 +60,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from weasyprint.draw import text as weasy_draw_text
@@ -97,16 +99,17 @@ def has_fast_subsetting() -> bool:
 
 
 @contextmanager
-def cjk_typesetting(settings: Typesetting) -> Iterator[None]:
+def cjk_typesetting(settings: Typesetting, shaping: Shaping | None = None) -> Iterator[None]:
     """Lay out Chinese text to clreq (breaking, spacing, justification) inside this block.
 
     WeasyPrint's layout must run inside it; drawing (``write_pdf``) may run inside or
-    after it. Not reentrant: one activation at a time per process.
+    after it. Not reentrant: one activation at a time per process. ``shaping`` keeps
+    Pango's measurements for the next activation (a build session's next build).
     """
-    problems = check_internals()
-    if problems:
-        raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
-    measures = Measures(settings)
+    _verify_internals()
+    shaping = shaping or Shaping()
+    shaping.next_build()
+    measures = Measures(settings, shaping)
     split = partial(_split_first_line, settings, measures, weasy_line_break.split_first_line)
     justify = partial(_justify_line, settings, weasy_inline.justify_line)
     replacements = [
@@ -246,6 +249,7 @@ class Measures:
     """
 
     settings: Typesetting
+    shaping: Shaping = field(default_factory=lambda: Shaping())
     by_text: dict[tuple[str, str], tuple[list[float], list[float]]] = field(default_factory=dict)
     latest: dict[str, tuple[str, list[float], list[float]]] = field(default_factory=dict)
     # The rest of a paragraph broken inside a URL → the URL's part on the lines before,
@@ -256,7 +260,7 @@ class Measures:
         """Advances and gaps of at least the first ``count`` characters of ``text``."""
         em = style["font_size"]
         if len(text) > WHOLE_PARAGRAPH:  # too long to measure at once: in chunks, uncached
-            advances = _advances(text[: count + LOOKAHEAD], style)[:count]
+            advances = self.shaping.advances(text[: count + LOOKAHEAD], style)[:count]
             return advances, interior_gaps(text[:count], advances, em, self.settings)
         font = weasy_line_break._font_style_cache_key(style, include_size=True)
         if (font, text) in self.by_text:
@@ -265,11 +269,59 @@ class Measures:
         if text and last_text.endswith(text):
             start = len(last_text) - len(text)
             return last_advances[start:], last_gaps[start:]
-        advances = _advances(text, style)
+        advances = self.shaping.advances(text, style)
         gaps = interior_gaps(text, advances, em, self.settings)
         self.by_text[font, text] = advances, gaps
         self.latest[font] = text, advances, gaps
         return advances, gaps
+
+
+class Shaping:
+    """Each text's advances as Pango shaped it (``_advances``), kept from one build to
+    the next of a session, so that a rebuild after an edit shapes only the edited text.
+
+    A pure memo: the key holds every style property that ``Layout.setup`` and
+    ``Layout.set_text`` shape with, and the memo is emptied when the fonts (the
+    style's FontConfiguration) change, so a remembered answer is the one Pango would
+    give again. ``Measures`` still decides what to measure, build after build alike.
+    Only what the last build used is kept, so a long ``watch`` does not grow it.
+    """
+
+    def __init__(self) -> None:
+        self._fonts = None
+        self._current: dict[tuple, list[float]] = {}
+        self._previous: dict[tuple, list[float]] = {}
+
+    def next_build(self) -> None:
+        self._previous, self._current = self._current, {}
+
+    def advances(self, text: str, style) -> list[float]:
+        fonts = style.font_config
+        if fonts is not self._fonts:
+            self._fonts, self._current, self._previous = fonts, {}, {}
+        key = (
+            weasy_line_break._font_style_cache_key(style, include_size=True),
+            *(style[name] for name in SHAPING_PROPERTIES),
+            text,
+        )
+        found = self._current.get(key)
+        if found is None:
+            found = self._previous.get(key)
+            if found is None:
+                found = _advances(text, style)
+            self._current[key] = found
+        return list(found)
+
+
+# What Layout.setup and Layout.set_text shape with besides _font_style_cache_key's keys.
+SHAPING_PROPERTIES = (
+    "font_kerning",
+    "direction",
+    "letter_spacing",
+    "word_spacing",
+    "overflow_wrap",
+    "tab_size",
+)
 
 
 def _byte_index(text: str, source: str, index: int) -> int:
@@ -673,9 +725,11 @@ def _check_ffi() -> list[str]:
     for function in PANGO_FUNCTIONS:
         if not hasattr(pango, function):
             problems.append(f"pango.{function} is not declared in weasyprint.text.ffi")
+    reached = _reachable_structs()
     for struct, fields in CFFI_FIELDS.items():
         try:
-            declared = {name for name, _ in ffi.typeof(struct).fields}
+            ctype = reached.get(struct) or ffi.typeof(struct)
+            declared = {name for name, _ in ctype.fields}
         except ffi.error:
             problems.append(f"cffi type {struct} is not declared in weasyprint.text.ffi")
             continue
@@ -686,6 +740,86 @@ def _check_ffi() -> list[str]:
     if ffi.sizeof("PangoGlyphInfo") % 4 or width is None or ffi.sizeof(width.type) != 4:
         problems.append("PangoGlyphInfo is no longer made of 32-bit fields")
     return problems
+
+
+def _reachable_structs() -> dict[str, object]:
+    """The cffi struct types of ``CFFI_FIELDS``, found by following the types of
+    declared functions and fields. Naming a type by string makes cffi run its C parser
+    over all of WeasyPrint's declarations (a few ms a type, most of this check's time in
+    a cold build); whatever cannot be reached this way is left to ``ffi.typeof``."""
+    pango = weasy_ffi.pango
+    found: dict[str, object] = {}
+
+    def keep(ctype) -> None:
+        if ctype is not None and ctype.kind == "struct" and ctype.cname in CFFI_FIELDS:
+            found.setdefault(ctype.cname, ctype)
+
+    def points_to(struct, name: str):
+        field = dict(struct.fields or ()).get(name) if struct is not None else None
+        return field.type.item if field is not None and field.type.kind == "pointer" else None
+
+    def result(function: str):
+        function = getattr(pango, function, None)
+        if function is None:
+            return None
+        kind = weasy_ffi.ffi.typeof(function).result
+        return kind.item if kind.kind == "pointer" else None
+
+    line = result("pango_layout_get_line_readonly")
+    glyph_item = points_to(points_to(line, "runs"), "data")
+    glyph_string = points_to(glyph_item, "glyphs")
+    glyph_info = points_to(glyph_string, "glyphs")
+    geometry = dict(glyph_info.fields or ()).get("geometry") if glyph_info is not None else None
+    for ctype in (
+        line,
+        glyph_item,
+        points_to(glyph_item, "item"),
+        glyph_string,
+        glyph_info,
+        geometry.type if geometry is not None else None,
+        result("pango_attr_letter_spacing_new"),
+    ):
+        keep(ctype)
+    return found
+
+
+@cache
+def _verified(check, version: str, *internals: object) -> None:
+    """Run ``check`` once per process for the same WeasyPrint objects.
+
+    The checks read WeasyPrint's source and signatures, which do not change while a
+    process runs; the key (the version and the objects the check is about) makes a
+    patched or reloaded WeasyPrint be checked again. Only a pass is remembered: a
+    failure raises, and functools.cache keeps no exceptions.
+    """
+    problems = check()
+    if problems:
+        raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
+
+
+def _verify_internals() -> None:
+    """``check_internals``, once per process (``compositor watch`` builds many times)."""
+    import weasyprint
+
+    _verified(
+        check_internals,
+        weasyprint.__version__,
+        weasy_line_break.split_first_line,
+        weasy_inline.split_first_line,
+        weasy_preferred.split_first_line,
+        weasy_line_break.Layout,
+        *(getattr(weasy_line_break.Layout, name, None) for name in LAYOUT_METHODS),
+        weasy_line_break.line_size,
+        getattr(weasy_line_break, "_font_style_cache_key", None),
+        getattr(weasy_inline, "justify_line", None),
+        getattr(weasy_inline, "add_word_spacing", None),
+        weasy_draw_text.draw_first_line,
+        weasy_fonts.FontConfiguration,
+        weasy_fonts.FontConfiguration.__init__,
+        weasy_fonts.FontConfiguration.add_font_face,
+        weasy_ffi.ffi,
+        weasy_ffi.pango,
+    )
 
 
 # ==================================================================== page make-up (版面)
@@ -732,9 +866,7 @@ def line_grid(grid) -> Iterator[None]:
     """Make the layout's grid blocks whole lines tall while WeasyPrint lays out."""
     from weasyprint.layout import block as weasy_block
 
-    problems = check_makeup_internals()
-    if problems:
-        raise RuntimeError("WeasyPrint internals changed:\n" + "\n".join(problems))
+    _verify_makeup_internals(weasy_block)
     if not grid.pitch_pt or not grid.blocks:
         yield
         return
@@ -1124,6 +1256,7 @@ def _copyfit_colophon(grid, document, pitch: float, makeup) -> str:
     return ""
 
 
+MAKEUP_BOX_METHODS = ("translate", "border_height", "border_box_y", "margin_height")
 MAKEUP_INTERNALS = (
     ("weasyprint.layout.block", "block_level_layout"),
     ("weasyprint.css", "AnonymousStyle"),
@@ -1133,6 +1266,21 @@ MAKEUP_INTERNALS = (
     ("weasyprint.formatting_structure.boxes", "LineBox"),
     ("weasyprint.formatting_structure.boxes", "BlockLevelBox"),
 )
+
+
+def _verify_makeup_internals(weasy_block) -> None:
+    """``check_makeup_internals``, once per process."""
+    import weasyprint
+    from weasyprint import document as weasy_document
+
+    _verified(
+        check_makeup_internals,
+        weasyprint.__version__,
+        weasy_block.block_level_layout,
+        weasy_document.Page,
+        weasy_document.Page.__init__,
+        *(getattr(weasy_boxes.Box, name, None) for name in MAKEUP_BOX_METHODS),
+    )
 
 
 def check_makeup_internals() -> list[str]:
@@ -1157,7 +1305,7 @@ def check_makeup_internals() -> list[str]:
         problems.append("Page no longer keeps its laid-out box as _page_box")
     if "custom" not in inspect.signature(weasy_metadata.DocumentMetadata).parameters:
         problems.append("DocumentMetadata lost its custom metadata")
-    for attribute in ("translate", "border_height", "border_box_y", "margin_height"):
+    for attribute in MAKEUP_BOX_METHODS:
         if not hasattr(weasy_boxes.Box, attribute):
             problems.append(f"Box.{attribute} is gone")
     from weasyprint.layout import background as weasy_background

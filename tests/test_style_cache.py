@@ -9,6 +9,7 @@ import pypdfium2
 import pytest
 from conftest import DATA
 
+from compositor import weasy_seam
 from compositor.build import FONTS_DIR, LAYOUTS_DIR, build_issue
 from compositor.cli.watch import Rebuilder
 from compositor.content import read_issue
@@ -33,6 +34,28 @@ def test_warm_rebuilds_are_byte_identical_to_a_cold_build(tmp_path: Path, issue:
     first = rebuilder.build().path.read_bytes()
     second = rebuilder.build().path.read_bytes()  # with the first build's styles
     assert first == second == cold
+
+
+def test_a_rebuild_after_an_edit_shapes_again_only_what_changed(
+    tmp_path: Path, issue: Path, monkeypatch
+):
+    shaped: list[str] = []
+    shape = weasy_seam._advances
+    monkeypatch.setattr(
+        weasy_seam, "_advances", lambda text, style: shaped.append(text) or shape(text, style)
+    )
+    rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
+    rebuilder.build()
+    first = list(shaped)
+    article = sorted(issue.glob("*.md"))[-1]
+    text = article.read_text(encoding="utf-8").rstrip("\n")
+    article.write_text(f"{text}又改了一句。\n", encoding="utf-8")
+    shaped.clear()
+    warm = rebuilder.build().path.read_bytes()
+    again = list(shaped)
+    assert any("又改了一句" in text for text in again)
+    assert len(again) < len(first) / 2, (len(again), len(first))
+    assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
 
 
 def test_an_edited_stylesheet_is_parsed_again(tmp_path: Path, issue: Path):

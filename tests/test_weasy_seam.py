@@ -55,6 +55,18 @@ def test_another_version_is_reported(monkeypatch):
         pass
 
 
+def test_a_change_after_a_passed_check_is_still_caught(monkeypatch):
+    with cjk_typesetting(SETTINGS):  # the check passes and is remembered for the process
+        pass
+
+    def set_text(self, text):
+        pass
+
+    monkeypatch.setattr(line_break.Layout, "set_text", set_text)
+    with pytest.raises(RuntimeError, match="Layout.set_text"), cjk_typesetting(SETTINGS):
+        pass
+
+
 def test_activation_is_scoped_and_restores_weasyprint():
     originals = (line_break.split_first_line, inline.justify_line, preferred.split_first_line)
     with cjk_typesetting(SETTINGS):

@@ -171,7 +171,6 @@ def build(
 
     import_weasyprint()  # first: importing .build would load WeasyPrint the slow way
     from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
-    from compositor.press.output import PressSettings
 
     if not press and (
         pdf_x or marks or bleed is not None or inks or convert_to_inks or allow_low_res
@@ -189,6 +188,8 @@ def build(
 
         options["booklet"] = Booklet(creep_mm=creep or 0.0)
     if press:
+        from compositor.press.output import PressSettings  # pikepdf: only for press builds
+
         options["press"] = PressSettings(
             pdf_x=pdf_x.value if pdf_x else "4",
             marks=marks,
