@@ -13,6 +13,7 @@ import struct
 from pathlib import Path
 
 import docx
+import pikepdf
 import pytest
 from conftest import ROOT, copy_mini, read_pdf, run_cli, squash
 from docx.enum.style import WD_STYLE_TYPE
@@ -250,37 +251,88 @@ def tiny_png() -> bytes:
     )
 
 
-def test_a_picture_is_refused_naming_its_paragraph_and_caption(tmp_path):
-    folder = copy_mini(tmp_path)
-    image = tmp_path / "photo.png"
-    image.write_bytes(tiny_png())
-    document = docx.Document()
-    document.add_paragraph("标题", style="Title")
-    document.add_paragraph("正文。")
-    document.add_picture(str(image))
-    document.add_paragraph("图为园区全景", style="Caption")
-    source = tmp_path / "p.docx"
-    document.save(source)
-    result = run_cli("import", str(source), "--into", str(folder), "--section", "火炬在行动")
-    assert result.returncode == 2
-    assert "p.docx: paragraph 3 holds a picture (caption '图为园区全景')" in result.stderr
-    assert "cannot print pictures or tables yet" in result.stderr
-    assert sorted(p.name for p in folder.iterdir()) == ["01.md", "02.md", "issue.toml"]
+def photo(path: Path) -> Path:
+    """A 2000 × 1300 px JPEG: 326 ppi across the text width, sharp in print."""
+    from PIL import Image
+
+    Image.radial_gradient("L").resize((2000, 1300)).convert("RGB").save(path, quality=90)
+    return path
 
 
-def test_a_table_is_refused_naming_it_and_its_caption(tmp_path):
-    folder = copy_mini(tmp_path)
+def contribution_with_picture_and_table(path: Path, tmp_path: Path) -> Path:
+    """Typed as contributors do: ASCII punctuation, a subhead, a picture, a table."""
     document = docx.Document()
-    document.add_paragraph("标题", style="Title")
-    document.add_paragraph("正文。")
+    document.add_paragraph("潍坊高新区召开科技成果转化推进会", style="Title")
+    document.add_paragraph("5月10日,潍坊高新区召开科技成果转化推进会,部署全年工作.")
+    document.add_paragraph("成果转化提速", style="Heading 2")
+    document.add_paragraph("会议指出:要加快建设中试基地!")
+    document.add_picture(str(photo(tmp_path / "photo.jpg")))
+    document.add_paragraph("图为推进会现场", style="Caption")
     document.add_paragraph("表1 主要指标")
-    table = document.add_table(rows=2, cols=2)
-    for cell, text in zip(table._cells, ["指标", "数值", "营收", "48万亿元"], strict=True):
+    table = document.add_table(rows=3, cols=3)
+    cells = [
+        "指标",
+        "2022年",
+        "增长",
+        "技术合同成交额(亿元)",
+        "128.5",
+        "12.3%",
+        "孵化器",
+        "21",
+        "5",
+    ]
+    for cell, text in zip(table._cells, cells, strict=True):
         cell.text = text
-    source = tmp_path / "t.docx"
-    document.save(source)
-    with pytest.raises(ContentError, match=r"table 1 holds a table \(caption '表1主要指标'\)"):
-        import_contribution(source, folder, "火炬在行动")
+    document.add_paragraph("(供稿:潍坊高新区)")
+    document.save(path)
+    return path
+
+
+def test_a_picture_is_saved_beside_the_article_and_placed_with_its_caption(tmp_path):
+    folder = copy_mini(tmp_path)
+    source = contribution_with_picture_and_table(tmp_path / "p.docx", tmp_path)
+    result = import_contribution(source, folder, "火炬在行动")
+    assert result.article.name == "02.md"
+    saved = folder / "02-1.jpg"
+    assert saved.read_bytes() == (tmp_path / "photo.jpg").read_bytes()  # original bytes
+    text = result.article.read_text(encoding="utf-8")
+    assert "![图为推进会现场](02-1.jpg)" in text
+    figure = next(b for b in read_issue(folder).articles[1].blocks if b.kind == "figure")
+    assert figure.caption == "图为推进会现场" and figure.pixels == (2000, 1300)
+
+
+def test_a_table_becomes_a_pipe_table_with_its_caption_and_numbers_to_the_right(tmp_path):
+    folder = copy_mini(tmp_path)
+    source = contribution_with_picture_and_table(tmp_path / "t.docx", tmp_path)
+    result = import_contribution(source, folder, "火炬在行动")
+    text = result.article.read_text(encoding="utf-8")
+    assert "| 指标 | 2022年 | 增长 |\n| --- | ---: | ---: |" in text
+    assert "Table: 表1主要指标" in text
+    table = next(b for b in read_issue(folder).articles[1].blocks if b.kind == "table")
+    assert table.header == ("指标", "2022年", "增长")
+    assert table.rows == (("技术合同成交额（亿元）", "128.5", "12.3%"), ("孵化器", "21", "5"))
+    assert table.caption == "表1主要指标"
+
+
+def test_a_word_contribution_with_picture_and_table_imports_checks_clean_and_builds(tmp_path):
+    """The issue's 'done': into the sample, ASCII punctuation normalised, a subhead, a
+    picture and a table; `check` is clean and the issue builds with them on its pages."""
+    issue = sample_copy(tmp_path)
+    source = contribution_with_picture_and_table(tmp_path / "供稿.docx", tmp_path)
+    imported = run_cli("import", str(source), "--into", str(issue), "--section", "火炬在行动")
+    assert imported.returncode == 0, imported.stderr
+    assert "',' → '，'" in imported.stdout + imported.stderr
+    checked = run_cli("check", str(issue), "--strict")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    pdf = tmp_path / "out.pdf"
+    built = run_cli("build", str(issue), "-o", str(pdf))
+    assert built.returncode == 0, built.stderr
+    printed = squash("".join(read_pdf(pdf).pages))
+    for expected in ("成果转化提速", "图为推进会现场", "技术合同成交额", "128.5", "表1"):
+        assert expected in printed, expected
+    with pikepdf.open(pdf) as document:
+        images = [i for page in document.pages for i in page.images.values()]
+    assert images
 
 
 TEXT_BOX = (

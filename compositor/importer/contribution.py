@@ -8,10 +8,9 @@ issue: the whole issue, with the new file, is written to a staging folder and
 must read back (compositor.content) with the article saying exactly what was
 meant, and every character of the document's body must be in the article.
 
-Pictures and tables are refused here, naming where they are: the content format
-cannot hold them yet. ``_place`` is the one function that decides this; once
-the format has figures and tables it writes ``Figure.data`` next to the article
-and emits them instead (the reader already extracts bytes, names and captions).
+Pictures become figures: their original bytes are saved next to the article as
+``NN-1.png``, ``NN-2.jpg``… (NN the article's number); tables become pipe tables
+(三线表), numbers aligned right. ``_place`` is the one function that decides this.
 """
 
 from __future__ import annotations
@@ -27,7 +26,9 @@ from compositor.content import PUBLICATION_FILE, publication_folder, read_issue
 from compositor.errors import ContentError
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
 from compositor.importer.write import article_markdown
-from compositor.model import Article, Issue, Paragraph, Source, Subhead
+from compositor.model import Article, Issue, Source
+from compositor.model import Figure as ContentFigure
+from compositor.model import Table as ContentTable
 from compositor.text.normalize import fold_for_comparison
 
 NUMBERED = re.compile(r"^(?P<number>\d+)\.md$")
@@ -61,7 +62,8 @@ def import_contribution(
     issue = read_issue(issue_folder)
     section = _choose_section(issue, section, issue_folder)
     contribution = read_contribution(path)
-    blocks = _place(contribution)
+    name, renames = _file_name(issue, section, issue_folder)
+    blocks, pictures = _place(contribution, Path(name).stem, issue_folder)
     article = Article(
         title=contribution.title,
         section=section,
@@ -70,10 +72,9 @@ def import_contribution(
         lead=contribution.lead,
         credit=contribution.credit,
     )
-    name, renames = _file_name(issue, section, issue_folder)
     text = article_markdown(article)
-    _check_staged(issue_folder, renames, name, text, article, contribution)
-    done = _apply(issue_folder, renames, name, text)
+    _check_staged(issue_folder, renames, name, text, article, contribution, pictures)
+    done = _apply(issue_folder, renames, name, text, pictures)
     return ContributionResult(issue_folder / name, section, done, contribution)
 
 
@@ -95,19 +96,49 @@ def _choose_section(issue: Issue, wanted: str | None, folder: Path) -> str:
     )
 
 
-def _place(contribution: Contribution) -> list[Paragraph | Subhead]:
-    """The article's blocks; pictures and tables cannot be placed yet and are refused."""
+PICTURE_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".svg": ".svg"}
+NUMBER = re.compile(r"^[+\-−]?[0-9][0-9,，.]*%?$")
+
+
+def _place(
+    contribution: Contribution, stem: str, folder: Path
+) -> tuple[list, list[tuple[str, bytes]]]:
+    """The article's blocks, and the pictures to save beside it (file name, bytes)."""
+    blocks: list = []
+    pictures: list[tuple[str, bytes]] = []
+    source = Source(contribution.path, 0)
     for block in contribution.blocks:
-        if isinstance(block, Figure | WordTable):
-            what = "a picture" if isinstance(block, Figure) else "a table"
-            caption = f" (caption {block.caption!r})" if block.caption else ""
-            raise ContentError(
-                f"{block.where} holds {what}{caption}, and this version of compositor cannot "
-                f"print pictures or tables yet: take it out of the document (send it to the "
-                f"layout editor separately) and import again",
-                contribution.path,
+        if isinstance(block, Figure):
+            suffix = PICTURE_SUFFIXES.get(Path(block.name).suffix.lower())
+            if suffix is None:
+                raise ContentError(
+                    f"{block.where} holds a picture in {Path(block.name).suffix or 'an unknown'} "
+                    "format, which cannot be printed: in Word, save it as PNG or JPEG (right "
+                    "click → Save as Picture) and insert that instead",
+                    contribution.path,
+                )
+            name = f"{stem}-{len(pictures) + 1}{suffix}"
+            if (folder / name).exists():
+                raise ContentError(f"{name} is already in the issue folder", folder / name)
+            pictures.append((name, block.data))
+            blocks.append(ContentFigure(Path(name), block.caption, source))
+        elif isinstance(block, WordTable):
+            header, *rows = [tuple(" ".join(cell.split()) for cell in row) for row in block.rows]
+            blocks.append(
+                ContentTable(header, tuple(rows), _alignment(rows), block.caption, source)
             )
-    return [block for block in contribution.blocks if isinstance(block, Paragraph | Subhead)]
+        else:
+            blocks.append(block)
+    return blocks, pictures
+
+
+def _alignment(rows: list[tuple[str, ...]]) -> tuple[str, ...]:
+    """Right for a column of numbers (as a 三线表 aligns them), else the default."""
+    columns = zip(*rows, strict=False) if rows else ()
+    return tuple(
+        "right" if all(NUMBER.match(cell) for cell in column if cell) and any(column) else ""
+        for column in columns
+    ) or ("",)
 
 
 def _file_name(issue: Issue, section: str, folder: Path) -> tuple[str, list[tuple[str, str]]]:
@@ -152,6 +183,7 @@ def _check_staged(
     text: str,
     article: Article,
     contribution: Contribution,
+    pictures: list[tuple[str, bytes]],
 ) -> None:
     """Build the changed issue in a staging folder; it must read back and lose nothing."""
     root = publication_folder(folder)
@@ -159,13 +191,13 @@ def _check_staged(
         shutil.copyfile(root / PUBLICATION_FILE, Path(staging) / PUBLICATION_FILE)
         staged = Path(staging) / folder.name
         shutil.copytree(folder, staged)
-        _apply(staged, renames, name, text)
+        _apply(staged, renames, name, text, pictures)
         issue = read_issue(staged)
         read_back = next(a for a in issue.articles if a.source.path.name == name)
         ours = (article.title, article.lead, article.credit, article.section)
         theirs = (read_back.title, read_back.lead, read_back.credit, read_back.section)
-        ours_blocks = [(b.kind, b.text) for b in article.blocks]
-        their_blocks = [(b.kind, b.text) for b in read_back.blocks]
+        ours_blocks = [_meaning(b) for b in article.blocks]
+        their_blocks = [_meaning(b) for b in read_back.blocks]
         if ours != theirs or ours_blocks != their_blocks:
             raise ContentError(
                 f"cannot write this article faithfully: meant {ours!r} {ours_blocks!r}, the "
@@ -175,9 +207,24 @@ def _check_staged(
         _check_nothing_lost(contribution, read_back)
 
 
+def _meaning(block) -> tuple:
+    """What a block says, to compare the article meant with the one read back."""
+    if isinstance(block, ContentFigure):
+        return (block.kind, block.caption, block.path.name)
+    if isinstance(block, ContentTable):
+        return (block.kind, block.caption, block.header, block.rows, block.align)
+    return (block.kind, block.text)
+
+
 def _check_nothing_lost(contribution: Contribution, article: Article) -> None:
     """Every character of the document's body is in the article, in order, and nothing more."""
-    parts = [article.title, article.lead, *(block.text for block in article.blocks)]
+    word_tables = iter(b for b in contribution.blocks if isinstance(b, WordTable))
+    parts = [article.title, article.lead]
+    for block in article.blocks:
+        if isinstance(block, ContentTable) and not next(word_tables).caption_first:
+            parts.append(block.text.removeprefix(block.caption) + block.caption)
+        else:
+            parts.append(block.text)
     if article.credit:
         parts.append(f"({contribution.credit_label}:{article.credit})")
     produced = fold_for_comparison("".join(parts))
@@ -196,9 +243,16 @@ def _check_nothing_lost(contribution: Contribution, article: Article) -> None:
 
 
 def _apply(
-    folder: Path, renames: list[tuple[str, str]], name: str, text: str
+    folder: Path,
+    renames: list[tuple[str, str]],
+    name: str,
+    text: str,
+    pictures: list[tuple[str, bytes]] = (),
 ) -> tuple[tuple[Path, Path], ...]:
-    """Rename later articles (last first, so no name is overwritten), then write the new one."""
+    """Save the pictures, rename later articles (last first, so no name is overwritten),
+    then write the new one."""
+    for picture, data in pictures:
+        (folder / picture).write_bytes(data)  # original bytes, as the author sent them
     done = []
     for old, new in reversed(renames):
         if (folder / new).exists():

@@ -129,6 +129,7 @@ class WordTable:
     where: str
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
+    caption_first: bool = True  # the caption stood above the table in the document
 
 
 @dataclass(frozen=True)
@@ -466,7 +467,8 @@ class _Reader:
                 continue
             if isinstance(item, _Table):
                 caption = _caption_of(items, captions, position)
-                blocks.append(WordTable(item.where, item.rows, caption))
+                above = captions.get(position - 1) == position
+                blocks.append(WordTable(item.where, item.rows, caption, above or not caption))
                 continue
             for figure in item.figures:
                 caption = _caption_of(items, captions, position)

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from compositor.model import Article, Issue, Paragraph, Publication, Subhead
+from compositor.model import Article, Figure, Issue, Paragraph, Publication, Subhead, Table
 
 # Labels printed in the colophon: written as comments so the TOML reads like the page,
 # and named by parse.py when a legacy colophon lacks one.
@@ -99,7 +99,38 @@ def article_markdown(article: Article) -> str:
             body.append("## " + escape_markdown(block.text, heading=True))
         elif isinstance(block, Paragraph):
             body.append(escape_markdown(block.text))
+        elif isinstance(block, Figure):
+            body.append(figure_markdown(block))
+        elif isinstance(block, Table):
+            body.append(table_markdown(block))
     return "+++\n" + "\n".join(meta) + "\n+++\n\n" + "\n\n".join(body) + "\n"
+
+
+def figure_markdown(figure: Figure) -> str:
+    """``![图注](file){width=…}``; ``figure.path`` is relative to the issue folder."""
+    caption = escape_markdown(figure.caption) if figure.caption else ""
+    width = f"{{width={figure.width}}}" if figure.width else ""
+    return f"![{caption}]({figure.path.as_posix()}){width}"
+
+
+DELIMITERS = {"left": ":---", "center": ":---:", "right": "---:", "": "---"}
+
+
+def table_markdown(table: Table) -> str:
+    """A GFM pipe table, then its ``Table:`` caption after a blank line."""
+    lines = [
+        _table_row(table.header),
+        "| " + " | ".join(DELIMITERS[a] for a in table.align) + " |",
+        *(_table_row(row) for row in table.rows),
+    ]
+    if table.caption:
+        lines += ["", "Table: " + escape_markdown(table.caption)]
+    return "\n".join(lines)
+
+
+def _table_row(cells: tuple[str, ...]) -> str:
+    escaped = [escape_markdown(cell).replace("|", "\\|") if cell else "" for cell in cells]
+    return "| " + " | ".join(escaped) + " |"
 
 
 # --- TOML values -------------------------------------------------------------------------
