@@ -552,16 +552,23 @@ def _licence_text(package: str, fonts: Sequence[ShippedFont], copyright_text: st
             "",
             *derived,
             "",
-            "Copyright notices in the original fonts:",
-            *(f"  {line}" for notice in notices for line in notice.splitlines()),
-            "",
-            f"The package's copyright file (/usr/share/doc/{package}/copyright) follows.",
-            "",
-            "-" * 72,
-            copyright_text.rstrip("\n"),
-            "",
+            *_notices_and_copyright(package, notices, copyright_text),
         ]
     )
+
+
+def _notices_and_copyright(package: str, notices: list[str], copyright_text: str) -> list[str]:
+    """The end of every licence text: the fonts' own notices, then the package's file."""
+    return [
+        "Copyright notices in the original fonts:",
+        *(f"  {line}" for notice in notices for line in notice.splitlines()),
+        "",
+        f"The package's copyright file (/usr/share/doc/{package}/copyright) follows.",
+        "",
+        "-" * 72,
+        copyright_text.rstrip("\n"),
+        "",
+    ]
 
 
 def _lender_licence_text(package: str, fonts: Sequence[ShippedFont], copyright_text: str) -> str:
@@ -582,13 +589,6 @@ def _lender_licence_text(package: str, fonts: Sequence[ShippedFont], copyright_t
             "",
             *lent,
             "",
-            "Copyright notices in the original fonts:",
-            *(f"  {line}" for notice in notices for line in notice.splitlines()),
-            "",
-            f"The package's copyright file (/usr/share/doc/{package}/copyright) follows.",
-            "",
-            "-" * 72,
-            copyright_text.rstrip("\n"),
-            "",
+            *_notices_and_copyright(package, notices, copyright_text),
         ]
     )
