@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
 import subprocess
@@ -21,10 +22,11 @@ EVENT_TIMEOUT = 20
 class Watcher:
     """`compositor watch` in a subprocess, its output lines readable with a timeout."""
 
-    def __init__(self, issue: Path, output: Path) -> None:
+    def __init__(self, issue: Path, output: Path, env: dict | None = None) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "compositor", "watch", str(issue), "-o", str(output)],
             cwd=ROOT,
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -124,3 +126,17 @@ def test_a_changed_picture_rebuilds_but_another_issues_does_not(tmp_path):
     assert rebuilder.is_source((folder / "chart.svg").resolve())
     assert not rebuilder.is_source((folder.parent / "2023-02" / "a.jpg").resolve())
     assert not rebuilder.is_source((folder / "out.pdf").resolve())
+
+
+def test_a_terminated_watch_leaves_nothing_in_the_temp_directory(issue, tmp_path):
+    """SIGTERM (a closed session, `kill`) ends watch as Ctrl+C does: its font copies go."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    running = Watcher(issue, tmp_path / "preview.pdf", env={**os.environ, "TMPDIR": str(temp)})
+    try:
+        running.wait_for("built", timeout=START_TIMEOUT)
+        running.wait_for("watching")
+        assert list(temp.iterdir())  # the session's font copies, while it runs
+    finally:
+        running.stop()
+    assert sorted(path.name for path in temp.iterdir()) == []

@@ -6,6 +6,7 @@ Errors caused by input are printed as ``file:line: message`` with exit status 2;
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -457,7 +458,14 @@ def import_(
 
 
 def main() -> None:
+    # SIGTERM (`kill`, a closed session, a CI time-out) ends a command as Ctrl+C does:
+    # the `with` blocks unwind, so no font copies or half-written files stay behind.
+    signal.signal(signal.SIGTERM, _interrupted)
     app(prog_name="compositor")
+
+
+def _interrupted(_signal_number, _frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
