@@ -16,10 +16,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from compositor.check.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.content.validate import Finding, Level, read_findings
-from compositor.continued import has_tables, settle_layout
 from compositor.errors import CompositorError, LayoutError
-from compositor.floats import has_figures, text_geometry
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.html import Rendered, render_html
 from compositor.layout import Layout, load_layout
@@ -34,9 +33,10 @@ from compositor.pdf import (
     write_pdf,
 )
 from compositor.press.pictures import refuse_transparency
-from compositor.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
+from compositor.typeset.continued import has_tables, settle_layout
+from compositor.typeset.floats import has_figures, text_geometry
 
 if TYPE_CHECKING:  # press output imports pikepdf (25 ms): only press builds load it
     from compositor.press.booklet import Booklet
@@ -60,7 +60,7 @@ class BuildResult:
     pages: int
     # What ``compositor check`` would warn about (the build applied the normaliser's fixes).
     warnings: tuple[Finding, ...] = ()
-    # Pictures under 300 ppi at their printed size (resolution.py), printed by `build`.
+    # Pictures under 300 ppi at their printed size (check/resolution.py), printed by `build`.
     picture_warnings: tuple[Finding, ...] = ()
 
 

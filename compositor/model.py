@@ -69,7 +69,7 @@ class Subhead:
 class Figure:
     """A picture alone in its paragraph, with the caption (图注) printed below it.
 
-    ``path`` is the resolved file inside the issue folder (compositor/content_blocks.py
+    ``path`` is the resolved file inside the issue folder (compositor/content/blocks.py
     checks that); ``width`` is a CSS length as the editor wrote it (``40mm``, ``50%``) or
     empty for the text width; ``pixels`` is (width, height) in pixels, (0, 0) for SVG.
     """
@@ -79,7 +79,7 @@ class Figure:
     source: Source
     width: str = ""
     pixels: tuple[int, int] = (0, 0)
-    key: str = "figure"  # unique in the issue: the HTML id of the figure (floats.py)
+    key: str = "figure"  # unique in the issue: the HTML id of the figure (typeset/floats.py)
     kind: ClassVar[str] = "figure"
 
     @property
@@ -98,7 +98,9 @@ class Table:
     caption: str
     source: Source
     key: str = "table"  # unique in the issue: the HTML ids of the table's rows start with it
-    breaks: tuple[int, ...] = ()  # body rows that begin a continued part (续表), see continued.py
+    breaks: tuple[
+        int, ...
+    ] = ()  # body rows that begin a continued part (续表), see typeset/continued.py
     kind: ClassVar[str] = "table"
 
     def parts(self) -> list[TablePart]:

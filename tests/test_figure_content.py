@@ -1,4 +1,4 @@
-"""Reading figures and tables from an article (compositor/content_blocks.py): what is
+"""Reading figures and tables from an article (compositor/content/blocks.py): what is
 accepted, and every picture reference that must stay refused, with file and line."""
 
 from __future__ import annotations

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from compositor.check.resolution import LOWEST_PPI, low_resolution, place_figure
 from compositor.errors import CompositorError
 from compositor.model import Figure, Issue, Table
-from compositor.resolution import LOWEST_PPI, low_resolution, place_figure
 
 # The torch layout's figure and table boxes (style.css), for the page estimate: captions
 # and cells are 9 pt on 1.5 lines; a figure or table has 7 mm of margins, a row 1.6 mm of

@@ -19,6 +19,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
+from compositor.check.resolution import GOOD_PPI, LOWEST_PPI
 from compositor.errors import CompositorError
 from compositor.press.icc import read_icc_header
 from compositor.press.inks import PageInks, inks_by_page
@@ -36,7 +37,6 @@ from compositor.press.pdfwalk import (
 )
 from compositor.press.placements import PlacedImage, placed_images
 from compositor.press.trim import POINTS_PER_MM, Rect
-from compositor.resolution import GOOD_PPI, LOWEST_PPI
 
 ERROR, WARNING = "error", "warning"
 MIN_BLEED_MM = 3.0

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from compositor import content_blocks
+from compositor.content import blocks as content_blocks
 from compositor.errors import ContentError
 from compositor.model import (
     Block,
@@ -38,7 +38,7 @@ LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # entities. Everything else (emphasis, lists, quotes, links, code, rules) prints as typed: the
 # model has nowhere to keep it, and parsing it would silently drop the characters that mark it
 # up, or whole lines (an indented paragraph would become unprinted "code"). Images (figures)
-# and pipe tables are read by content_blocks.py.
+# and pipe tables are read by content/blocks.py.
 MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image"]
 SUBHEAD_MARK = "##"
 
@@ -127,7 +127,7 @@ class ArticleParts:
 
 def parse_article(path: Path) -> ArticleParts:
     """Split an article into front matter and blocks; raises if it cannot be read or parsed
-    (a picture that may not be placed is refused here, see content_blocks.py), never for a
+    (a picture that may not be placed is refused here, see content/blocks.py), never for a
     bad key."""
     text = read_text(path)
     meta, body, body_line = _split_front_matter(text, path)
@@ -159,7 +159,7 @@ def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
     blocks: list[Block] = []
     tokens = md.parse(body)
     for index, token in enumerate(tokens):
-        # Issue 14: figures and tables are read in content_blocks.py (its only call site).
+        # Issue 14: figures and tables are read in content/blocks.py (its only call site).
         special = content_blocks.read_block(tokens, index, path, first_line)
         if special is not None:
             blocks.extend(special)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from compositor import floats
 from compositor.model import Issue, Table
+from compositor.typeset import floats
 
 MAX_PASSES = 10  # each pass settles one more break per table
 
