@@ -11,8 +11,8 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -78,9 +78,7 @@ def make_fetcher(allowed_roots: tuple[Path, ...]):
                 )
             return super().fetch(url, headers)
 
-    fetcher = SandboxFetcher(allowed_protocols=("file", "data"))
-    fetcher.roots = roots
-    return fetcher
+    return SandboxFetcher(allowed_protocols=("file", "data"))
 
 
 class StyleCache:
@@ -151,12 +149,14 @@ def write_pdf(
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
     laying out, not when writing)."""
 
-    fetcher = make_fetcher(allowed_roots)
-    sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
-    with nullcontext(styles) if styles else StyleCache() as cache:
-        return _write_pdf(
-            rendered, fetcher, sheets, identifier, variant, options, cache, makeup, image_dpi
+    with _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) as document:
+        pdf = document.write_pdf(
+            pdf_identifier=identifier,
+            pdf_variant=variant,
+            custom_metadata=makeup is not None,
+            **(options or {}),
         )
+    return Rendition(pdf=pdf, pages=len(document.pages))
 
 
 def layout_pages(
@@ -168,58 +168,43 @@ def layout_pages(
 ) -> list:
     """Lay ``rendered`` out as ``write_pdf`` would, without writing a PDF: WeasyPrint's
     pages, whose public ``anchors`` say where each element with an id landed
-    (continued.py and floats.py read them)."""
+    (typeset/continued.py and typeset/floats.py read them)."""
+    with _laid_out(rendered, allowed_roots, styles, makeup, None) as document:
+        return document.pages
+
+
+@contextmanager
+def _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) -> Iterator:
+    """The laid-out (and made-up) document, while its fonts are still there to draw
+    with; a refused fetch becomes a FetchRefused naming the layout."""
     import weasyprint
 
     fetcher = make_fetcher(allowed_roots)
     sheets = tuple((path, path.read_bytes()) for path in rendered.stylesheets)
     with nullcontext(styles) if styles else StyleCache() as cache:
         try:
-            return _lay_out(rendered, fetcher, sheets, cache, makeup, None).pages
+            font_config, stylesheets = cache.styles(
+                (allowed_roots, rendered.css, sheets),
+                lambda folder: parse_styles(rendered.css, sheets, fetcher, folder),
+            )
+            html = weasyprint.HTML(
+                string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher
+            )
+            document = html.render(stylesheets=stylesheets, font_config=font_config, dpi=image_dpi)
+            if makeup is not None:
+
+                def relayout(extra_css: str):
+                    extra = weasyprint.CSS(string=extra_css, font_config=font_config)
+                    return html.render(
+                        stylesheets=[*stylesheets, extra], font_config=font_config, dpi=image_dpi
+                    )
+
+                document = makeup(document, relayout)
+            yield document
         except weasyprint.urls.FatalURLFetchingError as error:
+            # Content cannot put URLs into the HTML, so the reference is in the layout.
             layout = Path(unquote(urlsplit(rendered.base_url).path))
             raise FetchRefused(f"{error} (check the layout's CSS and template)", layout) from None
-
-
-def _lay_out(rendered, fetcher, sheets, cache, makeup, image_dpi):
-    import weasyprint
-
-    font_config, stylesheets = cache.styles(
-        (fetcher.roots, rendered.css, sheets),
-        lambda folder: parse_styles(rendered.css, sheets, fetcher, folder),
-    )
-    html = weasyprint.HTML(string=rendered.html, base_url=rendered.base_url, url_fetcher=fetcher)
-    document = html.render(stylesheets=stylesheets, font_config=font_config, dpi=image_dpi)
-    if makeup is not None:
-
-        def relayout(extra_css: str):
-            extra = weasyprint.CSS(string=extra_css, font_config=font_config)
-            return html.render(
-                stylesheets=[*stylesheets, extra], font_config=font_config, dpi=image_dpi
-            )
-
-        document = makeup(document, relayout)
-    return document
-
-
-def _write_pdf(
-    rendered, fetcher, sheets, identifier, variant, options, cache, makeup, image_dpi
-) -> Rendition:
-    import weasyprint
-
-    try:
-        document = _lay_out(rendered, fetcher, sheets, cache, makeup, image_dpi)
-        pdf = document.write_pdf(
-            pdf_identifier=identifier,
-            pdf_variant=variant,
-            custom_metadata=makeup is not None,
-            **(options or {}),
-        )
-    except weasyprint.urls.FatalURLFetchingError as error:
-        # Content cannot put URLs into the HTML, so the reference is in the layout.
-        layout = Path(unquote(urlsplit(rendered.base_url).path))
-        raise FetchRefused(f"{error} (check the layout's CSS and template)", layout) from None
-    return Rendition(pdf=pdf, pages=len(document.pages))
 
 
 def parse_styles(

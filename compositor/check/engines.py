@@ -120,10 +120,6 @@ class EngineResult:
         )
 
 
-def engines_missing() -> list[Engine]:
-    return [engine for engine in ENGINES if shutil.which(engine.program) is None]
-
-
 def compare_engines(
     pdf: Path | str, engines: Sequence[Engine] = ENGINES, dpi: int = DPI
 ) -> list[EngineResult]:
@@ -132,8 +128,7 @@ def compare_engines(
     # The engines are other processes: let them draw while pdfium draws here.
     with ThreadPoolExecutor(max_workers=len(engines) or 1) as pool:
         runs = [pool.submit(_run_engine, engine, pdf, dpi) for engine in engines]
-        reference = _pdfium_pages(pdf, dpi)
-        reference_text = _pdfium_text(pdf)
+        reference, reference_text = _pdfium_read(pdf, dpi)
         pictures = picture_areas(pdf, dpi)
         return [_compare(run.result(), reference, reference_text, pictures) for run in runs]
 
@@ -268,27 +263,24 @@ def _box_blur(image: np.ndarray, size: int) -> np.ndarray:
     return total / (size * size)
 
 
-def _pdfium_pages(pdf: Path, dpi: int) -> list[np.ndarray]:
+def _pdfium_read(pdf: Path, dpi: int) -> tuple[list[np.ndarray], list[str]]:
+    """pdfium's drawing (the diff's greyscale rendering) and text of every page."""
     import pypdfium2
 
+    from compositor.diff.report import render_page
+
+    drawings, texts = [], []
     document = pypdfium2.PdfDocument(str(pdf))
     try:
-        return [
-            np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
-            for page in document
-        ]
+        for page in document:
+            drawings.append(render_page(page, dpi))
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
     finally:
         document.close()
-
-
-def _pdfium_text(pdf: Path) -> list[str]:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(pdf))
-    try:
-        return [page.get_textpage().get_text_range() for page in document]
-    finally:
-        document.close()
+    return drawings, texts
 
 
 def _draw(engine: Engine, pdf: Path, folder: Path, dpi: int) -> tuple[list[np.ndarray], list[str]]:
