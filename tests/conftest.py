@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import shutil
@@ -104,6 +105,51 @@ def weasy_write(html: str, target: Path) -> Path:
 
         weasyprint.HTML(string=html).render(font_config=font_config).write_pdf(target)
     return target
+
+
+def press_page(body: str, css: str, settings) -> bytes:
+    """A page of ``body`` styled by ``css``, made a press PDF with the torch layout and
+    ``settings`` (press.output.PressSettings): for what the sample does not show."""
+    from compositor.html import Rendered
+    from compositor.layout import load_layout
+    from compositor.pdf import content_identifier, write_pdf
+    from compositor.press.output import PressJob, make_press_pdf
+
+    layout = load_layout(ROOT / "layouts" / "torch")
+    html = (
+        '<!DOCTYPE html><html><head><title>t</title><meta name="dcterms.created" '
+        'content="2023-01-05T00:00:00Z"><meta name="dcterms.modified" '
+        f'content="2023-01-05T00:00:00Z"></head><body>{body}</body></html>'
+    )
+    rendered = Rendered(html=html, css=css, stylesheets=(), base_url=ROOT.as_uri() + "/")
+    job = PressJob.plan(settings, layout)
+    rendered = job.prepare(rendered)
+    rendition = write_pdf(
+        rendered,
+        allowed_roots=(ROOT,),
+        identifier=content_identifier(rendered.html, rendered.css),
+        variant=job.variant,
+    )
+    return make_press_pdf(rendition.pdf, job)
+
+
+def shipped_as_upstream(role: str, fontset, **changes):
+    """A face spec that cuts one of our own fonts again (needs no Debian package)."""
+    from compositor.fonts.rebuild import Face
+
+    font = fontset.by_role(role)
+    face = Face(
+        role=role,
+        family="Rebuilt Face",
+        typographic_family="Rebuilt Face",
+        style="Regular",
+        package="test-package",
+        upstream_file=font.path,
+        upstream_name=font.family,
+        member=None,
+        reserved_names=("Compositor",),
+    )
+    return dataclasses.replace(face, **changes)
 
 
 def pytest_addoption(parser) -> None:

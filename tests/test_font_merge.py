@@ -9,7 +9,7 @@ import dataclasses
 import io
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, shipped_as_upstream
 from fontTools import subset
 from fontTools.pens.areaPen import AreaPen
 from fontTools.pens.boundsPen import BoundsPen
@@ -18,7 +18,7 @@ from fontTools.ttLib import TTFont
 
 from compositor.fonts.fontset import load_fontset
 from compositor.fonts.merge import LatinFace, Merged, design_scale, merge_missing
-from compositor.fonts.rebuild import Face, identity_cids, subset_face
+from compositor.fonts.rebuild import identity_cids, subset_face
 
 FONTS = ROOT / "fonts"
 SONG = FONTS / "CompositorSong-Regular.otf"
@@ -107,19 +107,8 @@ def test_missing_glyphs_are_appended_with_the_donors_outline_and_width(target, d
 
 
 def test_a_built_face_records_what_it_borrowed_and_from_where(tmp_path):
-    font = load_fontset(FONTS).by_role("body")
-    face = Face(
-        role="body",
-        family="Rebuilt Face",
-        typographic_family="Rebuilt Face",
-        style="Regular",
-        package="test-package",
-        upstream_file=font.path,
-        upstream_name=font.family,
-        member=None,
-        reserved_names=("Compositor",),
-        latin=LatinFace("lender-package", KAI, "Compositor Kai"),
-    )
+    latin = LatinFace("lender-package", KAI, "Compositor Kai")
+    face = shipped_as_upstream("body", load_fontset(FONTS), latin=latin)
     characters = "中华人民共和国，。ABCŁ€Ⅼ∼"  # the body face lacks Ⅼ and ∼, Kai has them
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()

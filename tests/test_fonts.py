@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import DATA, ROOT, copy_mini, edit, run_cli
+from conftest import DATA, ROOT, copy_mini, edit, run_cli, shipped_as_upstream
 from fontTools.ttLib import TTFont
 
 from compositor.content import read_issue
@@ -243,22 +243,6 @@ def test_fonts_check_lists_uncovered_characters(issue):
 
 
 # --- building ----------------------------------------------------------------------
-
-
-def shipped_as_upstream(role: str, fontset) -> Face:
-    """A face spec that cuts one of our own fonts again (needs no Debian package)."""
-    font = fontset.by_role(role)
-    return Face(
-        role=role,
-        family="Rebuilt Face",
-        typographic_family="Rebuilt Face",
-        style="Regular",
-        package="test-package",
-        upstream_file=font.path,
-        upstream_name=font.family,
-        member=None,
-        reserved_names=("Compositor",),
-    )
 
 
 @pytest.mark.parametrize("role", ["body", "kai"])  # a CFF face and a TrueType face

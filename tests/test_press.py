@@ -16,16 +16,14 @@ from pathlib import Path
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from conftest import SAMPLE, read_pdf, run_cli, squash
+from conftest import SAMPLE, press_page, read_pdf, run_cli, squash
 from PIL import Image
 
 from compositor.check.press import check_press
 from compositor.errors import LayoutError
-from compositor.html import Rendered
 from compositor.layout import load_layout
-from compositor.pdf import content_identifier, write_pdf
 from compositor.press.icc import DEFAULT_PROFILE, load_output_profile, read_icc_header
-from compositor.press.output import PressJob, PressSettings, make_press_pdf
+from compositor.press.output import PressSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 POINTS_PER_MM = 72 / 25.4
@@ -355,28 +353,13 @@ def png(mode: str, colour) -> str:
 
 def crafted(pdf_x: str, body: str) -> bytes:
     """A page outside the layout's palette: RGB CSS colours, images, a band to the edge."""
-    layout = load_layout(ROOT / "layouts" / "torch")
-    html = (
-        '<!DOCTYPE html><html><head><title>t</title><meta name="dcterms.created" '
-        'content="2023-01-05T00:00:00Z"><meta name="dcterms.modified" '
-        f'content="2023-01-05T00:00:00Z"></head><body>{body}</body></html>'
-    )
     css = (
         "@page { size: 210mm 297mm; margin: 20mm; } body { margin: 0; }"
         # The designers' hook: reach the trim edge, then the bleed, with var(--bleed, 0mm).
         ".band { background: #e50012; height: 15mm;"
         " margin: calc(-20mm - var(--bleed, 0mm)) calc(-20mm - var(--bleed, 0mm)) 0; }"
     )
-    rendered = Rendered(html=html, css=css, stylesheets=(), base_url=ROOT.as_uri() + "/")
-    job = PressJob.plan(PressSettings(pdf_x=pdf_x), layout)
-    rendered = job.prepare(rendered)
-    rendition = write_pdf(
-        rendered,
-        allowed_roots=(ROOT,),
-        identifier=content_identifier(rendered.html, rendered.css),
-        variant=job.variant,
-    )
-    return make_press_pdf(rendition.pdf, job)
+    return press_page(body, css, PressSettings(pdf_x=pdf_x))
 
 
 def test_rgb_css_colours_and_images_become_cmyk_and_greys_k_only(tmp_path):

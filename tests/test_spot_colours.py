@@ -15,48 +15,33 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import SAMPLE, run_cli
+from conftest import SAMPLE, press_page, run_cli
 from PIL import Image
 
 from compositor.check.press import check_press
 from compositor.errors import LayoutError
 from compositor.fonts.fontset import load_fontset
-from compositor.html import Rendered, font_face_css
+from compositor.html import font_face_css
 from compositor.layout import load_layout
 from compositor.paths import FONTS_DIR
-from compositor.pdf import content_identifier, write_pdf
-from compositor.press.output import PressJob, PressSettings, make_press_pdf
+from compositor.press.output import PressJob, PressSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 SPOT = "PANTONE 485 C"
+LAYOUT = ROOT / "layouts" / "torch"
 GS = shutil.which("gs") or "gs (install ghostscript: bash .ci/setup --test)"
 
 
 def press(body: str, **settings) -> bytes:
     """A page of ``body`` built as a press PDF with the torch layout and ``settings``."""
-    layout = load_layout(ROOT / "layouts" / "torch")
-    html = (
-        '<!DOCTYPE html><html><head><title>t</title><meta name="dcterms.created" '
-        'content="2023-01-05T00:00:00Z"><meta name="dcterms.modified" '
-        f'content="2023-01-05T00:00:00Z"></head><body>{body}</body></html>'
-    )
-    # Text in a shipped font: WeasyPrint sees no other (and crashes looking for one).
-    body_font = load_fontset(FONTS_DIR).path_of(layout.fonts["body"])
+    # Text in a shipped font, named as the layout names it.
+    body_font = load_fontset(FONTS_DIR).path_of(load_layout(LAYOUT).fonts["body"])
     css = (
         font_face_css({"body": body_font})
         + "@page { size: 210mm 297mm; margin: 20mm; }"
         + " body { margin: 0; font-family: role-body; } div { height: 10mm; }"
     )
-    rendered = Rendered(html=html, css=css, stylesheets=(), base_url=ROOT.as_uri() + "/")
-    job = PressJob.plan(PressSettings(**settings), layout)
-    rendered = job.prepare(rendered)
-    rendition = write_pdf(
-        rendered,
-        allowed_roots=(ROOT,),
-        identifier=content_identifier(rendered.html, rendered.css),
-        variant=job.variant,
-    )
-    return make_press_pdf(rendition.pdf, job)
+    return press_page(body, css, PressSettings(**settings))
 
 
 def paints(data: bytes) -> list[tuple[str, str, tuple[float, ...]]]:
