@@ -550,3 +550,40 @@ def test_automatic_list_numbers_are_refused_rather_than_lost(tmp_path):
     document.save(source)
     with pytest.raises(ContentError, match="paragraph 3 is numbered automatically by Word"):
         import_contribution(source, folder, "火炬在行动")
+
+
+def test_a_picture_never_takes_the_name_of_a_renumbered_articles_picture(tmp_path):
+    """The 奋进 article (02.md, picture 02-1.jpg) moves to 03.md when a 火炬 article comes
+    before it; the newcomer's picture must not overwrite or clash with 02-1.jpg."""
+    folder = copy_mini(tmp_path)
+    (folder / "02.md").unlink()
+    first = contribution_with_picture_and_table(tmp_path / "a.docx", tmp_path)
+    import_contribution(first, folder, "奋进新征程 建功新时代")
+    original = (folder / "02-1.jpg").read_bytes()
+    second = contribution_with_picture_and_table(tmp_path / "b.docx", tmp_path)
+    result = import_contribution(second, folder, "火炬在行动")
+    assert result.article.name == "02.md"
+    assert (folder / "02-1.jpg").read_bytes() == original
+    assert "](02-2.jpg)" in result.article.read_text(encoding="utf-8")
+    assert "](02-1.jpg)" in (folder / "03.md").read_text(encoding="utf-8")
+
+
+def test_hidden_files_do_not_move_the_new_articles_number(tmp_path):
+    folder = copy_mini(tmp_path)
+    (folder / "._01.md").write_bytes(b"\0\x05\x16\x07")  # macOS metadata beside 01.md
+    result = import_contribution(styled_docx(tmp_path / "c.docx"), folder, "火炬在行动")
+    assert result.article.name == "02.md" and result.renamed[0][1].name == "03.md"
+
+
+def test_a_credit_whose_source_holds_brackets_is_the_credit(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    document.add_paragraph("科学城建设提速", style="Title")
+    document.add_paragraph("会议在重庆召开。")
+    document.add_paragraph("（供稿：西部（重庆）科学城管委会）")
+    source = tmp_path / "c.docx"
+    document.save(source)
+    result = import_contribution(source, folder, "火炬在行动")
+    article = read_issue(folder).articles[1]
+    assert article.credit == "西部（重庆）科学城管委会", result.article.read_text(encoding="utf-8")
+    assert [b.text for b in article.blocks] == ["会议在重庆召开。"]

@@ -1,6 +1,6 @@
 """``compositor check`` on pictures (issue 14): each one's resolution at its printed size.
 
-Kept apart from issue.py, which only calls ``picture_findings``.
+Kept apart from report.py, which only calls ``picture_findings``.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def check_issue(folder: Path | str) -> Report:
     if reading.issue is not None:
         findings.extend(_font_findings(reading.issue))
         findings.extend(_length_findings(reading.issue))
-        # Issue 14: pictures under 300 ppi at their printed size (compositor/resolution.py).
+        # Issue 14: pictures under 300 ppi at their printed size (check/resolution.py).
         for path, line, message in picture_findings(reading.issue):
             findings.append(
                 Finding(path, line, column_of(path, line, "!["), Level.WARNING, message)

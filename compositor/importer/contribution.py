@@ -22,7 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from compositor.content import PUBLICATION_FILE, publication_folder, read_issue
+from compositor.content import PUBLICATION_FILE, article_files, publication_folder, read_issue
 from compositor.errors import ContentError
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
 from compositor.importer.write import article_markdown
@@ -117,9 +117,7 @@ def _place(
                     "click → Save as Picture) and insert that instead",
                     contribution.path,
                 )
-            name = f"{stem}-{len(pictures) + 1}{suffix}"
-            if (folder / name).exists():
-                raise ContentError(f"{name} is already in the issue folder", folder / name)
+            name = _free_name(folder, stem, suffix, {taken for taken, _ in pictures})
             pictures.append((name, block.data))
             blocks.append(ContentFigure(Path(name), block.caption, source))
         elif isinstance(block, WordTable):
@@ -130,6 +128,15 @@ def _place(
         else:
             blocks.append(block)
     return blocks, pictures
+
+
+def _free_name(folder: Path, stem: str, suffix: str, taken: set[str]) -> str:
+    """NN-1.jpg, NN-2.png…, skipping names in use: an article renumbered to make room for
+    this one keeps its pictures' names (03.md becomes 04.md, its 03-1.jpg stays)."""
+    number = 1
+    while (name := f"{stem}-{number}{suffix}") in taken or (folder / name).exists():
+        number += 1
+    return name
 
 
 def _alignment(rows: list[tuple[str, ...]]) -> tuple[str, ...]:
@@ -143,7 +150,7 @@ def _alignment(rows: list[tuple[str, ...]]) -> tuple[str, ...]:
 
 def _file_name(issue: Issue, section: str, folder: Path) -> tuple[str, list[tuple[str, str]]]:
     """The new article's file name and the renames (old, new) that keep reading order."""
-    files = sorted(path.name for path in folder.glob("*.md"))
+    files = [path.name for path in article_files(folder)]  # as read_issue reads them
     order = [s.title for s in issue.sections]
     articles = issue.articles  # in file-name order, one per file
     # Insert after the last article of this section or of any section before it.

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor.errors import ContentError
+from compositor.importer.lines import ends_sentence
 from compositor.importer.run import ImportResult, import_legacy
 from compositor.text.normalize import fold_for_comparison, is_chinese_context, is_han
 
@@ -374,7 +375,7 @@ def _continues(
     # Justified lines end at the right edge, give or take compressed end punctuation; lines
     # set ragged (no CJK justification) end up to a character short, but then do not end a
     # sentence in the same place as a paragraph's last line would.
-    ragged = short < 1.05 * em and not _ends_sentence(before.text)
+    ragged = short < 1.05 * em and not ends_sentence(before.text)
     runs_full = short <= FULL_LINE_SLACK * em or ragged
     starts_flush = line.left <= left + 0.5 * em
     return runs_full and starts_flush
@@ -413,11 +414,6 @@ def _pitch(body: list[PdfLine]) -> float:
         if a.page == b.page and 0 < b.top - a.top < 3 * max(a.size, 1)
     ]
     return statistics.median(gaps) if gaps else 1.5 * (body[0].size if body else 10)
-
-
-def _ends_sentence(text: str) -> bool:
-    stripped = text.rstrip().rstrip("”’」』）)》〉]\"'")
-    return bool(stripped) and stripped[-1] in "。！？!?…；;."
 
 
 # --- colophon -----------------------------------------------------------------------------

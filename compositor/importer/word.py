@@ -44,8 +44,9 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from compositor.errors import ContentError
+from compositor.importer.lines import ends_sentence
 from compositor.model import Paragraph, Source, Subhead
-from compositor.text.normalize import fold_for_comparison, is_han, normalize
+from compositor.text.normalize import CREDIT, fold_for_comparison, is_han, normalize
 
 DOCX_SUFFIXES = frozenset({".docx", ".docm", ".dotx"})
 # Older Word and WPS formats: converted to .docx by LibreOffice when it is installed.
@@ -85,13 +86,8 @@ UNPLACEABLE = (
 )  # fmt: skip
 
 KAI_FONT = re.compile(r"楷|kai", re.IGNORECASE)
-CREDIT = re.compile(
-    r"^(?P<before>.*?)[(（]\s*(?P<label>供稿|来源)\s*[:：]\s*(?P<source>[^()（）]+?)\s*[)）]$"
-)
 FIGURE_CAPTION = re.compile(r"^(图\s*\d|图为|图\s*[:：])")
 TABLE_CAPTION = re.compile(r"^表\s*\d")
-SENTENCE_END = "。！？!?…；;."
-CLOSERS = "”’」』）)》〉]\"'"
 _FULLWIDTH_ALNUM = {
     **{0xFF10 + i: 0x30 + i for i in range(10)},
     **{0xFF21 + i: 0x41 + i for i in range(26)},
@@ -433,7 +429,7 @@ class _Reader:
         if not items or not isinstance(items[-1], _Para) or not items[-1].text:
             return items, "", ""
         last = items[-1]
-        match = CREDIT.match(last.text)
+        match = CREDIT.search(last.text)
         if not match:
             return items, "", ""
         source, label = match["source"].strip(), match["label"]
@@ -442,7 +438,7 @@ class _Reader:
                 f"{last.where}: the credit （来源：{source}） prints as （供稿：{source}）, "
                 f"the layout's wording"
             )
-        before = match["before"].strip()
+        before = last.text[: match.start()].strip()
         if before:
             last.text = before
             return items, source, label
@@ -492,8 +488,7 @@ class _Reader:
         return blocks
 
     def looks_like_subhead(self, item: _Para) -> bool:
-        text = item.text.rstrip(CLOSERS)
-        return len(fold_for_comparison(item.text)) <= SUBHEAD_MAX and text[-1] not in SENTENCE_END
+        return len(fold_for_comparison(item.text)) <= SUBHEAD_MAX and not ends_sentence(item.text)
 
     def captions(self, items: list) -> dict[int, int]:
         """{caption position: picture or table position} for captions next to them."""

@@ -98,10 +98,11 @@ LAYOUT_MARKS = {
 _SECTION_BRACKETS = re.compile(r"^\s*【\s*(?P<text>.*?)\s*】\s*$", re.S)
 _SUBTITLE_DASHES = re.compile(r"^\s*(?:[—–－]+|-{2,})\s*")
 _CREDIT_OPEN = re.compile(r"^\s*供稿\s*[:：]\s*")
-# （供稿：…） at the end of a text; the source may hold brackets of its own, one level
-# deep: （供稿：西部（重庆）科学城管委会）. The importer finds credits with it too.
+# （供稿：…） or （来源：…） at the end of a text; the source may hold brackets of its own,
+# one level deep: （供稿：西部（重庆）科学城管委会）. The importers find credits with it too.
 CREDIT = re.compile(
-    r"[(（]\s*供稿\s*[:：]\s*(?P<source>(?:[^()（）]|[(（][^()（）]*[)）])*?)\s*[)）]\s*$"
+    r"[(（]\s*(?P<label>供稿|来源)\s*[:：]\s*"
+    r"(?P<source>(?:[^()（）]|[(（][^()（）]*[)）])*?)\s*[)）]\s*$"
 )
 
 
