@@ -201,21 +201,27 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
     stamp = timestamp(issue)
     roots = (issue.folder, layout.folder, FONTS_DIR)
     makeup = partial(page_makeup, layout.grid)
+    styles.shaping = styles.shaping or Shaping()  # what Pango measured, for next time
+
+    def html_of(draft: Issue) -> Rendered:
+        rendered = render_html(draft, layout, font_files, timestamp=stamp, press=job is not None)
+        return job.prepare(rendered) if job else rendered
+
     if has_tables(typeset) or has_figures(typeset):  # issue 14: 续表 and floating figures
 
         def lay_out(draft: Issue) -> list:
-            html = render_html(draft, layout, font_files, timestamp=stamp, press=False)
-            with cjk_typesetting(layout.typesetting), line_grid(layout.grid):
-                return layout_pages(html, allowed_roots=roots, styles=styles, makeup=makeup)
+            # The very document that will print (press CSS included), so the breaks found
+            # are the printed ones and the parsed styles and measurements carry over.
+            with cjk_typesetting(layout.typesetting, styles.shaping), line_grid(layout.grid):
+                return layout_pages(
+                    html_of(draft), allowed_roots=roots, styles=styles, makeup=makeup
+                )
 
         typeset = settle_layout(typeset, lay_out, text_geometry(layout))
-    rendered = render_html(typeset, layout, font_files, timestamp=stamp, press=job is not None)
-    if job:
-        rendered = job.prepare(rendered)
+    rendered = html_of(typeset)
 
     def render(document: Rendered) -> Rendition:
         # clreq line breaking, spacing, justification; whole-line blocks; 齐底 and colophon
-        styles.shaping = styles.shaping or Shaping()  # what Pango measured, for next time
         with cjk_typesetting(layout.typesetting, styles.shaping), line_grid(layout.grid):
             return write_pdf(
                 document,

@@ -1039,7 +1039,6 @@ def _pages_breaking(document, grid, elements: set) -> set[int]:
 def _first_paragraph(page, grid):
     """The element of the body paragraph the page starts with, and a CSS selector for it
     (the same element objects serve every layout of one HTML document)."""
-    """A CSS selector for the body paragraph the page starts with, if it starts with one."""
     shape = _shape(page, grid)
     flow = [block for block in shape.blocks if block.role != "colophon"]
     if not flow or flow[0].role is not None:

@@ -60,10 +60,12 @@ class Engine:
     program: str  # the executable
     package: str  # the Debian package that installs it
     draw: Callable[[Path, Path, int], list[str]]  # (pdf, folder, dpi) -> command line
-    # pdf -> the command printing its text in content order (to compare with pdfium),
-    # and the one printing it as a reader sees it (to count lines); None: no text tool.
-    extract: Callable[[Path], list[str]] | None
-    extract_lines: Callable[[Path], list[str]] | None
+    # pdf -> the command printing its text in content order (to compare with pdfium);
+    # None: the engine has no text tool here.
+    extract: Callable[[Path], list[str]] | None = None
+    # pdf -> the command printing it as a reader sees it (to count lines), where that
+    # is another command; None: ``extract``'s text serves.
+    extract_lines: Callable[[Path], list[str]] | None = None
 
 
 def _poppler_draw(pdf: Path, folder: Path, dpi: int) -> list[str]:
@@ -86,9 +88,8 @@ ENGINES = (
            lambda pdf: ["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"],
            lambda pdf: ["pdftotext", "-enc", "UTF-8", str(pdf), "-"]),
     Engine("MuPDF", "mutool", "mupdf-tools", _mupdf_draw,
-           lambda pdf: ["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(pdf)],
            lambda pdf: ["mutool", "draw", "-q", "-F", "txt", "-o", "-", str(pdf)]),
-    Engine("Ghostscript", "gs", "ghostscript", _ghostscript_draw, None, None),
+    Engine("Ghostscript", "gs", "ghostscript", _ghostscript_draw),
 )  # fmt: skip
 
 
@@ -179,11 +180,11 @@ def _run_engine(engine: Engine, pdf: Path, dpi: int) -> _Run:
     with tempfile.TemporaryDirectory(prefix="compositor-engines-") as folder:
         drawn, result.warnings = _draw(engine, pdf, Path(folder), dpi)
     text = lines = None
-    if engine.extract is not None and engine.extract_lines is not None:
+    if engine.extract is not None:
         result.text_checked = True
-        text = _extract(engine.extract(pdf), result.text_problems)
-        same = engine.extract_lines == engine.extract
-        lines = text if same else _extract(engine.extract_lines(pdf), result.text_problems)
+        text = lines = _extract(engine.extract(pdf), result.text_problems)
+        if engine.extract_lines is not None:
+            lines = _extract(engine.extract_lines(pdf), result.text_problems)
     return _Run(engine, result, drawn, text, lines)
 
 
@@ -284,19 +285,27 @@ def _pdfium_read(pdf: Path, dpi: int) -> tuple[list[np.ndarray], list[str]]:
 
 
 def _draw(engine: Engine, pdf: Path, folder: Path, dpi: int) -> tuple[list[np.ndarray], list[str]]:
-    completed = subprocess.run(
-        engine.draw(pdf, folder, dpi),
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=TIMEOUT_S,
-        check=False,
-    )
-    warnings = _warnings(completed.stdout + completed.stderr)
-    if completed.returncode != 0:
-        warnings.append(f"{engine.program} exited with status {completed.returncode}")
+    completed, failure = _run(engine.draw(pdf, folder, dpi))
+    if completed is None:
+        return [], [failure]
+    warnings = _warnings(completed.stdout.decode("utf-8", errors="replace"))
+    warnings += _warnings(completed.stderr.decode("utf-8", errors="replace"))
+    if failure:
+        warnings.append(failure)
     files = sorted(folder.iterdir(), key=_page_number)
     return [np.asarray(Image.open(path).convert("L")) for path in files], warnings
+
+
+def _run(command: list[str]) -> tuple[subprocess.CompletedProcess | None, str]:
+    """Run an engine's command: the result (None if it never finished) and what went
+    wrong, if anything ("" when it exited 0)."""
+    try:
+        completed = subprocess.run(command, capture_output=True, timeout=TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        return None, f"{command[0]} did not finish in {TIMEOUT_S} s"
+    if completed.returncode != 0:
+        return completed, f"{command[0]} exited with status {completed.returncode}"
+    return completed, ""
 
 
 def _page_number(path: Path) -> int:
@@ -333,9 +342,11 @@ def _text_problems(pages: list[str], as_read: list[str], reference: list[str]) -
 
 def _extract(command: list[str], problems: list[str]) -> list[str]:
     """The text of each page; both pdftotext and mutool end every page with a form feed."""
-    completed = subprocess.run(command, capture_output=True, timeout=TIMEOUT_S, check=False)
-    if completed.returncode != 0:
-        problems.append(f"{command[0]} exited with status {completed.returncode}")
+    completed, failure = _run(command)
+    if failure:
+        problems.append(failure)
+    if completed is None:
+        return []
     pages = completed.stdout.decode("utf-8", errors="replace").split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
