@@ -88,6 +88,20 @@ def test_preflight_reports_total_ink_above_the_limit(tmp_path):
     assert "total-ink" in findings(pdf, tmp_path, max_ink=200)
 
 
+def test_preflight_reads_the_inks_of_a_picture_with_a_soft_mask(tmp_path):
+    """A CMYK picture with transparency (a soft mask, as PDF/X-4 keeps it) carries its
+    inks all the same; decoded with its mask composited in it came back as RGBA, and its
+    400 % passed unseen."""
+    pdf = one_page(b"q 100 0 0 100 50 50 cm /Im1 Do Q")
+    picture = {"Type": Name.XObject, "Subtype": Name.Image, "Width": 8, "Height": 8}
+    picture["BitsPerComponent"] = 8
+    mask = pdf.make_stream(bytes([128]) * 64, ColorSpace=Name.DeviceGray, **picture)
+    image = pdf.make_stream(bytes([255]) * 256, ColorSpace=Name.DeviceCMYK, SMask=mask, **picture)
+    pdf.pages[0].obj.Resources.XObject = pikepdf.Dictionary(Im1=image)
+    report = findings(pdf, tmp_path)
+    assert any("400 % total ink" in message for message in report.get("total-ink", [])), report
+
+
 def test_preflight_reports_grey_text_built_from_process_inks(tmp_path):
     text = b"BT /F1 12 Tf 10 100 Td (grey) Tj ET"
     rich = one_page(b"0.71 0.67 0.65 0.78 k " + text)  # what #1a1a1b used to become

@@ -41,6 +41,7 @@ from compositor.press.pdfwalk import (
     Paint,
     Parts,
     colour_family,
+    image_pixels,
 )
 
 KEPT_FAMILIES = (CMYK, SPOT, PATTERN)  # print as they are (a pattern is checked on its own)
@@ -269,7 +270,7 @@ def convert_image(image: Item, converter: CmykConverter) -> None:
         )
     from PIL import Image
 
-    pixels = pikepdf.PdfImage(obj).as_pil_image()
+    pixels = image_pixels(obj)
     if family == GRAY:
         # Neutral stays neutral: grey pixels print on the black plate only, each at the K
         # the output profile prints that grey with.

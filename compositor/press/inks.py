@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 import pikepdf
 from pikepdf import Name
 
-from compositor.press.pdfwalk import CMYK, GRAY, SPOT, ColourTracker, Parts, colour_family
+from compositor.press.pdfwalk import (
+    CMYK,
+    GRAY,
+    SPOT,
+    ColourTracker,
+    Parts,
+    colour_family,
+    image_pixels,
+)
 
 PROCESS_INKS = ("Cyan", "Magenta", "Yellow", "Black")
 REGISTRATION = "All (marks)"  # the /All separation: crop and fold marks on every plate
@@ -138,7 +146,7 @@ def _coverage(family: str, values: tuple[float, ...]) -> float:
 def _cmyk_image_extremes(obj: pikepdf.Stream) -> tuple[tuple[int, ...], float] | None:
     """Per channel the most ink (0–255), and the highest C+M+Y+K of a pixel in percent."""
     try:
-        pixels = pikepdf.PdfImage(obj).as_pil_image()
+        pixels = image_pixels(obj)
     except (pikepdf.PdfError, NotImplementedError, ValueError):
         return None
     if pixels.mode != "CMYK":

@@ -181,6 +181,13 @@ def _appearance_streams(annotation: pikepdf.Dictionary) -> Iterator[pikepdf.Stre
             yield from (v for v in entry.values() if isinstance(v, pikepdf.Stream))
 
 
+def image_pixels(obj: pikepdf.Stream):
+    """An image's own colour samples as a Pillow image. Its soft mask is an image of
+    its own and stays one: composited in, pikepdf would turn a CMYK picture into RGBA
+    (and warn), hiding its inks from every check that reads them."""
+    return pikepdf.PdfImage(obj).as_pil_image(apply_mask=False)
+
+
 def colour_family(space: pikepdf.Object | None, resources: pikepdf.Dictionary) -> str:
     """CMYK, RGB, Gray, Lab, Spot, Pattern or unknown, for a colour space operand.
 

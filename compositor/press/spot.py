@@ -23,7 +23,15 @@ import pikepdf
 from pikepdf import Name, Operator
 
 from compositor.press.cmyk import PressRefused
-from compositor.press.pdfwalk import CMYK, GRAY, SPOT, ColourTracker, Parts, colour_family
+from compositor.press.pdfwalk import (
+    CMYK,
+    GRAY,
+    SPOT,
+    ColourTracker,
+    Parts,
+    colour_family,
+    image_pixels,
+)
 
 PROCESS, BLACK_AND_SPOT = "process", "black,spot"
 INK_CHOICES = (PROCESS, BLACK_AND_SPOT)
@@ -181,7 +189,7 @@ def _keep_image_to_black(image, allowed: str, convert: bool) -> None:
     family = colour_family(obj.get("/ColorSpace"), image.resources)
     if family in (GRAY, SPOT):
         return
-    pixels = pikepdf.PdfImage(obj).as_pil_image() if family == CMYK else None
+    pixels = image_pixels(obj) if family == CMYK else None
     if pixels is not None and pixels.mode == "CMYK":
         cyan, magenta, yellow, _ = pixels.split()
         if max(band.getextrema()[1] for band in (cyan, magenta, yellow)) == 0:
