@@ -835,9 +835,13 @@ def _verify_internals() -> None:
 #   page's boxes are measured into ``typeset.makeup`` gaps; its plans say where whole
 #   lines go, and the blocks below each chosen gap are moved down (or up, to make room
 #   for the colophon on the last text page, which then replaces the colophon's own page).
-#   A page left one line short with no gap may have the next page's first paragraph
-#   broken one line differently: the document is laid out once more (``relayout``, from
-#   ``pdf.write_pdf``) with that paragraph's orphans and widows at 1.
+#   Some decisions need the text to flow differently, so the document is laid out once
+#   or twice more (``relayout``, from ``pdf.write_pdf``) with a little CSS added: a page
+#   left one line short with no gap may have the next page's first paragraph broken one
+#   line differently (its orphans and widows at 1); the colophon may need gaps closed on
+#   the page before the last text page (margins of those elements), or, failing that,
+#   its spacer kept with the text before it (``break-before: avoid``), so that the last
+#   lines of text go over with it.
 #
 # Internals used (checked by ``check_makeup_internals``):
 # - ``weasyprint.layout.block.block_level_layout``: wrapped (called by name inside
@@ -939,39 +943,90 @@ class _PageShape:
         return self.area_bottom - max((block.bottom for block in flow), default=0.0)
 
 
+@dataclass
+class _Pass:
+    """What one make-up pass over a laid-out document did and could not do."""
+
+    record: dict  # written into the PDF for preflight
+    short: int  # lines left short on pages the text runs through
+    relax: dict  # CSS selector → element: paragraphs that may break one line differently
+    alone: bool  # the colophon still has a page to itself (not asked for by --pad-to)
+    tighten_css: str  # closes gaps on the page before the last text page (a relayout)
+
+
+@dataclass
+class _Candidate:
+    document: object
+    made: _Pass
+    css: str  # the CSS added to lay it out ("" for the first layout)
+
+    @property
+    def badness(self) -> tuple[bool, int, int]:
+        # a page for the colophon alone is worst, then lines short, then pages
+        return self.made.alone, self.made.short, len(self.document.pages)
+
+
 def page_makeup(grid, document, relayout=None):
     """Place each page's slack (齐底) and bring the colophon onto the last text page
     when it fits; record what was done in the document's metadata for preflight.
 
-    A page left one line short whose next page starts with a paragraph may let that
-    paragraph break one line differently (orphans and widows rank below 齐底): when
-    ``relayout`` is given (extra CSS → a newly laid-out document), the document is laid
-    out once more with those paragraphs' orphans and widows at 1, and that layout is
-    kept if it leaves fewer lines short. Returns the document to draw.
+    With ``relayout`` (extra CSS → a newly laid-out document) the document may be laid
+    out again, and the new layout is kept when it is better (no page for the colophon
+    alone, then fewer lines short, then fewer pages):
+    - a page left one line short whose next page starts with a paragraph lets that
+      paragraph break one line differently (orphans and widows rank below 齐底);
+    - the colophon, short of room by up to ``grid.copyfit_lines`` lines, may need
+      gaps closed on the page before the last text page, which lets text flow back;
+    - when it still has a page to itself, it is kept with what comes before it, so that
+      the last lines of text come over with it: no page holds the colophon alone.
+    Returns the document to draw.
     """
-    record, short, relax = _make_up(grid, document)
-    if relayout is not None and relax:
-        # !important: the extra sheet is a user sheet, below a document's own <style>
-        css = "".join(f"{s} {{ orphans: 1 !important; widows: 1 !important }}\n" for s in relax)
-        second = relayout(css)
-        second_record, second_short, _ = _make_up(grid, second)
-        if (second_short, len(second.pages)) < (short, len(document.pages)):
-            pages = _pages_breaking(second, grid, set(relax.values()))
-            second_record["relaxed"] = {str(page): RELAXED for page in sorted(pages)}
-            document, record = second, second_record
-    document.metadata.custom[MAKEUP_KEY] = json.dumps(record, sort_keys=True, ensure_ascii=False)
-    return document
+    best = _Candidate(document, _make_up(grid, document), "")
+    if relayout is not None:
+        first = best.made
+        relax_css = "".join(
+            # !important: the extra sheet is a user sheet, below a document's own <style>
+            f"{selector} {{ orphans: 1 !important; widows: 1 !important }}\n"
+            for selector in first.relax
+        )
+        if relax_css or first.tighten_css:
+            css = relax_css + first.tighten_css
+            best = _better(best, _laid_out_again(grid, relayout, css))
+        carry = _carry_css(grid)
+        if best.made.alone and carry:
+            best = _better(best, _laid_out_again(grid, relayout, best.css + carry))
+        if relax_css and best.css.startswith(relax_css):
+            pages = _pages_breaking(best.document, grid, set(first.relax.values()))
+            best.made.record["relaxed"] = {str(page): RELAXED for page in sorted(pages)}
+    record = json.dumps(best.made.record, sort_keys=True, ensure_ascii=False)
+    best.document.metadata.custom[MAKEUP_KEY] = record
+    return best.document
 
 
-def _make_up(grid, document) -> tuple[dict, int, dict]:
-    """One make-up pass over ``document``'s pages (changed in place). Returns the record,
-    the lines left short on pages the text runs through, and the paragraphs that could
-    break differently (CSS selector → element)."""
+def _laid_out_again(grid, relayout, css: str) -> _Candidate:
+    document = relayout(css)
+    return _Candidate(document, _make_up(grid, document), css)
+
+
+def _better(kept: _Candidate, new: _Candidate) -> _Candidate:
+    """The new layout only when it is strictly better: ties keep the first."""
+    return new if new.badness < kept.badness else kept
+
+
+def _carry_css(grid) -> str:
+    """CSS keeping the colophon's spacer on the page of the text before it."""
+    spacers = [name for name, role in grid.blocks.items() if role == "colophon-space"]
+    return "".join(f".{name} {{ break-before: avoid !important }}\n" for name in spacers)
+
+
+def _make_up(grid, document) -> _Pass:
+    """One make-up pass over ``document``'s pages (changed in place)."""
     from compositor.typeset import makeup
 
     record: dict = {"pitch_pt": grid.pitch_pt, "short": {}}
     total_short = 0
     relax: dict = {}
+    alone_at_end, tighten_css = False, ""
     if grid.pitch_pt:
         pitch = grid.pitch_pt * PX_PER_PT
         pages = document.pages
@@ -983,9 +1038,10 @@ def _make_up(grid, document) -> tuple[dict, int, dict]:
             text_end = len(pages) - 2
             colophon_note = "the colophon is on the back page (--pad-to)"
         elif alone == "alone":
-            colophon_note = _copyfit_colophon(grid, document, pitch, makeup)
+            colophon_note, tighten_css = _copyfit_colophon(grid, document, pitch, makeup)
             if colophon_note:
                 text_end = len(pages) - 2
+                alone_at_end = True
             else:
                 moved.add(len(pages) - 1)  # the colophon page is gone
         for index in range(len(pages) - 1):
@@ -1003,8 +1059,9 @@ def _make_up(grid, document) -> tuple[dict, int, dict]:
                 # 齐底 is for pages the text runs through: where it ends, it ends
                 record["short"][str(index + 1)] = f"the text ends here; {colophon_note}"
                 continue
-            gaps, places = _gaps(shape, grid, pitch, makeup)
+            gaps, sides = _gaps(shape, grid, pitch, makeup)
             plan = makeup.plan_flush_bottom(slack, gaps, grid.max_gap_lines)
+            places = [above.bottom for above, _ in sides]
             for y, lines in sorted(zip(places, plan.added, strict=True), reverse=True):
                 if lines:
                     _shift_below(pages[index]._page_box, y, lines * pitch)
@@ -1020,7 +1077,7 @@ def _make_up(grid, document) -> tuple[dict, int, dict]:
         for index in sorted(moved):
             _relayout_backgrounds(pages[index]._page_box)
             pages[index] = page_class(pages[index]._page_box)  # anchors, links, bookmarks
-    return record, total_short, relax
+    return _Pass(record, total_short, relax, alone_at_end, tighten_css)
 
 
 def _pages_breaking(document, grid, elements: set) -> set[int]:
@@ -1037,23 +1094,15 @@ def _pages_breaking(document, grid, elements: set) -> set[int]:
 
 
 def _first_paragraph(page, grid):
-    """The element of the body paragraph the page starts with, and a CSS selector for it
-    (the same element objects serve every layout of one HTML document)."""
+    """The element of the body paragraph the page starts with, and a CSS selector for it."""
     shape = _shape(page, grid)
     flow = [block for block in shape.blocks if block.role != "colophon"]
     if not flow or flow[0].role is not None:
         return None
-    paragraph = element = flow[0].box.element
-    root = next(c for c in page._page_box.children if not isinstance(c, weasy_boxes.MarginBox))
-    parents = {id(child): parent for parent in root.element.iter() for child in parent}
-    steps = []
-    while id(element) in parents:
-        parent = parents[id(element)]
-        siblings = [child for child in parent if isinstance(child.tag, str)]
-        tag = element.tag.rpartition("}")[2]
-        steps.append(f"{tag}:nth-child({siblings.index(element) + 1})")
-        element = parent
-    return " > ".join([element.tag.rpartition("}")[2], *reversed(steps)]), paragraph
+    paragraph = flow[0].box.element
+    root = _root_box(page._page_box).element
+    parents = {id(child): parent for parent in root.iter() for child in parent}
+    return _selector(paragraph, parents), paragraph
 
 
 def _align_baselines(pages, grid, pitch: float) -> set[int]:
@@ -1141,18 +1190,18 @@ def _collect(box, classes, blocks: list[_Block]) -> None:
             _collect(child, classes, blocks)
 
 
-def _gaps(shape: _PageShape, grid, pitch: float, makeup) -> tuple[list, list[float]]:
-    """The page's gaps (for the planner) and where each is (y of the block above's foot)."""
+def _gaps(shape: _PageShape, grid, pitch: float, makeup) -> tuple[list, list[tuple]]:
+    """The page's gaps (for the planner) and the two blocks on either side of each."""
     flow = [block for block in shape.blocks if block.role != "colophon"]
-    gaps, places = [], []
+    gaps, sides = [], []
     for above, below in zip(flow, flow[1:], strict=False):
         kind = makeup.gap_kind(above.role, below.role)
         if kind is None:
             continue
         lines = round((below.top - above.bottom) / pitch)
         gaps.append(makeup.Gap(kind, lines, grid.minimum.get(kind, 0)))
-        places.append(above.bottom)
-    return gaps, places
+        sides.append((above, below))
+    return gaps, sides
 
 
 TABLE_FOOT = "a table ends the page: its rows (one size smaller) do not take whole lines"
@@ -1225,34 +1274,95 @@ def _colophon_page(shape: _PageShape) -> str | None:
     return "forced" if forced else "alone"
 
 
-def _copyfit_colophon(grid, document, pitch: float, makeup) -> str:
+def _copyfit_colophon(grid, document, pitch: float, makeup) -> tuple[str, str]:
     """Bring the colophon from its own last page to the foot of the page before,
-    tightening that page's gaps by up to ``grid.copyfit_lines`` lines if needed.
-    Returns "" when done, else why the colophon keeps its page."""
+    tightening the last pages' gaps by up to ``grid.copyfit_lines`` lines if needed.
+
+    Gaps on the last text page are closed here, moving its blocks up; gaps on the page
+    before it only make room when the text flows back over the page break, which takes
+    a new layout: for those, CSS closing them is returned instead.
+    Returns (why the colophon keeps its page or "", that CSS or "").
+    """
     pages = document.pages
     last, text = _shape(pages[-1], grid), _shape(pages[-2], grid)
     spacer = next(block for block in last.blocks if block.role == "colophon-space")
     needed = round((spacer.bottom - spacer.top) / pitch)
     free = int(math.floor(text.slack / pitch + GRID_EPSILON))
-    gaps, places = _gaps(text, grid, pitch, makeup)
-    taken = makeup.plan_tightening(needed - free, gaps, grid.copyfit_lines)
-    if taken is None:
-        return (
-            f"the colophon takes the next page: it needs {needed} lines here, {free} are "
-            f"free and tightening gaps may win at most {grid.copyfit_lines}"
-        )
+    gaps, sides = _gaps(text, grid, pitch, makeup)
+    earlier_gaps, earlier_sides = [], []
+    if len(pages) >= 3:
+        earlier_gaps, earlier_sides = _gaps(_shape(pages[-3], grid), grid, pitch, makeup)
+    plan = makeup.plan_tightening(needed - free, [*earlier_gaps, *gaps], grid.copyfit_lines)
+    why = (
+        f"the colophon takes the next page: it needs {needed} lines here, {free} are "
+        f"free and tightening gaps may win at most {grid.copyfit_lines}"
+    )
+    if plan is None:
+        return why, ""
+    earlier, taken = plan[: len(earlier_gaps)], plan[len(earlier_gaps) :]
+    if any(earlier):
+        root = _root_box(pages[-3]._page_box).element
+        return why, _tightening_css(root, earlier_gaps, earlier_sides, earlier, grid.pitch_pt)
     text_box = pages[-2]._page_box
+    places = [above.bottom for above, _ in sides]
     for y, lines in sorted(zip(places, taken, strict=True), reverse=True):
         if lines:
             _shift_below(text_box, y, -lines * pitch)
-    root = next(c for c in text_box.children if not isinstance(c, weasy_boxes.MarginBox))
     dy = text.area_bottom - last.area_bottom  # the same page area foot, unless page 1
+    root = _root_box(text_box)
     for block in last.blocks:
         if block.role == "colophon":
             block.box.translate(dy=dy)
             root.children = [*root.children, block.box]
     del pages[-1]
-    return ""
+    return "", ""
+
+
+def _root_box(page_box):
+    return next(c for c in page_box.children if not isinstance(c, weasy_boxes.MarginBox))
+
+
+def _tightening_css(root, gaps, sides, taken, pitch_pt: float) -> str:
+    """CSS making each gap with lines taken that many lines narrower: the block below
+    gets the new space as its top margin, every other margin meeting there (of the
+    block above and the boxes it ends, of the boxes the block below starts) none."""
+    parents = {id(child): parent for parent in root.iter() for child in parent}
+
+    def element_children(parent) -> list:
+        return [child for child in parent if isinstance(child.tag, str)]
+
+    rules = []
+    for gap, (above, below), lines in zip(gaps, sides, taken, strict=True):
+        if not lines:
+            continue
+        element = above.box.element
+        while True:
+            rules.append(f"{_selector(element, parents)} {{ margin-bottom: 0 !important }}")
+            parent = parents.get(id(element))
+            if parent is None or element_children(parent)[-1] is not element:
+                break
+            element = parent
+        element = below.box.element
+        space = (gap.lines - lines) * pitch_pt
+        rules.append(f"{_selector(element, parents)} {{ margin-top: {space:g}pt !important }}")
+        while (parent := parents.get(id(element))) is not None:
+            if element_children(parent)[0] is not element:
+                break
+            rules.append(f"{_selector(parent, parents)} {{ margin-top: 0 !important }}")
+            element = parent
+    return "".join(f"{rule}\n" for rule in rules)
+
+
+def _selector(element, parents: dict) -> str:
+    """A CSS selector for exactly ``element`` (the same element objects serve every
+    layout of one HTML document, and so does its place in the tree)."""
+    steps = []
+    while id(element) in parents:
+        parent = parents[id(element)]
+        siblings = [child for child in parent if isinstance(child.tag, str)]
+        steps.append(f"{element.tag.rpartition('}')[2]}:nth-child({siblings.index(element) + 1})")
+        element = parent
+    return " > ".join([element.tag.rpartition("}")[2], *reversed(steps)])
 
 
 MAKEUP_BOX_METHODS = ("translate", "border_height", "border_box_y", "margin_height")

@@ -72,7 +72,7 @@ def test_identical_builds_exit_0_and_write_no_images(mini: Path, tmp_path: Path)
 
 def test_one_character_change_reports_its_page_region_and_article(mini: Path, tmp_path: Path):
     old = build(mini, tmp_path / "old.pdf")
-    edit(mini / "02.md", "持续推进苏南", "持续推动苏南")
+    edit(mini / "02.md", "牢牢把握", "牢牢掌握")  # page 1 (page 2: the end and the colophon)
     new = build(mini, tmp_path / "new.pdf")
 
     status, report = diff_json(old, new, tmp_path / "diff")
@@ -82,10 +82,10 @@ def test_one_character_change_reports_its_page_region_and_article(mini: Path, tm
     page = report["pages"][0]
     assert page["articles"] == [SECOND_TITLE]
     removed, added = changed_lines(page["text_diff"])
-    assert "推进" in squash(removed) and "推动" in squash(added)
+    assert "把握" in squash(removed) and "掌握" in squash(added)
     # One region, on the changed character.
     [region] = page["regions_mm"]
-    left, top, right, bottom = char_box_mm(new, 1, "推动苏南", "动")
+    left, top, right, bottom = char_box_mm(new, 1, "牢牢掌握", "掌")
     assert left - 0.5 <= region["x"] and region["x"] + region["width"] <= right + 0.5
     assert top - 0.5 <= region["y"] and region["y"] + region["height"] <= bottom + 0.5
     assert Path(page["image"]) == tmp_path / "diff" / "page-01.png"

@@ -221,6 +221,48 @@ def test_the_colophon_keeps_its_page_when_tightening_cannot_win_enough(tmp_path)
     assert "the colophon takes the next page" in makeup.reasons[1]
 
 
+def test_gaps_on_the_page_before_are_closed_for_the_colophon_and_the_text_flows_back(
+    tmp_path,
+):
+    """Page 1: A (3) · 2 lines · T (2) · B's first 3 lines; page 2: B's last 3 and C (5),
+    2 lines free; the 3-line spacer goes over alone. Page 2 has no gap: one of the two
+    lines before T on page 1 is closed in a second layout, B's 4th line comes back to
+    page 1, and page 2 has the 3 lines the colophon needs."""
+    body = (
+        paragraph("a", 3)
+        + '<h2 class="title spaced">T</h2>'
+        + paragraph("b", 6)
+        + paragraph("c", 5)
+        + '<div class="colophon-space"></div><footer class="colophon">colophon</footer>'
+    )
+    laid_out, pages, lines, makeup = made_up(tmp_path, body)
+    assert (laid_out, pages) == (3, 3)  # without a second layout it cannot be done
+    assert lines["colophon"][0] == 3 and "the colophon takes the next page" in makeup.reasons[2]
+    laid_out, pages, lines, makeup = made_up(tmp_path, body, relayout=True)
+    assert (laid_out, pages) == (3, 2)
+    assert lines["colophon"][0] == 2 and (lines["b04"][0], lines["b05"][0]) == (1, 2)
+    line_of = {text: round((y - lines["a01"][1]) / 15, 3) for text, (_, y) in lines.items()}
+    assert line_of["b01"] == 3 + 1 + 2  # one line left before T, not two
+    assert line_of["b04"] == 9  # page 1 still ends on its last grid line
+    assert makeup.reasons == {}
+
+
+def test_a_colophon_that_cannot_share_the_page_brings_the_last_lines_with_it(tmp_path):
+    """A (8) leaves 2 lines free for a 3-line colophon and has no gap to tighten: the
+    colophon goes over, but the last lines of A (two: widows) go with it, so that no
+    page holds the colophon alone; page 1, now short, says why."""
+    body = (
+        paragraph("a", 8)
+        + '<div class="colophon-space"></div><footer class="colophon">colophon</footer>'
+    )
+    _, pages, lines, makeup = made_up(tmp_path, body)
+    assert pages == 2 and lines["colophon"][0] == 2 and lines["a08"][0] == 1
+    _, pages, lines, makeup = made_up(tmp_path, body, relayout=True)
+    assert pages == 2 and lines["colophon"][0] == 2
+    assert (lines["a06"][0], lines["a07"][0], lines["a08"][0]) == (1, 2, 2)
+    assert "no title, banner, subhead or credit" in makeup.reasons[1]
+
+
 # ------------------------------------------------------------------------ preflight
 
 
