@@ -49,13 +49,18 @@ class ImportWarning:
     """Something the importer decided on a guess, or a difference it resolved."""
 
     path: Path
-    line: int
+    line: int  # in the legacy text (0: none)
     message: str
     # Ambiguities become errors under --strict; resolved differences never do.
     ambiguous: bool = True
+    page: int = 0  # when the legacy text was read from a PDF: the page, not the line
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: warning: {self.message}"
+        if self.page:
+            where = f"{self.path}: page {self.page}"
+        else:
+            where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: warning: {self.message}"
 
 
 @dataclass

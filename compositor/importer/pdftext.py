@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor.errors import ContentError
-from compositor.importer.lines import ends_sentence
+from compositor.importer.lines import ImportWarning, ends_sentence
 from compositor.importer.run import ImportResult, import_legacy
 from compositor.text.normalize import fold_for_comparison, is_chinese_context, is_han
 
@@ -80,20 +80,6 @@ class PdfLine:
         return (self.font, self.size)
 
 
-@dataclass(frozen=True)
-class PdfWarning:
-    """A warning of the legacy reader, pointed at the PDF page it concerns."""
-
-    path: Path
-    page: int
-    message: str
-    ambiguous: bool = True
-
-    def __str__(self) -> str:
-        where = f"{self.path}: page {self.page}" if self.page else str(self.path)
-        return f"{where}: warning: {self.message}"
-
-
 def is_pdf(path: Path) -> bool:
     """A PDF by name or by its first bytes (archives rename files)."""
     path = Path(path)
@@ -110,6 +96,11 @@ def import_pdf(path: Path, out_dir: Path, *, strict: bool = False) -> ImportResu
     """Import the past issue ``path`` (a PDF) into the new issue folder ``out_dir``."""
     path = Path(path)
     text, pages = pdf_to_legacy_text(path)
+
+    # Line numbers of the extracted text mean nothing to the editor: point at pages.
+    def page_of(line: int) -> int:
+        return pages[line - 1] if 0 < line <= len(pages) else 0
+
     with tempfile.TemporaryDirectory(prefix="compositor-pdf-") as folder:
         # Named like the PDF: the importer notes its source's name in issue.toml.
         extracted = Path(folder) / path.name
@@ -117,19 +108,14 @@ def import_pdf(path: Path, out_dir: Path, *, strict: bool = False) -> ImportResu
         try:
             result = import_legacy(extracted, out_dir, strict=strict)
         except ContentError as error:
-            page = pages[error.line - 1] if 0 < error.line <= len(pages) else 0
+            page = page_of(error.line)
             where = f"page {page}: " if page else ""
             raise ContentError(
                 f"{where}{error.message} (line numbers count lines of the text read from the PDF)",
                 path,
             ) from None
     warnings = tuple(
-        PdfWarning(
-            path,
-            pages[w.line - 1] if 0 < w.line <= len(pages) else 0,
-            w.message,
-            w.ambiguous,
-        )
+        ImportWarning(path, 0, w.message, w.ambiguous, page=page_of(w.line))
         for w in result.warnings
     )
     return ImportResult(result.issue, result.written, warnings)
