@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import linecache
 import math
 import re
 from collections import Counter
@@ -375,10 +376,11 @@ def _glyph_widths(glyphs) -> memoryview:
     A PangoGlyphInfo is a few 32-bit fields; the widths are every n-th of them.
     """
     ffi = weasy_ffi.ffi
-    size = ffi.sizeof("PangoGlyphInfo")
-    offset = ffi.offsetof("PangoGlyphInfo", "geometry") + ffi.offsetof(
-        "PangoGlyphGeometry", "width"
-    )
+    # The struct type is taken from the pointer, not named: naming it as a string makes
+    # cffi run its C parser over WeasyPrint's declarations once per process (2 ms a type).
+    info = ffi.typeof(glyphs.glyphs).item
+    size = ffi.sizeof(info)
+    offset = ffi.offsetof(info, "geometry", "width")
     ints = memoryview(ffi.buffer(glyphs.glyphs, size * glyphs.num_glyphs)).cast("i")
     return ints[offset // 4 :: size // 4]
 
@@ -679,12 +681,12 @@ def check_internals() -> list[str]:
         found = list(inspect.signature(function).parameters) if function else None
         if found != parameters:
             problems.append(f"Layout.{method}: parameters {found}, expected {parameters}")
-    reactivate = inspect.getsource(weasy_line_break.Layout.reactivate)
+    reactivate = _source_of(weasy_line_break.Layout.reactivate)
     if "set_text(self.text, justify=True)" not in reactivate:
         problems.append("Layout.reactivate no longer re-sets the text with justify=True")
     problems.extend(_check_ffi())
     problems.extend(_check_font_configuration())
-    draw_source = inspect.getsource(weasy_draw_text.draw_first_line)
+    draw_source = _source_of(weasy_draw_text.draw_first_line)
     if "PANGO_GLYPH_EMPTY" not in draw_source:
         problems.append("draw_first_line no longer skips empty glyphs (our spacers)")
     if "string += f'>{-width / font_size}<'" not in draw_source:
@@ -694,19 +696,35 @@ def check_internals() -> list[str]:
     return problems
 
 
+def _source_of(function) -> str:
+    """The source lines of ``function``, as far as its code object spans them.
+
+    What ``inspect.getsource`` returns for a function, except trailing comments, without
+    its tokenizing of the file to find where the function ends: that was half of the
+    self-check's time in a cold build. The file is read through linecache, as
+    ``inspect`` reads it."""
+    function = inspect.unwrap(function)
+    code = function.__code__
+    lines = linecache.getlines(code.co_filename, function.__globals__)
+    if not lines:
+        raise OSError(f"no source for {function!r}")  # as inspect.getsource would
+    last = max(line for *_, line in code.co_lines() if line is not None)
+    return "".join(lines[code.co_firstlineno - 1 : last])
+
+
 def _check_font_configuration() -> list[str]:
     """_ShippedFontConfiguration sets what FontConfiguration.__init__ sets, and
     add_font_face still copies fonts into ``self._folder`` and adds them to
     ``self._config``."""
     problems = []
-    init = inspect.getsource(weasy_fonts.FontConfiguration.__init__)
+    init = _source_of(weasy_fonts.FontConfiguration.__init__)
     assigned = set(re.findall(r"self\.(\w+) =", init))
     if assigned != FONT_CONFIGURATION_ATTRIBUTES:
         problems.append(
             f"FontConfiguration.__init__ sets {sorted(assigned)}, "
             f"expected {sorted(FONT_CONFIGURATION_ATTRIBUTES)}"
         )
-    add = inspect.getsource(weasy_fonts.FontConfiguration.add_font_face)
+    add = _source_of(weasy_fonts.FontConfiguration.add_font_face)
     for needed in (
         "self._folder / config_digest",
         "FcConfigAppFontAddFile(\n                self._config",
@@ -736,8 +754,10 @@ def _check_ffi() -> list[str]:
         if missing := fields - declared:
             problems.append(f"cffi type {struct} lacks {sorted(missing)}")
     # _glyph_widths reads PangoGlyphInfo arrays as 32-bit integers.
-    width = dict(ffi.typeof("PangoGlyphGeometry").fields).get("width")
-    if ffi.sizeof("PangoGlyphInfo") % 4 or width is None or ffi.sizeof(width.type) != 4:
+    info = reached.get("PangoGlyphInfo") or ffi.typeof("PangoGlyphInfo")
+    geometry = reached.get("PangoGlyphGeometry") or ffi.typeof("PangoGlyphGeometry")
+    width = dict(geometry.fields).get("width")
+    if ffi.sizeof(info) % 4 or width is None or ffi.sizeof(width.type) != 4:
         problems.append("PangoGlyphInfo is no longer made of 32-bit fields")
     return problems
 
@@ -1300,7 +1320,7 @@ def check_makeup_internals() -> list[str]:
         problems.append("weasyprint.layout.block no longer calls block_level_layout by name")
     if list(inspect.signature(weasy_document.Page).parameters) != ["page_box"]:
         problems.append("weasyprint.document.Page(page_box) changed")
-    if "self._page_box = page_box" not in inspect.getsource(weasy_document.Page.__init__):
+    if "self._page_box = page_box" not in _source_of(weasy_document.Page.__init__):
         problems.append("Page no longer keeps its laid-out box as _page_box")
     if "custom" not in inspect.signature(weasy_metadata.DocumentMetadata).parameters:
         problems.append("DocumentMetadata lost its custom metadata")
@@ -1312,7 +1332,7 @@ def check_makeup_internals() -> list[str]:
     found = list(inspect.signature(weasy_background.layout_backgrounds).parameters)
     if found != ["page", "get_image_from_uri"]:
         problems.append(f"layout.background.layout_backgrounds{tuple(found)} changed")
-    if "get_image_from_uri(url=value, orientation=orientation)" not in inspect.getsource(
+    if "get_image_from_uri(url=value, orientation=orientation)" not in _source_of(
         weasy_background.layout_box_backgrounds
     ):
         problems.append("layout_box_backgrounds fetches images differently (_relayout_backgrounds)")
