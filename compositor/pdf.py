@@ -103,6 +103,8 @@ class StyleCache:
         # Text shaped with these fonts (weasy_seam.Shaping), kept by the build for the
         # next layout; it forgets what it holds when the font configuration changes.
         self.shaping = None
+        # The layout's compiled template (html.Templates), kept by the build likewise.
+        self.templates = None
 
     def styles(self, key: tuple, parse: Callable[[Path], tuple]) -> tuple:
         """The styles for ``key``; ``parse(font_folder)`` makes them when the key is new."""
@@ -114,7 +116,7 @@ class StyleCache:
         return self._styles
 
     def close(self) -> None:
-        self.shaping = None
+        self.shaping = self.templates = None
         self._drop_styles()
 
     def _drop_styles(self) -> None:
