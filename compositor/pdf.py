@@ -151,7 +151,12 @@ def write_pdf(
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
     laying out, not when writing)."""
 
-    with _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) as document:
+    from compositor.weasy_seam import streams_serialised_once
+
+    with (
+        _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) as document,
+        streams_serialised_once(),  # the /ID's hash would compress every stream again
+    ):
         pdf = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=variant,

@@ -1346,13 +1346,73 @@ def check_makeup_internals() -> list[str]:
     return problems
 
 
+# ============================================================== PDF serialisation (pydyf)
+#
+# WeasyPrint writes the PDF with pydyf. Given a file identifier (``pdf_identifier``,
+# which every build passes so that the PDF is reproducible), ``pydyf.PDF.write`` reads
+# every object's ``data`` a second time to hash the document into the /ID's second
+# half, and a ``Stream``'s ``data`` compresses its content again (zlib level 9) at each
+# read: the fonts and page contents of a build were compressed twice, about 0.04 s.
+# ``streams_serialised_once`` remembers each stream's bytes during one ``write_pdf``;
+# the second read gets the very bytes of the first, so the PDF is the same.
+#
+# Internals used (checked by ``check_serialisation_internals``): ``pydyf.Stream.data``
+# (a property computing the stream's bytes from its content) and ``pydyf.PDF.write``
+# reading ``obj.data for obj in self.objects`` for the identifier, after writing them.
+
+
+@contextmanager
+def streams_serialised_once() -> Iterator[None]:
+    """Inside this block, each pydyf stream is serialised (and compressed) once."""
+    import pydyf
+
+    _verified(check_serialisation_internals, pydyf.__version__, pydyf.Stream, pydyf.PDF.write)
+    original = inspect.getattr_static(pydyf.Stream, "data")
+    if getattr(original.fget, "serialised_once", False):
+        raise RuntimeError("streams_serialised_once is already active")
+    # The stream itself is kept beside its bytes, so that its id is not reused by
+    # another stream while the block lasts.
+    done: dict[int, tuple[object, bytes]] = {}
+
+    def data(stream) -> bytes:
+        found = done.get(id(stream))
+        if found is None:
+            found = done[id(stream)] = (stream, original.fget(stream))
+        return found[1]
+
+    data.serialised_once = True
+    pydyf.Stream.data = property(data, doc=original.__doc__)
+    try:
+        yield
+    finally:
+        pydyf.Stream.data = original
+
+
+def check_serialisation_internals() -> list[str]:
+    """What ``streams_serialised_once`` relies on that a pydyf upgrade could change."""
+    import pydyf
+
+    problems = []
+    data = inspect.getattr_static(pydyf.Stream, "data", None)
+    if not isinstance(data, property) or data.fset is not None:
+        problems.append("pydyf.Stream.data is no longer a read-only property")
+    elif "self.stream" not in _source_of(data.fget):
+        problems.append("pydyf.Stream.data no longer serialises self.stream")
+    write = _source_of(pydyf.PDF.write)
+    if "obj.data for obj in self.objects" not in write:
+        problems.append("pydyf.PDF.write no longer reads every object's data for the /ID")
+    return problems
+
+
 __all__ = [
     "PlannedLayout",
     "check_internals",
     "check_makeup_internals",
+    "check_serialisation_internals",
     "cjk_typesetting",
     "has_fast_subsetting",
     "line_grid",
     "page_makeup",
     "shipped_font_configuration",
+    "streams_serialised_once",
 ]
