@@ -110,7 +110,7 @@ TIMED = (
     ("compositor.build", "write_atomically", "write the file"),
 )
 TIMED_COLD = """
-import importlib, json, sys, time
+import functools, importlib, json, sys, time
 start = time.process_time()
 totals = {}
 def wrap(module, path, label):
@@ -121,6 +121,7 @@ def wrap(module, path, label):
     original = getattr(owner, name, None)
     if original is None:
         return
+    @functools.wraps(original)  # the seam's self-checks read some of these functions' source
     def timed(*args, **kwargs):
         begin = time.process_time()
         try:
