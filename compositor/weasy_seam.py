@@ -52,6 +52,7 @@ Internals used (checked by ``check_internals``):
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 import linecache
@@ -164,9 +165,37 @@ def _split_first_line(
             or (style["overflow_wrap"] == "break-word" and not minimum)
         )
     )
-    line_break, advances, gaps = _choose_break(
+    key = None
+    if len(source) <= WHOLE_PARAGRAPH:  # longer ones are measured in chunks, uncached
+        # A line is a function of the key, and the same lines are asked for again and
+        # again: by the second layout of the contents' page, by the preferred widths of
+        # flex items, and in ``watch`` by every rebuild, for each paragraph not edited.
+        # The advances are part of the key (not only the text): Measures may answer with
+        # a slice of the paragraph's, which the text shaped alone need not match.
+        advances, _ = measures.measure(source, style, len(source))
+        key = (
+            _line_style_key(style),
+            settings,
+            text,
+            max_width,
+            is_line_start,
+            minimum,
+            measures.url_prefixes.get(source, ""),
+            tuple(advances),
+        )
+        found = measures.shaping.line(key, style)
+        if found is not None:
+            prototype, length, resume, width, height, baseline, continued = found
+            if continued:
+                measures.url_prefixes[continued[0]] = continued[1]
+            # A layout of its own for the box (its justification is set per box); the
+            # prototype is deactivated, as WeasyPrint keeps a layout until it draws it.
+            return copy.copy(prototype), length, resume, width, height, baseline
+    line_break, advances, gaps, continued = _choose_break(
         source, style, max_width, settings, is_line_start, break_anywhere, measures
     )
+    if continued:
+        measures.url_prefixes[continued[0]] = continued[1]
     line_text = source[: line_break.end] if line_break.resume is not None else source
     plan = plan_line(
         line_text,
@@ -188,6 +217,11 @@ def _split_first_line(
     resume = None
     if line_break.resume is not None:
         resume = _byte_index(text, source, line_break.resume)
+    if key is not None:
+        prototype = copy.copy(layout)  # never handed to WeasyPrint, so never reactivated
+        measures.shaping.keep_line(
+            key, (prototype, length, resume, width, height, baseline, continued)
+        )
     return layout, length, resume, width, height, baseline
 
 
@@ -207,8 +241,9 @@ def _is_ours(style, text: str) -> bool:
 def _choose_break(source, style, max_width, settings, at_line_start, break_anywhere, measures):
     """Measure as much of ``source`` as the break needs, then choose it.
 
-    Returns the break and the measurement: each character's advance and the gap
-    before it (see ``typeset.spacing.interior_gaps``).
+    Returns the break, the measurement (each character's advance and the gap before
+    it, see ``typeset.spacing.interior_gaps``) and, for a break inside a URL, the rest
+    of the text and the URL's part before the break (for ``Measures.url_prefixes``).
     """
     em = style["font_size"]
     if max_width is None:
@@ -233,10 +268,11 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
         except NeedMoreText:
             count *= 2
             continue
+        continued = None
         if chosen.resume is not None and (prefix := urls.prefix_at(chosen.resume)):
             # WeasyPrint asks for the next line with the rest of the text alone.
-            measures.url_prefixes[source[chosen.resume :]] = prefix
-        return chosen, advances, gaps
+            continued = source[chosen.resume :], prefix
+        return chosen, advances, gaps, continued
 
 
 @dataclass
@@ -292,14 +328,36 @@ class Shaping:
         self._fonts = None
         self._current: dict[tuple, list[float]] = {}
         self._previous: dict[tuple, list[float]] = {}
+        # Planned lines (see _split_first_line): a deactivated layout to copy, and what
+        # WeasyPrint is told of the line. Kept and forgotten as the advances are.
+        self._lines: dict[tuple, tuple] = {}
+        self._previous_lines: dict[tuple, tuple] = {}
 
     def next_build(self) -> None:
         self._previous, self._current = self._current, {}
+        self._previous_lines, self._lines = self._lines, {}
 
-    def advances(self, text: str, style) -> list[float]:
+    def _fonts_of(self, style) -> None:
+        """Forget everything when the fonts (the style's FontConfiguration) change."""
         fonts = style.font_config
         if fonts is not self._fonts:
             self._fonts, self._current, self._previous = fonts, {}, {}
+            self._lines, self._previous_lines = {}, {}
+
+    def line(self, key: tuple, style) -> tuple | None:
+        self._fonts_of(style)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._previous_lines.get(key)
+            if found is not None:
+                self._lines[key] = found
+        return found
+
+    def keep_line(self, key: tuple, line: tuple) -> None:
+        self._lines[key] = line
+
+    def advances(self, text: str, style) -> list[float]:
+        self._fonts_of(style)
         key = (
             weasy_line_break._font_style_cache_key(style, include_size=True),
             *(style[name] for name in SHAPING_PROPERTIES),
@@ -323,6 +381,16 @@ SHAPING_PROPERTIES = (
     "overflow_wrap",
     "tab_size",
 )
+# What else a planned line depends on: where it may break, and the decoration metrics
+# Layout.setup stores on the layout.
+LINE_PROPERTIES = (*SHAPING_PROPERTIES, "word_break", "white_space", "text_decoration_line")
+
+
+def _line_style_key(style) -> tuple:
+    return (
+        weasy_line_break._font_style_cache_key(style, include_size=True),
+        *(style[name] for name in LINE_PROPERTIES),
+    )
 
 
 def _byte_index(text: str, source: str, index: int) -> int:

@@ -127,3 +127,24 @@ def test_a_kept_template_is_compiled_once_and_again_after_an_edit(tmp_path: Path
     fonts = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     html = render_html(content, layout, fonts, timestamp="", press=False, templates=templates).html
     assert "编辑过的模板" in html  # a designer's save is seen by the next build
+
+
+def test_a_rebuild_reuses_the_lines_of_paragraphs_not_edited(
+    tmp_path: Path, issue: Path, monkeypatch
+):
+    planned: list[str] = []
+    plan = weasy_seam.plan_line
+    monkeypatch.setattr(
+        weasy_seam, "plan_line", lambda text, *a, **k: planned.append(text) or plan(text, *a, **k)
+    )
+    rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
+    rebuilder.build()
+    first = len(planned)
+    article = sorted(issue.glob("*.md"))[-1]
+    text = article.read_text(encoding="utf-8").rstrip("\n")
+    article.write_text(f"{text}又改了一句。\n", encoding="utf-8")
+    planned.clear()
+    warm = rebuilder.build().path.read_bytes()
+    assert any("又改了一句" in line for line in planned)  # the edited paragraph is set anew
+    assert len(planned) < first / 2, (len(planned), first)
+    assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
