@@ -20,7 +20,7 @@ from compositor.check.resolution import SCREEN_PPI, low_resolution, refuse_for_p
 from compositor.content.validate import Finding, Level, read_findings
 from compositor.errors import CompositorError, LayoutError
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
-from compositor.html import Rendered, render_html
+from compositor.html import Rendered, Templates, render_html
 from compositor.layout import Layout, load_layout
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
@@ -202,9 +202,17 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
     roots = (issue.folder, layout.folder, FONTS_DIR)
     makeup = partial(page_makeup, layout.grid)
     styles.shaping = styles.shaping or Shaping()  # what Pango measured, for next time
+    styles.templates = styles.templates or Templates()  # the compiled template, likewise
 
     def html_of(draft: Issue) -> Rendered:
-        rendered = render_html(draft, layout, font_files, timestamp=stamp, press=job is not None)
+        rendered = render_html(
+            draft,
+            layout,
+            font_files,
+            timestamp=stamp,
+            press=job is not None,
+            templates=styles.templates,
+        )
         return job.prepare(rendered) if job else rendered
 
     if has_tables(typeset) or has_figures(typeset):  # issue 14: 续表 and floating figures

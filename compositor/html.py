@@ -31,21 +31,49 @@ class Rendered:
     base_url: str  # the layout folder, so the layout's own relative URLs resolve
 
 
+class Templates:
+    """The layout's compiled template, kept for the next render (a build session's).
+
+    Compiling the template (Jinja2 parses it and compiles generated Python) is nearly
+    all of a render's time, about 12 ms, and ``compositor watch`` renders the same
+    template build after build. Jinja2 checks the file's modification time on every
+    ``get_template`` and compiles it again when a designer has saved it (auto_reload),
+    so a render sees the template as it is on disk. One layout folder at a time.
+    """
+
+    def __init__(self) -> None:
+        self._folder: Path | None = None
+        self._environment: jinja2.Environment | None = None
+
+    def get(self, layout: Layout) -> jinja2.Template:
+        if self._environment is None or layout.folder != self._folder:
+            self._environment = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(layout.folder),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                keep_trailing_newline=True,
+                auto_reload=True,  # the default, relied upon: see the class's comment
+            )
+            self._folder = layout.folder
+        return self._environment.get_template(layout.template)
+
+
 def render_html(
-    issue: Issue, layout: Layout, font_files: dict[str, Path], *, timestamp: str, press: bool
+    issue: Issue,
+    layout: Layout,
+    font_files: dict[str, Path],
+    *,
+    timestamp: str,
+    press: bool,
+    templates: Templates | None = None,
 ) -> Rendered:
     """Render the issue with the layout's template.
 
     ``font_files`` maps each layout role (body, title, …) to the font file for it;
-    ``timestamp`` is the ISO date stored as the PDF's creation and modification date.
+    ``timestamp`` is the ISO date stored as the PDF's creation and modification date;
+    ``templates`` keeps the compiled template for the next render (default: none kept).
     """
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(layout.folder),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    template = environment.get_template(layout.template)
+    template = (templates or Templates()).get(layout)
     html = template.render(
         issue=issue,
         pub=issue.publication,

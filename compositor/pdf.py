@@ -103,6 +103,8 @@ class StyleCache:
         # Text shaped with these fonts (weasy_seam.Shaping), kept by the build for the
         # next layout; it forgets what it holds when the font configuration changes.
         self.shaping = None
+        # The layout's compiled template (html.Templates), kept by the build likewise.
+        self.templates = None
 
     def styles(self, key: tuple, parse: Callable[[Path], tuple]) -> tuple:
         """The styles for ``key``; ``parse(font_folder)`` makes them when the key is new."""
@@ -114,7 +116,7 @@ class StyleCache:
         return self._styles
 
     def close(self) -> None:
-        self.shaping = None
+        self.shaping = self.templates = None
         self._drop_styles()
 
     def _drop_styles(self) -> None:
@@ -149,7 +151,12 @@ def write_pdf(
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
     laying out, not when writing)."""
 
-    with _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) as document:
+    from compositor.weasy_seam import streams_serialised_once
+
+    with (
+        _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) as document,
+        streams_serialised_once(),  # the /ID's hash would compress every stream again
+    ):
         pdf = document.write_pdf(
             pdf_identifier=identifier,
             pdf_variant=variant,

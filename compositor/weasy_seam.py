@@ -52,8 +52,10 @@ Internals used (checked by ``check_internals``):
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
+import linecache
 import math
 import re
 from collections import Counter
@@ -163,9 +165,37 @@ def _split_first_line(
             or (style["overflow_wrap"] == "break-word" and not minimum)
         )
     )
-    line_break, advances, gaps = _choose_break(
+    key = None
+    if len(source) <= WHOLE_PARAGRAPH:  # longer ones are measured in chunks, uncached
+        # A line is a function of the key, and the same lines are asked for again and
+        # again: by the second layout of the contents' page, by the preferred widths of
+        # flex items, and in ``watch`` by every rebuild, for each paragraph not edited.
+        # The advances are part of the key (not only the text): Measures may answer with
+        # a slice of the paragraph's, which the text shaped alone need not match.
+        advances, _ = measures.measure(source, style, len(source))
+        key = (
+            _line_style_key(style),
+            settings,
+            text,
+            max_width,
+            is_line_start,
+            minimum,
+            measures.url_prefixes.get(source, ""),
+            tuple(advances),
+        )
+        found = measures.shaping.line(key, style)
+        if found is not None:
+            prototype, length, resume, width, height, baseline, continued = found
+            if continued:
+                measures.url_prefixes[continued[0]] = continued[1]
+            # A layout of its own for the box (its justification is set per box); the
+            # prototype is deactivated, as WeasyPrint keeps a layout until it draws it.
+            return copy.copy(prototype), length, resume, width, height, baseline
+    line_break, advances, gaps, continued = _choose_break(
         source, style, max_width, settings, is_line_start, break_anywhere, measures
     )
+    if continued:
+        measures.url_prefixes[continued[0]] = continued[1]
     line_text = source[: line_break.end] if line_break.resume is not None else source
     plan = plan_line(
         line_text,
@@ -187,6 +217,11 @@ def _split_first_line(
     resume = None
     if line_break.resume is not None:
         resume = _byte_index(text, source, line_break.resume)
+    if key is not None:
+        prototype = copy.copy(layout)  # never handed to WeasyPrint, so never reactivated
+        measures.shaping.keep_line(
+            key, (prototype, length, resume, width, height, baseline, continued)
+        )
     return layout, length, resume, width, height, baseline
 
 
@@ -206,8 +241,9 @@ def _is_ours(style, text: str) -> bool:
 def _choose_break(source, style, max_width, settings, at_line_start, break_anywhere, measures):
     """Measure as much of ``source`` as the break needs, then choose it.
 
-    Returns the break and the measurement: each character's advance and the gap
-    before it (see ``typeset.spacing.interior_gaps``).
+    Returns the break, the measurement (each character's advance and the gap before
+    it, see ``typeset.spacing.interior_gaps``) and, for a break inside a URL, the rest
+    of the text and the URL's part before the break (for ``Measures.url_prefixes``).
     """
     em = style["font_size"]
     if max_width is None:
@@ -232,10 +268,11 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
         except NeedMoreText:
             count *= 2
             continue
+        continued = None
         if chosen.resume is not None and (prefix := urls.prefix_at(chosen.resume)):
             # WeasyPrint asks for the next line with the rest of the text alone.
-            measures.url_prefixes[source[chosen.resume :]] = prefix
-        return chosen, advances, gaps
+            continued = source[chosen.resume :], prefix
+        return chosen, advances, gaps, continued
 
 
 @dataclass
@@ -291,14 +328,36 @@ class Shaping:
         self._fonts = None
         self._current: dict[tuple, list[float]] = {}
         self._previous: dict[tuple, list[float]] = {}
+        # Planned lines (see _split_first_line): a deactivated layout to copy, and what
+        # WeasyPrint is told of the line. Kept and forgotten as the advances are.
+        self._lines: dict[tuple, tuple] = {}
+        self._previous_lines: dict[tuple, tuple] = {}
 
     def next_build(self) -> None:
         self._previous, self._current = self._current, {}
+        self._previous_lines, self._lines = self._lines, {}
 
-    def advances(self, text: str, style) -> list[float]:
+    def _fonts_of(self, style) -> None:
+        """Forget everything when the fonts (the style's FontConfiguration) change."""
         fonts = style.font_config
         if fonts is not self._fonts:
             self._fonts, self._current, self._previous = fonts, {}, {}
+            self._lines, self._previous_lines = {}, {}
+
+    def line(self, key: tuple, style) -> tuple | None:
+        self._fonts_of(style)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._previous_lines.get(key)
+            if found is not None:
+                self._lines[key] = found
+        return found
+
+    def keep_line(self, key: tuple, line: tuple) -> None:
+        self._lines[key] = line
+
+    def advances(self, text: str, style) -> list[float]:
+        self._fonts_of(style)
         key = (
             weasy_line_break._font_style_cache_key(style, include_size=True),
             *(style[name] for name in SHAPING_PROPERTIES),
@@ -322,6 +381,16 @@ SHAPING_PROPERTIES = (
     "overflow_wrap",
     "tab_size",
 )
+# What else a planned line depends on: where it may break, and the decoration metrics
+# Layout.setup stores on the layout.
+LINE_PROPERTIES = (*SHAPING_PROPERTIES, "word_break", "white_space", "text_decoration_line")
+
+
+def _line_style_key(style) -> tuple:
+    return (
+        weasy_line_break._font_style_cache_key(style, include_size=True),
+        *(style[name] for name in LINE_PROPERTIES),
+    )
 
 
 def _byte_index(text: str, source: str, index: int) -> int:
@@ -375,10 +444,11 @@ def _glyph_widths(glyphs) -> memoryview:
     A PangoGlyphInfo is a few 32-bit fields; the widths are every n-th of them.
     """
     ffi = weasy_ffi.ffi
-    size = ffi.sizeof("PangoGlyphInfo")
-    offset = ffi.offsetof("PangoGlyphInfo", "geometry") + ffi.offsetof(
-        "PangoGlyphGeometry", "width"
-    )
+    # The struct type is taken from the pointer, not named: naming it as a string makes
+    # cffi run its C parser over WeasyPrint's declarations once per process (2 ms a type).
+    info = ffi.typeof(glyphs.glyphs).item
+    size = ffi.sizeof(info)
+    offset = ffi.offsetof(info, "geometry", "width")
     ints = memoryview(ffi.buffer(glyphs.glyphs, size * glyphs.num_glyphs)).cast("i")
     return ints[offset // 4 :: size // 4]
 
@@ -551,9 +621,11 @@ class _ShippedFontConfiguration(weasy_fonts.FontConfiguration):
             if not fontconfig.FcConfigAppFontAddFile(self._config, str(face).encode()):
                 raise RuntimeError(f"fontconfig cannot read the shipped font {face}")
         self.font_map = ffi.gc(weasy_ffi.pangoft2.pango_ft2_font_map_new(), _unref)
-        weasy_ffi.pangoft2.pango_fc_font_map_set_config(
-            ffi.cast("PangoFcFontMap *", self.font_map), self._config
-        )
+        set_config = weasy_ffi.pangoft2.pango_fc_font_map_set_config
+        # The pointer type is the function's own parameter type: naming it as a string
+        # would run cffi's C parser over all of WeasyPrint's declarations (2.5 ms).
+        font_map = ffi.typeof(set_config).args[0]
+        set_config(ffi.cast(font_map, self.font_map), self._config)
         fontconfig.FcConfigDestroy(self._config)  # the font map holds a reference
         self._folder = Path(folder)
         self.strut_layouts = {}
@@ -571,13 +643,16 @@ def _empty_fontconfig():
     """A new fontconfig configuration with no font folders, rules or fonts.
 
     ``FcConfigCreate`` is not among the functions WeasyPrint declares, so it is
-    declared here in an FFI that includes WeasyPrint's (sharing its ``FcConfig`` type).
+    declared here in an FFI of its own, and the pointer it returns is cast to
+    WeasyPrint's ``FcConfig *`` (the type of ``FcConfigDestroy``'s parameter). An FFI
+    that included WeasyPrint's would share the type without a cast, but then declaring
+    one function makes cffi parse all of WeasyPrint's type names again (3.8 ms against
+    0.4 ms, in every cold build).
     """
     import cffi
 
     own = cffi.FFI()
-    own.include(weasy_ffi.ffi)
-    own.cdef("FcConfig * FcConfigCreate (void);")
+    own.cdef("typedef struct _FcConfig FcConfig; FcConfig * FcConfigCreate (void);")
     for name in FONTCONFIG_LIBRARIES:
         try:
             library = own.dlopen(name)
@@ -589,7 +664,9 @@ def _empty_fontconfig():
     config = library.FcConfigCreate()
     if config == own.NULL:
         raise MemoryError("FcConfigCreate failed")
-    return config
+    ffi = weasy_ffi.ffi
+    weasy_config = ffi.typeof(weasy_ffi.fontconfig.FcConfigDestroy).args[0]
+    return ffi.cast(weasy_config, int(own.cast("uintptr_t", config)))
 
 
 FONTCONFIG_LIBRARIES = ("libfontconfig.so.1", "libfontconfig.1.dylib", "fontconfig")
@@ -679,12 +756,12 @@ def check_internals() -> list[str]:
         found = list(inspect.signature(function).parameters) if function else None
         if found != parameters:
             problems.append(f"Layout.{method}: parameters {found}, expected {parameters}")
-    reactivate = inspect.getsource(weasy_line_break.Layout.reactivate)
+    reactivate = _source_of(weasy_line_break.Layout.reactivate)
     if "set_text(self.text, justify=True)" not in reactivate:
         problems.append("Layout.reactivate no longer re-sets the text with justify=True")
     problems.extend(_check_ffi())
     problems.extend(_check_font_configuration())
-    draw_source = inspect.getsource(weasy_draw_text.draw_first_line)
+    draw_source = _source_of(weasy_draw_text.draw_first_line)
     if "PANGO_GLYPH_EMPTY" not in draw_source:
         problems.append("draw_first_line no longer skips empty glyphs (our spacers)")
     if "string += f'>{-width / font_size}<'" not in draw_source:
@@ -694,19 +771,35 @@ def check_internals() -> list[str]:
     return problems
 
 
+def _source_of(function) -> str:
+    """The source lines of ``function``, as far as its code object spans them.
+
+    What ``inspect.getsource`` returns for a function, except trailing comments, without
+    its tokenizing of the file to find where the function ends: that was half of the
+    self-check's time in a cold build. The file is read through linecache, as
+    ``inspect`` reads it."""
+    function = inspect.unwrap(function)
+    code = function.__code__
+    lines = linecache.getlines(code.co_filename, function.__globals__)
+    if not lines:
+        raise OSError(f"no source for {function!r}")  # as inspect.getsource would
+    last = max(line for *_, line in code.co_lines() if line is not None)
+    return "".join(lines[code.co_firstlineno - 1 : last])
+
+
 def _check_font_configuration() -> list[str]:
     """_ShippedFontConfiguration sets what FontConfiguration.__init__ sets, and
     add_font_face still copies fonts into ``self._folder`` and adds them to
     ``self._config``."""
     problems = []
-    init = inspect.getsource(weasy_fonts.FontConfiguration.__init__)
+    init = _source_of(weasy_fonts.FontConfiguration.__init__)
     assigned = set(re.findall(r"self\.(\w+) =", init))
     if assigned != FONT_CONFIGURATION_ATTRIBUTES:
         problems.append(
             f"FontConfiguration.__init__ sets {sorted(assigned)}, "
             f"expected {sorted(FONT_CONFIGURATION_ATTRIBUTES)}"
         )
-    add = inspect.getsource(weasy_fonts.FontConfiguration.add_font_face)
+    add = _source_of(weasy_fonts.FontConfiguration.add_font_face)
     for needed in (
         "self._folder / config_digest",
         "FcConfigAppFontAddFile(\n                self._config",
@@ -736,8 +829,10 @@ def _check_ffi() -> list[str]:
         if missing := fields - declared:
             problems.append(f"cffi type {struct} lacks {sorted(missing)}")
     # _glyph_widths reads PangoGlyphInfo arrays as 32-bit integers.
-    width = dict(ffi.typeof("PangoGlyphGeometry").fields).get("width")
-    if ffi.sizeof("PangoGlyphInfo") % 4 or width is None or ffi.sizeof(width.type) != 4:
+    info = reached.get("PangoGlyphInfo") or ffi.typeof("PangoGlyphInfo")
+    geometry = reached.get("PangoGlyphGeometry") or ffi.typeof("PangoGlyphGeometry")
+    width = dict(geometry.fields).get("width")
+    if ffi.sizeof(info) % 4 or width is None or ffi.sizeof(width.type) != 4:
         problems.append("PangoGlyphInfo is no longer made of 32-bit fields")
     return problems
 
@@ -1410,7 +1505,7 @@ def check_makeup_internals() -> list[str]:
         problems.append("weasyprint.layout.block no longer calls block_level_layout by name")
     if list(inspect.signature(weasy_document.Page).parameters) != ["page_box"]:
         problems.append("weasyprint.document.Page(page_box) changed")
-    if "self._page_box = page_box" not in inspect.getsource(weasy_document.Page.__init__):
+    if "self._page_box = page_box" not in _source_of(weasy_document.Page.__init__):
         problems.append("Page no longer keeps its laid-out box as _page_box")
     if "custom" not in inspect.signature(weasy_metadata.DocumentMetadata).parameters:
         problems.append("DocumentMetadata lost its custom metadata")
@@ -1422,10 +1517,68 @@ def check_makeup_internals() -> list[str]:
     found = list(inspect.signature(weasy_background.layout_backgrounds).parameters)
     if found != ["page", "get_image_from_uri"]:
         problems.append(f"layout.background.layout_backgrounds{tuple(found)} changed")
-    if "get_image_from_uri(url=value, orientation=orientation)" not in inspect.getsource(
+    if "get_image_from_uri(url=value, orientation=orientation)" not in _source_of(
         weasy_background.layout_box_backgrounds
     ):
         problems.append("layout_box_backgrounds fetches images differently (_relayout_backgrounds)")
+    return problems
+
+
+# ============================================================== PDF serialisation (pydyf)
+#
+# WeasyPrint writes the PDF with pydyf. Given a file identifier (``pdf_identifier``,
+# which every build passes so that the PDF is reproducible), ``pydyf.PDF.write`` reads
+# every object's ``data`` a second time to hash the document into the /ID's second
+# half, and a ``Stream``'s ``data`` compresses its content again (zlib level 9) at each
+# read: the fonts and page contents of a build were compressed twice, about 0.04 s.
+# ``streams_serialised_once`` remembers each stream's bytes during one ``write_pdf``;
+# the second read gets the very bytes of the first, so the PDF is the same.
+#
+# Internals used (checked by ``check_serialisation_internals``): ``pydyf.Stream.data``
+# (a property computing the stream's bytes from its content) and ``pydyf.PDF.write``
+# reading ``obj.data for obj in self.objects`` for the identifier, after writing them.
+
+
+@contextmanager
+def streams_serialised_once() -> Iterator[None]:
+    """Inside this block, each pydyf stream is serialised (and compressed) once."""
+    import pydyf
+
+    _verified(check_serialisation_internals, pydyf.__version__, pydyf.Stream, pydyf.PDF.write)
+    original = inspect.getattr_static(pydyf.Stream, "data")
+    if getattr(original.fget, "serialised_once", False):
+        raise RuntimeError("streams_serialised_once is already active")
+    # The stream itself is kept beside its bytes, so that its id is not reused by
+    # another stream while the block lasts.
+    done: dict[int, tuple[object, bytes]] = {}
+
+    def data(stream) -> bytes:
+        found = done.get(id(stream))
+        if found is None:
+            found = done[id(stream)] = (stream, original.fget(stream))
+        return found[1]
+
+    data.serialised_once = True
+    pydyf.Stream.data = property(data, doc=original.__doc__)
+    try:
+        yield
+    finally:
+        pydyf.Stream.data = original
+
+
+def check_serialisation_internals() -> list[str]:
+    """What ``streams_serialised_once`` relies on that a pydyf upgrade could change."""
+    import pydyf
+
+    problems = []
+    data = inspect.getattr_static(pydyf.Stream, "data", None)
+    if not isinstance(data, property) or data.fset is not None:
+        problems.append("pydyf.Stream.data is no longer a read-only property")
+    elif "self.stream" not in _source_of(data.fget):
+        problems.append("pydyf.Stream.data no longer serialises self.stream")
+    write = _source_of(pydyf.PDF.write)
+    if "obj.data for obj in self.objects" not in write:
+        problems.append("pydyf.PDF.write no longer reads every object's data for the /ID")
     return problems
 
 
@@ -1433,9 +1586,11 @@ __all__ = [
     "PlannedLayout",
     "check_internals",
     "check_makeup_internals",
+    "check_serialisation_internals",
     "cjk_typesetting",
     "has_fast_subsetting",
     "line_grid",
     "page_makeup",
     "shipped_font_configuration",
+    "streams_serialised_once",
 ]

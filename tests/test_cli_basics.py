@@ -87,3 +87,25 @@ def test_dot_inside_the_issue_folder_is_that_issue(tmp_path: Path):
     assert built.returncode == 0, built.stderr
     assert built.stdout == "build/mini-2023-01.pdf (2 pages)\n"
     assert (issue / "build" / "mini-2023-01.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_a_command_line_run_freezes_its_imports_and_a_test_process_is_left_alone():
+    import gc
+
+    import weasyprint  # noqa: F401  -- as in any process that built before
+
+    from compositor.cli import imports_for_the_process
+
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    with imports_for_the_process():  # WeasyPrint is already imported here
+        assert gc.isenabled() == enabled
+    assert gc.get_freeze_count() == frozen and gc.isenabled() == enabled
+    fresh = (
+        "import gc\n"
+        "from compositor.cli import imports_for_the_process\n"
+        "with imports_for_the_process():\n"
+        "    assert not gc.isenabled()\n"
+        "    import weasyprint\n"
+        "assert gc.isenabled() and gc.get_freeze_count() > 50_000, gc.get_freeze_count()\n"
+    )
+    subprocess.run([sys.executable, "-c", fresh], check=True, env=os.environ)

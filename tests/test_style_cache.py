@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from compositor.build import FONTS_DIR, LAYOUTS_DIR, build_issue
 from compositor.cli.watch import Rebuilder
 from compositor.content import read_issue
 from compositor.fonts.fontset import load_fontset
-from compositor.html import render_html
+from compositor.html import Templates, render_html
 from compositor.layout import load_layout
 from compositor.pdf import StyleCache, write_pdf
 
@@ -108,3 +109,42 @@ def render(issue, layout):
     fontset = load_fontset(FONTS_DIR)
     fonts = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     return render_html(issue, layout, fonts, timestamp="2023-01-01T00:00:00Z", press=False)
+
+
+def test_a_kept_template_is_compiled_once_and_again_after_an_edit(tmp_path: Path, issue: Path):
+    layout_folder = tmp_path / "layout"
+    shutil.copytree(LAYOUTS_DIR / "torch", layout_folder)
+    layout = load_layout(layout_folder)
+    content = read_issue(issue)
+    templates = Templates()
+    first = templates.get(layout)
+    assert templates.get(layout) is first  # kept: not parsed and compiled again
+    template = layout_folder / layout.template
+    source = template.read_text(encoding="utf-8")
+    template.write_text(source.replace("</body>", "<p>编辑过的模板</p></body>"), encoding="utf-8")
+    os.utime(template, ns=(template.stat().st_atime_ns, template.stat().st_mtime_ns + 10**9))
+    fontset = load_fontset(FONTS_DIR)
+    fonts = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
+    html = render_html(content, layout, fonts, timestamp="", press=False, templates=templates).html
+    assert "编辑过的模板" in html  # a designer's save is seen by the next build
+
+
+def test_a_rebuild_reuses_the_lines_of_paragraphs_not_edited(
+    tmp_path: Path, issue: Path, monkeypatch
+):
+    planned: list[str] = []
+    plan = weasy_seam.plan_line
+    monkeypatch.setattr(
+        weasy_seam, "plan_line", lambda text, *a, **k: planned.append(text) or plan(text, *a, **k)
+    )
+    rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
+    rebuilder.build()
+    first = len(planned)
+    article = sorted(issue.glob("*.md"))[-1]
+    text = article.read_text(encoding="utf-8").rstrip("\n")
+    article.write_text(f"{text}又改了一句。\n", encoding="utf-8")
+    planned.clear()
+    warm = rebuilder.build().path.read_bytes()
+    assert any("又改了一句" in line for line in planned)  # the edited paragraph is set anew
+    assert len(planned) < first / 2, (len(planned), first)
+    assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()

@@ -125,3 +125,30 @@ def test_plan_survives_the_layout_being_recreated_for_drawing():
     plan = LinePlan("在2", gaps=(0.0, 2.5), stretch=(True, False))
     assert plan.pango_text == "在\u20632"
     assert plan.letter_spacing(1.0, spacer_scale=0.5) == [(0, 1, 1.0), (1, 2, 1.25)]
+
+
+def test_pydyf_is_as_the_serialisation_memo_expects():
+    assert weasy_seam.check_serialisation_internals() == []
+
+
+def test_a_pydyf_that_no_longer_rereads_streams_is_reported(monkeypatch):
+    import pydyf
+
+    def write(self, output, version=b"1.7", identifier=False, compress=False):
+        pass  # a future pydyf that hashes while it writes
+
+    monkeypatch.setattr(pydyf.PDF, "write", write)
+    assert any("/ID" in problem for problem in weasy_seam.check_serialisation_internals())
+
+
+def test_streams_are_serialised_once_inside_the_block_only():
+    import pydyf
+
+    original = pydyf.Stream.data
+    stream = pydyf.Stream([b"BT ET"], compress=True)
+    with weasy_seam.streams_serialised_once():
+        first = stream.data
+        stream.stream.append(b"q Q")  # never done while writing; shows the bytes are kept
+        assert stream.data is first
+    assert pydyf.Stream.data is original
+    assert stream.data != first  # outside the block, serialised afresh

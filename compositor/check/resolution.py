@@ -51,18 +51,21 @@ class Placement:
 
 def placements(issue: Issue, layout: Layout) -> list[Placement]:
     """Every raster figure (SVG has no pixels) with the size it prints at."""
+    figures = [
+        block
+        for article in issue.articles
+        for block in article.blocks
+        if isinstance(block, Figure) and block.pixels[0] > 0
+    ]
+    if not figures:  # most issues: no need to read the layout's CSS (8 ms a build)
+        return []
     from compositor.check.estimate import Metrics
 
     metrics = Metrics.of(layout)
     css = StyleSheet.read(layout.stylesheets)
     root = Box(em=10.5, line_factor=1.0)
     max_height = css.length(PICTURE_SELECTOR, "max-height", root) or metrics.height
-    found = []
-    for article in issue.articles:
-        for block in article.blocks:
-            if isinstance(block, Figure) and block.pixels[0] > 0:
-                found.append(place_figure(block, metrics.width, max_height))
-    return found
+    return [place_figure(figure, metrics.width, max_height) for figure in figures]
 
 
 def place_figure(figure: Figure, text_width: float, max_height: float) -> Placement:

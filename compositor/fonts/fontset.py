@@ -252,13 +252,22 @@ def uncovered_characters(
     """
     families = dict(role_families) if role_families is not None else fontset.roles
     found: dict[tuple[str, Source], Uncovered] = {}
+    # Per stack, the characters already found drawn (or invisible): an issue repeats
+    # the same few thousand characters, so most runs need no look-up at all.
+    drawn: dict[tuple[str, ...], set[str]] = {}
     for run in issue_runs(issue):
         for stack in run.stacks:
             roles = [role for role in stack if role in families]
             if not roles:
                 continue
+            known = drawn.setdefault(tuple(roles), set())
+            if known.issuperset(run.text):
+                continue
             for char in dict.fromkeys(run.text):  # unique, in order of appearance
+                if char in known:
+                    continue
                 if not is_visible(char) or _stack_covers(fontset, roles, families, char):
+                    known.add(char)
                     continue
                 where = _locate(char, run.source)
                 found.setdefault(
