@@ -234,7 +234,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
             return write_pdf(
                 document,
                 allowed_roots=roots,
-                identifier=content_identifier(document.html, document.css),
+                identifier=content_identifier(document.html, document.css, roots=roots),
                 variant=job.variant if job else None,
                 styles=styles,
                 makeup=makeup,

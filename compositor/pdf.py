@@ -245,11 +245,24 @@ def shipped_faces(folder: Path) -> list[Path]:
     return sorted(path.resolve() for path in folder.iterdir() if path.suffix in (".otf", ".ttf"))
 
 
-def content_identifier(*parts: bytes | str) -> bytes:
-    """A 16-byte PDF identifier derived from the content, never random."""
+def content_identifier(*parts: bytes | str, roots: tuple[Path, ...] = ()) -> bytes:
+    """A 16-byte PDF identifier derived from the content, never random.
+
+    Text parts name the shipped fonts by absolute URL: each of ``roots`` (the fonts, the
+    layout, the issue) is hashed as its number in ``roots``, not as where it is, so the
+    same content in a checkout somewhere else gets the same identifier."""
+    located = sorted(
+        ((token, f"<root {number}>") for number, root in enumerate(roots)
+         for token in (Path(root).resolve().as_uri(), str(Path(root).resolve()))),
+        key=lambda pair: -len(pair[0]),  # a root inside another is replaced first
+    )  # fmt: skip
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        if isinstance(part, str):
+            for token, name in located:
+                part = part.replace(token, name)
+            part = part.encode("utf-8")
+        digest.update(part)
         digest.update(b"\0")
     return digest.digest()[:16]
 

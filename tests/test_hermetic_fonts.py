@@ -69,6 +69,20 @@ def test_the_sample_is_byte_identical_with_a_decoy_cjk_font_installed(sample_pdf
     assert all(family.startswith("Compositor") for _, family in embedded_font_families(out))
 
 
+def test_the_sample_is_byte_identical_from_a_checkout_elsewhere(sample_pdf, tmp_path):
+    """The same content gives the same PDF on any machine, wherever the checkout is: the
+    CSS names the shipped fonts by absolute URL, and the PDF's /ID once hashed it."""
+    elsewhere = tmp_path / "另一个目录" / "compositor-copy"
+    for name in ("compositor", "layouts", "fonts", "content"):
+        shutil.copytree(ROOT / name, elsewhere / name, ignore=shutil.ignore_patterns("__pycache__"))
+    out = tmp_path / "elsewhere.pdf"
+    env = {**os.environ, "PYTHONPATH": str(elsewhere)}
+    sample = elsewhere / "content" / "torch" / "2022-17"
+    result = run_cli("build", str(sample), "-o", str(out), cwd=elsewhere, env=env)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == sample_pdf.path.read_bytes()
+
+
 def test_builds_leave_nothing_in_the_temp_directory(tmp_path):
     """WeasyPrint keeps a copy of every @font-face file in a temp folder it removes only
     when garbage-collected: 18 MB per issue of a batch, never removed."""
