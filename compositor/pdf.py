@@ -105,6 +105,9 @@ class StyleCache:
         self.shaping = None
         # The layout's compiled template (html.Templates), kept by the build likewise.
         self.templates = None
+        # Font subsets and compressed streams of the last PDF written with these fonts
+        # (weasy_seam.Written): dropped with them, as it knows faces by their address.
+        self.written = None
 
     def styles(self, key: tuple, parse: Callable[[Path], tuple]) -> tuple:
         """The styles for ``key``; ``parse(font_folder)`` makes them when the key is new."""
@@ -120,7 +123,7 @@ class StyleCache:
         self._drop_styles()
 
     def _drop_styles(self) -> None:
-        self._key = self._styles = None
+        self._key = self._styles = self.written = None
         if self._folder is not None:
             self._folder.cleanup()
             self._folder = None
@@ -151,18 +154,21 @@ def write_pdf(
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
     laying out, not when writing)."""
 
-    from compositor.weasy_seam import streams_serialised_once
+    from compositor.weasy_seam import Written, streams_serialised_once
 
-    with (
-        _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) as document,
-        streams_serialised_once(),  # the /ID's hash would compress every stream again
-    ):
-        pdf = document.write_pdf(
-            pdf_identifier=identifier,
-            pdf_variant=variant,
-            custom_metadata=makeup is not None,
-            **(options or {}),
-        )
+    with _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) as document:
+        written = None
+        if styles is not None:  # a session: what this write makes may serve the next one
+            # (taken after the layout: new fonts there drop the old memo)
+            written = styles.written = styles.written or Written()
+        # once per write, not twice: the /ID's hash would compress every stream again
+        with streams_serialised_once(written):
+            pdf = document.write_pdf(
+                pdf_identifier=identifier,
+                pdf_variant=variant,
+                custom_metadata=makeup is not None,
+                **(options or {}),
+            )
     return Rendition(pdf=pdf, pages=len(document.pages))
 
 

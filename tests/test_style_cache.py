@@ -148,3 +148,49 @@ def test_a_rebuild_reuses_the_lines_of_paragraphs_not_edited(
     assert any("又改了一句" in line for line in planned)  # the edited paragraph is set anew
     assert len(planned) < first / 2, (len(planned), first)
     assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
+
+
+def test_a_rebuild_subsets_and_compresses_again_only_the_faces_whose_glyphs_changed(
+    tmp_path: Path, issue: Path, monkeypatch
+):
+    made: list[str] = []
+    get = weasy_seam.Written.get
+    monkeypatch.setattr(
+        weasy_seam.Written,
+        "get",
+        lambda self, key, make: get(self, key, lambda: made.append(key[0]) or make()),
+    )
+    rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
+    rebuilder.build()
+    assert made.count("subset") >= 3 and "stream" in made  # body, heading, Kai faces…
+    article = sorted(issue.glob("*.md"))[-1]
+    text = article.read_text(encoding="utf-8").rstrip("\n")
+    article.write_text(f"{text}十年来。\n", encoding="utf-8")  # characters it has already
+    made.clear()
+    warm = rebuilder.build().path.read_bytes()
+    assert made == []  # the same glyphs of every face: nothing subset or compressed again
+    assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
+    article.write_text(f"{text}十年来。鑫\n", encoding="utf-8")  # a new glyph of the body face
+    made.clear()  # (the cold build's own)
+    warm = rebuilder.build().path.read_bytes()
+    assert made == ["subset", "stream"]  # that face only
+    assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
+
+
+def test_a_new_font_configuration_starts_a_new_memo_of_what_was_written(tmp_path, issue):
+    """The memo knows faces by their HarfBuzz address, valid only while their fonts live."""
+    from dataclasses import replace
+
+    cache = StyleCache()
+    layout = load_layout(LAYOUTS_DIR / "torch")
+    rendered = render(read_issue(issue), layout)
+    roots = (issue, layout.folder, FONTS_DIR)
+    write_pdf(rendered, allowed_roots=roots, identifier=b"0" * 16, styles=cache)
+    first = cache.written
+    assert first is not None
+    write_pdf(rendered, allowed_roots=roots, identifier=b"0" * 16, styles=cache)
+    assert cache.written is first
+    edited = replace(rendered, css=rendered.css + "\n/* edited */")  # fonts parsed again
+    write_pdf(edited, allowed_roots=roots, identifier=b"0" * 16, styles=cache)
+    assert cache.written is not first and cache.written is not None
+    cache.close()

@@ -152,3 +152,13 @@ def test_streams_are_serialised_once_inside_the_block_only():
         assert stream.data is first
     assert pydyf.Stream.data is original
     assert stream.data != first  # outside the block, serialised afresh
+
+
+def test_a_weasyprint_that_subsets_fonts_differently_is_reported(monkeypatch):
+    from weasyprint.pdf import fonts as weasy_pdf_fonts
+
+    def subset(self, to_unicode, hinting, variations):
+        pass  # a future WeasyPrint whose subsets depend on more than the memo's key
+
+    monkeypatch.setattr(weasy_pdf_fonts.Font, "subset", subset)
+    assert any("Font.subset" in problem for problem in weasy_seam.check_serialisation_internals())
