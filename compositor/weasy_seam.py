@@ -20,6 +20,9 @@ Chinese typesetting (``cjk_typesetting``) extends WeasyPrint 70 at two points:
   characters, at spaces, never inside a Latin word); the amount is stored on the
   layout and applied as letter-spacing when WeasyPrint draws the line. A line that
   would need gaps wider than the layout's ``max_justification`` is set flush left.
+- **Leaders.** The contents' dotted leaders are set as one text run each, not as a
+  box (and a PDF text object) per dot: the same glyphs at the same places, drawn at a
+  fraction of the cost.
 
 Activation is explicit and scoped: the functions are swapped in by the context
 manager and restored when it exits; nothing changes at import time.
@@ -39,6 +42,9 @@ Internals used (checked by ``check_internals``):
   ``_font_style_cache_key``: what makes two styles shape text alike (measure cache).
 - ``weasyprint.layout.inline.justify_line``: replaced; ``add_word_spacing`` still
   justifies text runs that are not ours.
+- ``weasyprint.layout.inline.handle_leader`` (called by name there): wrapped; it fills
+  a leader box with contiguous copies of its text box, one advance apart, which
+  ``weasyprint.layout.leader.leader_index`` finds; ``TextBox.copy_with_text``.
 - ``weasyprint.text.ffi``: ``ffi``, ``pango`` (``pango_layout_get_attributes``,
   ``pango_layout_set_attributes``, ``pango_attr_list_new/unref/change``,
   ``pango_attr_letter_spacing_new``, ``pango_layout_get_baseline``), ``TO_UNITS``,
@@ -69,6 +75,7 @@ from weasyprint.draw import text as weasy_draw_text
 from weasyprint.formatting_structure import boxes as weasy_boxes
 from weasyprint.layout import absolute as weasy_absolute
 from weasyprint.layout import inline as weasy_inline
+from weasyprint.layout import leader as weasy_leader
 from weasyprint.layout import preferred as weasy_preferred
 from weasyprint.text import ffi as weasy_ffi
 from weasyprint.text import fonts as weasy_fonts
@@ -114,11 +121,13 @@ def cjk_typesetting(settings: Typesetting, shaping: Shaping | None = None) -> It
     measures = Measures(settings, shaping)
     split = partial(_split_first_line, settings, measures, weasy_line_break.split_first_line)
     justify = partial(_justify_line, settings, weasy_inline.justify_line)
+    leader = partial(_handle_leader, weasy_inline.handle_leader)
     replacements = [
         (weasy_line_break, "split_first_line", split),
         (weasy_inline, "split_first_line", split),
         (weasy_preferred, "split_first_line", split),
         (weasy_inline, "justify_line", justify),
+        (weasy_inline, "handle_leader", leader),
     ]
     if any(isinstance(getattr(m, name), partial) for m, name, _ in replacements):
         raise RuntimeError("cjk_typesetting is already active")
@@ -389,8 +398,13 @@ LINE_PROPERTIES = (*SHAPING_PROPERTIES, "word_break", "white_space", "text_decor
 def _line_style_key(style) -> tuple:
     return (
         weasy_line_break._font_style_cache_key(style, include_size=True),
-        *(style[name] for name in LINE_PROPERTIES),
+        # text_decoration_line is a set (e.g. {'underline'} on links): made hashable
+        *(_hashable(style[name]) for name in LINE_PROPERTIES),
     )
+
+
+def _hashable(value):
+    return frozenset(value) if isinstance(value, (set, list)) else value
 
 
 def _byte_index(text: str, source: str, index: int) -> int:
@@ -526,6 +540,31 @@ class PlannedLayout(weasy_line_break.Layout):
 
 
 # ----------------------------------------------------------------------- justification
+
+
+def _handle_leader(original, context, line, containing_block) -> None:
+    """``handle_leader``, its dots set as one text run instead of one box each.
+
+    WeasyPrint fills a leader (the contents' dotted lines) with a copy of the leader's
+    text box per dot, side by side: 707 boxes on the sample's contents page, each
+    shaped again and drawn as a text object of its own (0.03 s of a build). The copies
+    are contiguous and one advance apart, so one box holding the text as many times,
+    at the first copy's place, sets the same glyphs at the same places.
+    """
+    original(context, line, containing_block)
+    _, leader = weasy_leader.leader_index(line)
+    if leader is None or len(leader.children) < 2:
+        return
+    copies = sorted(leader.children, key=lambda box: box.position_x)
+    first = copies[0]
+    text = first.text * len(copies)
+    layout, _, _, width, _, _ = weasy_line_break.split_first_line(
+        text, first.style, context, None, 0
+    )
+    merged = first.copy_with_text(text)
+    merged.pango_layout = layout
+    merged.width = width
+    leader.children = (merged,)
 
 
 def _justify_line(settings, original, context, line, extra_width):
@@ -700,6 +739,8 @@ INTERNALS = (
         "add_word_spacing",
         ["context", "box", "justification_spacing", "x_advance"],
     ),
+    ("weasyprint.layout.inline", "handle_leader", ["context", "line", "containing_block"]),
+    ("weasyprint.layout.leader", "leader_index", ["box"]),
     ("weasyprint.text.ffi", "TO_UNITS", None),
     ("weasyprint.text.fonts", "FontConfiguration", []),
     ("weasyprint.text.ffi", "FROM_UNITS", None),
@@ -761,6 +802,11 @@ def check_internals() -> list[str]:
         problems.append("Layout.reactivate no longer re-sets the text with justify=True")
     problems.extend(_check_ffi())
     problems.extend(_check_font_configuration())
+    if "handle_leader(context, line, containing_block)" not in inspect.getsource(weasy_inline):
+        problems.append("weasyprint.layout.inline no longer calls handle_leader by name")
+    leader_source = _source_of(weasy_leader.handle_leader)
+    if not all(used in leader_source for used in ("text_box.copy()", "-= text_box.width")):
+        problems.append("handle_leader no longer fills a leader with copies one advance apart")
     draw_source = _source_of(weasy_draw_text.draw_first_line)
     if "PANGO_GLYPH_EMPTY" not in draw_source:
         problems.append("draw_first_line no longer skips empty glyphs (our spacers)")
