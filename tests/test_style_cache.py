@@ -29,8 +29,18 @@ def issue(tmp_path: Path) -> Path:
     return tmp_path / "mini" / "2023-01"
 
 
+def append_to_last_article(issue: Path, sentence: str) -> None:
+    article = sorted(issue.glob("*.md"))[-1]
+    text = article.read_text(encoding="utf-8").rstrip("\n")
+    article.write_text(f"{text}{sentence}\n", encoding="utf-8")
+
+
+def cold_build(issue: Path, tmp_path: Path) -> bytes:
+    return build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
+
+
 def test_warm_rebuilds_are_byte_identical_to_a_cold_build(tmp_path: Path, issue: Path):
-    cold = build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
+    cold = cold_build(issue, tmp_path)
     rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
     first = rebuilder.build().path.read_bytes()
     second = rebuilder.build().path.read_bytes()  # with the first build's styles
@@ -48,15 +58,13 @@ def test_a_rebuild_after_an_edit_shapes_again_only_what_changed(
     rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
     rebuilder.build()
     first = list(shaped)
-    article = sorted(issue.glob("*.md"))[-1]
-    text = article.read_text(encoding="utf-8").rstrip("\n")
-    article.write_text(f"{text}又改了一句。\n", encoding="utf-8")
+    append_to_last_article(issue, "又改了一句。")
     shaped.clear()
     warm = rebuilder.build().path.read_bytes()
     again = list(shaped)
     assert any("又改了一句" in text for text in again)
     assert len(again) < len(first) / 2, (len(again), len(first))
-    assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
+    assert warm == cold_build(issue, tmp_path)
 
 
 def test_an_edited_stylesheet_is_parsed_again(tmp_path: Path, issue: Path):
@@ -140,14 +148,12 @@ def test_a_rebuild_reuses_the_lines_of_paragraphs_not_edited(
     rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
     rebuilder.build()
     first = len(planned)
-    article = sorted(issue.glob("*.md"))[-1]
-    text = article.read_text(encoding="utf-8").rstrip("\n")
-    article.write_text(f"{text}又改了一句。\n", encoding="utf-8")
+    append_to_last_article(issue, "又改了一句。")
     planned.clear()
     warm = rebuilder.build().path.read_bytes()
     assert any("又改了一句" in line for line in planned)  # the edited paragraph is set anew
     assert len(planned) < first / 2, (len(planned), first)
-    assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
+    assert warm == cold_build(issue, tmp_path)
 
 
 def test_a_rebuild_subsets_and_compresses_again_only_the_faces_whose_glyphs_changed(
@@ -163,18 +169,16 @@ def test_a_rebuild_subsets_and_compresses_again_only_the_faces_whose_glyphs_chan
     rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
     rebuilder.build()
     assert made.count("subset") >= 3 and "stream" in made  # body, heading, Kai faces…
-    article = sorted(issue.glob("*.md"))[-1]
-    text = article.read_text(encoding="utf-8").rstrip("\n")
-    article.write_text(f"{text}十年来。\n", encoding="utf-8")  # characters it has already
+    append_to_last_article(issue, "十年来。")  # characters it has already
     made.clear()
     warm = rebuilder.build().path.read_bytes()
     assert made == []  # the same glyphs of every face: nothing subset or compressed again
-    assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
-    article.write_text(f"{text}十年来。鑫\n", encoding="utf-8")  # a new glyph of the body face
+    assert warm == cold_build(issue, tmp_path)
+    append_to_last_article(issue, "鑫")  # a new glyph of the body face
     made.clear()  # (the cold build's own)
     warm = rebuilder.build().path.read_bytes()
     assert made == ["subset", "stream"]  # that face only
-    assert warm == build_issue(issue, tmp_path / "cold.pdf").path.read_bytes()
+    assert warm == cold_build(issue, tmp_path)
 
 
 def test_a_new_font_configuration_starts_a_new_memo_of_what_was_written(tmp_path, issue):
