@@ -47,23 +47,23 @@ def test_warm_rebuilds_are_byte_identical_to_a_cold_build(tmp_path: Path, issue:
     assert first == second == cold
 
 
-def test_a_rebuild_after_an_edit_shapes_again_only_what_changed(
-    tmp_path: Path, issue: Path, monkeypatch
+@pytest.mark.parametrize("work", ["_advances", "plan_line"])  # shaping, planning lines
+def test_a_rebuild_after_an_edit_does_again_only_the_edited_paragraphs_work(
+    tmp_path: Path, issue: Path, monkeypatch, work: str
 ):
-    shaped: list[str] = []
-    shape = weasy_seam._advances
+    done: list[str] = []
+    original = getattr(weasy_seam, work)
     monkeypatch.setattr(
-        weasy_seam, "_advances", lambda text, style: shaped.append(text) or shape(text, style)
+        weasy_seam, work, lambda text, *a, **k: done.append(text) or original(text, *a, **k)
     )
     rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
     rebuilder.build()
-    first = list(shaped)
+    first = len(done)
     append_to_last_article(issue, "又改了一句。")
-    shaped.clear()
+    done.clear()
     warm = rebuilder.build().path.read_bytes()
-    again = list(shaped)
-    assert any("又改了一句" in text for text in again)
-    assert len(again) < len(first) / 2, (len(again), len(first))
+    assert any("又改了一句" in text for text in done)  # the edited paragraph is done anew
+    assert len(done) < first / 2, (len(done), first)
     assert warm == cold_build(issue, tmp_path)
 
 
@@ -135,25 +135,6 @@ def test_a_kept_template_is_compiled_once_and_again_after_an_edit(tmp_path: Path
     fonts = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     html = render_html(content, layout, fonts, timestamp="", press=False, templates=templates).html
     assert "编辑过的模板" in html  # a designer's save is seen by the next build
-
-
-def test_a_rebuild_reuses_the_lines_of_paragraphs_not_edited(
-    tmp_path: Path, issue: Path, monkeypatch
-):
-    planned: list[str] = []
-    plan = weasy_seam.plan_line
-    monkeypatch.setattr(
-        weasy_seam, "plan_line", lambda text, *a, **k: planned.append(text) or plan(text, *a, **k)
-    )
-    rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
-    rebuilder.build()
-    first = len(planned)
-    append_to_last_article(issue, "又改了一句。")
-    planned.clear()
-    warm = rebuilder.build().path.read_bytes()
-    assert any("又改了一句" in line for line in planned)  # the edited paragraph is set anew
-    assert len(planned) < first / 2, (len(planned), first)
-    assert warm == cold_build(issue, tmp_path)
 
 
 def test_a_rebuild_subsets_and_compresses_again_only_the_faces_whose_glyphs_changed(
