@@ -322,6 +322,37 @@ class Measures:
         return advances, gaps
 
 
+class _LastBuild:
+    """A memo that keeps, from one build of a session to the next, only what the last
+    build used, so that a long ``watch`` does not grow it."""
+
+    def __init__(self) -> None:
+        self._current: dict = {}
+        self._previous: dict = {}
+
+    def next_build(self) -> None:
+        self._previous, self._current = self._current, {}
+
+    def find(self, key):
+        """The value kept for ``key`` (kept for this build too), or ``None``."""
+        found = self._current.get(key)
+        if found is None:
+            found = self._previous.get(key)
+            if found is not None:
+                self._current[key] = found
+        return found
+
+    def keep(self, key, value) -> None:
+        self._current[key] = value
+
+    def get(self, key, make: Callable):
+        """The value kept for ``key``, or ``make()``'s, kept."""
+        found = self.find(key)
+        if found is None:
+            found = self._current[key] = make()
+        return found
+
+
 class Shaping:
     """Each text's advances as Pango shaped it (``_advances``), kept from one build to
     the next of a session, so that a rebuild after an edit shapes only the edited text.
@@ -330,40 +361,31 @@ class Shaping:
     ``Layout.set_text`` shape with, and the memo is emptied when the fonts (the
     style's FontConfiguration) change, so a remembered answer is the one Pango would
     give again. ``Measures`` still decides what to measure, build after build alike.
-    Only what the last build used is kept, so a long ``watch`` does not grow it.
     """
 
     def __init__(self) -> None:
         self._fonts = None
-        self._current: dict[tuple, list[float]] = {}
-        self._previous: dict[tuple, list[float]] = {}
+        self._shaped = _LastBuild()
         # Planned lines (see _split_first_line): a deactivated layout to copy, and what
         # WeasyPrint is told of the line. Kept and forgotten as the advances are.
-        self._lines: dict[tuple, tuple] = {}
-        self._previous_lines: dict[tuple, tuple] = {}
+        self._lines = _LastBuild()
 
     def next_build(self) -> None:
-        self._previous, self._current = self._current, {}
-        self._previous_lines, self._lines = self._lines, {}
+        self._shaped.next_build()
+        self._lines.next_build()
 
     def _fonts_of(self, style) -> None:
         """Forget everything when the fonts (the style's FontConfiguration) change."""
         fonts = style.font_config
         if fonts is not self._fonts:
-            self._fonts, self._current, self._previous = fonts, {}, {}
-            self._lines, self._previous_lines = {}, {}
+            self._fonts, self._shaped, self._lines = fonts, _LastBuild(), _LastBuild()
 
     def line(self, key: tuple, style) -> tuple | None:
         self._fonts_of(style)
-        found = self._lines.get(key)
-        if found is None:
-            found = self._previous_lines.get(key)
-            if found is not None:
-                self._lines[key] = found
-        return found
+        return self._lines.find(key)
 
     def keep_line(self, key: tuple, line: tuple) -> None:
-        self._lines[key] = line
+        self._lines.keep(key, line)
 
     def advances(self, text: str, style) -> list[float]:
         self._fonts_of(style)
@@ -372,13 +394,7 @@ class Shaping:
             *(style[name] for name in SHAPING_PROPERTIES),
             text,
         )
-        found = self._current.get(key)
-        if found is None:
-            found = self._previous.get(key)
-            if found is None:
-                found = _advances(text, style)
-            self._current[key] = found
-        return list(found)
+        return list(self._shaped.get(key, lambda: _advances(text, style)))
 
 
 # What Layout.setup and Layout.set_text shape with besides _font_style_cache_key's keys.
@@ -1468,10 +1484,6 @@ def _tightening_css(root, gaps, sides, taken, pitch_pt: float) -> str:
     gets the new space as its top margin, every other margin meeting there (of the
     block above and the boxes it ends, of the boxes the block below starts) none."""
     parents = {id(child): parent for parent in root.iter() for child in parent}
-
-    def element_children(parent) -> list:
-        return [child for child in parent if isinstance(child.tag, str)]
-
     rules = []
     for gap, (above, below), lines in zip(gaps, sides, taken, strict=True):
         if not lines:
@@ -1480,18 +1492,23 @@ def _tightening_css(root, gaps, sides, taken, pitch_pt: float) -> str:
         while True:
             rules.append(f"{_selector(element, parents)} {{ margin-bottom: 0 !important }}")
             parent = parents.get(id(element))
-            if parent is None or element_children(parent)[-1] is not element:
+            if parent is None or _element_children(parent)[-1] is not element:
                 break
             element = parent
         element = below.box.element
         space = (gap.lines - lines) * pitch_pt
         rules.append(f"{_selector(element, parents)} {{ margin-top: {space:g}pt !important }}")
         while (parent := parents.get(id(element))) is not None:
-            if element_children(parent)[0] is not element:
+            if _element_children(parent)[0] is not element:
                 break
             rules.append(f"{_selector(parent, parents)} {{ margin-top: 0 !important }}")
             element = parent
     return "".join(f"{rule}\n" for rule in rules)
+
+
+def _element_children(parent) -> list:
+    """The elements among ``parent``'s children (not comments)."""
+    return [child for child in parent if isinstance(child.tag, str)]
 
 
 def _selector(element, parents: dict) -> str:
@@ -1500,7 +1517,7 @@ def _selector(element, parents: dict) -> str:
     steps = []
     while id(element) in parents:
         parent = parents[id(element)]
-        siblings = [child for child in parent if isinstance(child.tag, str)]
+        siblings = _element_children(parent)
         steps.append(f"{element.tag.rpartition('}')[2]}:nth-child({siblings.index(element) + 1})")
         element = parent
     return " > ".join([element.tag.rpartition("}")[2], *reversed(steps)])
@@ -1594,30 +1611,14 @@ def check_makeup_internals() -> list[str]:
 # ``to_unicode``, the face (``hb_face``, ``index``) and whether glyphs are ``missing``.
 
 
-class Written:
-    """What writing a PDF made, kept for the next build of a session.
+class Written(_LastBuild):
+    """What writing a PDF made (font subsets, compressed streams), kept for the next
+    build of a session.
 
     A pure memo: a key holds everything its bytes depend on. A face is known by its
     HarfBuzz face, which lives as long as the session's font configuration: the
-    session (``pdf.StyleCache``) drops this memo with it. Only what the last build
-    used is kept, so a long ``watch`` does not grow it.
+    session (``pdf.StyleCache``) drops this memo with it.
     """
-
-    def __init__(self) -> None:
-        self._current: dict[tuple, bytes] = {}
-        self._previous: dict[tuple, bytes] = {}
-
-    def next_build(self) -> None:
-        self._previous, self._current = self._current, {}
-
-    def get(self, key: tuple, make: Callable[[], bytes]) -> bytes:
-        found = self._current.get(key)
-        if found is None:
-            found = self._previous.get(key)
-            if found is None:
-                found = make()
-            self._current[key] = found
-        return found
 
 
 @contextmanager
