@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -194,6 +195,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
         cjk_typesetting,
         line_grid,
         page_makeup,
+        page_total_settled,
     )
 
     typeset = typeset_issue(issue)
@@ -203,6 +205,17 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
     makeup = partial(page_makeup, layout.grid)
     styles.shaping = styles.shaping or Shaping()  # what Pango measured, for next time
     styles.templates = styles.templates or Templates()  # the compiled template, likewise
+
+    @contextmanager
+    def extensions() -> Iterator[None]:
+        # clreq line breaking, spacing, justification; whole-line blocks; one re-make
+        # of the contents' page (齐底 and the colophon come after layout: ``makeup``)
+        with (
+            cjk_typesetting(layout.typesetting, styles.shaping),
+            line_grid(layout.grid),
+            page_total_settled(),
+        ):
+            yield
 
     def html_of(draft: Issue) -> Rendered:
         rendered = render_html(
@@ -220,7 +233,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
         def lay_out(draft: Issue) -> list:
             # The very document that will print (press CSS included), so the breaks found
             # are the printed ones and the parsed styles and measurements carry over.
-            with cjk_typesetting(layout.typesetting, styles.shaping), line_grid(layout.grid):
+            with extensions():
                 return layout_pages(
                     html_of(draft), allowed_roots=roots, styles=styles, makeup=makeup
                 )
@@ -229,8 +242,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
     rendered = html_of(typeset)
 
     def render(document: Rendered) -> Rendition:
-        # clreq line breaking, spacing, justification; whole-line blocks; 齐底 and colophon
-        with cjk_typesetting(layout.typesetting, styles.shaping), line_grid(layout.grid):
+        with extensions():
             return write_pdf(
                 document,
                 allowed_roots=roots,

@@ -1587,6 +1587,133 @@ def check_makeup_internals() -> list[str]:
     return problems
 
 
+# ================================================= contents page numbers (target-counter)
+#
+# The contents give each article's page with ``target-counter(attr(href url), page)``.
+# WeasyPrint 70 lays the contents' page out three times. The first pass has no page
+# numbers yet. The second re-makes the page, and only while doing so re-reads its
+# counters: WeasyPrint compares the page counters it cached for each lookup with the
+# page's, and they differ because the page total (``pages``) was 0 in the first pass.
+# (Its other route, re-reading a lookup when its target moves, misses these: it keys
+# them by the anchor name, which is None for ``attr()``.) The re-read content then needs
+# a third pass to be laid out. ``page_total_settled`` does that re-read before the
+# second pass, with the total the first pass found, so the second pass lays out the
+# numbers and is the last. In the sample: thirteen page layouts instead of fourteen.
+#
+# Internals used (checked by ``check_contents_internals``):
+# - ``weasyprint.layout.make_all_pages(context, root_box, html, pages)`` (called by name
+#   in ``weasyprint.layout.layout_document``, with ``pages`` the previous pass's pages);
+#   ``context.page_maker`` entries end with the page's remake state
+#   (``content_changed``).
+# - ``context.target_collector``: ``counter_lookup_items`` (``CounterLookupItem``:
+#   ``parse_again``, ``page_maker_index``, ``cached_page_counter_values``) and
+#   ``target_lookup_items`` (``TargetLookupItem.cached_page_counter_values``).
+# - ``weasyprint.layout.page.make_page`` re-reads a lookup when the page's counters
+#   differ from its cached ones, which then compare equal.
+
+PAGE_TOTAL = "pages"  # WeasyPrint's name for the page-total counter
+
+
+@contextmanager
+def page_total_settled() -> Iterator[None]:
+    """Re-read page-based counters before a repagination, not during it."""
+    from weasyprint import layout as weasy_layout
+
+    _verify_contents_internals(weasy_layout)
+    original = weasy_layout.make_all_pages
+    if isinstance(original, partial):
+        raise RuntimeError("page_total_settled is already active")
+    weasy_layout.make_all_pages = partial(_make_all_pages, original)
+    try:
+        yield
+    finally:
+        weasy_layout.make_all_pages = original
+
+
+def _make_all_pages(original, context, root_box, html, pages):
+    if pages:  # a repagination: every target has been laid out, the total is known
+        _settle_page_total(context, len(pages))
+    return original(context, root_box, html, pages)
+
+
+def _settle_page_total(context, total: int) -> None:
+    """Give every cached set of page counters the total, re-reading the content of
+    each lookup whose counters thereby change (as ``make_page`` would have)."""
+    collector = context.target_collector
+    for target in collector.target_lookup_items.values():  # first: lookups read them
+        if PAGE_TOTAL in target.cached_page_counter_values:
+            target.cached_page_counter_values[PAGE_TOTAL] = [total]
+    for lookup in collector.counter_lookup_items.values():
+        cached = lookup.cached_page_counter_values
+        if lookup.page_maker_index is None or cached.get(PAGE_TOTAL, [total]) == [total]:
+            continue
+        lookup.cached_page_counter_values = {**cached, PAGE_TOTAL: [total]}
+        lookup.parse_again(lookup.cached_page_counter_values)
+        context.page_maker[lookup.page_maker_index][-1]["content_changed"] = True
+
+
+def _verify_contents_internals(weasy_layout) -> None:
+    """``check_contents_internals``, once per process."""
+    import weasyprint
+    from weasyprint.css import targets as weasy_targets
+    from weasyprint.layout import page as weasy_page
+
+    _verified(
+        check_contents_internals,
+        weasyprint.__version__,
+        weasy_layout.make_all_pages,
+        weasy_layout.layout_document,
+        weasy_page.make_page,
+        weasy_page.make_all_pages,
+        weasy_targets.CounterLookupItem.__init__,
+        weasy_targets.TargetLookupItem.__init__,
+    )
+
+
+def check_contents_internals() -> list[str]:
+    """What ``page_total_settled`` relies on that a WeasyPrint upgrade could change."""
+    from weasyprint import layout as weasy_layout
+    from weasyprint.css import targets as weasy_targets
+    from weasyprint.layout import page as weasy_page
+
+    problems = []
+    found = list(inspect.signature(weasy_layout.make_all_pages).parameters)
+    if found != ["context", "root_box", "html", "pages"]:
+        problems.append(f"layout.make_all_pages{tuple(found)} changed")
+    needed = {
+        "layout_document": (
+            _source_of(weasy_layout.layout_document),
+            "pages = list(make_all_pages(context, root_box, html, pages))",
+            "page_counter_values['pages'] = [actual_total_pages]",
+        ),
+        "make_page": (
+            _source_of(weasy_page.make_page),
+            "counter_lookup.cached_page_counter_values:",
+            "counter_lookup.parse_again(page_counter_values)",
+            "remake_state['content_changed'] = True",
+        ),
+        "make_all_pages": (
+            _source_of(weasy_page.make_all_pages),
+            "remake_state = context.page_maker[i][-1]",
+        ),
+    }
+    for function, (source, *fragments) in needed.items():
+        for fragment in fragments:
+            if fragment not in source:
+                problems.append(f"{function} no longer has {fragment!r}")
+    for item, attributes in (
+        (
+            weasy_targets.CounterLookupItem,
+            ("parse_again", "page_maker_index", "cached_page_counter_values"),
+        ),
+        (weasy_targets.TargetLookupItem, ("cached_page_counter_values",)),
+    ):
+        assigned = set(re.findall(r"self\.(\w+) =", _source_of(item.__init__)))
+        if missing := set(attributes) - assigned:
+            problems.append(f"{item.__name__} no longer sets {sorted(missing)}")
+    return problems
+
+
 # ============================================================== PDF serialisation (pydyf)
 #
 # WeasyPrint writes the PDF with pydyf. Given a file identifier (``pdf_identifier``,
@@ -1730,6 +1857,7 @@ def check_serialisation_internals() -> list[str]:
 
 __all__ = [
     "PlannedLayout",
+    "check_contents_internals",
     "check_internals",
     "check_makeup_internals",
     "check_serialisation_internals",
@@ -1737,6 +1865,7 @@ __all__ = [
     "has_fast_subsetting",
     "line_grid",
     "page_makeup",
+    "page_total_settled",
     "shipped_font_configuration",
     "streams_serialised_once",
     "Written",

@@ -6,6 +6,9 @@ If an upgrade of WeasyPrint changes what compositor/weasy_seam.py reaches into,
 
 from __future__ import annotations
 
+import re
+from contextlib import nullcontext
+
 import pytest
 import weasyprint
 from conftest import ROOT, weasy_render
@@ -200,3 +203,57 @@ def test_a_leader_is_one_text_run_with_its_dots_where_weasyprint_puts_them(tmp_p
         for (top, x), (plain_top, plain_x) in zip(dots, plain_dots, strict=True)
     )
     assert plain_texts - texts >= len(dots) - 2  # one text object per leader, not per dot
+
+
+CONTENTS = f"""<html lang="zh-CN"><style>@page {{ size: 200pt 150pt; margin: 10pt }}
+@font-face {{ font-family: song; src: url({FONT.as_uri()}) }}
+body {{ margin: 0; font: 10pt song }} h2 {{ break-before: page; font-size: 10pt }}
+a::after {{ content: leader(dotted) target-counter(attr(href url), page) }}</style>
+<p><a href="#one">第一篇</a></p><p><a href="#two">第二篇</a></p><p><a href="#three">第三篇</a></p>
+<h2 id="one">一</h2><h2 id="two">二</h2><p>正文</p><h2 id="three">三</h2></html>"""
+
+
+def contents_layouts(monkeypatch, settled: bool) -> tuple[int, str]:
+    """How many times the contents' page is laid out, and its text as drawn."""
+    import functools
+
+    import pypdfium2
+    from weasyprint.layout import page as weasy_page
+
+    made = []
+    original = weasy_page.make_page
+
+    @functools.wraps(original)  # the seam's check reads make_page's source
+    def counted(context, root_box, page_type, resume_at, page_number, page_state):
+        made.append(page_number)
+        return original(context, root_box, page_type, resume_at, page_number, page_state)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(weasy_page, "make_page", counted)
+        with weasy_seam.page_total_settled() if settled else nullcontext():
+            pdf = weasy_render(CONTENTS).write_pdf()
+    return made.count(1), pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+
+
+def test_the_contents_page_is_laid_out_twice_with_its_page_numbers(monkeypatch):
+    """WeasyPrint alone lays the contents' page out three times; the third pass only
+    lays out the numbers the second one read (see weasy_seam.page_total_settled)."""
+    plain_count, plain_text = contents_layouts(monkeypatch, settled=False)
+    count, text = contents_layouts(monkeypatch, settled=True)
+    assert plain_count == 3
+    assert count == 2
+    numbers = [re.search(r"\.+\s*(\d+)", line).group(1) for line in text.splitlines()]
+    assert numbers == ["2", "3", "4"]
+    assert text == plain_text
+
+
+def test_weasyprint_internals_are_as_the_contents_settling_expects(monkeypatch):
+    from weasyprint.layout import page as weasy_page
+
+    assert weasy_seam.check_contents_internals() == []
+
+    def make_page(context, root_box, page_type, resume_at, page_number, page_state):
+        pass  # a future WeasyPrint that re-reads page counters some other way
+
+    monkeypatch.setattr(weasy_page, "make_page", make_page)
+    assert any("make_page" in problem for problem in weasy_seam.check_contents_internals())
