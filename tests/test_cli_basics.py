@@ -96,16 +96,20 @@ def test_a_command_line_run_freezes_its_imports_and_a_test_process_is_left_alone
 
     from compositor.cli import imports_for_the_process
 
-    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    frozen, enabled, threshold = gc.get_freeze_count(), gc.isenabled(), gc.get_threshold()
     with imports_for_the_process():  # WeasyPrint is already imported here
         assert gc.isenabled() == enabled
     assert gc.get_freeze_count() == frozen and gc.isenabled() == enabled
+    assert gc.get_threshold() == threshold
     fresh = (
         "import gc\n"
-        "from compositor.cli import imports_for_the_process\n"
+        "from compositor.cli import BUILD_COLLECTOR_THRESHOLD, imports_for_the_process\n"
+        "default = gc.get_threshold()\n"
         "with imports_for_the_process():\n"
         "    assert not gc.isenabled()\n"
         "    import weasyprint\n"
         "assert gc.isenabled() and gc.get_freeze_count() > 50_000, gc.get_freeze_count()\n"
+        "assert gc.get_threshold() == (BUILD_COLLECTOR_THRESHOLD, *default[1:])\n"
+        "assert BUILD_COLLECTOR_THRESHOLD > default[0]\n"
     )
     subprocess.run([sys.executable, "-c", fresh], check=True, env=os.environ)

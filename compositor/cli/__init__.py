@@ -378,9 +378,15 @@ def preflight(
     raise typer.Exit(status)
 
 
+# Allocations between two passes of the cyclic garbage collector in a build process
+# (Python's default is 700): see imports_for_the_process.
+BUILD_COLLECTOR_THRESHOLD = 10_000
+
+
 @contextmanager
 def imports_for_the_process() -> Iterator[None]:
-    """Import WeasyPrint and the pipeline without the cyclic garbage collector's work.
+    """Import WeasyPrint and the pipeline without the cyclic garbage collector's work,
+    and space the collector's passes for a build.
 
     Importing creates some hundred thousand objects (WeasyPrint's, fontTools', cffi's)
     that live as long as the process, never garbage. While they are created, the
@@ -388,7 +394,14 @@ def imports_for_the_process() -> Iterator[None]:
     of a build walks them too: 0.075 s of CPU in a cold build of the sample, two thirds
     of all its collections (raw WeasyPrint's whole run collects for 0.03 s). So the
     collector pauses for the imports, and ``gc.freeze`` then moves what they made out
-    of its sight. The build's own objects are collected as before (same peak RSS).
+    of its sight.
+
+    A build's own objects mostly live until its PDF is written (the boxes of every
+    page), so the collector's young passes find little garbage and its full passes walk
+    the whole layout: with the default threshold (a pass every 700 allocations) a
+    300-page issue spent 6.8 s of 30 s collecting, 0.38 s a full pass. A pass every
+    ``BUILD_COLLECTOR_THRESHOLD`` allocations found the same garbage (peak RSS 381 MB,
+    was 375 MB; the sample's unchanged) for 2.1 s; on the sample it saves 0.015 s.
 
     Only a process that has not imported WeasyPrint yet (a command-line run) is
     changed, once: one that has (one that built before, as a test run or a program
@@ -404,6 +417,8 @@ def imports_for_the_process() -> Iterator[None]:
     finally:
         gc.enable()
     gc.freeze()
+    _young, *older = gc.get_threshold()
+    gc.set_threshold(BUILD_COLLECTOR_THRESHOLD, *older)
 
 
 def warn_if_slow_subsetting() -> None:
