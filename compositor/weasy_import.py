@@ -11,11 +11,22 @@ cache instead, for the duration of the import only. That is the answer
 ``find_library`` itself gives on a machine without a compiler (where ``gcc`` and
 ``ld`` are absent); where libraries may live outside that cache (``LD_LIBRARY_PATH``
 set, or no glibc ``ldconfig``) the standard look-up is left alone.
+
+It also defers two fontTools imports of ``weasyprint.pdf.fonts`` that most builds never
+use, 0.08 s of the import: ``from fontTools import subset`` (WeasyPrint subsets with
+fontTools only where libharfbuzz-subset is missing) and ``from fontTools.varLib.instancer
+import instantiateVariableFont`` (only for variable fonts; none is shipped). The first
+is bound to a module that the standard library's ``LazyLoader`` executes on its first
+use; the second to a function that imports the instancer on its first call. Everything
+else imports them as usual. tests/test_weasy_import.py fails if WeasyPrint imports them
+differently.
 """
 
 from __future__ import annotations
 
 import ctypes.util
+import importlib
+import importlib.util
 import os
 import re
 import struct
@@ -23,6 +34,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import ModuleType
 
 LDCONFIG = "/sbin/ldconfig"
 # The C library ABI that ldconfig -p prints for this interpreter's libraries (the
@@ -36,12 +48,61 @@ LDCONFIG_ABIS = {
 }
 
 
+# What weasyprint.pdf.fonts imports from fontTools and calls only in rare cases.
+DEFERRED_MODULE = "fontTools.subset"  # `from fontTools import subset`
+DEFERRED_FUNCTION = ("fontTools.varLib.instancer", "instantiateVariableFont")
+
+
 def import_weasyprint() -> None:
-    """Import WeasyPrint (once per process) with the quick library look-up."""
+    """Import WeasyPrint (once per process) with the quick library look-up and the
+    rarely used fontTools modules deferred."""
     if "weasyprint" in sys.modules:
         return
-    with quick_library_lookup():
+    with quick_library_lookup(), deferred_fonttools():
         import weasyprint  # noqa: F401
+
+
+@contextmanager
+def deferred_fonttools() -> Iterator[None]:
+    """Within the block, importing ``DEFERRED_MODULE`` gives a module executed on first
+    use, and importing ``DEFERRED_FUNCTION``'s module gives one holding only a stand-in
+    for the function. Modules imported before are left as they are."""
+    module_name, function_name = DEFERRED_FUNCTION
+    if DEFERRED_MODULE not in sys.modules:
+        _lazy_module(DEFERRED_MODULE)
+    if module_name in sys.modules:
+        yield
+        return
+    stand_in = ModuleType(module_name)
+    setattr(stand_in, function_name, _on_first_call(module_name, function_name))
+    sys.modules[module_name] = stand_in
+    try:
+        yield
+    finally:  # whoever imports the module later gets the real one
+        if sys.modules.get(module_name) is stand_in:
+            del sys.modules[module_name]
+
+
+def _lazy_module(name: str) -> None:
+    """Put ``name`` in sys.modules (and on its package), to be executed on first use."""
+    parent, _, child = name.rpartition(".")
+    package = importlib.import_module(parent)
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    setattr(package, child, module)
+
+
+def _on_first_call(module_name: str, function_name: str) -> Callable:
+    def call(*args, **kwargs):
+        function = getattr(importlib.import_module(module_name), function_name)
+        return function(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = function_name
+    call.__doc__ = f"{module_name}.{function_name}, imported on its first call."
+    return call
 
 
 @contextmanager
