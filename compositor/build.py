@@ -29,7 +29,7 @@ from compositor.pdf import (
     Rendition,
     StyleCache,
     content_identifier,
-    layout_pages,
+    lay_out,
     write_atomically,
     write_pdf,
 )
@@ -228,20 +228,32 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
         )
         return job.prepare(rendered) if job else rendered
 
+    image_dpi = None if job else SCREEN_PPI  # small for e-mail; press: every pixel
+    last: list[tuple[Rendered, object]] = []  # the last layout made while settling
+
     if has_tables(typeset) or has_figures(typeset):  # issue 14: 续表 and floating figures
 
-        def lay_out(draft: Issue) -> list:
+        def pages_of(draft: Issue) -> list:
             # The very document that will print (press CSS included), so the breaks found
             # are the printed ones and the parsed styles and measurements carry over.
+            rendered = html_of(draft)
             with extensions():
-                return layout_pages(
-                    html_of(draft), allowed_roots=roots, styles=styles, makeup=makeup
+                document = lay_out(
+                    rendered,
+                    allowed_roots=roots,
+                    styles=styles,
+                    makeup=makeup,
+                    image_dpi=image_dpi,
                 )
+            last[:] = [(rendered, document)]
+            return document.pages
 
-        typeset = settle_layout(typeset, lay_out, text_geometry(layout))
+        typeset = settle_layout(typeset, pages_of, text_geometry(layout))
     rendered = html_of(typeset)
 
     def render(document: Rendered) -> Rendition:
+        # The settled issue was laid out last while settling: that layout is drawn.
+        laid_out = next((found for source, found in last if source == document), None)
         with extensions():
             return write_pdf(
                 document,
@@ -250,7 +262,8 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
                 variant=job.variant if job else None,
                 styles=styles,
                 makeup=makeup,
-                image_dpi=None if job else SCREEN_PPI,  # small for e-mail; press: every pixel
+                image_dpi=image_dpi,
+                laid_out=laid_out,
             )
 
     if pad_to:

@@ -145,6 +145,7 @@ def write_pdf(
     styles: StyleCache | None = None,
     makeup: Callable | None = None,
     image_dpi: int | None = None,
+    laid_out=None,
 ) -> Rendition:
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
     ``styles`` keeps parsed stylesheets for the next call (default: none kept);
@@ -152,11 +153,16 @@ def write_pdf(
     returns the one to draw (page make-up, see ``weasy_seam.page_makeup``; ``relayout``
     lays the document out again with some CSS added); its metadata.custom is written.
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
-    laying out, not when writing)."""
+    laying out, not when writing). ``laid_out``: what ``lay_out`` gave for ``rendered``
+    with these same arguments and ``styles``, drawn as it is instead of laid out again."""
 
     from compositor.weasy_seam import Written, streams_serialised_once
 
-    with _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) as document:
+    with (
+        nullcontext(laid_out)
+        if laid_out is not None
+        else _laid_out(rendered, allowed_roots, styles, makeup, image_dpi)
+    ) as document:
         written = None
         if styles is not None:  # a session: what this write makes may serve the next one
             # (taken after the layout: new fonts there drop the old memo)
@@ -172,18 +178,20 @@ def write_pdf(
     return Rendition(pdf=pdf, pages=len(document.pages))
 
 
-def layout_pages(
+def lay_out(
     rendered: Rendered,
     *,
     allowed_roots: tuple[Path, ...],
-    styles: StyleCache | None = None,
+    styles: StyleCache,
     makeup: Callable | None = None,
-) -> list:
+    image_dpi: int | None = None,
+):
     """Lay ``rendered`` out as ``write_pdf`` would, without writing a PDF: WeasyPrint's
-    pages, whose public ``anchors`` say where each element with an id landed
-    (typeset/continued.py and typeset/floats.py read them)."""
-    with _laid_out(rendered, allowed_roots, styles, makeup, None) as document:
-        return document.pages
+    document, whose pages' public ``anchors`` say where each element with an id landed
+    (typeset/continued.py and typeset/floats.py read them). It can be drawn later by
+    ``write_pdf(..., laid_out=...)`` while ``styles`` (which holds its fonts) is open."""
+    with _laid_out(rendered, allowed_roots, styles, makeup, image_dpi) as document:
+        return document
 
 
 @contextmanager

@@ -540,3 +540,34 @@ def test_page_makeup_keeps_tables_inside_the_text_block(screen):
             assert folio, number
             text = [c for c in page.chars if c["top"] < folio[0]["top"] - 1]
             assert all(c["bottom"] < folio[0]["top"] - 10 for c in text), number
+
+
+def test_the_settled_layout_is_drawn_not_laid_out_again(issue: Path, tmp_path, monkeypatch):
+    """Settling figures lays the issue out until nothing moves; that last layout is the
+    one drawn. Drawn from a fresh layout instead, the PDF is the same bytes."""
+    from compositor import build, pdf
+
+    layouts = []
+    original_laid_out = pdf._laid_out
+
+    def counted(*args, **kwargs):
+        layouts.append(args[0])
+        return original_laid_out(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "_laid_out", counted)
+    reused = build.build_issue(issue, tmp_path / "reused.pdf")
+    settling = len(layouts)
+
+    original_write = build.write_pdf
+
+    def fresh(*args, laid_out=None, **kwargs):
+        return original_write(*args, **kwargs)
+
+    monkeypatch.setattr(build, "write_pdf", fresh)
+    layouts.clear()
+    again = build.build_issue(issue, tmp_path / "fresh.pdf")
+    assert len(layouts) == settling + 1  # the final layout, which the first build skipped
+    assert settling >= 2  # the figures issue takes a second pass to settle
+    assert layouts[-1] == layouts[-2]  # the same HTML as the settling's last pass
+    assert reused.pages == again.pages
+    assert (tmp_path / "reused.pdf").read_bytes() == (tmp_path / "fresh.pdf").read_bytes()
