@@ -47,7 +47,12 @@ FEATURES = (
         "@font-face loading (WeasyPrint's, raw pays it too)",
     ),
     ("image handling", "compositor.build", "low_resolution", "resolution check"),
-    ("image handling", "compositor.build", "settle_layout", "layouts that place figures, 续表"),
+    (
+        "image handling",
+        "compositor.build",
+        "settle_layout",
+        "layouts until figures and 续表 settle, the last one drawn",
+    ),
     (
         "image handling",
         "weasyprint.document",
