@@ -247,6 +247,55 @@ def test_the_contents_page_is_laid_out_twice_with_its_page_numbers(monkeypatch):
     assert text == plain_text
 
 
+LEADER = "a::after { content: leader(dotted) target-counter(attr(href url), page) }"
+PAGE_NUMBERS = '.numbers::before { content: "x"' + ' " " counter(page, upper-roman)' * 30 + "}"
+PAGE_TOTALS = '.numbers::before { content: "x"' + ' " " counter(pages, upper-roman)' * 30 + "}"
+BREAK = "style='break-before: page'"
+# Contents at the back, after a paragraph showing its page number thirty times: that
+# paragraph is set again in the second pass and pushes 二 onto the next page.
+BACK_CONTENTS = (
+    f"<style>{LEADER} {PAGE_NUMBERS}</style><h2 id=one>一</h2>"
+    + f"<p {BREAK}>正文</p>" * 6
+    + f"<p {BREAK} class=numbers></p><p>行</p><p>行</p><h2 id=two>二</h2><p>文</p><p>文</p>"
+    + f"<p {BREAK}>文</p><div {BREAK}><p><a href='#one'>第一篇</a></p>"
+    + "<p><a href='#two'>第二篇</a></p></div>"
+)
+# Text showing the page total, whose pages never settle (WeasyPrint stops after 8 passes).
+TOTALS_SHOWN = (
+    f"<style>{LEADER} {PAGE_TOTALS}</style><p class=numbers></p>"
+    + "<p>行</p>" * 5
+    + "<h2 id=one>一</h2>"
+    + "<p>文</p>" * 4
+    + f"<h2 id=two {BREAK}>二</h2>"
+    + f"<p {BREAK}>正文</p>" * 4
+    + f"<h2 id=three {BREAK}>三</h2><div {BREAK}><p><a href='#one'>第一篇</a></p>"
+    + "<p><a href='#two'>第二篇</a></p><p><a href='#three'>第三篇</a></p></div>"
+)
+
+
+def page_texts(body: str, settled: bool) -> list[str]:
+    import pypdfium2
+
+    html = f"""<html lang="zh-CN"><style>@page {{ size: 200pt 150pt; margin: 10pt }}
+    @font-face {{ font-family: song; src: url({FONT.as_uri()}) }}
+    body {{ margin: 0; font: 10pt/12pt song }} h2 {{ font-size: 10pt; margin: 0 }}</style>
+    {body}</html>"""
+    with weasy_seam.page_total_settled() if settled else nullcontext():
+        pdf = pypdfium2.PdfDocument(weasy_render(html).write_pdf())
+    return [page.get_textpage().get_text_range() for page in pdf]
+
+
+@pytest.mark.parametrize("body", [BACK_CONTENTS, TOTALS_SHOWN], ids=["back", "totals"])
+def test_contents_settling_draws_what_weasyprint_draws(body):
+    """Where pages before the contents move in the second pass, or the page total is
+    shown, the numbers are left to WeasyPrint: the same pages either way."""
+    plain = page_texts(body, settled=False)
+    assert page_texts(body, settled=True) == plain
+    if body is BACK_CONTENTS:  # the contents give the page 二 is on
+        page = next(n for n, text in enumerate(plain, 1) if "二" in text and "篇" not in text)
+        assert re.search(r"第二篇[\s.]+(\d+)", plain[-1]).group(1) == str(page)
+
+
 def test_weasyprint_internals_are_as_the_contents_settling_expects(monkeypatch):
     from weasyprint.layout import page as weasy_page
 
