@@ -60,6 +60,12 @@ def import_weasyprint() -> None:
         return
     with quick_library_lookup(), deferred_fonttools():
         import weasyprint  # noqa: F401
+    from weasyprint.text import ffi
+
+    if ffi.harfbuzz_subset is None:
+        # WeasyPrint will subset with fontTools in every build: load it now, not on
+        # first use, which Python 3.11's LazyLoader does not make safe across threads.
+        _ = importlib.import_module(DEFERRED_MODULE).Subsetter  # executes the module
 
 
 @contextmanager

@@ -130,3 +130,22 @@ print("fontTools.subset.cff" in sys.modules)
             if key in descriptor
         ]
     assert sizes and max(sizes) < 500_000  # subsets: the shipped faces are 2–4.5 MB
+
+
+def test_without_harfbuzz_subset_the_subsetter_is_loaded_with_weasyprint():
+    """WeasyPrint then subsets with fontTools in every build: it is loaded at once,
+    not lazily (Python 3.11's LazyLoader is not safe across threads)."""
+    code = """
+import sys, cffi
+dlopen = cffi.FFI.dlopen
+def without_subset(self, name, *args, **kwargs):
+    if "subset" in str(name):
+        raise OSError(f"no {name} here")
+    return dlopen(self, name, *args, **kwargs)
+cffi.FFI.dlopen = without_subset
+from compositor.weasy_import import import_weasyprint
+import_weasyprint()
+from weasyprint.text import ffi
+print(ffi.harfbuzz_subset is None, "fontTools.subset.cff" in sys.modules)
+"""
+    assert run_python(code).splitlines()[-1] == "True True"
