@@ -149,3 +149,19 @@ from weasyprint.text import ffi
 print(ffi.harfbuzz_subset is None, "fontTools.subset.cff" in sys.modules)
 """
     assert run_python(code).splitlines()[-1] == "True True"
+
+
+def test_a_build_runs_neither_deferred_part(tmp_path):
+    """The saving holds for a whole press build, not only for WeasyPrint's import."""
+    output = str(tmp_path / "mini.pdf")
+    code = f"""
+import sys
+from compositor.cli import main
+sys.argv = ["compositor", "build", "tests/data/mini/2023-01", "--press", "-o", {output!r}]
+try:
+    main()
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print(sorted(name for name in ("fontTools.subset.cff", "fontTools.varLib") if name in sys.modules))
+"""
+    assert run_python(code).splitlines()[-1] == "[]"
