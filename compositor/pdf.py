@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from compositor.errors import CompositorError
 from compositor.html import Rendered
+from compositor.scratch import scratch_folder
 
 DATA_URL_LIMIT = 64 * 1024
 # Pictures are named issue:photos/a.jpg, relative to the issue folder (the first allowed
@@ -93,7 +94,8 @@ class StyleCache:
 
     WeasyPrint keeps a copy of every @font-face file while the fonts are in use; the
     copies live in a temporary folder of this cache's, removed by ``close`` (or at the
-    end of a ``with`` block), so no build leaves anything in the temp directory.
+    end of a ``with`` block), so no build leaves anything in the temp directory; one
+    left by a killed process is removed by a later build (``compositor.scratch``).
     """
 
     def __init__(self) -> None:
@@ -113,7 +115,7 @@ class StyleCache:
         """The styles for ``key``; ``parse(font_folder)`` makes them when the key is new."""
         if key != self._key:
             self._drop_styles()  # a parse that fails leaves nothing behind
-            self._folder = tempfile.TemporaryDirectory(prefix="compositor-fonts-")
+            self._folder = scratch_folder("fonts")
             self._styles = parse(Path(self._folder.name))
             self._key = key
         return self._styles

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from compositor.scratch import scratch_folder
 from compositor.text.classes import is_han
 
 DPI = 100
@@ -177,7 +177,7 @@ def _run_engine(engine: Engine, pdf: Path, dpi: int) -> _Run:
     if shutil.which(engine.program) is None:
         result.available = False
         return _Run(engine, result, [], None, None)
-    with tempfile.TemporaryDirectory(prefix="compositor-engines-") as folder:
+    with scratch_folder("engines") as folder:
         drawn, result.warnings = _draw(engine, pdf, Path(folder), dpi)
     text = lines = None
     if engine.extract is not None:

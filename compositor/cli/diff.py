@@ -7,7 +7,6 @@ imports (pdfium, numpy, the build pipeline) happen only when a diff is asked for
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from compositor.diff.report import DEFAULT_DPI, DiffReport, diff_pdfs
+from compositor.scratch import scratch_folder
 
 IDENTICAL, DIFFERENT = 0, 1
 
@@ -39,7 +39,7 @@ def run_diff(old: Path, new: Path, *, out_dir: Path | None, dpi: int | None, as_
 @contextmanager
 def pdfs_for(old: Path, new: Path, console: Console) -> Iterator[tuple[Path, Path]]:
     """The two PDFs to compare: PDFs as given, issue folders built into a temporary folder."""
-    with tempfile.TemporaryDirectory(prefix="compositor-diff-") as workdir:
+    with scratch_folder("diff") as workdir:
         yield (
             built_if_folder(old, Path(workdir) / f"old-{old.name}.pdf", console),
             built_if_folder(new, Path(workdir) / f"new-{new.name}.pdf", console),

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +38,7 @@ from pathlib import Path
 from compositor.errors import ContentError
 from compositor.importer.lines import ImportWarning, ends_sentence
 from compositor.importer.run import ImportResult, import_legacy
+from compositor.scratch import scratch_folder
 from compositor.text.normalize import fold_for_comparison, is_chinese_context, is_han
 
 # Lines whose top lies within this fraction of the page height from the top or bottom edge
@@ -101,7 +101,7 @@ def import_pdf(path: Path, out_dir: Path, *, strict: bool = False) -> ImportResu
     def page_of(line: int) -> int:
         return pages[line - 1] if 0 < line <= len(pages) else 0
 
-    with tempfile.TemporaryDirectory(prefix="compositor-pdf-") as folder:
+    with scratch_folder("pdf") as folder:
         # Named like the PDF: the importer notes its source's name in issue.toml.
         extracted = Path(folder) / path.name
         extracted.write_text(text, encoding="utf-8")

@@ -35,7 +35,6 @@ import difflib
 import re
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from lxml import etree
 from compositor.errors import ContentError
 from compositor.importer.lines import ends_sentence
 from compositor.model import Paragraph, Source, Subhead
+from compositor.scratch import scratch_folder
 from compositor.text.normalize import CREDIT, fold_for_comparison, is_han, normalize
 
 DOCX_SUFFIXES = frozenset({".docx", ".docm", ".dotx"})
@@ -186,7 +186,7 @@ def read_contribution(path: Path) -> Contribution:
     """Read a Word file (converting .doc/.wps first) into one article's parts."""
     path = Path(path)
     if path.suffix.lower() in CONVERTED_SUFFIXES:
-        with tempfile.TemporaryDirectory(prefix="compositor-word-") as folder:
+        with scratch_folder("word") as folder:
             return _read_docx(convert_to_docx(path, Path(folder)), shown_as=path)
     return _read_docx(path, shown_as=path)
 
