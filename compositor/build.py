@@ -229,7 +229,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
         return job.prepare(rendered) if job else rendered
 
     image_dpi = None if job else SCREEN_PPI  # small for e-mail; press: every pixel
-    last: list[tuple[Rendered, object]] = []  # the last layout made while settling
+    settled: dict[Rendered, object] = {}  # the last layout made while settling
 
     if has_tables(typeset) or has_figures(typeset):  # issue 14: 续表 and floating figures
 
@@ -245,7 +245,8 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
                     makeup=makeup,
                     image_dpi=image_dpi,
                 )
-            last[:] = [(rendered, document)]
+            settled.clear()
+            settled[rendered] = document
             return document.pages
 
         typeset = settle_layout(typeset, pages_of, text_geometry(layout))
@@ -253,7 +254,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
 
     def render(document: Rendered) -> Rendition:
         # The settled issue was laid out last while settling: that layout is drawn.
-        laid_out = next((found for source, found in last if source == document), None)
+        laid_out = settled.get(document)
         with extensions():
             return write_pdf(
                 document,

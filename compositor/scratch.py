@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -50,10 +51,10 @@ def remove_abandoned(kind: str, now: float | None = None) -> list[Path]:
 
 def _abandoned(folder: Path, pid: int, now: float) -> bool:
     try:
-        status = folder.lstat()
+        status = folder.lstat()  # a symlink is not a folder of ours: never followed
     except OSError:
         return False  # removed meanwhile
-    if not folder.is_dir() or folder.is_symlink() or status.st_uid != os.getuid():
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid():
         return False
     return now - status.st_mtime > STALE_AFTER and not _running(pid)
 
