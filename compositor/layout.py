@@ -63,7 +63,7 @@ class Grid:
 
     pitch_pt: float = 0.0  # body size × line height: one grid line
     blocks: dict[str, str] = field(default_factory=dict)  # CSS class → make-up role
-    max_gap_lines: int = 2  # at most this many lines added at one gap (齐底)
+    max_gap_lines: int = 1  # at most this many lines added at one gap (齐底)
     minimum: dict[str, int] = field(default_factory=dict)  # gap kind → fewest lines (copyfit)
     copyfit_lines: int = 3  # the colophon may win this many lines by tightening gaps
 
@@ -156,7 +156,7 @@ def _grid_from(data: dict, path: Path) -> Grid:
     grid = Grid(
         pitch_pt=float(data.get("pitch_pt", 0.0)),
         blocks=dict(data.get("blocks", {})),
-        max_gap_lines=int(data.get("max_gap_lines", 2)),
+        max_gap_lines=int(data.get("max_gap_lines", 1)),
         minimum={kind: int(lines) for kind, lines in data.get("minimum", {}).items()},
         copyfit_lines=int(data.get("copyfit_lines", 3)),
     )

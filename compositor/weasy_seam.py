@@ -1043,20 +1043,30 @@ def line_grid(grid) -> Iterator[None]:
         weasy_block.block_level_layout = original
 
 
-def _snapped_block_layout(pitch, classes, original, context, box, *args, **kwargs):
-    result = original(context, box, *args, **kwargs)
+def _snapped_block_layout(pitch, classes, original, context, box, bottom_space, *args, **kw):
+    result = original(context, box, bottom_space, *args, **kw)
     new_box, resume_at = result[0], result[1]
-    if new_box is not None and resume_at is None and _role(new_box, classes):
+    if new_box is None or resume_at is not None:
+        return result
+    role = _role(new_box, classes)
+    if role == "table":
+        # A table's rows are one size smaller: padded to whole lines, the text after it
+        # stays on the grid. Not where that would push it over the page's foot (where
+        # its 续表 part was cut): such a page ends short of a line (TABLE_FOOT).
+        room = context.page_bottom - bottom_space - new_box.position_y - new_box.margin_height()
+        _snap_to_lines(new_box, pitch, room)
+    elif role is not None:
         _snap_to_lines(new_box, pitch)
     return result
 
 
-def _snap_to_lines(box, pitch: float) -> None:
-    """Pad ``box`` to a whole number of grid lines, the extra split above and below."""
+def _snap_to_lines(box, pitch: float, room: float = math.inf) -> None:
+    """Pad ``box`` to a whole number of grid lines, the extra split above and below
+    (not when that needs more than ``room``)."""
     height = box.border_height()
     lines = math.ceil(height / pitch - GRID_EPSILON / pitch)
     extra = lines * pitch - height
-    if extra <= GRID_EPSILON:
+    if extra <= GRID_EPSILON or extra > room + GRID_EPSILON:
         return
     above = extra / 2
     box.padding_top += above
@@ -1206,10 +1216,10 @@ def _make_up(grid, document) -> _Pass:
             if not any(block.role != "colophon" for block in shape.blocks):
                 continue  # a blank page
             slack = int(math.floor(shape.slack / pitch + GRID_EPSILON))
-            if shape.slack - slack * pitch > GRID_EPSILON and _ends_with_table(shape):
-                # Table rows (one size smaller) do not take whole lines: the page ends
-                # less than a line short, whatever the gaps take.
-                record["short"][str(index + 1)] = TABLE_FOOT
+            if foot := _float_foot(shape):
+                # Table rows and captions (one size smaller) do not sit on the body's
+                # lines: the page's last line ends short of the foot by part of a line.
+                record["short"][str(index + 1)] = foot
             if slack <= 0:
                 continue
             if index == text_end:
@@ -1223,8 +1233,11 @@ def _make_up(grid, document) -> _Pass:
                 if lines:
                     _shift_below(pages[index]._page_box, y, lines * pitch)
                     moved.add(index)
+            if any(plan.added):
+                record.setdefault("spaced", {})[str(index + 1)] = _spaced(gaps, plan.added)
             if plan.short:
-                record["short"][str(index + 1)] = plan.reason
+                held = _held_over(pages[index + 1], grid)
+                record["short"][str(index + 1)] = f"{plan.reason}{held}"
                 total_short += plan.short
                 found = _first_paragraph(pages[index + 1], grid) if plan.short == 1 else None
                 if found:
@@ -1235,6 +1248,33 @@ def _make_up(grid, document) -> _Pass:
             _relayout_backgrounds(pages[index]._page_box)
             pages[index] = page_class(pages[index]._page_box)  # anchors, links, bookmarks
     return _Pass(record, total_short, relax, alone_at_end, tighten_css)
+
+
+# What the next page starts with, for the reason a page is short (what did not fit).
+_HELD_OVER = {
+    "banner": "a section banner, kept with the title and first lines below it",
+    "title": "an article title, kept with its first lines",
+    "lead": "an article title, kept with its first lines",
+    "subhead": "a subhead, kept with its first lines",
+    "block": "a figure taller than the room left",
+    "table": "a table taller than the room left",
+    None: "a paragraph that cannot leave fewer than two lines on either page",
+}
+
+
+def _held_over(page, grid) -> str:
+    flow = [block for block in _shape(page, grid).blocks if block.role != "colophon"]
+    if not flow or flow[0].role not in _HELD_OVER:
+        return ""
+    return f"; the next page starts with {_HELD_OVER[flow[0].role]}"
+
+
+def _spaced(gaps, added) -> dict[str, int]:
+    """Lines added on a page, by kind of gap (for preflight and the reviewer)."""
+    spaced: Counter = Counter()
+    for gap, lines in zip(gaps, added, strict=True):
+        spaced[gap.kind] += lines
+    return {kind: lines for kind, lines in sorted(spaced.items()) if lines}
 
 
 def _pages_breaking(document, grid, elements: set) -> set[int]:
@@ -1362,12 +1402,18 @@ def _gaps(shape: _PageShape, grid, pitch: float, makeup) -> tuple[list, list[tup
 
 
 TABLE_FOOT = "a table ends the page: its rows (one size smaller) do not take whole lines"
+FIGURE_FOOT = "a figure ends the page: its caption (one size smaller) is off the body's lines"
 
 
-def _ends_with_table(shape: _PageShape) -> bool:
-    """Whether the last block with a height (not an empty marker) is a table."""
+def _float_foot(shape: _PageShape) -> str:
+    """Why the page's last line is off the grid when a table or figure ends the page
+    (the last block with a height, not an empty marker), else ""."""
     flow = [b for b in shape.blocks if b.role != "colophon" and b.bottom - b.top > GRID_EPSILON]
-    return bool(flow) and isinstance(flow[-1].box, weasy_boxes.TableBox)
+    if not flow:
+        return ""
+    if flow[-1].role == "table" or isinstance(flow[-1].box, weasy_boxes.TableBox):
+        return TABLE_FOOT
+    return FIGURE_FOOT if flow[-1].role == "block" else ""
 
 
 def _relayout_backgrounds(page_box) -> None:

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from compositor.typeset.makeup import (
+    FIXED,
     KINDS,
     Gap,
     gap_kind,
@@ -24,9 +25,11 @@ def test_a_full_page_gets_nothing():
     assert plan.added == (0, 0) and plan.short == 0 and plan.reason == ""
 
 
-def test_space_goes_before_headings_first():
-    plan = plan_flush_bottom(2, gaps("after-title", "before-title", "before-subhead"))
-    assert plan.added == (0, 1, 1)
+def test_space_goes_between_articles_first_then_above_subheads_then_around_figures():
+    kinds = ("after-title", "before-figure", "before-subhead", "before-title", "after-figure")
+    assert plan_flush_bottom(1, gaps(*kinds)).added == (0, 0, 0, 1, 0)
+    assert plan_flush_bottom(2, gaps(*kinds)).added == (0, 0, 1, 1, 0)
+    assert plan_flush_bottom(4, gaps(*kinds)).added == (0, 1, 1, 1, 1)
 
 
 def test_one_line_goes_to_the_middle_gap_not_the_first():
@@ -34,21 +37,27 @@ def test_one_line_goes_to_the_middle_gap_not_the_first():
     assert plan.added == (0, 1, 0)
 
 
-def test_then_after_headings_and_never_more_than_two_lines_at_a_gap():
-    plan = plan_flush_bottom(5, gaps("before-title", "after-title", "before-credit"))
-    assert plan.added[0] == 2 and sorted(plan.added[1:]) == [1, 2] and plan.short == 0
+def test_never_after_a_heading_or_before_a_credit():
+    """A title, lead or subhead stays with the text it heads, a credit with its article."""
+    plan = plan_flush_bottom(
+        2, gaps("after-banner", "after-title", "after-subhead", "before-credit")
+    )
+    assert plan.added == (0, 0, 0, 0) and plan.short == 2
 
 
-def test_a_page_whose_gaps_cannot_take_the_slack_stays_short_and_says_why():
-    plan = plan_flush_bottom(3, gaps("before-credit"))
-    assert plan.added == (2,) and plan.short == 1
-    assert "1 line short" in plan.reason and "at most 2" in plan.reason
-    bare = plan_flush_bottom(2, [])
-    assert bare.short == 2 and "no title, banner, subhead or credit" in bare.reason
-
-
-def test_the_gap_limit_is_the_layouts():
+def test_at_most_one_line_at_a_gap_unless_the_layout_allows_more():
+    assert plan_flush_bottom(2, gaps("before-title", "before-subhead")).added == (1, 1)
     assert plan_flush_bottom(3, gaps("before-title"), max_per_gap=3).added == (3,)
+
+
+def test_a_page_the_rules_cannot_fill_keeps_its_spacing_and_says_why():
+    """Spacing only some gaps of a page that stays short anyway would make them differ
+    from the same gaps elsewhere: its slack stays at the foot, with the reason."""
+    plan = plan_flush_bottom(3, gaps("before-title", "before-subhead", "before-credit"))
+    assert plan.added == (0, 0, 0) and plan.short == 3
+    assert "3 lines short" in plan.reason and "at most 1" in plan.reason
+    bare = plan_flush_bottom(2, gaps("after-title"))
+    assert bare.short == 2 and "no gap above a title, banner or subhead" in bare.reason
 
 
 @given(
@@ -60,7 +69,9 @@ def test_whole_lines_are_conserved_and_bounded(slack, kinds, limit):
     plan = plan_flush_bottom(slack, gaps(*kinds), max_per_gap=limit)
     assert sum(plan.added) + plan.short == slack
     assert all(0 <= added <= limit for added in plan.added)
-    assert plan.short == max(0, slack - limit * len(kinds))
+    assert all(added == 0 for added, kind in zip(plan.added, kinds) if kind in FIXED)
+    room = limit * sum(1 for kind in kinds if kind not in FIXED)
+    assert plan.short == (0 if slack <= room else slack)  # filled, or left as it was
     assert bool(plan.reason) == bool(plan.short)
 
 
@@ -94,3 +105,6 @@ def test_gap_kinds():
     assert gap_kind("subhead", None) == "after-subhead"
     assert gap_kind(None, "credit") == "before-credit"
     assert gap_kind(None, "colophon-space") is None
+    assert gap_kind(None, "block") == "before-figure"  # around figures and tables
+    assert gap_kind("table", None) == "after-figure"
+    assert gap_kind("subhead", "table") == "after-subhead"  # a subhead heads its table too

@@ -5,9 +5,13 @@ dataclasses and applies the plans; tests call them without WeasyPrint.
 
 Everything on a page occupies whole lines of the line grid (the layout's CSS and
 the seam's block snapping see to that), so a short page is short by whole lines.
-Those lines go into the gaps before and after titles, banners, subheads and credits
-(齐底), in whole lines, at most ``max_per_gap`` at any one gap; never inside a
-paragraph and never by changing the line spacing.
+Those lines go where a typesetter puts them (齐底): above banners, titles and
+subheads, between articles, and around figures and tables; in whole lines, at most
+``max_per_gap`` at any one gap. Never between a title, lead, subhead or caption and
+the text it heads, never between an article's last line and its credit, never inside
+a paragraph, list or table, and never by changing the line spacing. A page that
+cannot be filled within those rules is left short, its slack at the foot, and the
+reason is recorded for preflight.
 """
 
 from __future__ import annotations
@@ -15,14 +19,32 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Gap kinds, from the make-up's point of view. Space goes first where a reader expects
-# a pause (before a heading: a new section, article or subsection), then after one.
-BEFORE = ("before-banner", "before-title", "before-subhead")
-AFTER = ("after-banner", "after-title", "after-subhead", "before-credit")
-KINDS = BEFORE + AFTER
+# Gap kinds, from the make-up's point of view, in the order a typesetter opens them:
+# first between articles and sections, then above subheads, then around figures and
+# tables. Only these take a short page's slack.
+SPACED = (
+    ("before-banner", "before-title"),
+    ("before-subhead",),
+    ("before-figure", "after-figure"),
+)
+# Kinds of gap that hold a fixed space: what a heading or credit keeps with its text.
+# They take no slack; the colophon's copyfitting may close them to the layout's minimum.
+FIXED = ("after-banner", "after-title", "after-subhead", "before-credit")
+KINDS = tuple(kind for group in SPACED for kind in group) + FIXED
 # What a block is to the make-up (layout.toml [grid] blocks maps CSS classes to these).
-# "block": any other block (a figure, a table) that must take whole lines, no more.
-ROLES = ("banner", "title", "lead", "subhead", "credit", "block", "colophon", "colophon-space")
+# "block": a figure, "table": a table with its caption: each takes whole lines, no more.
+ROLES = (
+    "banner",
+    "title",
+    "lead",
+    "subhead",
+    "credit",
+    "block",
+    "table",
+    "colophon",
+    "colophon-space",
+)
+FLOATS = ("block", "table")
 
 
 @dataclass(frozen=True)
@@ -43,36 +65,42 @@ class FillPlan:
     reason: str  # why it is short ("" when it is not)
 
 
-def plan_flush_bottom(slack: int, gaps: Sequence[Gap], max_per_gap: int = 2) -> FillPlan:
+def plan_flush_bottom(slack: int, gaps: Sequence[Gap], max_per_gap: int = 1) -> FillPlan:
     """Spread ``slack`` whole lines over the page's ``gaps`` so its last line lands on
     the last grid line.
 
-    Gaps before headings are filled first, then gaps after them; within each group one
-    line at a time, round the gaps, spread evenly down the page, each gap taking at
-    most ``max_per_gap`` lines.
+    Only gaps of the ``SPACED`` kinds take lines: one line per round, each round
+    opening the groups in order (between articles, above subheads, around figures),
+    spread evenly down the page within a group; at most ``max_per_gap`` rounds. When
+    that cannot place every line, nothing is added and the page is left short.
     """
     if slack < 0:
         raise ValueError(f"slack must not be negative, got {slack}")
     added = [0] * len(gaps)
     left = slack
-    for group in (BEFORE, AFTER):
-        members = [index for index, gap in enumerate(gaps) if gap.kind in group]
-        for _ in range(max_per_gap):
-            if left == 0 or not members:
-                break
-            for index in _evenly(members, min(left, len(members))):
-                added[index] += 1
-                left -= 1
-    reason = ""
-    if left:
-        if not gaps:
-            reason = f"{_lines(left)} short: no title, banner, subhead or credit to space out"
-        else:
-            reason = (
-                f"{_lines(left)} short: its {len(gaps)} gap(s) took "
-                f"{slack - left} of {_lines(slack)} (at most {max_per_gap} each)"
-            )
-    return FillPlan(tuple(added), left, reason)
+    for _ in range(max_per_gap):
+        for group in SPACED:
+            members = [index for index, gap in enumerate(gaps) if gap.kind in group]
+            if left and members:
+                for index in _evenly(members, min(left, len(members))):
+                    added[index] += 1
+                    left -= 1
+    if not left:
+        return FillPlan(tuple(added), 0, "")
+    # A page the rules cannot fill keeps its spacing and its slack at the foot: spacing
+    # some of its gaps would only make them differ from the same gaps on full pages.
+    open_gaps = sum(1 for gap in gaps if gap.kind not in FIXED)
+    if not open_gaps:
+        reason = (
+            f"{_lines(slack)} short: no gap above a title, banner or subhead, "
+            "between articles or around a figure or table to space out"
+        )
+    else:
+        reason = (
+            f"{_lines(slack)} short: its {open_gaps} gap(s) above headings and around "
+            f"figures can take {slack - left} (at most {max_per_gap} each)"
+        )
+    return FillPlan(tuple(0 for _ in gaps), slack, reason)
 
 
 def plan_tightening(needed: int, gaps: Sequence[Gap], limit: int = 3) -> tuple[int, ...] | None:
@@ -120,6 +148,10 @@ def gap_kind(above: str | None, below: str | None) -> str | None:
         return "before-credit"
     if above == "credit":
         return "before-title"  # a credit ends an article: the next one starts below
+    if below in FLOATS:
+        return "before-figure"
+    if above in FLOATS:
+        return "after-figure"
     return None
 
 
@@ -133,4 +165,14 @@ def _lines(count: int) -> str:
     return f"{count} line" if count == 1 else f"{count} lines"
 
 
-__all__ = ["KINDS", "ROLES", "FillPlan", "Gap", "gap_kind", "plan_flush_bottom", "plan_tightening"]
+__all__ = [
+    "FIXED",
+    "KINDS",
+    "ROLES",
+    "SPACED",
+    "FillPlan",
+    "Gap",
+    "gap_kind",
+    "plan_flush_bottom",
+    "plan_tightening",
+]
