@@ -87,6 +87,10 @@ class Figure:
         return self.caption
 
 
+WHOLE_ROWS = 30
+MIN_PART_ROWS = 2  # body rows a 续表 part of a short table may not go below
+
+
 @dataclass(frozen=True)
 class Table:
     """A pipe table printed as a 三线表; ``align`` is "left", "center", "right" or "" per
@@ -101,6 +105,10 @@ class Table:
     breaks: tuple[
         int, ...
     ] = ()  # body rows that begin a continued part (续表), see typeset/continued.py
+    # How a short table (up to WHOLE_ROWS rows) flows, decided by typeset/floats.py:
+    # "whole" on one page; "split" runs on (续表) rather than leave a page short;
+    # "moved" whole to the next page, as splitting left a part too few rows.
+    flow: str = "whole"
     kind: ClassVar[str] = "table"
 
     def parts(self) -> list[TablePart]:
@@ -111,6 +119,12 @@ class Table:
             for start, end in zip(edges, edges[1:], strict=False)
             if end > start
         ]
+
+    @property
+    def kept_whole(self) -> bool:
+        """Set on one page (``break-inside: avoid``): a table of up to ``WHOLE_ROWS``
+        rows (about a page of 9 pt), unless keeping it whole would leave a page short."""
+        return len(self.rows) <= WHOLE_ROWS and self.flow != "split"
 
     @property
     def continued_caption(self) -> str:

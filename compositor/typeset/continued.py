@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from compositor.model import Issue, Table
+from compositor.model import MIN_PART_ROWS, Issue, Table
 from compositor.typeset import floats
 
 MAX_PASSES = 10  # each pass settles one more break per table
@@ -34,8 +34,9 @@ def settle_layout(
     issue: Issue, layout_pages: Callable[[Issue], list], geometry: tuple[float, float]
 ) -> Issue:
     """``issue`` with each table's ``breaks`` set where its rows start a new page, and
-    figures that would leave a page short moved after the paragraph that follows them
-    (floats.py; ``geometry`` is the text block's bottom and a body line, in pt).
+    figures and tables that would leave a page short let run on or moved after the
+    paragraph that follows them (floats.py; ``geometry`` is the text block's bottom and
+    a body line, in pt).
 
     ``layout_pages`` lays out an issue and returns WeasyPrint's pages.
     """
@@ -43,14 +44,15 @@ def settle_layout(
         pages = layout_pages(issue)
         found = breaks_on(pages, issue)
         merged = {t.key: next_breaks(t.breaks, found.get(t.key, ())) for t in _tables(issue)}
-        pushed = {
-            key
-            for key in floats.pushed_figures(pages, issue, *geometry)
-            if floats.can_defer(issue, key)
-        }
-        if not pushed and all(merged[t.key] == t.breaks for t in _tables(issue)):
+        if crowded := {t.key for t in _tables(issue) if _part_too_small(t, merged[t.key])}:
+            # a short table split to fill a page left a part too few rows: it moves whole
+            issue = with_flow(issue, crowded, "moved")
+            continue
+        pushed = floats.pushed_floats(pages, issue, *geometry)
+        flowing = floats.let_flow(issue, pushed)
+        if flowing is issue and all(merged[t.key] == t.breaks for t in _tables(issue)):
             return issue
-        issue = floats.defer(with_breaks(issue, merged), pushed)
+        issue = with_breaks(flowing, merged)
     return issue
 
 
@@ -84,6 +86,34 @@ def with_breaks(issue: Issue, breaks: dict[str, tuple[int, ...]]) -> Issue:
     def article(a):
         blocks = tuple(
             dataclasses.replace(b, breaks=breaks[b.key]) if isinstance(b, Table) else b
+            for b in a.blocks
+        )
+        return dataclasses.replace(a, blocks=blocks)
+
+    sections = tuple(
+        dataclasses.replace(s, articles=tuple(article(a) for a in s.articles))
+        for s in issue.sections
+    )
+    return dataclasses.replace(issue, sections=sections)
+
+
+def _part_too_small(table: Table, breaks: tuple[int, ...]) -> bool:
+    """Whether a short table let run on (flow "split") would have a part of fewer than
+    MIN_PART_ROWS body rows: one row under a header is no table."""
+    if table.flow != "split" or not breaks:
+        return False
+    edges = [0, *breaks, len(table.rows)]
+    return min(end - start for start, end in zip(edges, edges[1:], strict=False)) < MIN_PART_ROWS
+
+
+def with_flow(issue: Issue, keys: set[str], flow: str) -> Issue:
+    """``issue`` with the tables of ``keys`` set to ``flow``, their breaks cleared."""
+
+    def article(a):
+        blocks = tuple(
+            dataclasses.replace(b, flow=flow, breaks=())
+            if isinstance(b, Table) and b.key in keys
+            else b
             for b in a.blocks
         )
         return dataclasses.replace(a, blocks=blocks)

@@ -1,61 +1,73 @@
-"""Figures float as a typesetter floats them: one that does not fit where it is written
-moves to the next page, and the text after it flows on before it to fill this page.
+"""Figures and tables float as a typesetter floats them: one that does not fit where it
+is written moves to the next page, and the text after it flows on before it to fill
+this page.
 
 WeasyPrint 70 has no page floats (``float: top``), and ``break-inside: avoid`` alone
 leaves the rest of the page empty. So, like 续表 (continued.py), the issue is laid out
-and read back: a zero-height mark sits just before each figure, and when the figure
-landed on a later page than its mark, the page was left short by the space below the
-mark. If that space holds at least ``MIN_GAP_LINES`` body lines and a paragraph follows
-the figure in its article, the figure is moved after that paragraph and the issue laid
-out again. A figure with no paragraph after it stays in place (the rest of its page
-stays empty: there is no text of its article to fill it).
+and read back: a zero-height mark sits just before each figure and table, and when the
+float landed on a later page than its mark, the page was left short by the space below
+the mark. If that space holds at least ``MIN_GAP_LINES`` body lines, the float moves
+after the paragraph that follows it, or that follows the floats queued right after it
+(floats keep their order, as in print), and the issue is laid out again. With no
+paragraph of its article left to bring forward, a table kept whole may run on instead
+(续表: continued.py keeps at least two rows in each part, or moves it whole); a figure
+stays in place, and the rest of its page stays empty.
+Moving blocks in the model keeps the text's order in the PDF's text layer as printed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from compositor.model import Article, Figure, Issue, Paragraph
+from compositor.model import Article, Figure, Issue, Paragraph, Table
 
 MIN_GAP_LINES = 3
 PX_PER_PT = 4 / 3  # WeasyPrint's page coordinates are CSS pixels
 
 
-def mark_anchor(figure: Figure) -> str:
-    return f"{figure.key}-mark"
+Float = Figure | Table
+
+
+def mark_anchor(block: Float) -> str:
+    return f"{block.key}-mark"
 
 
 def has_figures(issue: Issue) -> bool:
     return any(isinstance(b, Figure) for a in issue.articles for b in a.blocks)
 
 
-def pushed_figures(pages: list, issue: Issue, text_bottom_pt: float, line_pt: float) -> set[str]:
-    """Keys of the figures that left at least ``MIN_GAP_LINES`` lines empty above them.
-
-    ``text_bottom_pt`` is where the text block ends, from the top of the page.
+def pushed_floats(pages: list, issue: Issue, text_bottom_pt: float, line_pt: float) -> set[str]:
+    """Keys of the figures and tables that left at least ``MIN_GAP_LINES`` lines empty
+    above them. ``text_bottom_pt`` is where the text block ends, from the page top.
     """
     where: dict[str, tuple[int, float]] = {}
     for number, page in enumerate(pages):
         for anchor, box in page.anchors.items():  # (x1, y1, x2, y2) in CSS pixels
             where.setdefault(anchor, (number, box[1]))
     pushed = set()
-    for article in issue.articles:
-        for figure in (b for b in article.blocks if isinstance(b, Figure)):
-            mark, placed = where.get(mark_anchor(figure)), where.get(figure.key)
-            if mark is None or placed is None or placed[0] <= mark[0]:
-                continue
-            gap = text_bottom_pt - mark[1] / PX_PER_PT
-            if gap >= MIN_GAP_LINES * line_pt:
-                pushed.add(figure.key)
+    for block in _floats(issue):
+        mark, placed = where.get(mark_anchor(block)), where.get(block.key)
+        if mark is None or placed is None or placed[0] <= mark[0]:
+            continue
+        gap = text_bottom_pt - mark[1] / PX_PER_PT
+        if gap >= MIN_GAP_LINES * line_pt:
+            pushed.add(block.key)
     return pushed
 
 
-def defer(issue: Issue, keys: set[str]) -> Issue:
-    """``issue`` with each figure of ``keys`` moved after the paragraph that follows it."""
-    if not keys:
+def let_flow(issue: Issue, pushed: set[str]) -> Issue:
+    """``issue`` with each pushed float given way: it moves after the next paragraph;
+    with no paragraph left to bring forward, a table kept whole may run on (续表).
+    Unchanged when nothing can move.
+    """
+    movable = {key for key in pushed if can_defer(issue, key)}
+    split = {b.key for b in _floats(issue) if b.key in pushed - movable and _keeps_whole(b)}
+    if not split and not movable:
         return issue
     sections = tuple(
-        dataclasses.replace(s, articles=tuple(_defer_in(a, keys) for a in s.articles))
+        dataclasses.replace(
+            s, articles=tuple(_defer_in(_split_in(a, split), movable) for a in s.articles)
+        )
         for s in issue.sections
     )
     return dataclasses.replace(issue, sections=sections)
@@ -64,25 +76,44 @@ def defer(issue: Issue, keys: set[str]) -> Issue:
 def can_defer(issue: Issue, key: str) -> bool:
     for article in issue.articles:
         for index, block in enumerate(article.blocks):
-            if isinstance(block, Figure) and block.key == key:
-                return index + 1 < len(article.blocks) and isinstance(
-                    article.blocks[index + 1], Paragraph
-                )
+            if isinstance(block, Float) and block.key == key:
+                return _paragraph_after(article.blocks, index) is not None
     return False
+
+
+def _keeps_whole(block: Float) -> bool:
+    return isinstance(block, Table) and block.kept_whole and block.flow == "whole"
+
+
+def _floats(issue: Issue) -> list[Float]:
+    return [b for a in issue.articles for b in a.blocks if isinstance(b, Float)]
+
+
+def _paragraph_after(blocks, index: int) -> int | None:
+    """The index of the paragraph after the floats queued from ``index`` on, if any."""
+    after = index + 1
+    while after < len(blocks) and isinstance(blocks[after], Float):
+        after += 1
+    return after if after < len(blocks) and isinstance(blocks[after], Paragraph) else None
+
+
+def _split_in(article: Article, keys: set[str]) -> Article:
+    blocks = tuple(
+        dataclasses.replace(b, flow="split") if isinstance(b, Table) and b.key in keys else b
+        for b in article.blocks
+    )
+    return dataclasses.replace(article, blocks=blocks)
 
 
 def _defer_in(article: Article, keys: set[str]) -> Article:
     blocks = list(article.blocks)
     index = 0
-    while index < len(blocks) - 1:
+    while index < len(blocks):
         block = blocks[index]
-        if (
-            isinstance(block, Figure)
-            and block.key in keys
-            and isinstance(blocks[index + 1], Paragraph)
-        ):
-            blocks[index], blocks[index + 1] = blocks[index + 1], block
-            index += 2  # one paragraph per pass: the next layout says if more are needed
+        paragraph = _paragraph_after(blocks, index)
+        if isinstance(block, Float) and block.key in keys and paragraph is not None:
+            blocks.insert(index, blocks.pop(paragraph))
+            index = paragraph + 1  # one paragraph per pass: the next layout says if more
         else:
             index += 1
     return dataclasses.replace(article, blocks=tuple(blocks))
