@@ -502,28 +502,52 @@ def test_a_tall_picture_is_never_taller_than_the_text_block(tmp_path):
     assert "warning" not in result.stderr  # 1000 px over 75 mm: 339 ppi
 
 
-def test_a_short_table_that_does_not_fit_moves_whole_to_the_next_page(tmp_path):
-    """12 rows after enough text to fill most of page 1: the table is not cut (no 续表),
-    it starts on page 2 with its caption."""
+def short_table_issue(tmp_path, filler_paragraphs: int, rows: int) -> list[str]:
+    """The mini issue with an article of filler text, then a short table, then 后文.
+    Returns the text of each page of its PDF."""
     folder = copy_mini(tmp_path)
-    rows = "\n".join(f"| 第{n}项 | {n * 3}.0 |" for n in range(1, 13))
+    body = "\n".join(f"| 第{n}项 | {n * 3}.0 |" for n in range(1, rows + 1))
     filler = "\n\n".join(
-        "会议指出，国家高新区要坚持创新驱动发展，加快建设世界一流科技园区。" * 3 for _ in range(12)
+        "会议指出，国家高新区要坚持创新驱动发展，加快建设世界一流科技园区。" * 3
+        for _ in range(filler_paragraphs)
     )
     (folder / "01b.md").write_text(
         '+++\nsection = "火炬在行动"\ntitle = "表格"\n+++\n\n'
-        f"{filler}\n\n| 项目 | 数值 |\n|:--|--:|\n{rows}\nTable: 表1　十二项\n\n后文。\n",
+        f"{filler}\n\n| 项目 | 数值 |\n|:--|--:|\n{body}\nTable: 表1　十二项\n\n后文。\n",
         encoding="utf-8",
     )
-    out = tmp_path / "whole.pdf"
+    out = tmp_path / "table.pdf"
     result = run_cli("build", str(folder), "-o", str(out))
     assert result.returncode == 0, result.stderr
     with pdfplumber.open(out) as pdf:
-        texts = [page.extract_text().replace(" ", "") for page in pdf.pages]
+        return [page.extract_text().replace(" ", "") for page in pdf.pages]
+
+
+def test_a_short_table_that_does_not_fit_lets_the_text_on_then_runs_on_rather_than_wait(
+    tmp_path,
+):
+    """12 rows after text that fills page 1 and part of page 2, where the table does not
+    fit: the text after it comes forward, and rather than leave page 2 short the table
+    runs on (续表), each part with at least two rows."""
+    texts = short_table_issue(tmp_path, 12, 12)
     [page] = [n for n, text in enumerate(texts) if "第1项" in text]
-    assert "第12项" in texts[page] and "表1" in texts[page]
+    assert "表1" in texts[page] and texts[page].index("后文") < texts[page].index("表1")
+    [rest] = [n for n, text in enumerate(texts) if "续表" in text]
+    assert rest == page + 1 and "第12项" in texts[rest]
+    first = sum(f"第{n}项" in texts[page] for n in range(1, 13))
+    assert 2 <= first <= 10  # two rows at least on either side
+
+
+def test_a_short_table_that_would_leave_one_row_behind_moves_whole(tmp_path):
+    """Page 1's text leaves room for the table's caption, header and one row only: the
+    table moves whole to page 2 (no 续表), the text after it brought forward."""
+    for filler in range(13, 20):
+        texts = short_table_issue(tmp_path / str(filler), filler, 3)
+        [page] = [n for n, text in enumerate(texts) if "第1项" in text]
+        if "会议指出" in texts[page - 1] and "第3项" in texts[page]:
+            break
     assert not any("续表" in text for text in texts)
-    assert "会议指出" in texts[page - 1]  # the text before it is on the page before
+    assert "第1项" in texts[page] and "第3项" in texts[page] and "表1" in texts[page]
 
 
 def test_page_makeup_keeps_tables_inside_the_text_block(screen):

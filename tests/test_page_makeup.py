@@ -260,7 +260,7 @@ def test_a_colophon_that_cannot_share_the_page_brings_the_last_lines_with_it(tmp
     _, pages, lines, makeup = made_up(tmp_path, body, relayout=True)
     assert pages == 2 and lines["colophon"][0] == 2
     assert (lines["a06"][0], lines["a07"][0], lines["a08"][0]) == (1, 2, 2)
-    assert "no title, banner, subhead or credit" in makeup.reasons[1]
+    assert "no gap above a title, banner or subhead" in makeup.reasons[1]
 
 
 # ------------------------------------------------------------------------ preflight
@@ -285,7 +285,7 @@ def test_preflight_names_a_short_page_and_fails_ours_without_a_reason(tmp_path):
     page 2 has no gap to space out. Page 3 is the last: not a full page."""
     body = paragraph("a", 10) + paragraph("c", 9) + paragraph("d", 3)
     _, pages, _, makeup = made_up(tmp_path, body)
-    assert pages == 3 and "no title, banner, subhead or credit" in makeup.reasons[2]
+    assert pages == 3 and "no gap above a title, banner or subhead" in makeup.reasons[2]
     status, out = preflight_status(tmp_path / "made-up.pdf")
     assert status == 0, out
     assert "ends 15.0 pt (1.0 lines) above the other full pages: 1 line short" in out
