@@ -260,7 +260,8 @@ def _get_next_linebox(
     broken (a table cell's or a narrow box's own; blocks nest, hence the restore). Its
     parameters are spelt out, as the internals check reads them while we are active."""
     outer = measures.line_width
-    measures.line_width = containing_block.width
+    width = containing_block.width
+    measures.line_width = width if isinstance(width, (int, float)) else None  # not "auto"
     try:
         return original(
             context,
