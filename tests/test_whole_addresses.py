@@ -3,7 +3,7 @@
 A URL or e-mail address that fits on a line is never broken: it moves whole to the
 next line, and the line it leaves is justified within the layout's max_justification
 or set flush left (its Han characters solid). Only an address longer than the measure
-is broken, at its punctuation. Each paragraph below puts the addresses one em further
+is broken, at its punctuation. Each paragraph below puts the addresses two em further
 along than the one before, so that in some of them each short address would straddle a
 line end; ``compositor preflight`` accepts the result, and finds an address that was
 broken although it fits.
@@ -20,7 +20,8 @@ from conftest import copy_mini, run_cli, shipped_fonts_only, weasy_write
 
 from compositor.build import build_issue
 from compositor.check.typography import URL_SPLIT, preflight
-from compositor.layout import Typesetting
+from compositor.layout import Typesetting, load_layout
+from compositor.paths import LAYOUTS_DIR
 from compositor.text.classes import is_han
 from compositor.typeset.linebreak import UrlBreaks, can_break_before
 
@@ -44,7 +45,7 @@ def paragraph(number: int, before: int) -> str:
 
 PARAGRAPHS = [paragraph(number, before) for number, before in enumerate(STEPS)]
 EM = 10.5  # pt: the torch layout's body size
-LIMIT = Typesetting().max_justification  # the layout's, read in test_url_breaking
+LIMIT = load_layout(LAYOUTS_DIR / "torch").typesetting.max_justification  # em
 SHORT = (EMAIL, SITE)  # each fits a line of the 42 em measure
 FOLIO = re.compile(r"—\d+—")  # the page number, set in the body size
 
