@@ -10,7 +10,9 @@ Chinese typesetting (``cjk_typesetting``) extends WeasyPrint 70 at two points:
   run. For Chinese text we answer instead: Pango measures each character's advance,
   ``typeset.linebreak`` picks the break (clreq 避头尾, a one-character last line
   avoided, URLs broken at their punctuation — a URL's earlier part is remembered
-  for the next line, which WeasyPrint asks for with the rest of the text alone),
+  for the next line, which WeasyPrint asks for with the rest of the text alone; an
+  address that fits a whole line of its block moves there whole, so the seam
+  remembers the width of the block whose lines are being set),
   ``typeset.spacing`` plans the line's spacing (Han–Latin quarter em, punctuation
   compression, line-edge marks), and the line is laid out by a
   ``PlannedLayout`` that turns the plan into Pango letter-spacing attributes. Pango
@@ -40,6 +42,9 @@ Internals used (checked by ``check_internals``):
   drawing) and the attributes ``layout`` (the PangoLayout) and ``text``.
 - ``weasyprint.text.line_break.line_size``: a Pango line's logical width and height;
   ``_font_style_cache_key``: what makes two styles shape text alike (measure cache).
+- ``weasyprint.layout.inline.get_next_linebox`` (called by name in
+  ``iter_line_boxes``): wrapped, to know the width of a whole line (its
+  ``containing_block``'s) while the line's text is broken.
 - ``weasyprint.layout.inline.justify_line``: replaced; ``add_word_spacing`` still
   justifies text runs that are not ours.
 - ``weasyprint.layout.inline.handle_leader`` (called by name there): wrapped; it fills
@@ -122,12 +127,14 @@ def cjk_typesetting(settings: Typesetting, shaping: Shaping | None = None) -> It
     split = partial(_split_first_line, settings, measures, weasy_line_break.split_first_line)
     justify = partial(_justify_line, settings, weasy_inline.justify_line)
     leader = partial(_handle_leader, weasy_inline.handle_leader)
+    linebox = partial(_get_next_linebox, measures, weasy_inline.get_next_linebox)
     replacements = [
         (weasy_line_break, "split_first_line", split),
         (weasy_inline, "split_first_line", split),
         (weasy_preferred, "split_first_line", split),
         (weasy_inline, "justify_line", justify),
         (weasy_inline, "handle_leader", leader),
+        (weasy_inline, "get_next_linebox", linebox),
     ]
     if any(isinstance(getattr(m, name), partial) for m, name, _ in replacements):
         raise RuntimeError("cjk_typesetting is already active")
@@ -190,6 +197,7 @@ def _split_first_line(
             is_line_start,
             minimum,
             measures.url_prefixes.get(source, ""),
+            measures.line_width,
             tuple(advances),
         )
         found = measures.shaping.line(key, style)
@@ -234,6 +242,43 @@ def _split_first_line(
     return layout, length, resume, width, height, baseline
 
 
+def _get_next_linebox(
+    measures,
+    original,
+    context,
+    linebox,
+    position_y,
+    bottom_space,
+    skip_stack,
+    containing_block,
+    absolute_boxes,
+    fixed_boxes,
+    first_letter_style,
+    first_line_style,
+):
+    """``get_next_linebox``, with the width of the block's lines known while its text is
+    broken (a table cell's or a narrow box's own; blocks nest, hence the restore). Its
+    parameters are spelt out, as the internals check reads them while we are active."""
+    outer = measures.line_width
+    width = containing_block.width
+    measures.line_width = width if isinstance(width, (int, float)) else None  # not "auto"
+    try:
+        return original(
+            context,
+            linebox,
+            position_y,
+            bottom_space,
+            skip_stack,
+            containing_block,
+            absolute_boxes,
+            fixed_boxes,
+            first_letter_style,
+            first_line_style,
+        )
+    finally:
+        measures.line_width = outer
+
+
 def _is_ours(style, text: str) -> bool:
     """Chinese text in a run we can set: collapsed white space, no CSS letter/word spacing."""
     return (
@@ -273,6 +318,7 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
                 break_anywhere=break_anywhere,
                 gaps=gaps,
                 urls=urls,
+                measure=measures.line_width,
             )
         except NeedMoreText:
             count *= 2
@@ -301,6 +347,9 @@ class Measures:
     # The rest of a paragraph broken inside a URL → the URL's part on the lines before,
     # so that the next line knows it continues a URL (see typeset.linebreak.UrlBreaks).
     url_prefixes: dict[str, str] = field(default_factory=dict)
+    # The width of a whole line of the block being set (None outside one: preferred
+    # widths): an address that fits it moves whole to the next line.
+    line_width: float | None = None
 
     def measure(self, text: str, style, count: int) -> tuple[list[float], list[float]]:
         """Advances and gaps of at least the first ``count`` characters of ``text``."""
@@ -756,6 +805,22 @@ INTERNALS = (
         ["context", "box", "justification_spacing", "x_advance"],
     ),
     ("weasyprint.layout.inline", "handle_leader", ["context", "line", "containing_block"]),
+    (
+        "weasyprint.layout.inline",
+        "get_next_linebox",
+        [
+            "context",
+            "linebox",
+            "position_y",
+            "bottom_space",
+            "skip_stack",
+            "containing_block",
+            "absolute_boxes",
+            "fixed_boxes",
+            "first_letter_style",
+            "first_line_style",
+        ],
+    ),
     ("weasyprint.layout.leader", "leader_index", ["box"]),
     ("weasyprint.text.ffi", "TO_UNITS", None),
     ("weasyprint.text.fonts", "FontConfiguration", []),
@@ -820,6 +885,8 @@ def check_internals() -> list[str]:
     problems.extend(_check_font_configuration())
     if "handle_leader(context, line, containing_block)" not in inspect.getsource(weasy_inline):
         problems.append("weasyprint.layout.inline no longer calls handle_leader by name")
+    if "line, resume_at = get_next_linebox(" not in _source_of(weasy_inline.iter_line_boxes):
+        problems.append("iter_line_boxes no longer calls get_next_linebox by name")
     leader_source = _source_of(weasy_leader.handle_leader)
     if not all(used in leader_source for used in ("text_box.copy()", "-= text_box.width")):
         problems.append("handle_leader no longer fills a leader with copies one advance apart")

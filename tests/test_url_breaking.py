@@ -1,8 +1,10 @@
 """URLs and e-mail addresses in a paragraph, read back from the PDF with pdfplumber.
 
-They start where they fall and break only at their punctuation (Chicago Manual 7.42:
-after // or :, before / . - _ ? # % ~ @, before or after = and &), never inside a word;
-no justified line opens gaps wider than the layout's max_justification.
+An address that fits on a line is never broken: it moves whole to the next line, and
+the line it leaves is justified within max_justification or set flush left. One longer
+than the measure starts where it falls and breaks only at its punctuation (Chicago
+Manual 7.42: after // or :, before / . - _ ? # % ~ @, before or after = and &), never
+inside a word; no justified line opens gaps wider than the layout's max_justification.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from compositor.build import build_issue
 from compositor.check.typography import preflight
 from compositor.layout import Typesetting
 from compositor.text.classes import is_han
-from compositor.typeset.linebreak import UrlBreaks, can_break_before
+from compositor.typeset.linebreak import UrlBreaks, can_break_before, choose_break
 
 URL = (
     "https://fuwu.most.gov.cn/html/tztg/20221018/declaration-guide_2022.shtml"
@@ -76,8 +78,8 @@ def test_the_paragraph_reads_back_whole_no_hyphen_added(lines):
     assert "".join(text_of(row) for row in lines) == PARAGRAPH.replace(" ", "")
 
 
-@pytest.mark.parametrize("address", [URL, EMAIL])
-def test_addresses_break_only_at_their_punctuation(lines, address):
+def test_an_address_longer_than_the_measure_breaks_only_at_its_punctuation(lines):
+    address = URL
     texts = [text_of(row) for row in lines]
     joined = "".join(texts)
     start = joined.index(address)
@@ -96,13 +98,18 @@ def test_addresses_break_only_at_their_punctuation(lines, address):
         assert not (before == ":" and after == "/"), f"https: parted from //: {where}"
 
 
-@pytest.mark.parametrize("address", [URL, EMAIL])
-def test_addresses_start_where_they_fall(lines, address):
-    """An address is not pushed whole to the next line (leaving the line before it
-    stretched): it begins on the line where the text before it ends."""
+def test_an_address_longer_than_the_measure_starts_where_it_falls(lines):
+    """Moving it would gain nothing (it breaks anyway) and leave the line before short."""
     texts = [text_of(row) for row in lines]
     starts = {sum(len(text) for text in texts[:index]) for index in range(len(texts))}
-    assert "".join(texts).index(address) not in starts, texts
+    assert "".join(texts).index(URL) not in starts, texts
+
+
+def test_an_address_that_fits_a_line_moves_to_the_next_whole(lines):
+    """The paragraph brings the e-mail address to the line end: it starts the next line,
+    whole, with the comma that may not start a line after it."""
+    texts = [text_of(row) for row in lines]
+    assert any(text.startswith(EMAIL + "，") for text in texts), texts
 
 
 def test_no_line_has_gaps_wider_than_the_layout_allows(lines):
@@ -253,3 +260,81 @@ def test_the_limit_is_read_from_the_layout(tmp_path):
     manifest.write_text(text.replace("max_justification = 0.25", 'max_justification = "wide"'))
     with pytest.raises(LayoutError, match="max_justification"):
         load_layout(layout)
+
+
+# --- an address that fits moves whole (typeset.linebreak) --------------------------------
+
+SHORT_EMAIL = "gxq@chinatorch.gov.cn"
+
+
+def widths(text: str) -> list[float]:
+    """Han and full-width marks 1 em, anything ASCII half an em (in points of EM)."""
+    return [EM / 2 if char.isascii() else EM for char in text]
+
+
+def first_line(text: str, max_em: float, **options) -> tuple[str, str | None]:
+    chosen = choose_break(text, widths(text), EM, max_em * EM, DEFAULTS, **options)
+    return text[: chosen.end], None if chosen.resume is None else text[chosen.resume :]
+
+
+@pytest.mark.parametrize("before", range(4, 14))
+def test_an_address_that_would_straddle_the_line_end_moves_whole(before):
+    """21 ASCII characters: 10.5 em. Wherever it falls in a 16 em line, it is whole."""
+    text = "各" * before + f"请发至{SHORT_EMAIL}，或来电咨询有关事项。"
+    line, rest = first_line(text, 16)
+    assert rest is not None
+    assert SHORT_EMAIL in line or rest.startswith(SHORT_EMAIL + "，"), (line, rest)
+
+
+def test_the_address_moves_with_what_may_not_be_parted_from_it():
+    """An opening bracket before it goes down with it, a closing one and 。 after it."""
+    text = "各" * 8 + f"（{SHORT_EMAIL}）。其他"
+    line, rest = first_line(text, 16)
+    assert (line, rest) == ("各" * 8, f"（{SHORT_EMAIL}）。其他")
+
+
+def test_the_address_stays_if_with_its_marks_it_is_wider_than_the_measure():
+    """11.5 em of address and 1 em of 。 (half at the line end) against 12 em: it stays."""
+    email = "abc" + SHORT_EMAIL
+    text = "各" * 8 + f"{email}。其他"
+    line, rest = first_line(text, 12)
+    assert line.startswith("各" * 8 + "abc") and email not in line, (line, rest)
+
+
+def test_an_address_longer_than_the_measure_breaks_where_it_did():
+    text = "各" * 8 + f"见{URL}，续"
+    line, rest = first_line(text, 30)
+    assert line.startswith("各" * 8 + "见https://"), line
+    address = line.removeprefix("各" * 8 + "见")
+    assert rest.startswith(URL.removeprefix(address)), (line, rest)
+
+
+def test_an_address_starting_the_text_has_nothing_to_move():
+    """It starts the line already: fitting, it is whole; too long, it breaks."""
+    assert first_line(f"{SHORT_EMAIL}，其他内容继续", 12) == (f"{SHORT_EMAIL}，", "其他内容继续")
+    line, rest = first_line(f"{SHORT_EMAIL}，其他", 8)
+    assert line == "gxq@chinatorch" and rest == ".gov.cn，其他"
+
+
+def test_the_rest_of_a_broken_address_is_not_moved_again():
+    """The next line of a long address starts inside it: it breaks at its punctuation."""
+    rest = "/html/tztg/20221018/declaration-guide_2022.shtml，续"
+    urls = UrlBreaks.of(rest, prefix="https://fuwu.most.gov.cn")
+    chosen = choose_break(rest, widths(rest), EM, 10 * EM, DEFAULTS, urls=urls)
+    assert rest[: chosen.end] == "/html/tztg/20221018"
+
+
+def test_fitting_is_judged_on_a_whole_line_not_an_indented_one():
+    """The first line is 2 em short of the measure (its indent); an address that fits the
+    measure but not that line still moves."""
+    text = "各" * 4 + f"请发至{SHORT_EMAIL}，续"
+    line, rest = first_line(text, 10, measure=12 * EM)
+    assert rest.startswith(SHORT_EMAIL), (line, rest)
+    line, rest = first_line(text, 10)  # without the measure: 10.5 em does not fit 10
+    assert not rest.startswith(SHORT_EMAIL), (line, rest)
+
+
+def test_no_one_character_tail_is_avoided_by_splitting_an_address():
+    """Pulling a break one step earlier must not land inside an address that fits."""
+    text = "各" * 4 + f"{SHORT_EMAIL}完。"
+    assert first_line(text, 16) == ("各" * 4 + SHORT_EMAIL, "完。")

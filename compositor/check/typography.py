@@ -14,7 +14,10 @@ Findings (rule names as printed):
   reach the right edge (0.5 pt tolerance; a closing mark may hang its blank half).
 - ``line-start`` / ``line-end``: 避头尾 — a closing mark starting a line, an opening
   one ending it, —— or …… split, a number parted from its unit, a URL or e-mail
-  address broken other than at its punctuation.
+  address broken other than at its punctuation, or broken at all although it would fit
+  on the next line whole (only an address longer than the measure is broken). A line
+  left short because the next one starts with such an address (or with the part of a
+  long one) that did not fit is no ``short-line``.
 - ``uncompressed-pair``: two adjacent full-width marks taking 2 em, not 1.5.
 - ``han-latin-space``: the gap between a Han character and a Latin letter or digit
   outside [0.1, 0.4] em.
@@ -62,7 +65,7 @@ from compositor.text.classes import (
     is_han_latin_boundary,
 )
 from compositor.text.normalize import find_halfwidth_punctuation
-from compositor.typeset.linebreak import UrlBreaks, can_break_before
+from compositor.typeset.linebreak import UrlBreaks, can_break_before, next_break
 
 TOLERANCE = 0.5  # pt: how far a justified line may miss the right edge
 FULL_WIDTH = 0.9  # em: an advance at least this wide is a full-width glyph
@@ -78,6 +81,9 @@ FONT_NAME_BYTES = 256
 URL_MISBREAK = (
     "a URL or e-mail address broken at a wrong place (it may break only after // or :, "
     "before / . - _ ? # % ~ @, or around = and &)"
+)
+URL_SPLIT = (
+    "a URL or e-mail address broken although it fits on one line: move it whole to the next line"
 )
 LEADERS = (".", "·", "…", "⋯", "．", "・")  # dot leaders of a table of contents
 LEADER_RUN = 4  # this many leader glyphs in a row make a contents line
@@ -380,7 +386,7 @@ def check_justification(pages: list[Page], lines: list[BodyLine]) -> Iterator[Fi
             continue
         miss = right[line.page] - line.visual_end
         if miss > TOLERANCE and _url_part_too_wide(before, following.line, miss):
-            continue  # set flush left: the URL's next part could not join the line
+            continue  # set flush left: the (part of the) address that follows did not fit
         if abs(miss) > TOLERANCE:
             where = "before" if miss > 0 else "past"
             yield Finding(
@@ -418,24 +424,64 @@ def _breaks(lines: list[BodyLine]) -> Iterator[tuple[BodyLine, BodyLine | None, 
 
 
 def _url_part_too_wide(before: str, following: Line, room: float) -> bool:
-    """Does ``following`` start with (the next part of) a URL wider than ``room``? Such
-    a line cannot be filled, and the layout sets it flush left rather than stretch it."""
+    """Does ``following`` start with a URL, or the next part of one, wider than ``room``?
+    Such a line cannot be filled, and the layout sets it flush left rather than stretch
+    it. An address that is whole on ``following`` counts whole, with what is joined to it
+    (``（`` before it, ``。`` after it): the layout does not break it."""
     text = before + following.text
     urls = UrlBreaks.of(text)
     at = len(before)
-    if not any(start <= at < end for start, end in urls.spans):
+    # Whole on ``following``: one that reaches its end may run on to the next line.
+    whole = [(s, e) for s, e in urls.spans if at <= s and e < len(text)]
+    in_address = any(start <= at < end for start, end in urls.spans)
+    if not in_address and not any(_joined(text, at, start, urls) for start, _ in whole):
         return False
     part = next(
-        (k for k in range(1, len(following.text)) if can_break_before(text, at + k, urls)),
+        (
+            k
+            for k in range(1, len(following.text))
+            if can_break_before(text, at + k, urls)
+            and not any(start < at + k < end for start, end in whole)
+        ),
         len(following.text),
     )
     ends = [glyph.x1 for glyph in following.glyphs for _ in glyph.text]
     return ends[part - 1] - following.x0 > room
 
 
-def check_line_edges(lines: list[BodyLine]) -> Iterator[Finding]:
+def _joined(text: str, at: int, start: int, urls: UrlBreaks) -> bool:
+    """Is ``text[at:start]`` (nothing, or an opening mark) joined to what follows it?"""
+    return not any(can_break_before(text, k, urls) for k in range(at + 1, start))
+
+
+def _split_address_fits(before: str, line: Line, following: Line, measure: float) -> bool:
+    """Is the break between ``line`` and ``following`` inside an address that could have
+    moved down whole — one that began on ``line`` after a place where it may break, ends
+    on ``following``, and fits the measure with the marks joined to it (``（`` before it,
+    ``。`` after it)? An address spread over three lines or more is wider than the
+    measure; one that reaches the end of ``following`` may run on, and is let be."""
+    text = before + following.text
+    urls = UrlBreaks.of(text)
+    at = len(before)
+    line_start = at - len(line.text)
+    span = next(((s, e) for s, e in urls.spans if s < at < e), None)
+    if span is None or span[1] >= len(text):
+        return False
+    begin = next((k for k in range(span[0], line_start, -1) if can_break_before(text, k, urls)), 0)
+    if begin <= line_start:
+        return False  # it starts its line already: nothing could move
+    stop = next_break(text, span[1], urls)
+    chars = [glyph for glyph in (*line.glyphs, *following.glyphs) for _ in glyph.text]
+    advances = [glyph.x1 - glyph.x0 for glyph in chars]
+    width = sum(advances[begin - line_start : stop - line_start])
+    return width <= measure - TOLERANCE
+
+
+def check_line_edges(pages: list[Page], lines: list[BodyLine]) -> Iterator[Finding]:
     """避头尾 at every break inside a paragraph; a URL or e-mail address has rules of its
-    own (typeset.linebreak: only at its punctuation, never inside a word)."""
+    own (typeset.linebreak: only at its punctuation, never inside a word, and only when
+    it is longer than the measure)."""
+    measures = {page.number: page.right - page.left for page in pages}
     for body, following, before in _breaks(lines):
         if following is None:
             continue
@@ -445,12 +491,9 @@ def check_line_edges(lines: list[BodyLine]) -> Iterator[Finding]:
         url_rule = UrlBreaks.of(before + following.line.text).rule(len(before))
         if url_rule is not None:
             if not url_rule:
-                yield Finding(
-                    page,
-                    "line-start",
-                    URL_MISBREAK,
-                    example,
-                )
+                yield Finding(page, "line-start", URL_MISBREAK, example)
+            elif _split_address_fits(before, body.line, following.line, measures[page]):
+                yield Finding(page, "line-start", URL_SPLIT, example)
             continue
         if start in NOT_AT_LINE_START:
             yield Finding(page, "line-start", f"line starts with {start}", example)
@@ -671,7 +714,7 @@ def preflight(path: Path | str) -> Report:
         *check_grid(pages, paragraphs, makeup, counts),
         *check_bottoms(pages, paragraphs, makeup, counts),
         *check_justification(pages, paragraphs),
-        *check_line_edges(paragraphs),
+        *check_line_edges(pages, paragraphs),
         *check_page_breaks(paragraphs),
         *check_pairs(pages, counts),
         *check_han_latin(pages, counts),

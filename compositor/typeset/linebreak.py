@@ -8,11 +8,16 @@ replace it for Chinese text; the WeasyPrint seam calls ``choose_break`` once per
 URLs and e-mail addresses break only at their punctuation, as the Chicago Manual of
 Style (17th ed., 7.42) puts it: after ``//`` or ``:``; before ``/ . - _ ? # % ~`` (and
 ``@``); before or after ``=`` and ``&``; never inside a word, and no hyphen is added.
+And only when they must: an address that fits on a line of its own (with the marks
+that may not start a line after it, ``。`` ``，``) moves whole to the next line, and
+the line it leaves ends short — justified within ``max_justification`` or set flush
+left by the seam. Only an address longer than the measure is broken.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from compositor.layout import Typesetting
@@ -99,6 +104,15 @@ class UrlBreaks:
         start, end = span
         return url_break_before(self.text[start:end], index + self.offset - start)
 
+    def starting_in(self, index: int) -> tuple[int, int] | None:
+        """The URL ``index`` falls inside, in the text being broken's own indices, if it
+        starts in that text after its first character (None: not inside one, or one
+        that began on an earlier line or starts the text, so there is nothing to move)."""
+        span = self.span_around(index)
+        if span is None or span[0] - self.offset <= 0:
+            return None
+        return span[0] - self.offset, span[1] - self.offset
+
     def prefix_at(self, index: int) -> str:
         """The part before ``index`` of the URL it falls inside ("" if none)."""
         span = self.span_around(index)
@@ -141,6 +155,12 @@ def can_break_before(text: str, index: int, urls: UrlBreaks | None = None) -> bo
     return not (before.isdigit() and is_han(after))  # a number keeps its unit: 100万, 2022年
 
 
+def next_break(text: str, index: int, urls: UrlBreaks | None = None) -> int:
+    """The first place at or after ``index`` where a line may end (``len(text)``: none):
+    after an address, the marks that may not start a line stay with it (。，)."""
+    return next((i for i in range(index, len(text)) if can_break_before(text, i, urls)), len(text))
+
+
 def is_short_tail(text: str) -> bool:
     """A last line of one character, or one character and the marks that must follow it."""
     core = text.strip().rstrip("".join(NOT_AT_LINE_START))
@@ -170,6 +190,7 @@ def choose_break(
     break_anywhere: bool = False,
     gaps: list[float] | None = None,
     urls: UrlBreaks | None = None,
+    measure: float | None = None,
 ) -> Break:
     """The longest legal first line of ``text`` that fits ``max_width`` (None: no limit).
 
@@ -180,6 +201,8 @@ def choose_break(
     A break that would leave a one-character last line is moved one step earlier.
     The end of ``text`` counts as a line end: its closing mark is set half width.
     ``urls`` (default ``UrlBreaks.of(text)``) gives the URLs in the text their own rules.
+    A break inside an address that fits ``measure`` (a whole line of the paragraph;
+    default ``max_width``) moves before it: the address goes whole to the next line.
     """
     if max_width is None:
         if len(advances) < len(text):
@@ -192,18 +215,20 @@ def choose_break(
     line = _Widths(text, advances, gaps, em, settings, at_line_start, max_width + 2 * em)
     if line.measured == len(text) and line.fits(len(text), max_width):
         return Break(len(text), None)
-    # Legal breaks that fit, longest line first; few are tried before one fits.
-    fitting = (
-        Break(line.end(index), index)
-        for index in range(min(line.measured, len(text) - 1), 0, -1)
-        if can_break_before(text, index, urls) and line.fits(index, max_width)
-    )
+    fitting = _fitting_breaks(text, line, urls, max_width, min(line.measured, len(text) - 1))
     best = next(fitting, None)
     if best is not None:
+        whole = _Addresses(text, advances, gaps, em, settings, urls, max(measure or 0, max_width))
+        if (moved := whole.break_before(best, line, max_width)) is not None:
+            return moved
         if not is_short_tail(text[best.resume :]):
             return best
         earlier = next(fitting, None)  # one step earlier: the tail gets two characters
-        if earlier is not None and line.width(earlier.end) >= MIN_FILL_FOR_PULL * max_width:
+        if (
+            earlier is not None
+            and line.width(earlier.end) >= MIN_FILL_FOR_PULL * max_width
+            and whole.break_before(earlier, line, max_width) is None  # no address split
+        ):
             return earlier
         return best
     if break_anywhere:
@@ -213,6 +238,54 @@ def choose_break(
         if can_break_before(text, index, urls):
             return Break(line.end(index), index)
     return Break(len(text), None)
+
+
+def _fitting_breaks(text, line, urls, max_width, below: int) -> Iterator[Break]:
+    """Legal breaks before ``text[below]`` or earlier that fit, longest line first
+    (lazily: few are tried before one fits)."""
+    return (
+        Break(line.end(index), index)
+        for index in range(below, 0, -1)
+        if can_break_before(text, index, urls) and line.fits(index, max_width)
+    )
+
+
+@dataclass(frozen=True)
+class _Addresses:
+    """Keeps a URL or e-mail address that fits ``measure`` whole on one line."""
+
+    text: str
+    advances: list[float]
+    gaps: list[float]
+    em: float
+    settings: Typesetting
+    urls: UrlBreaks
+    measure: float
+
+    def break_before(self, chosen: Break, line: _Widths, max_width: float) -> Break | None:
+        """The break before the address ``chosen`` would split, if the address (and what
+        must follow it) fits a line of its own; None to keep ``chosen``."""
+        if chosen.resume is None or (span := self.urls.starting_in(chosen.resume)) is None:
+            return None
+        start, end = span
+        earlier = next(_fitting_breaks(self.text, line, self.urls, max_width, start), None)
+        if earlier is None or not self._fits_alone(earlier.resume, end):
+            return None
+        return earlier
+
+    def _fits_alone(self, start: int, end: int) -> bool:
+        """Does ``text[start:]`` up to the first break after ``end`` fit a line?"""
+        stop = next_break(self.text, end, self.urls)
+        group = _Widths(
+            self.text[start:stop],
+            self.advances[start:stop],
+            self.gaps[start:stop],
+            self.em,
+            self.settings,
+            True,
+            self.measure + 2 * self.em,  # as for a line: past this, nothing longer fits
+        )
+        return group.measured == stop - start and group.fits(stop - start, self.measure)
 
 
 class _Widths:
@@ -265,6 +338,7 @@ __all__ = [
     "can_break_before",
     "choose_break",
     "is_short_tail",
+    "next_break",
     "url_break_before",
     "url_spans",
 ]
