@@ -101,6 +101,13 @@ class Table:
     breaks: tuple[
         int, ...
     ] = ()  # body rows that begin a continued part (续表), see typeset/continued.py
+    # Set by typeset/tables.py from the fonts and the measure: "" (the layout's size),
+    # "compact" (a size smaller, to fit) or "overfull" (too wide even then), and per
+    # column the width in em of the widest decimal part that the points align on, and
+    # the width in em that sets its header cell on two lines at most.
+    size: str = ""
+    fractions: tuple[float, ...] = ()
+    header_em: tuple[float, ...] = ()
     kind: ClassVar[str] = "table"
 
     def parts(self) -> list[TablePart]:
