@@ -38,6 +38,9 @@ NUMBER = re.compile(r"(?P<int>[+\-−±]?(?:\d{1,3}(?:,\d{3})+|\d+))(?P<frac>(?:
 # 2022-2023, 2022.1–2023.6, 2021~2025, 2022/01-2023/12: years, optionally with months.
 DATE_RANGE = re.compile(r"\d{4}(?:[./-]\d{1,2}){0,2}\s*[-–—~～]\s*\d{2,4}(?:[./-]\d{1,2}){0,2}")
 LATIN_WORD = re.compile(r"[^\s]+")
+# A header's unit in brackets at its end, 总投资（亿元）, 增长率（%）: kept on one line, so
+# that a header broken in two reads 总投资 / （亿元）.
+UNIT = re.compile(r"(?P<head>.*[^\s（(])(?P<unit>[（(][^（()）]{1,6}[）)])")
 # Cells that stand for "no figure" in a column of numbers.
 EMPTY = frozenset({"", "-", "—", "——", "–", "…", "/", "／"})
 # The size classes of the layout's CSS (``.three-line.compact`` and ``.overfull``).
@@ -59,6 +62,11 @@ class Cell:
     fraction: str = ""
     fraction_em: float = 0.0
     min_em: float = 0.0  # a header cell: the width that sets it on two lines at most
+    unit: str = ""  # a header cell: its unit in brackets (the end of ``text``), kept whole
+
+    @property
+    def head(self) -> str:
+        return self.text[: len(self.text) - len(self.unit)]
 
 
 @dataclass(frozen=True)
@@ -139,10 +147,20 @@ def set_table(table: Table) -> SetTable:
     )
     widths = table.header_em if table.size != OVERFULL else ()
     header = tuple(
-        Cell(text, whole=is_unbreakable(text), min_em=widths[c] if c < len(widths) else 0.0)
+        Cell(
+            text,
+            whole=is_unbreakable(text),
+            min_em=widths[c] if c < len(widths) else 0.0,
+            unit=_unit(text),
+        )
         for c, text in enumerate(table.header)
     )
     return SetTable(header, rows, column_alignment(table))
+
+
+def _unit(header: str) -> str:
+    match = UNIT.fullmatch(header)
+    return match["unit"] if match and not is_unbreakable(header) else ""
 
 
 def _cell(text: str, fraction_em: float) -> Cell:
@@ -177,14 +195,17 @@ def table_size(table: Table, metrics: TableMetrics) -> str:
 def min_content_width(table: Table, size: float, metrics: TableMetrics) -> float:
     """The narrowest the table can be set at ``size`` pt without breaking a piece or
     setting a header cell on more than two lines."""
-    columns = [[(text, metrics.heading)] for text in table.header]
+    columns = [[(text, metrics.heading, True)] for text in table.header]
     for row in table.rows:
         for column, text in zip(columns, row, strict=False):
-            column.append((text, metrics.body))
+            column.append((text, metrics.body, False))
     return sum(
         max(
             two_line_em(table.header[c], metrics.heading, metrics.settings) * size,
-            *(_widest_piece(text, size, advance, metrics.settings) for text, advance in column),
+            *(
+                _widest_piece(text, size, advance, metrics.settings, header)
+                for text, advance, header in column
+            ),
         )
         + metrics.padding
         for c, column in enumerate(columns)
@@ -194,19 +215,21 @@ def min_content_width(table: Table, size: float, metrics: TableMetrics) -> float
 def two_line_em(text: str, advance, settings: Typesetting) -> float:
     """The width in em that sets ``text`` on at most two lines, broken where our line
     breaker may break it (0 for text that is not broken at all)."""
-    edges = _pieces(text, 1.0, advance, settings)
+    edges = _pieces(text, 1.0, advance, settings, header=True)
     if len(edges) < 3:
         return 0.0
     total = edges[-1]
     return _round_up(min(max(edge, total - edge) for edge in edges[1:-1]))
 
 
-def _widest_piece(text: str, size: float, advance, settings: Typesetting) -> float:
-    edges = _pieces(text, size, advance, settings)
+def _widest_piece(text: str, size: float, advance, settings: Typesetting, header: bool) -> float:
+    edges = _pieces(text, size, advance, settings, header)
     return max((b - a for a, b in zip(edges, edges[1:], strict=False)), default=0.0)
 
 
-def _pieces(text: str, size: float, advance, settings: Typesetting) -> list[float]:
+def _pieces(
+    text: str, size: float, advance, settings: Typesetting, header: bool = False
+) -> list[float]:
     """Where the pieces of ``text`` between its break opportunities end, as widths from
     its start at ``size`` pt: [0, end of the first piece, …, the whole width]."""
     if not text:
@@ -215,21 +238,24 @@ def _pieces(text: str, size: float, advance, settings: Typesetting) -> list[floa
     gaps = interior_gaps(text, advances, size, settings)
     edges = [0.0]
     start = 0
-    for end in [*_breaks(text), len(text)]:
+    for end in [*_breaks(text, header), len(text)]:
         # the gap before a break's first character goes with the line end, as a space
         edges.append(edges[-1] + sum(advances[start:end]) + sum(gaps[start + 1 : end]))
         start = end
     return edges
 
 
-def _breaks(text: str) -> Iterable[int]:
+def _breaks(text: str, header: bool = False) -> Iterable[int]:
     """Where a line may break in the cell: clreq rules in Chinese text (our line breaker),
-    spaces in Latin text (Pango's rule, less its breaks after hyphens)."""
+    spaces in Latin text (Pango's rule, less its breaks after hyphens); never inside a
+    header's unit."""
     if is_unbreakable(text):
         return []
+    unit = _unit(text) if header else ""
+    end = len(text) - len(unit) + 1 if unit else len(text)  # the last break: before it
     if not contains_cjk(text):
-        return [i for i in range(1, len(text)) if text[i - 1] == SPACE and text[i] != SPACE]
-    return [i for i in range(1, len(text)) if can_break_before(text, i)]
+        return [i for i in range(1, end) if text[i - 1] == SPACE and text[i] != SPACE]
+    return [i for i in range(1, end) if can_break_before(text, i)]
 
 
 def size_tables(issue: Issue, metrics: TableMetrics) -> Issue:
