@@ -38,6 +38,7 @@ from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
 from compositor.typeset.continued import has_tables, settle_layout
 from compositor.typeset.floats import has_figures, text_geometry
+from compositor.typeset.tables import size_tables, table_metrics
 
 if TYPE_CHECKING:  # press output imports pikepdf (25 ms): only press builds load it
     from compositor.press.booklet import Booklet
@@ -200,6 +201,8 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
 
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
+    if has_tables(typeset):  # issue 23: each table's size from its cells' widths
+        typeset = size_tables(typeset, table_metrics(layout, font_files))
     stamp = timestamp(issue)
     roots = (issue.folder, layout.folder, FONTS_DIR)
     makeup = partial(page_makeup, layout.grid)

@@ -15,6 +15,7 @@ import jinja2
 from compositor.fonts.fontset import KAI_QUOTES
 from compositor.layout import Layout
 from compositor.model import Issue
+from compositor.typeset.tables import set_table
 
 # The serif face draws the full-width curly quotes that the Kai face lacks (fonts.md).
 # It must be a family of its own: WeasyPrint merges two @font-face files of one family
@@ -81,6 +82,7 @@ def render_html(
         ids=article_ids(issue),
         timestamp=timestamp,
         picture_url=lambda path: picture_url(path, issue.folder),
+        set_table=set_table,
     )
     css = font_face_css(font_files) + colour_css(layout, press=press)
     return Rendered(

@@ -109,6 +109,13 @@ class Table:
     # "whole" on one page; "split" runs on (续表) rather than leave a page short;
     # "moved" whole to the next page, as splitting left a part too few rows.
     flow: str = "whole"
+    # Set by typeset/tables.py from the fonts and the measure: "" (the layout's size),
+    # "compact" (a size smaller, to fit) or "overfull" (too wide even then), and per
+    # column the width in em of the widest decimal part that the points align on, and
+    # the width in em that sets its header cell on two lines at most.
+    size: str = ""
+    fractions: tuple[float, ...] = ()
+    header_em: tuple[float, ...] = ()
     kind: ClassVar[str] = "table"
 
     def parts(self) -> list[TablePart]:

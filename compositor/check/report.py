@@ -17,7 +17,7 @@ from compositor.content import ISSUE_FILE, read_text
 from compositor.content.locate import Position, TomlLines, column_of
 from compositor.content.validate import Finding, Level, read_findings
 from compositor.errors import CompositorError
-from compositor.model import Issue
+from compositor.model import Issue, Table
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,7 @@ def check_issue(folder: Path | str) -> Report:
     if reading.issue is not None:
         findings.extend(_font_findings(reading.issue))
         findings.extend(_length_findings(reading.issue))
+        findings.extend(_table_findings(reading.issue))
         # Issue 14: pictures under 300 ppi at their printed size (check/resolution.py).
         for path, line, message in picture_findings(reading.issue):
             findings.append(
@@ -108,6 +109,42 @@ def _length_findings(issue: Issue) -> Iterator[Finding]:
         Level.INFO,
         f"about {_plural(estimate.pages, 'page')} (an estimate from line counts)",
     )
+
+
+def _table_findings(issue: Issue) -> Iterator[Finding]:
+    """Issue 23: a table whose numbers, dates and words do not fit the measure even a
+    size smaller (typeset/tables.py); the build breaks its cells anywhere."""
+    from compositor.build import layout_for
+    from compositor.fonts.fontset import load_fontset
+    from compositor.paths import FONTS_DIR
+    from compositor.text import typeset_issue
+    from compositor.typeset.continued import has_tables
+    from compositor.typeset.tables import OVERFULL, size_tables, table_metrics
+
+    typeset = typeset_issue(issue)
+    if not has_tables(typeset):
+        return
+    try:
+        layout = layout_for(issue)
+        fontset = load_fontset(FONTS_DIR)
+        fonts = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
+        sized = size_tables(typeset, table_metrics(layout, fonts))
+    except CompositorError:
+        return  # a broken layout or font set is reported by the checks that read them
+    for article in sized.articles:
+        for table in article.blocks:
+            if isinstance(table, Table) and table.size == OVERFULL:
+                path, line = table.source.path, table.source.line
+                name = f'table "{table.caption}"' if table.caption else "a table"
+                yield Finding(
+                    path,
+                    line,
+                    column_of(path, line, "|"),
+                    Level.WARNING,
+                    f"{name} is too wide for the page even at its smaller size: numbers, "
+                    "dates or words in its cells will be broken (drop or merge columns, "
+                    "shorten long words, or split it into two tables)",
+                )
 
 
 def _plural(count: int, noun: str) -> str:

@@ -1,0 +1,318 @@
+"""Column widths of tables from their content (issue 23): what may break in a cell, the
+table's size, and numbers aligned on their decimal point.
+
+WeasyPrint's automatic table layout gives each column at least its min-content width,
+the widest piece of a cell that cannot break. The layout's cells use ``overflow-wrap:
+break-word``, which (unlike ``anywhere``) breaks a word only when nothing else fits and
+does not count in that width; so the pieces are those the line breaker keeps together:
+a number, a date range, a Latin word (typeset/linebreak.py), a short cell kept whole
+here; a header cell is given the width that sets it on two lines. When those pieces of
+all columns are wider than the measure, the table is set a size smaller (``compact``),
+and when even that is too wide it is ``overfull``: its cells break anywhere, as before,
+and ``compositor check`` says so.
+
+The widths are estimated before layout from the shipped fonts' advances (fontTools)
+with the spacing rules of typeset/spacing.py: laying the table out to see would cost a
+layout of the whole issue, and ``compositor check`` cannot lay out at all. The estimate
+never breaks a Latin run at its hyphens, so it errs on the wide side.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from compositor.layout import Layout, Typesetting
+from compositor.model import Issue, Table
+from compositor.text.classes import SPACE, contains_cjk, is_han
+from compositor.typeset.linebreak import can_break_before
+from compositor.typeset.spacing import interior_gaps
+
+# A cell of at most this many Han characters (序号, 合计, 高新区) is never broken.
+SHORT_HAN = 4
+# Signs, thousands separators, decimals, a per cent or per mille sign: 1,234.5 −3.2 12%.
+NUMBER = re.compile(r"(?P<int>[+\-−±]?(?:\d{1,3}(?:,\d{3})+|\d+))(?P<frac>(?:\.\d+)?[%‰]?)")
+# 2022-2023, 2022.1–2023.6, 2021~2025, 2022/01-2023/12: years, optionally with months.
+DATE_RANGE = re.compile(r"\d{4}(?:[./-]\d{1,2}){0,2}\s*[-–—~～]\s*\d{2,4}(?:[./-]\d{1,2}){0,2}")
+LATIN_WORD = re.compile(r"[^\s]+")
+# A header's unit in brackets at its end, 总投资（亿元）, 增长率（%）: kept on one line, so
+# that a header broken in two reads 总投资 / （亿元）.
+UNIT = re.compile(r"(?P<head>.*[^\s（(])(?P<unit>[（(][^（()）]{1,6}[）)])")
+# Cells that stand for "no figure" in a column of numbers.
+EMPTY = frozenset({"", "-", "—", "——", "–", "…", "/", "／"})
+# The size classes of the layout's CSS (``.three-line.compact`` and ``.overfull``).
+COMPACT = "compact"
+OVERFULL = "overfull"
+# The estimate may be this much short of WeasyPrint's own measure (rounding, kerning).
+SAFETY_PT = 2.0
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell as set: ``whole`` never breaks; a number in a column of numbers is
+    split at its decimal point (``number`` + ``fraction``), its fraction set in a box
+    ``fraction_em`` wide, the column's widest, so that the points line up."""
+
+    text: str
+    whole: bool = False
+    number: str = ""
+    fraction: str = ""
+    fraction_em: float = 0.0
+    min_em: float = 0.0  # a header cell: the width that sets it on two lines at most
+    unit: str = ""  # a header cell: its unit in brackets (the end of ``text``), kept whole
+
+    @property
+    def head(self) -> str:
+        return self.text[: len(self.text) - len(self.unit)]
+
+
+@dataclass(frozen=True)
+class SetTable:
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    align: tuple[str, ...]  # the editor's alignment; a column of numbers "right" by default
+
+
+@dataclass(frozen=True)
+class TableMetrics:
+    """What decides a table's size, from the layout (its CSS) and its fonts."""
+
+    measure: float  # the text width, pt
+    sizes: tuple[float, float]  # the table's font size, and the compact size, pt
+    padding: float  # left + right padding of a cell, pt
+    body: Callable[[str], float]  # a character's advance in em, body cells' face
+    heading: Callable[[str], float]  # likewise, header cells' face
+    settings: Typesetting
+
+
+def is_unbreakable(text: str) -> bool:
+    """A number, a date range, one Latin word, or at most four Han characters."""
+    if NUMBER.fullmatch(text) or DATE_RANGE.fullmatch(text):
+        return True
+    if not contains_cjk(text):
+        return LATIN_WORD.fullmatch(text) is not None
+    return len(text) <= SHORT_HAN and all(is_han(char) for char in text)
+
+
+def is_number(text: str) -> bool:
+    return NUMBER.fullmatch(text) is not None
+
+
+def numeric_columns(table: Table) -> list[bool]:
+    """Columns whose body cells are all numbers (or stand for none)."""
+    return [
+        any(is_number(row[c]) for row in table.rows if c < len(row))
+        and all(is_number(row[c]) or row[c] in EMPTY for row in table.rows if c < len(row))
+        for c in range(len(table.header))
+    ]
+
+
+def column_alignment(table: Table) -> tuple[str, ...]:
+    """The editor's alignment of each column; a column of numbers is right-aligned unless
+    the editor said otherwise."""
+    numeric = numeric_columns(table)
+    return tuple(a or ("right" if numeric[c] else "") for c, a in enumerate(table.align))
+
+
+def fraction_widths(table: Table, advance: Callable[[str], float]) -> tuple[float, ...]:
+    """Per column, the widest decimal part (``.25``, ``.5%``) in em of the body face
+    (``advance``) in a right-aligned column of numbers; 0 in other columns."""
+    align = column_alignment(table)
+    return tuple(
+        max(
+            (
+                _em(NUMBER.fullmatch(row[c])["frac"], advance)
+                for row in table.rows
+                if c < len(row) and is_number(row[c])
+            ),
+            default=0.0,
+        )
+        if numeric and align[c] == "right"
+        else 0.0
+        for c, numeric in enumerate(numeric_columns(table))
+    )
+
+
+def set_table(table: Table) -> SetTable:
+    """The cells of ``table`` as set (``table.fractions`` decided by ``size_tables``)."""
+    fractions = table.fractions or (0.0,) * len(table.header)
+    rows = tuple(
+        tuple(
+            _cell(text, fractions[c] if c < len(fractions) else 0.0) for c, text in enumerate(row)
+        )
+        for row in table.rows
+    )
+    widths = table.header_em if table.size != OVERFULL else ()
+    header = tuple(
+        Cell(
+            text,
+            whole=is_unbreakable(text),
+            min_em=widths[c] if c < len(widths) else 0.0,
+            unit=_unit(text),
+        )
+        for c, text in enumerate(table.header)
+    )
+    return SetTable(header, rows, column_alignment(table))
+
+
+def _unit(header: str) -> str:
+    match = UNIT.fullmatch(header)
+    return match["unit"] if match and not is_unbreakable(header) else ""
+
+
+def _cell(text: str, fraction_em: float) -> Cell:
+    whole = is_unbreakable(text)
+    match = NUMBER.fullmatch(text)
+    if not fraction_em or match is None:
+        return Cell(text, whole=whole)
+    return Cell(text, whole, match["int"], match["frac"], fraction_em)
+
+
+def _em(text: str, advance: Callable[[str], float]) -> float:
+    """The width of ``text`` in em, rounded up to a thousandth (never narrower)."""
+    return _round_up(sum(advance(char) for char in text))
+
+
+def _round_up(em: float) -> float:
+    return -(-round(em * 1e6) // 1000) / 1000
+
+
+# --- the table's size -----------------------------------------------------------------
+
+
+def table_size(table: Table, metrics: TableMetrics) -> str:
+    """The table's size class: "" when its unbreakable pieces fit the measure, ``COMPACT``
+    when they fit at the smaller size, ``OVERFULL`` when they do not fit even then."""
+    for size, name in zip(metrics.sizes, ("", COMPACT), strict=True):
+        if min_content_width(table, size, metrics) <= metrics.measure - SAFETY_PT:
+            return name
+    return OVERFULL
+
+
+def min_content_width(table: Table, size: float, metrics: TableMetrics) -> float:
+    """The narrowest the table can be set at ``size`` pt without breaking a piece or
+    setting a header cell on more than two lines."""
+    columns = [[(text, metrics.heading, True)] for text in table.header]
+    for row in table.rows:
+        for column, text in zip(columns, row, strict=False):
+            column.append((text, metrics.body, False))
+    return sum(
+        max(
+            two_line_em(table.header[c], metrics.heading, metrics.settings) * size,
+            *(
+                _widest_piece(text, size, advance, metrics.settings, header)
+                for text, advance, header in column
+            ),
+        )
+        + metrics.padding
+        for c, column in enumerate(columns)
+    )
+
+
+def two_line_em(text: str, advance, settings: Typesetting) -> float:
+    """The width in em that sets ``text`` on at most two lines, broken where our line
+    breaker may break it (0 for text that is not broken at all)."""
+    edges = _pieces(text, 1.0, advance, settings, header=True)
+    if len(edges) < 3:
+        return 0.0
+    total = edges[-1]
+    return _round_up(min(max(edge, total - edge) for edge in edges[1:-1]))
+
+
+def _widest_piece(text: str, size: float, advance, settings: Typesetting, header: bool) -> float:
+    edges = _pieces(text, size, advance, settings, header)
+    return max((b - a for a, b in zip(edges, edges[1:], strict=False)), default=0.0)
+
+
+def _pieces(
+    text: str, size: float, advance, settings: Typesetting, header: bool = False
+) -> list[float]:
+    """Where the pieces of ``text`` between its break opportunities end, as widths from
+    its start at ``size`` pt: [0, end of the first piece, …, the whole width]."""
+    if not text:
+        return [0.0]
+    advances = [advance(char) * size for char in text]
+    gaps = interior_gaps(text, advances, size, settings)
+    edges = [0.0]
+    start = 0
+    for end in [*_breaks(text, header), len(text)]:
+        # the gap before a break's first character goes with the line end, as a space
+        edges.append(edges[-1] + sum(advances[start:end]) + sum(gaps[start + 1 : end]))
+        start = end
+    return edges
+
+
+def _breaks(text: str, header: bool = False) -> Iterable[int]:
+    """Where a line may break in the cell: clreq rules in Chinese text (our line breaker),
+    spaces in Latin text (Pango's rule, less its breaks after hyphens); never inside a
+    header's unit."""
+    if is_unbreakable(text):
+        return []
+    unit = _unit(text) if header else ""
+    end = len(text) - len(unit) + 1 if unit else len(text)  # the last break: before it
+    if not contains_cjk(text):
+        return [i for i in range(1, end) if text[i - 1] == SPACE and text[i] != SPACE]
+    return [i for i in range(1, end) if can_break_before(text, i)]
+
+
+def size_tables(issue: Issue, metrics: TableMetrics) -> Issue:
+    """``issue`` with each table's ``size`` (see ``table_size``) and ``fractions`` decided."""
+    sections = []
+    for section in issue.sections:
+        articles = []
+        for article in section.articles:
+            blocks = tuple(
+                dataclasses.replace(
+                    block,
+                    size=table_size(block, metrics),
+                    fractions=fraction_widths(block, metrics.body),
+                    header_em=tuple(
+                        two_line_em(text, metrics.heading, metrics.settings)
+                        for text in block.header
+                    ),
+                )
+                if isinstance(block, Table)
+                else block
+                for block in article.blocks
+            )
+            articles.append(dataclasses.replace(article, blocks=blocks))
+        sections.append(dataclasses.replace(section, articles=tuple(articles)))
+    return dataclasses.replace(issue, sections=tuple(sections))
+
+
+# --- from the layout and its fonts ----------------------------------------------------
+
+
+def table_metrics(layout: Layout, font_files: dict[str, Path]) -> TableMetrics:
+    """The torch layout's table measures, read from its CSS as ``compositor check`` does."""
+    from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
+
+    css = StyleSheet.read(layout.stylesheets)
+    page = css.page_margins()
+    root = css.box("html", Box(em=12.0, line_factor=1.2))
+    table = css.box(".three-line", root)
+    compact = css.box(".three-line.compact", table)
+    cell = css.box(".three-line td", table)
+    return TableMetrics(
+        measure=layout.page_width_mm * PT_PER_UNIT["mm"] - page.left - page.right,
+        sizes=(table.em, compact.em),
+        padding=cell.padding.left + cell.padding.right,
+        body=font_advances(font_files["body"]),
+        heading=font_advances(font_files.get("heading", font_files["body"])),
+        settings=layout.typesetting,
+    )
+
+
+def font_advances(path: Path) -> Callable[[str], float]:
+    """A character's advance in em in the font at ``path`` (1 em if it lacks it)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        cmap = font.getBestCmap()
+        metrics = font["hmtx"].metrics
+        units = font["head"].unitsPerEm
+        widths = {code: metrics[glyph][0] / units for code, glyph in cmap.items()}
+    return lambda char: widths.get(ord(char), 1.0)
