@@ -69,7 +69,7 @@ def test_whole_lines_are_conserved_and_bounded(slack, kinds, limit):
     plan = plan_flush_bottom(slack, gaps(*kinds), max_per_gap=limit)
     assert sum(plan.added) + plan.short == slack
     assert all(0 <= added <= limit for added in plan.added)
-    assert all(added == 0 for added, kind in zip(plan.added, kinds) if kind in FIXED)
+    assert all(added == 0 for added, kind in zip(plan.added, kinds, strict=True) if kind in FIXED)
     room = limit * sum(1 for kind in kinds if kind not in FIXED)
     assert plan.short == (0 if slack <= room else slack)  # filled, or left as it was
     assert bool(plan.reason) == bool(plan.short)
