@@ -64,6 +64,7 @@ class Grid:
     pitch_pt: float = 0.0  # body size × line height: one grid line
     blocks: dict[str, str] = field(default_factory=dict)  # CSS class → make-up role
     max_gap_lines: int = 1  # at most this many lines added at one gap (齐底)
+    max_lines: dict[str, int] = field(default_factory=dict)  # gap kind → its own limit
     minimum: dict[str, int] = field(default_factory=dict)  # gap kind → fewest lines (copyfit)
     copyfit_lines: int = 3  # the colophon may win this many lines by tightening gaps
 
@@ -151,12 +152,15 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
 
 
 def _grid_from(data: dict, path: Path) -> Grid:
-    from compositor.typeset.makeup import KINDS, ROLES
+    from compositor.typeset.makeup import KINDS, ROLES, SPACED
+
+    SPACED_KINDS = tuple(kind for group in SPACED for kind in group)
 
     grid = Grid(
         pitch_pt=float(data.get("pitch_pt", 0.0)),
         blocks=dict(data.get("blocks", {})),
         max_gap_lines=int(data.get("max_gap_lines", 1)),
+        max_lines={kind: int(lines) for kind, lines in data.get("max_lines", {}).items()},
         minimum={kind: int(lines) for kind, lines in data.get("minimum", {}).items()},
         copyfit_lines=int(data.get("copyfit_lines", 3)),
     )
@@ -164,4 +168,8 @@ def _grid_from(data: dict, path: Path) -> Grid:
         raise LayoutError(f"grid.blocks: unknown role(s) {sorted(unknown)}; use {ROLES}", path)
     if unknown := set(grid.minimum) - set(KINDS):
         raise LayoutError(f"grid.minimum: unknown gap kind(s) {sorted(unknown)}; use {KINDS}", path)
+    if unknown := set(grid.max_lines) - set(SPACED_KINDS):
+        raise LayoutError(
+            f"grid.max_lines: gap kind(s) {sorted(unknown)} take no slack; use {SPACED_KINDS}", path
+        )
     return grid

@@ -1294,7 +1294,7 @@ def _make_up(grid, document) -> _Pass:
                 record["short"][str(index + 1)] = f"the text ends here; {colophon_note}"
                 continue
             gaps, sides = _gaps(shape, grid, pitch, makeup)
-            plan = makeup.plan_flush_bottom(slack, gaps, grid.max_gap_lines)
+            plan = makeup.plan_flush_bottom(slack, gaps, grid.max_gap_lines, grid.max_lines)
             places = [above.bottom for above, _ in sides]
             for y, lines in sorted(zip(places, plan.added, strict=True), reverse=True):
                 if lines:
@@ -1306,7 +1306,9 @@ def _make_up(grid, document) -> _Pass:
                 held = _held_over(pages[index + 1], grid)
                 record["short"][str(index + 1)] = f"{plan.reason}{held}"
                 total_short += plan.short
-                found = _first_paragraph(pages[index + 1], grid) if plan.short == 1 else None
+                # one line more on the page, and its gaps take the rest: let the next
+                # page's first paragraph break one line differently
+                found = _first_paragraph(pages[index + 1], grid) if plan.unplaced == 1 else None
                 if found:
                     relax[found[0]] = found[1]
         moved.update(_align_baselines(pages, grid, pitch))

@@ -108,3 +108,12 @@ def test_gap_kinds():
     assert gap_kind(None, "block") == "before-figure"  # around figures and tables
     assert gap_kind("table", None) == "after-figure"
     assert gap_kind("subhead", "table") == "after-subhead"  # a subhead heads its table too
+
+
+def test_the_layout_may_let_the_gaps_between_articles_take_more():
+    limits = {"before-title": 2}
+    plan = plan_flush_bottom(3, gaps("before-title", "before-subhead"), 1, limits)
+    assert plan.added == (2, 1) and plan.short == 0
+    plan = plan_flush_bottom(4, gaps("before-title", "before-subhead"), 1, limits)
+    assert plan.added == (0, 0) and plan.short == 4 and plan.unplaced == 1
+    assert "can take 3 (at most 2 each)" in plan.reason

@@ -16,7 +16,7 @@ reason is recorded for preflight.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 # Gap kinds, from the make-up's point of view, in the order a typesetter opens them:
@@ -63,24 +63,30 @@ class FillPlan:
     added: tuple[int, ...]
     short: int  # lines the page still ends above the last grid line
     reason: str  # why it is short ("" when it is not)
+    unplaced: int = 0  # of its slack, the lines its gaps could not take
 
 
-def plan_flush_bottom(slack: int, gaps: Sequence[Gap], max_per_gap: int = 1) -> FillPlan:
+def plan_flush_bottom(
+    slack: int, gaps: Sequence[Gap], max_per_gap: int = 1, limits: Mapping[str, int] | None = None
+) -> FillPlan:
     """Spread ``slack`` whole lines over the page's ``gaps`` so its last line lands on
     the last grid line.
 
     Only gaps of the ``SPACED`` kinds take lines: one line per round, each round
     opening the groups in order (between articles, above subheads, around figures),
-    spread evenly down the page within a group; at most ``max_per_gap`` rounds. When
-    that cannot place every line, nothing is added and the page is left short.
+    spread evenly down the page within a group; a gap takes at most ``max_per_gap``
+    lines, or its kind's own limit in ``limits``. When they cannot take every line,
+    nothing is added: the page is left short, its slack at the foot.
     """
     if slack < 0:
         raise ValueError(f"slack must not be negative, got {slack}")
+    limits = limits or {}
+    most = [limits.get(gap.kind, max_per_gap) for gap in gaps]
     added = [0] * len(gaps)
     left = slack
-    for _ in range(max_per_gap):
+    for round_ in range(max(most, default=0)):
         for group in SPACED:
-            members = [index for index, gap in enumerate(gaps) if gap.kind in group]
+            members = [n for n, gap in enumerate(gaps) if gap.kind in group and most[n] > round_]
             if left and members:
                 for index in _evenly(members, min(left, len(members))):
                     added[index] += 1
@@ -98,9 +104,9 @@ def plan_flush_bottom(slack: int, gaps: Sequence[Gap], max_per_gap: int = 1) -> 
     else:
         reason = (
             f"{_lines(slack)} short: its {open_gaps} gap(s) above headings and around "
-            f"figures can take {slack - left} (at most {max_per_gap} each)"
+            f"figures can take {slack - left} (at most {max(most)} each)"
         )
-    return FillPlan(tuple(0 for _ in gaps), slack, reason)
+    return FillPlan(tuple(0 for _ in gaps), slack, reason, left)
 
 
 def plan_tightening(needed: int, gaps: Sequence[Gap], limit: int = 3) -> tuple[int, ...] | None:
