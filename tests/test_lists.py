@@ -319,6 +319,22 @@ def test_commonmark_lists_become_list_blocks(tmp_path: Path) -> None:
     ]
 
 
+def test_chinese_items_typed_under_a_commonmark_item_are_items(tmp_path: Path) -> None:
+    body = "1. 实施\n（1）细则甲\n（2）细则乙\n2. 推动\n   续行"
+    blocks = parse_article(write_article(tmp_path, body)).blocks
+    assert kinds(blocks) == [
+        (
+            "list",
+            (
+                ("1.", "实施", 6),
+                ("（1）", "细则甲", 7),
+                ("（2）", "细则乙", 8),
+                ("2.", "推动续行", 9),
+            ),
+        ),
+    ]
+
+
 def test_escaped_markers_stay_text(tmp_path: Path) -> None:
     body = "1\\. 不是列表\n\n\\- 不是列表\n\n\\- 甲\n\\- 乙"
     blocks = parse_article(write_article(tmp_path, body)).blocks

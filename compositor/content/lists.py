@@ -147,14 +147,15 @@ def _commonmark_item(
     if not marker:
         return []
     contents = [text for text, _ in texts]
-    if len(texts) == 1:
-        split, content_line = split_paragraph(contents[0], min_items=1), texts[0][1]
-    else:
-        split, content_line = Split("\n".join(contents), ()), line
+    own, split, below = "\n".join(contents), Split("", ()), line
+    if len(texts) == 1:  # the lines under the item's first may start items of their own
+        first, _, rest = contents[0].partition("\n")
+        split, below = split_paragraph(rest, min_items=1), texts[0][1] + 1
+        own = "\n".join([first, split.lead]) if split.items else contents[0]
     # An empty item (a "-" alone on its line) keeps its marker: nothing typed is lost.
-    found = [ListItem(marker, parse_inline(split.lead), Source(article, line))]
+    found = [ListItem(marker, parse_inline(own), Source(article, line))]
     found.extend(
-        ListItem(raw.marker, parse_inline(raw.text), Source(article, content_line + raw.line))
+        ListItem(raw.marker, parse_inline(raw.text), Source(article, below + raw.line))
         for raw in split.items
     )
     return found
