@@ -66,6 +66,33 @@ class Subhead:
 
 
 @dataclass(frozen=True)
+class ListItem:
+    """One item of a list: its enumerator or bullet as typed (``1.``, ``（一）``, ``①``,
+    ``-``) and its text after it, the space typed between them dropped."""
+
+    marker: str
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """Consecutive lines typed one per item (content/lists.py says which lines are).
+
+    Each item prints on a line of its own, set as a paragraph is: the first line
+    indented 2 em, the enumerator first, the lines it wraps onto back at the left edge.
+    """
+
+    items: tuple[ListItem, ...]
+    source: Source
+    kind: ClassVar[str] = "list"
+
+    @property
+    def text(self) -> str:  # what is printed, for the checks that read every block's text
+        return "".join(item.marker + item.text for item in self.items)
+
+
+@dataclass(frozen=True)
 class Figure:
     """A picture alone in its paragraph, with the caption (图注) printed below it.
 
@@ -152,7 +179,7 @@ class TablePart:
     continued: bool
 
 
-Block = Paragraph | Subhead | Figure | Table
+Block = Paragraph | Subhead | ItemList | Figure | Table
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
 from compositor.check.figures import block_height
 from compositor.layout import Layout
-from compositor.model import Article, Figure, Issue, Paragraph, Table
+from compositor.model import Article, Figure, Issue, ItemList, Paragraph, Table
 
 PT_PER_MM = PT_PER_UNIT["mm"]
 TOC_NUMBER_EM = 3  # the dot leader's minimum and a page number, after each contents entry
@@ -146,16 +146,24 @@ def _place_article(flow: _Flow, article: Article, m: Metrics, before: float) -> 
             flow.place(heading + block_height(block, m), splittable=isinstance(block, Table))
             heading = 0.0
             continue
-        count = lines(block.text, body_em, indent_em)
-        if isinstance(block, Paragraph):
+        texts = _paragraph_texts(block)
+        for text in texts:
+            count = lines(text, body_em, indent_em)
             flow.place(heading + m.body.line)
             flow.place(m.body.line * (count - 1), splittable=True)
             heading = 0.0
-        else:
-            heading += m.subhead.height(count)
+        if not texts:
+            heading += m.subhead.height(lines(block.text, body_em, indent_em))
     if article.credit:
         flow.place(m.body.line * lines(f"（供稿：{article.credit}）", body_em))
     flow.place(m.article_gap, splittable=True)
+
+
+def _paragraph_texts(block) -> tuple[str, ...]:
+    """The texts ``block`` sets as paragraphs: its own, or each list item's (issue 23)."""
+    if isinstance(block, ItemList):
+        return tuple(item.marker + item.text for item in block.items)
+    return (block.text,) if isinstance(block, Paragraph) else ()
 
 
 def lines(text: str, width_em: float, first_line_em: float = 0) -> int:

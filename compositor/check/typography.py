@@ -279,10 +279,18 @@ def _body_size(glyph_pages: list[list[Glyph]], page_lines: list[tuple[Line, ...]
 
 
 def _right_edge(body: list[Line]) -> float:
-    """Where most lines end (a closing mark's blank half set aside)."""
+    """The rightmost line end that many lines share (a closing mark's blank half set
+    aside): lines of paragraphs end there, last lines further left. Not simply the
+    commonest end: a list's short items of one length (•列表一, •列表二…) can outnumber
+    the full lines of a page (issue 23)."""
     ends = [line.visual_end for line in body if line.last not in CLOSING]
     ends = ends or [line.visual_end for line in body]
-    return _most_common((round(end * 2) / 2 for end in ends), 0.0)
+    counts = Counter(round(end * 2) / 2 for end in ends)
+    if not counts:
+        return 0.0
+    threshold = max(2, 0.2 * max(counts.values()))
+    frequent = [end for end, count in counts.items() if count >= threshold]
+    return max(frequent) if frequent else counts.most_common(1)[0][0]
 
 
 def _left_edge(body: list[Line]) -> float:

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from compositor.content import blocks as content_blocks
+from compositor.content import lists
 from compositor.errors import ContentError
 from compositor.model import (
     Block,
     Issue,
+    ItemList,
     Paragraph,
     Publication,
     Source,
@@ -34,12 +36,13 @@ FRONT_MATTER_FENCE = "+++"
 PLACEHOLDER = "待填写"
 # A layout is chosen by name; a path here would let content pick templates (which are code).
 LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-# The only Markdown parsed: paragraphs (always on), `## ` subheads, line breaks, \-escapes and
-# entities. Everything else (emphasis, lists, quotes, links, code, rules) prints as typed: the
+# The only Markdown parsed: paragraphs (always on), `## ` subheads, line breaks, \-escapes,
+# entities and lists (content/lists.py, which also reads the Chinese enumerators CommonMark
+# does not know). Everything else (emphasis, quotes, links, code, rules) prints as typed: the
 # model has nowhere to keep it, and parsing it would silently drop the characters that mark it
 # up, or whole lines (an indented paragraph would become unprinted "code"). Images (figures)
 # and pipe tables are read by content/blocks.py.
-MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image"]
+MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image", "list"]
 SUBHEAD_MARK = "##"
 
 PUBLICATION_KEYS = {"title": str, "publisher": str, "layout": str, "colophon": dict}
@@ -153,30 +156,72 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
 
 
 def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
-    """Markdown → paragraphs, subheads, figures and tables. Raw HTML and other markup stay
-    text."""
+    """Markdown → paragraphs, subheads, lists, figures and tables. Raw HTML and other
+    markup stay text."""
     md = content_blocks.markdown(MARKDOWN_RULES)  # "zero" preset: no rules, HTML off
     blocks: list[Block] = []
     tokens = md.parse(body)
-    for index, token in enumerate(tokens):
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type in LIST_OPENERS:  # issue 23: lists are read in content/lists.py
+            found = lists.read_commonmark(tokens, index, _parser(md), path, first_line)
+            blocks.extend(_commonmark_blocks(found, tokens, index, body, path, first_line))
+            index = found.end
+            continue
+        index += 1
         # Issue 14: figures and tables are read in content/blocks.py (its only call site).
-        special = content_blocks.read_block(tokens, index, path, first_line)
+        special = content_blocks.read_block(tokens, index - 1, path, first_line)
         if special is not None:
             blocks.extend(special)
             continue
-        if token.type != "inline" or index == 0:
+        if token.type != "inline" or index == 1:
             continue
-        opener = tokens[index - 1]
+        opener = tokens[index - 2]
         line = first_line + (token.map[0] if token.map else 0)
-        text = _inline_text(token)
-        if not text:
-            continue
         if opener.type == "heading_open":
-            _refuse_other_headings(opener.markup, path, line)
-            blocks.append(Subhead(text, Source(path, line)))
+            text = _inline_text(token)
+            if text:
+                _refuse_other_headings(opener.markup, path, line)
+                blocks.append(Subhead(text, Source(path, line)))
         elif opener.type == "paragraph_open":
-            blocks.append(Paragraph(text, Source(path, line)))
+            blocks.extend(_paragraph_blocks(token, md, path, line))
     return tuple(blocks)
+
+
+LIST_OPENERS = ("bullet_list_open", "ordered_list_open")
+
+
+def _paragraph_blocks(token, md, path: Path, line: int) -> list[Block]:
+    """A paragraph, or the list its lines are typed as (with the prose before it)."""
+    split = lists.split_paragraph(token.content)
+    if not split.items:
+        text = _inline_text(token)
+        return [Paragraph(text, Source(path, line))] if text else []
+    found: list[Block] = []
+    lead = _parser(md)(split.lead)
+    if lead:
+        found.append(Paragraph(lead, Source(path, line)))
+    found.append(lists.paragraph_list(split, _parser(md), path, line))
+    return found
+
+
+def _commonmark_blocks(found, tokens, index: int, body: str, path: Path, first_line: int):
+    """A CommonMark list's block: the list, or a paragraph as typed for one numbered item
+    (``1. 总体情况``, ``2022. …`` alone printed so before lists existed)."""
+    if not found.items:
+        return []
+    if found.ordered and len(found.items) == 1:
+        item = found.items[0]
+        typed = body.split("\n")[tokens[index].map[0]].lstrip()
+        space = re.match(r"\s*", typed[len(item.marker) :])[0]  # as typed after the marker
+        return [Paragraph(item.marker + space + item.text, item.source)]
+    return [ItemList(found.items, found.items[0].source)]
+
+
+def _parser(md):
+    """Source text → its plain text, read as a paragraph's inline content is."""
+    return lambda source: _inline_text(md.parseInline(source)[0]) if source.strip() else ""
 
 
 def _refuse_other_headings(markup: str, path: Path, line: int) -> None:

@@ -26,6 +26,7 @@ from compositor.model import (
     Article,
     Colophon,
     Issue,
+    ItemList,
     Paragraph,
     Publication,
     Section,
@@ -364,7 +365,7 @@ class _IssueReader:
         self.spans.extend(front.strings())
         self.spans.extend(markdown_spans(path, file_lines, parts.body_line))
         valid = self.check_keys(parts.meta, ARTICLE_SCHEMA, front)
-        if not any(isinstance(block, Paragraph) for block in parts.blocks):
+        if not any(isinstance(block, Paragraph | ItemList) for block in parts.blocks):
             self.error(
                 path,
                 Position(parts.body_line, 1),

@@ -19,7 +19,7 @@ from pathlib import Path
 from compositor.errors import FontError
 from compositor.fonts.charsets import TONGYONG_SIZE, gb2312_hanzi, tongyong
 from compositor.fonts.cmap import mapped_code_points
-from compositor.model import Issue, Paragraph, Source, Table
+from compositor.model import Issue, ItemList, Paragraph, Source, Table
 from compositor.paths import FONTS_DIR
 
 MANIFEST = "manifest.toml"
@@ -238,7 +238,7 @@ def issue_runs(issue: Issue) -> Iterator[Run]:
                     cells = "".join(cell for row in block.rows for cell in row)
                     yield Run(cells, block.source, (("body",),))
                     continue
-                stack = ("body",) if isinstance(block, Paragraph) else ("heading",)
+                stack = ("body",) if isinstance(block, Paragraph | ItemList) else ("heading",)
                 yield Run(block.text, block.source, (stack,))  # a figure's caption: heading
 
 

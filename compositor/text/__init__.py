@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from compositor.model import Article, Block, Figure, Issue, Table
-from compositor.text.normalize import normalize_field
+from compositor.model import Article, Block, Figure, Issue, ItemList, ListItem, Table
+from compositor.text.normalize import normalize_field, normalize_item
 
 
 def normalize_text(text: str, kind: str = "text") -> str:
@@ -55,7 +55,14 @@ def _typeset_block(block: Block) -> Block:
             header=tuple(normalize_text(cell) for cell in block.header),
             rows=tuple(tuple(normalize_text(cell) for cell in row) for row in block.rows),
         )
+    if isinstance(block, ItemList):
+        return dataclasses.replace(block, items=tuple(_typeset_item(i) for i in block.items))
     return dataclasses.replace(block, text=normalize_text(block.text))
+
+
+def _typeset_item(item: ListItem) -> ListItem:
+    marker, text = normalize_item(item.marker, item.text)
+    return dataclasses.replace(item, marker=marker, text=text)
 
 
 __all__ = ["typeset_issue", "normalize_text"]

@@ -32,6 +32,12 @@ NOT_AT_LINE_END = OPENING | frozenset("([{¥￥$＄£€#＃№")
 # Each drawn doubled (—— and ……), two ems that never split across lines.
 DOUBLED = frozenset("—…")
 
+# A list item's bullet as an editor types it (Markdown's - * +, and · •), and what prints
+# for every one of them: U+2022, a full em wide and centred in the body face, so that the
+# item's text stays on the character grid (clreq) and a typed hyphen never prints as one.
+BULLETS = frozenset("-*+·•")
+BULLET = "\u2022"
+
 SPACE = " "
 ZERO_WIDTH_SPACE = "\u200b"  # an explicit break opportunity
 WORD_JOINER = "\u2060"  # explicitly no break

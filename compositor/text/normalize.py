@@ -38,7 +38,13 @@ from dataclasses import dataclass
 
 # The one table of character classes (text/classes.py); is_han and is_chinese_context
 # are named here too because the normaliser's rules are written in their terms.
-from compositor.text.classes import is_chinese_context, is_han, is_han_latin_boundary
+from compositor.text.classes import (
+    BULLET,
+    BULLETS,
+    is_chinese_context,
+    is_han,
+    is_han_latin_boundary,
+)
 
 HALFWIDTH_TO_FULLWIDTH = {
     ",": "，",
@@ -68,6 +74,17 @@ def is_fullwidth_punctuation(char: str) -> bool:
 def normalize(text: str) -> str:
     """All of the below, in the order that keeps the result stable."""
     return remove_stray_spaces(normalize_punctuation(join_lines(text)))
+
+
+def normalize_item(marker: str, text: str) -> tuple[str, str]:
+    """A list item as printed: a bullet becomes ``BULLET``; an enumerator keeps its form
+    and is normalised with the item's text, as the start of a paragraph would be (its
+    ASCII brackets in Chinese text become full-width: ``(1)实施`` → ``（1）实施``)."""
+    if marker in BULLETS:
+        return BULLET, normalize(text)
+    printed = normalize(marker + text)
+    # normalize changes marks one for one and removes only spaces, and a marker has none
+    return printed[: len(marker)], printed[len(marker) :]
 
 
 def join_lines(text: str) -> str:
