@@ -290,7 +290,13 @@ def _right_edge(body: list[Line]) -> float:
         return 0.0
     threshold = max(2, 0.2 * max(counts.values()))
     frequent = [end for end, count in counts.items() if count >= threshold]
-    return max(frequent) if frequent else counts.most_common(1)[0][0]
+    if not frequent:
+        return counts.most_common(1)[0][0]
+    # Justified lines end within a few tenths of a point of each other: of the ends
+    # near the rightmost, the commonest is the edge (not one a hair further right).
+    top = max(frequent)
+    near = {end: count for end, count in counts.items() if top - 2 * TOLERANCE <= end <= top}
+    return max(near, key=lambda end: (near[end], end))
 
 
 def _left_edge(body: list[Line]) -> float:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import dataclasses
 
-from compositor.model import Article, Figure, Issue, Paragraph, Table
+from compositor.model import Article, Figure, Issue, ItemList, Paragraph, Table
 
 MIN_GAP_LINES = 3
 PX_PER_PT = 4 / 3  # WeasyPrint's page coordinates are CSS pixels
 
 
 Float = Figure | Table
+TEXT = (Paragraph, ItemList)  # what may come forward past a float
 
 
 def mark_anchor(block: Float) -> str:
@@ -90,11 +91,11 @@ def _floats(issue: Issue) -> list[Float]:
 
 
 def _paragraph_after(blocks, index: int) -> int | None:
-    """The index of the paragraph after the floats queued from ``index`` on, if any."""
+    """The index of the paragraph or list after the floats queued from ``index`` on."""
     after = index + 1
     while after < len(blocks) and isinstance(blocks[after], Float):
         after += 1
-    return after if after < len(blocks) and isinstance(blocks[after], Paragraph) else None
+    return after if after < len(blocks) and isinstance(blocks[after], TEXT) else None
 
 
 def _split_in(article: Article, keys: set[str]) -> Article:
