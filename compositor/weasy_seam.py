@@ -1008,7 +1008,10 @@ def _verify_internals() -> None:
 #   the laid-out page boxes, and re-gathering a page's anchors, links and bookmarks
 #   after its boxes moved. ``Document.metadata.custom`` and the ``custom_metadata``
 #   option of ``write_pdf``: the make-up record written into the PDF's Info dictionary.
+# - ``weasyprint.layout.block`` reads a laid-out child's ``margin_bottom`` after
+#   ``block_level_layout`` returns (``_margins_into_padding`` moves it into the padding).
 # - Box attributes ``position_y``, ``height``, ``padding_top``, ``padding_bottom``,
+#   ``margin_top``, ``margin_bottom``,
 #   ``children``, ``element``, ``element_tag``, ``style``, and ``translate``,
 #   ``border_height``, ``border_box_y``, ``margin_height``, ``content_box_y``;
 #   ``weasyprint.css.AnonymousStyle``; ``boxes.LineBox``, ``boxes.MarginBox``;
@@ -1052,7 +1055,15 @@ def _snapped_block_layout(pitch, classes, original, context, box, *args, **kwarg
 
 
 def _snap_to_lines(box, pitch: float) -> None:
-    """Pad ``box`` to a whole number of grid lines, the extra split above and below."""
+    """Pad ``box`` to a whole number of grid lines, the extra split above and below.
+
+    Its own margins are counted in those lines when they are not whole lines themselves
+    (a figure's 3 mm above and 4 mm below): left outside, they put everything after
+    the box that far off the grid, and a page of text below a figure ended up to a
+    line short with no gap to take the rest (issue 23). Moved into the padding they
+    stay white space; a margin already truncated at a page head (0) stays 0.
+    """
+    _margins_into_padding(box, pitch)
     height = box.border_height()
     lines = math.ceil(height / pitch - GRID_EPSILON / pitch)
     extra = lines * pitch - height
@@ -1063,6 +1074,19 @@ def _snap_to_lines(box, pitch: float) -> None:
     box.padding_bottom += extra - above
     for child in box.children:
         child.translate(dy=above)
+
+
+def _margins_into_padding(box, pitch: float) -> None:
+    """Move each vertical margin of ``box`` that is not a whole number of grid lines into
+    its padding, so that the box's whole lines include it. The border box grows upwards
+    by the top margin: the content stays where it is."""
+    for side in ("top", "bottom"):
+        margin = getattr(box, f"margin_{side}")
+        lines = margin / pitch
+        if abs(lines - round(lines)) * pitch <= GRID_EPSILON:
+            continue  # whole lines (or none): collapsing with others keeps the grid
+        setattr(box, f"padding_{side}", getattr(box, f"padding_{side}") + margin)
+        setattr(box, f"margin_{side}", 0)
 
 
 def _role(box, classes: dict[str, str]) -> str | None:
@@ -1210,6 +1234,8 @@ def _make_up(grid, document) -> _Pass:
                 # Table rows (one size smaller) do not take whole lines: the page ends
                 # less than a line short, whatever the gaps take.
                 record["short"][str(index + 1)] = TABLE_FOOT
+            elif _ends_with_figure(shape):
+                record["short"][str(index + 1)] = FIGURE_FOOT
             if slack <= 0:
                 continue
             if index == text_end:
@@ -1368,6 +1394,18 @@ def _ends_with_table(shape: _PageShape) -> bool:
     """Whether the last block with a height (not an empty marker) is a table."""
     flow = [b for b in shape.blocks if b.role != "colophon" and b.bottom - b.top > GRID_EPSILON]
     return bool(flow) and isinstance(flow[-1].box, weasy_boxes.TableBox)
+
+
+# A figure fills its whole lines down to the foot, but preflight measures a page's foot
+# by its last text: the caption, centred in the figure's lines in its own size, or the
+# body text above a picture without one.
+FIGURE_FOOT = "a figure ends the page: its caption is not set on the body's lines"
+
+
+def _ends_with_figure(shape: _PageShape) -> bool:
+    """Whether the last block with a height is a figure (role "block")."""
+    flow = [b for b in shape.blocks if b.role != "colophon" and b.bottom - b.top > GRID_EPSILON]
+    return bool(flow) and flow[-1].role == "block"
 
 
 def _relayout_backgrounds(page_box) -> None:
@@ -1566,6 +1604,8 @@ def check_makeup_internals() -> list[str]:
     source = inspect.getsource(weasy_block)
     if "= block_level_layout(" not in source:
         problems.append("weasyprint.layout.block no longer calls block_level_layout by name")
+    if "adjoining_margins.append(new_child.margin_bottom)" not in source:
+        problems.append("a block's bottom margin is no longer read after its layout")
     if list(inspect.signature(weasy_document.Page).parameters) != ["page_box"]:
         problems.append("weasyprint.document.Page(page_box) changed")
     if "self._page_box = page_box" not in _source_of(weasy_document.Page.__init__):
