@@ -27,8 +27,12 @@ Findings (rule names as printed):
 - ``short-page``: a full page (any but the last, with body text) whose last line ends
   above the others' (齐底). A build of ours records in the PDF's Info dictionary (key
   ``/CompositorMakeup``, JSON) the line pitch and, for each page it had to leave short,
-  the reason; such a page is a warning, an unexplained one an error. In a PDF made
+  the reason; such a page is information, an unexplained one an error. In a PDF made
   elsewhere both grid and bottoms findings are warnings: its maker's choice.
+
+Severities: an ``error`` is a fault to fix before print (exit status 1; the report says
+what to do), a ``warning`` something to look at, ``info`` what our make-up did on purpose
+and recorded (a short page with its reason, an orphan or widow taken for 齐底).
 
 Press checks (``--press``) live in check/press.py; both report ``Finding``s.
 """
@@ -84,6 +88,24 @@ LEADER_RUN = 4  # this many leader glyphs in a row make a contents line
 GRID_TOLERANCE = 0.1  # pt: how far a baseline may miss its grid line
 MAKEUP_KEY = "/CompositorMakeup"  # written by weasy_seam.page_makeup
 FOLIO = re.compile(r"[\s\-–—]*\d+[\s\-–—]*")  # a page number line: "— 3 —"
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+# What to do about an error. In a PDF of ours only these are the editor's to fix in the
+# content; any other error is the build's (compositor's), and in a PDF made elsewhere it
+# is its maker's.
+EDITOR_FIXES = {
+    "halfwidth-punctuation": (
+        "type the full-width mark (，：；（）！？) in the article and build again"
+    ),
+    "single-char-last-line": (
+        "add or cut a few characters in the paragraph's last sentence and build again"
+    ),
+}
+BUILD_FAULT = (
+    "compositor set this, not the editor: do not send the PDF to print; report it to "
+    "compositor's maintainers with the issue folder and this report"
+)
+FOREIGN_FAULT = "fix it in the program that typeset the PDF, then check it again"
 
 
 class PreflightError(CompositorError):
@@ -160,7 +182,7 @@ class Finding:
     rule: str
     message: str
     example: str = ""
-    severity: str = "error"
+    severity: str = ERROR
 
 
 @dataclass(frozen=True)
@@ -169,10 +191,21 @@ class Report:
     pages: int
     findings: tuple[Finding, ...]
     counts: dict[str, int] = field(default_factory=dict)  # what was checked, for the summary
+    ours: bool = False  # built by compositor (the make-up record is in the PDF)
+
+    def of(self, severity: str) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity == severity)
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(f.severity == "error" for f in self.findings) else 0
+        return 1 if self.of(ERROR) else 0
+
+
+def what_to_do(rule: str, ours: bool) -> str:
+    """The advice printed under an error of ``rule``."""
+    if rule in EDITOR_FIXES:
+        return EDITOR_FIXES[rule]
+    return BUILD_FAULT if ours else FOREIGN_FAULT
 
 
 @dataclass(frozen=True)
@@ -580,7 +613,7 @@ def check_grid(
         by_page.setdefault(body.line.page, []).append(body.line)
     pitch = makeup.pitch or _document_pitch(pages)
     counts["grid pitch"] = pitch
-    severity = "error" if makeup.ours else "warning"
+    severity = ERROR if makeup.ours else WARNING
     for number, page_lines in by_page.items():
         origin = _most_common((round(line.baseline % pitch, 1) for line in page_lines), 0.0)
         for line in page_lines:
@@ -640,9 +673,10 @@ def check_bottoms(
         lines_short = f" ({short / makeup.pitch:.1f} lines)" if makeup.pitch else ""
         message = f"ends {short:.1f} pt{lines_short} above the other full pages"
         if reason:
-            yield Finding(number, "short-page", f"{message}: {reason}", severity="warning")
+            # the make-up left it short on purpose and said why: nothing to fix
+            yield Finding(number, "short-page", f"{message}: {reason}", severity=INFO)
         else:
-            severity = "error" if makeup.ours else "warning"
+            severity = ERROR if makeup.ours else WARNING
             yield Finding(number, "short-page", f"{message}, no reason recorded", "", severity)
 
 
@@ -680,7 +714,7 @@ def preflight(path: Path | str) -> Report:
     ]
     # 齐底 outranks orphans and widows: the build names the pages where it took one
     findings = [
-        dataclasses.replace(f, message=f"{f.message} (for 齐底)", severity="warning")
+        dataclasses.replace(f, message=f"{f.message} (for 齐底)", severity=INFO)
         if f.rule in ("orphan", "widow") and f.page in makeup.relaxed
         else f
         for f in findings
@@ -699,7 +733,7 @@ def preflight(path: Path | str) -> Report:
         "bottom spread": round(counts["bottom spread"], 2),
         "short pages": counts["short pages"],
     }
-    return Report(path, len(pages), tuple(findings), summary)
+    return Report(path, len(pages), tuple(findings), summary, makeup.ours)
 
 
 def format_report(report: Report) -> list[str]:
@@ -726,27 +760,39 @@ def format_report(report: Report) -> list[str]:
             lines.append(f"  {rule} ({len(found)})")
             for finding in found[:EXAMPLES]:
                 example = f": «{finding.example}»" if finding.example else ""
-                note = " (warning)" if finding.severity == "warning" else ""
+                note = f" ({finding.severity})" if finding.severity != ERROR else ""
                 lines.append(f"    {finding.message}{example}{note}")
-    errors = sum(finding.severity == "error" for finding in report.findings)
-    warnings = len(report.findings) - errors
-    if errors:
-        lines.append(f"{len(report.findings)} findings")
-    elif warnings:
-        lines.append(f"clean but for {warnings} warning(s)")
-    else:
-        lines.append("clean")
+            if any(finding.severity == ERROR for finding in found):
+                lines.append(f"    what to do: {what_to_do(rule, report.ours)}")
+    lines.append(closing_line(report))
     return lines
 
 
+def closing_line(report: Report) -> str:
+    """The typesetting report's last line: errors, else warnings, else clean; with the
+    number of information lines (what the make-up did on purpose) after it."""
+    errors, warnings, notes = (len(report.of(s)) for s in (ERROR, WARNING, INFO))
+    noted = f" ({notes} for information)" if notes else ""
+    if errors:
+        return f"{errors} findings to fix{noted}"
+    if warnings:
+        return f"clean but for {warnings} warning(s){noted}"
+    return f"clean{noted}"
+
+
 __all__ = [
+    "ERROR",
+    "INFO",
+    "WARNING",
     "Finding",
     "Makeup",
     "PreflightError",
     "Report",
+    "closing_line",
     "format_report",
     "page_bottoms",
     "preflight",
     "read_makeup",
     "read_pages",
+    "what_to_do",
 ]
