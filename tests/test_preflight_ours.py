@@ -24,6 +24,7 @@ from PIL import Image
 from test_preflight import write as write_faulty_pdf
 
 from compositor.build import build_issue
+from compositor.press.booklet import Booklet
 from compositor.press.output import PressSettings
 
 sys.path.insert(0, str(DATA / "figures"))
@@ -69,6 +70,15 @@ def built(tmp_path_factory) -> dict[str, Path]:
             head, root / "photo-head-press.pdf", press=PressSettings()
         ).path,
         "photo-foot": build_issue(foot, root / "photo-foot.pdf").path,
+        "padded-press": build_issue(
+            figures / "2023-02", root / "padded-press.pdf", press=PressSettings(), pad_to=4
+        ).path,
+        "booklet-press": build_issue(
+            figures / "2023-02",
+            root / "booklet-press.pdf",
+            press=PressSettings(),
+            booklet=Booklet(creep_mm=1.0),
+        ).path,
     }
 
 
@@ -141,7 +151,7 @@ def test_short_pages_with_a_reason_are_information(built):
     assert result.returncode == 0
 
 
-@pytest.mark.parametrize("name", ["figures-press", "photo-head-press"])
+@pytest.mark.parametrize("name", ["figures-press", "photo-head-press", "booklet-press"])
 def test_press_preflight_gives_one_verdict(built, name):
     result = run_cli("preflight", "--press", str(built[name]))
     assert verdicts(result.stdout) == [result.stdout.rstrip().splitlines()[-1]], result.stdout
@@ -173,3 +183,16 @@ def test_an_unexplained_short_page_in_our_build_fails(built, tmp_path):
     assert result.returncode == 1, result.stdout
     assert "no reason recorded" in result.stdout
     assert "what to do: compositor set this, not the editor" in result.stdout
+
+
+def test_a_booklet_is_checked_page_by_page(built):
+    """Sheets of two pages side by side (and moved by creep) once gave dozens of short
+    lines, and a FAIL under the press report's PASS: the typesetting preflight now cuts
+    each sheet side at the spine and finds what it finds in the PDF of pages."""
+    pages = run_cli("preflight", str(built["padded-press"])).stdout.splitlines()
+    result = run_cli("preflight", str(built["booklet-press"]))
+    sheets = result.stdout.splitlines()
+    assert sheets[0].endswith("(8 pages on 4 booklet sheet sides)"), result.stdout
+    assert pages[0].endswith("(8 pages)"), pages  # a booklet is laid out as --pad-to 4
+    assert sheets[1:] == pages[1:]
+    assert result.returncode == 0, result.stdout

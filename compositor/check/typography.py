@@ -34,6 +34,10 @@ Severities: an ``error`` is a fault to fix before print (exit status 1; the repo
 what to do), a ``warning`` something to look at, ``info`` what our make-up did on purpose
 and recorded (a short page with its reason, an orphan or widow taken for 齐底).
 
+A booklet of ours (``--booklet``: two pages side by side on each PDF page, in
+saddle-stitch order, marked by the Info key ``/CompositorImposition``) is checked page by
+page: each sheet side is cut at its spine and its halves put back in page order.
+
 Press checks (``--press``) live in check/press.py; both report ``Finding``s.
 """
 
@@ -192,6 +196,7 @@ class Report:
     findings: tuple[Finding, ...]
     counts: dict[str, int] = field(default_factory=dict)  # what was checked, for the summary
     ours: bool = False  # built by compositor (the make-up record is in the PDF)
+    two_up: bool = False  # a booklet: its pages were read off 2-up sheet sides
 
     def of(self, severity: str) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == severity)
@@ -228,15 +233,19 @@ class Page:
 # ------------------------------------------------------------------------------ reading
 
 
-def read_pages(path: Path) -> list[Page]:
+def read_pages(path: Path, two_up: Imposition | None = None) -> list[Page]:
+    """The PDF's pages; ``two_up``: its pages are booklet sheet sides (press/booklet.py)."""
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as error:
         raise PreflightError(f"cannot read the PDF: {error}", path) from None
     try:
         glyph_pages = [list(_glyphs(page)) for page in document]
+        trims = [page.get_trimbox() for page in document]
     finally:
         document.close()
+    if two_up and len(glyph_pages) % 2 == 0:
+        glyph_pages = _pages_of_sheets(glyph_pages, trims, two_up.creep_mm)
     page_lines = [tuple(_lines(n, glyphs)) for n, glyphs in enumerate(glyph_pages, start=1)]
     body_size = _body_size(glyph_pages, page_lines)
     body_font = _most_common(
@@ -289,6 +298,53 @@ def _glyphs(page) -> Iterator[Glyph]:
     text_page.close()
     for chars, (x0, baseline), x1, size, font in pending:
         yield Glyph("".join(chars), x0, max(x1, x0), height - baseline, size, font)
+
+
+def _pages_of_sheets(
+    sheets: list[list[Glyph]], trims: list[tuple], creep_mm: float
+) -> list[list[Glyph]]:
+    """The pages printed on 2-up saddle-stitch sheet sides, in page order: each side cut
+    at its spine (the middle of its trim box) and each page put back where it was on its
+    own (the right-hand one onto the left's place, the creep undone), so that every page
+    is measured as in the PDF of pages."""
+    from compositor.press.booklet import creep_shift, saddle_stitch_order
+
+    pages: list[list[Glyph]] = [[] for _ in range(2 * len(sheets))]
+    sides = saddle_stitch_order(len(pages))
+    for side, (glyphs, trim, (left, right)) in enumerate(zip(sheets, trims, sides, strict=True)):
+        spine = (trim[0] + trim[2]) / 2
+        creep = creep_shift(creep_mm, side, len(sides))
+        for glyph in glyphs:
+            right_hand = glyph.x0 >= spine
+            dx = (trim[0] - spine + creep) if right_hand else -creep
+            moved = dataclasses.replace(glyph, x0=glyph.x0 + dx, x1=glyph.x1 + dx)
+            pages[(right if right_hand else left) - 1].append(moved)
+    return pages
+
+
+@dataclass(frozen=True)
+class Imposition:
+    """A booklet of ours: 2-up saddle-stitch sheet sides (press/booklet.py)."""
+
+    creep_mm: float = 0.0
+
+
+def read_two_up(path: Path) -> Imposition | None:
+    """The booklet imposition recorded in the PDF, ``None`` for a PDF of pages."""
+    from compositor.press.booklet import IMPOSITION_KEY, SADDLE_STITCH_2UP
+
+    try:
+        with pikepdf.open(path) as pdf:
+            raw = pdf.docinfo.get(IMPOSITION_KEY)
+            data = json.loads(str(raw)) if raw is not None else {}
+    except (pikepdf.PdfError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("imposition") != SADDLE_STITCH_2UP:
+        return None
+    try:
+        return Imposition(float(data.get("creep_mm", 0.0)))
+    except (TypeError, ValueError):
+        return None
 
 
 def _body_size(glyph_pages: list[list[Glyph]], page_lines: list[tuple[Line, ...]]) -> float:
@@ -697,7 +753,8 @@ def _excerpt_around(line: Line, glyph: Glyph) -> str:
 def preflight(path: Path | str) -> Report:
     """Check the Chinese typesetting of the PDF at ``path``."""
     path = Path(path)
-    pages = read_pages(path)
+    two_up = read_two_up(path)
+    pages = read_pages(path, two_up)
     paragraphs = body_lines(pages)
     makeup = read_makeup(path)
     counts: Counter = Counter()
@@ -733,15 +790,16 @@ def preflight(path: Path | str) -> Report:
         "bottom spread": round(counts["bottom spread"], 2),
         "short pages": counts["short pages"],
     }
-    return Report(path, len(pages), tuple(findings), summary, makeup.ours)
+    return Report(path, len(pages), tuple(findings), summary, makeup.ours, bool(two_up))
 
 
 def format_report(report: Report) -> list[str]:
     """The report as printed by ``compositor preflight``: a summary, then per page
     each rule with its count and up to three examples."""
     counts = report.counts
+    sheets = f" on {report.pages // 2} booklet sheet sides" if report.two_up else ""
     lines = [
-        f"Typesetting preflight: {report.path} ({report.pages} pages)",
+        f"Typesetting preflight: {report.path} ({report.pages} pages{sheets})",
         f"  body lines {counts['body lines']}, short {counts['short lines']}",
         f"  punctuation pairs {counts['punctuation pairs']}, "
         f"uncompressed {counts['uncompressed pairs']}",
