@@ -52,6 +52,22 @@ def photo_issue(root: Path, before: int, after: int = 10) -> Path:
     return issue
 
 
+# Its justified lines end 0.25 pt either side of the measure's end (518.38 / 517.88 pt)
+EDGES_PARAGRAPH = (
+    "会议指出，2022年国家高新区实现营业收入超过48万亿元，同比增长5.2%，R&D经费支出占GDP"
+    "比重达到4.6%。会议强调，要深入学习贯彻党的二十大精神，推动国家高新区高质量发展。"
+)
+
+
+def edges_issue(root: Path) -> Path:
+    """The mini issue whose first article is EDGES_PARAGRAPH twelve times."""
+    shutil.copytree(DATA / "mini", root)
+    article = root / "2023-01" / "01.md"
+    front = article.read_text(encoding="utf-8").split("+++\n\n")[0] + "+++\n\n"
+    article.write_text(front + "\n\n".join([EDGES_PARAGRAPH] * 12) + "\n", encoding="utf-8")
+    return root / "2023-01"
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("ours")
@@ -70,6 +86,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
             head, root / "photo-head-press.pdf", press=PressSettings()
         ).path,
         "photo-foot": build_issue(foot, root / "photo-foot.pdf").path,
+        "edges": build_issue(edges_issue(root / "edges"), root / "edges.pdf").path,
         "padded-press": build_issue(
             figures / "2023-02", root / "padded-press.pdf", press=PressSettings(), pad_to=4
         ).path,
@@ -104,7 +121,7 @@ def verdicts(stdout: str) -> list[str]:
     return [line for line in stdout.splitlines() if line.startswith(VERDICT_WORDS)]
 
 
-@pytest.mark.parametrize("name", ["figures", "photo-head", "photo-foot"])
+@pytest.mark.parametrize("name", ["figures", "photo-head", "photo-foot", "edges"])
 def test_our_build_passes_our_preflight(built, name):
     result = run_cli("preflight", str(built[name]))
     assert result.returncode == 0, result.stdout

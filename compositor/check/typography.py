@@ -48,6 +48,7 @@ import dataclasses
 import json
 import math
 import re
+import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -362,10 +363,15 @@ def _body_size(glyph_pages: list[list[Glyph]], page_lines: list[tuple[Line, ...]
 
 
 def _right_edge(body: list[Line]) -> float:
-    """Where most lines end (a closing mark's blank half set aside)."""
+    """Where most lines end (a closing mark's blank half set aside): the median of the
+    ends within a point of the commonest half point. The half point alone is up to a
+    quarter point off: justified lines ending 0.25 pt either side of the measure's end
+    (518.38 and 517.88 pt) were read against 518.5, and half of them as short."""
     ends = [line.visual_end for line in body if line.last not in CLOSING]
     ends = ends or [line.visual_end for line in body]
-    return _most_common((round(end * 2) / 2 for end in ends), 0.0)
+    common = _most_common((round(end * 2) / 2 for end in ends), 0.0)
+    near = [end for end in ends if abs(end - common) <= 1.0]
+    return statistics.median(near) if near else common
 
 
 def _left_edge(body: list[Line]) -> float:
