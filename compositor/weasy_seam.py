@@ -1075,7 +1075,10 @@ def _verify_internals() -> None:
 #   the laid-out page boxes, and re-gathering a page's anchors, links and bookmarks
 #   after its boxes moved. ``Document.metadata.custom`` and the ``custom_metadata``
 #   option of ``write_pdf``: the make-up record written into the PDF's Info dictionary.
+# - ``weasyprint.layout.block`` reads a laid-out child's ``margin_bottom`` after
+#   ``block_level_layout`` returns (``_margins_into_padding`` moves it into the padding).
 # - Box attributes ``position_y``, ``height``, ``padding_top``, ``padding_bottom``,
+#   ``margin_top``, ``margin_bottom``,
 #   ``children``, ``element``, ``element_tag``, ``style``, and ``translate``,
 #   ``border_height``, ``border_box_y``, ``margin_height``, ``content_box_y``;
 #   ``weasyprint.css.AnonymousStyle``; ``boxes.LineBox``, ``boxes.MarginBox``;
@@ -1129,7 +1132,15 @@ def _snapped_block_layout(pitch, classes, original, context, box, bottom_space, 
 
 def _snap_to_lines(box, pitch: float, room: float = math.inf) -> None:
     """Pad ``box`` to a whole number of grid lines, the extra split above and below
-    (not when that needs more than ``room``)."""
+    (not when that needs more than ``room``).
+
+    Its own margins are counted in those lines when they are not whole lines themselves
+    (a layout's figure with 3 mm above and 4 mm below): left outside, they put everything
+    after the box that far off the grid, and a page of text below a figure ended up to a
+    line short with no gap to take the rest (issue 23). Moved into the padding they
+    stay white space; a margin already truncated at a page head (0) stays 0.
+    """
+    _margins_into_padding(box, pitch)
     height = box.border_height()
     lines = math.ceil(height / pitch - GRID_EPSILON / pitch)
     extra = lines * pitch - height
@@ -1140,6 +1151,19 @@ def _snap_to_lines(box, pitch: float, room: float = math.inf) -> None:
     box.padding_bottom += extra - above
     for child in box.children:
         child.translate(dy=above)
+
+
+def _margins_into_padding(box, pitch: float) -> None:
+    """Move each vertical margin of ``box`` that is not a whole number of grid lines into
+    its padding, so that the box's whole lines include it. The border box grows upwards
+    by the top margin: the content stays where it is."""
+    for side in ("top", "bottom"):
+        margin = getattr(box, f"margin_{side}")
+        lines = margin / pitch
+        if abs(lines - round(lines)) * pitch <= GRID_EPSILON:
+            continue  # whole lines (or none): collapsing with others keeps the grid
+        setattr(box, f"padding_{side}", getattr(box, f"padding_{side}") + margin)
+        setattr(box, f"margin_{side}", 0)
 
 
 def _role(box, classes: dict[str, str]) -> str | None:
@@ -1681,6 +1705,8 @@ def check_makeup_internals() -> list[str]:
     source = inspect.getsource(weasy_block)
     if "= block_level_layout(" not in source:
         problems.append("weasyprint.layout.block no longer calls block_level_layout by name")
+    if "adjoining_margins.append(new_child.margin_bottom)" not in source:
+        problems.append("a block's bottom margin is no longer read after its layout")
     if list(inspect.signature(weasy_document.Page).parameters) != ["page_box"]:
         problems.append("weasyprint.document.Page(page_box) changed")
     if "self._page_box = page_box" not in _source_of(weasy_document.Page.__init__):

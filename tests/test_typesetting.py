@@ -238,9 +238,9 @@ def test_sample_issue_text_is_drawn_unchanged(sample_pdf):
 
 def test_sample_issue_passes_preflight(sample_pdf):
     report = preflight(sample_pdf.path)
-    assert report.findings == (), "\n".join(
-        f"{f.page}: {f.rule}: {f.message} «{f.example}»" for f in report.findings
-    )
+    # info: what the make-up did on purpose and recorded (a short page with its reason)
+    faults = [f for f in report.findings if f.severity != "info"]
+    assert faults == [], "\n".join(f"{f.page}: {f.rule}: {f.message} «{f.example}»" for f in faults)
     counts = report.counts
     assert counts["body lines"] > 250 and counts["short lines"] == 0
     assert counts["punctuation pairs"] > 20 and counts["uncompressed pairs"] == 0

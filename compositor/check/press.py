@@ -532,20 +532,29 @@ def _overlaps(a: Rect, b: Rect) -> bool:
 
 
 def format_press_report(path: Path | str, inspection: PressInspection) -> str:
-    """The report as printed by ``compositor preflight --press``."""
+    """The report as printed by ``compositor preflight --press``, without its verdict
+    (``verdict``: one line for the whole run, typesetting included)."""
     lines = [f"Press preflight (PDF/X): {path}", ""]
     width = max(len(label) for label, _ in inspection.summary) + 2
     lines += [f"  {label + ':':<{width}} {value}" for label, value in inspection.summary]
-    errors = [f for f in inspection.findings if f.severity == ERROR]
-    warnings = [f for f in inspection.findings if f.severity == WARNING]
     lines.append("")
     for finding in sorted(inspection.findings, key=lambda f: f.page or 0):
         where = f"page {finding.page}" if finding.page else "document"
         lines.append(
             f"  {finding.severity.upper():<7} {where:<9} {finding.rule:<16} {finding.message}"
         )
-    if inspection.findings:
-        lines.append("")
-    verdict = "PASS" if inspection.passed else "FAIL"
-    lines.append(f"{verdict}: {len(errors)} errors, {len(warnings)} warnings")
-    return "\n".join(lines)
+    return "\n".join(lines).rstrip("\n")
+
+
+def verdict(inspection: PressInspection, typesetting_errors: int = 0) -> str:
+    """The one verdict of ``preflight --press``: PASS only when neither the press checks
+    (engines included) nor the typesetting checks found an error. Its first word and
+    the exit status always agree; two verdicts, one per report, once said PASS above a
+    FAIL for the same file."""
+    errors = sum(f.severity == ERROR for f in inspection.findings)
+    warnings = sum(f.severity == WARNING for f in inspection.findings)
+    word = "PASS" if inspection.passed and not typesetting_errors else "FAIL"
+    line = f"{word}: {errors} errors, {warnings} warnings"
+    if typesetting_errors:
+        line += f"; {typesetting_errors} typesetting findings to fix (listed above)"
+    return line

@@ -347,8 +347,10 @@ def preflight(
     With --press, also the PDF/X checks: keys, output intent, boxes, CMYK only (soft
     masks and forms included), grey and black text in K only, total ink, fonts,
     transparency, the inks each page uses, and that poppler, MuPDF and Ghostscript draw
-    and read every page as pdfium does (Ghostscript is the base of many RIPs). Exit
-    status: 0 clean, 1 findings (or press checks failed), 2 unreadable file.
+    and read every page as pdfium does (Ghostscript is the base of many RIPs); the last
+    line is then the one verdict, PASS or FAIL, for all of it. Exit status: 0 nothing to
+    fix (warnings, and information on what the make-up did on purpose, do not count), 1
+    a finding to fix (each says what to do), 2 unreadable file.
 
     Example: compositor preflight build/torch-2022-17.pdf
 
@@ -365,16 +367,17 @@ def preflight(
         typer.echo(line)
     status = report.exit_code
     if press:
-        from compositor.check.press import format_press_report, inspect_press
+        from compositor.check.press import format_press_report, inspect_press, verdict
+        from compositor.check.typography import ERROR
 
         try:
             inspection = inspect_press(pdf, max_ink, engines=True)
         except CompositorError as error:
             fail(ctx, error)
-        typer.echo("\n" + format_press_report(pdf, inspection))
-        if report.exit_code:  # the last line's verdict is the exit status's
-            typer.echo(f"FAIL: {len(report.findings)} typesetting findings (listed above)")
-        status = max(status, 0 if inspection.passed else 1)
+        typer.echo("\n" + format_press_report(pdf, inspection) + "\n")
+        line = verdict(inspection, typesetting_errors=len(report.of(ERROR)))
+        typer.echo(line)  # the one verdict: typesetting, press and engines together
+        status = 0 if line.startswith("PASS") else 1
     raise typer.Exit(status)
 
 

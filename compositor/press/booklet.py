@@ -24,6 +24,7 @@ outermost).
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass
 
 import pikepdf
@@ -46,6 +47,11 @@ from compositor.press.trim import (
 
 PAGES_PER_SHEET = 4
 MAX_CREEP_MM = 5.0
+# The PDF Info key telling preflight that each PDF page is a sheet side of two pages in
+# saddle_stitch_order, and the creep (JSON): it checks the typesetting of the pages, put
+# back where they were, not of the sheets.
+IMPOSITION_KEY = "/CompositorImposition"
+SADDLE_STITCH_2UP = "2-up saddle stitch"
 
 
 class BookletError(CompositorError):
@@ -80,11 +86,9 @@ def impose_booklet(pdf_bytes: bytes, booklet: Booklet, version: str = "") -> byt
         sheet = _sheet_boxes(trim, bleed, booklet.marks)
         forms = [_page_form(page) for page in pages]
         sides = saddle_stitch_order(len(pages))
-        sheets = len(sides) // 2
         new_pages = []
         for index, (left, right) in enumerate(sides):
-            # Sheet 0 is the outermost; the innermost gets the full creep.
-            shift = booklet.creep_mm * POINTS_PER_MM * (index // 2) / max(sheets - 1, 1)
+            shift = creep_shift(booklet.creep_mm, index, len(sides))
             new_pages.append(_sheet_side(pdf, sheet, trim, bleed, forms, left, right, shift))
         for _ in range(len(pdf.pages)):
             del pdf.pages[0]
@@ -96,7 +100,16 @@ def impose_booklet(pdf_bytes: bytes, booklet: Booklet, version: str = "") -> byt
                 del pdf.Root[key]
         if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
             del pdf.Root.Names.Dests
+        record = {"imposition": SADDLE_STITCH_2UP, "creep_mm": booklet.creep_mm}
+        pdf.docinfo[IMPOSITION_KEY] = json.dumps(record, sort_keys=True)
         return save_reproducibly(pdf, version=version)
+
+
+def creep_shift(creep_mm: float, side: int, sides: int) -> float:
+    """How far (pt) the pages of sheet side ``side`` (from 0, of ``sides``) move towards
+    the spine: sheet 0 is the outermost, the innermost gets the full creep."""
+    sheets = sides // 2
+    return creep_mm * POINTS_PER_MM * (side // 2) / max(sheets - 1, 1)
 
 
 def _pad_before_back_page(pdf: pikepdf.Pdf) -> None:
