@@ -84,7 +84,16 @@ def test_preflight_reports_the_grid_and_bottoms_of_the_sample(sample_pdf):
     assert result.returncode == 0, result.stdout
     assert "body lines off it 0" in result.stdout
     assert "short 0" in result.stdout and "uncompressed 0" in result.stdout
-    assert re.search(r"bottoms: spread [\d.]+ pt over 11 full pages", result.stdout)
+    # 11 pages before the last; a page left short for the make-up's reason is apart
+    bottoms = re.search(
+        r"bottoms: spread ([\d.]+) pt over (\d+) full pages, short pages (\d+)"
+        r"(?: \((\d+) with the make-up's reason\))?",
+        result.stdout,
+    )
+    assert bottoms, result.stdout
+    spread, full, short, reasoned = bottoms.groups()
+    assert float(spread) <= 0.5 and int(short) == int(reasoned or 0)
+    assert int(full) + int(reasoned or 0) == 11
 
 
 def test_bookmarks_point_at_their_titles_after_the_blocks_moved(sample_pdf):
@@ -289,7 +298,7 @@ def test_preflight_names_a_short_page_and_fails_ours_without_a_reason(tmp_path):
     status, out = preflight_status(tmp_path / "made-up.pdf")
     assert status == 0, out
     assert "ends 15.0 pt (1.0 lines) above the other full pages: 1 line short" in out
-    assert "bottoms: spread 15.0 pt over 2 full pages, short pages 1" in out
+    assert "bottoms: spread 0.0 pt over 1 full pages, short pages 1 (1 with the make-up's reason)" in out
     # the same PDF with the reason taken out: ours, short, unexplained
     set_record(tmp_path / "made-up.pdf", '{"pitch_pt": 15, "short": {}}', tmp_path / "bare.pdf")
     status, out = preflight_status(tmp_path / "bare.pdf")

@@ -774,8 +774,11 @@ def check_bottoms(
     if not bottoms:
         return
     foot = max(bottoms.values())
-    counts["full pages"] = len(bottoms)
-    counts["bottom spread"] = foot - min(bottoms.values())
+    # the pages meant to be full: one left short for a recorded reason is counted apart
+    # (a short page with the make-up's reason), not as a ragged foot
+    meant = [b for n, b in bottoms.items() if foot - b <= TOLERANCE or n not in makeup.reasons]
+    counts["full pages"] = len(meant)
+    counts["bottom spread"] = foot - min(meant)
     for number, bottom in bottoms.items():
         short = foot - bottom
         if short <= TOLERANCE:
@@ -786,6 +789,7 @@ def check_bottoms(
         message = f"ends {short:.1f} pt{lines_short} above the other full pages"
         if reason:
             # the make-up left it short on purpose and said why: nothing to fix
+            counts["short pages with a reason"] += 1
             yield Finding(number, "short-page", f"{message}: {reason}", severity=INFO)
         else:
             severity = ERROR if makeup.ours else WARNING
@@ -845,6 +849,7 @@ def preflight(path: Path | str) -> Report:
         "full pages": counts["full pages"],
         "bottom spread": round(counts["bottom spread"], 2),
         "short pages": counts["short pages"],
+        "short pages with a reason": counts["short pages with a reason"],
     }
     return Report(path, len(pages), tuple(findings), summary, makeup.ours, bool(two_up))
 
@@ -863,7 +868,12 @@ def format_report(report: Report) -> list[str]:
         f"spaced {HAN_LATIN_RANGE[0]}-{HAN_LATIN_RANGE[1]} em {counts['Han-Latin spaced']}",
         f"  line grid {counts['grid pitch']:g} pt, body lines off it {counts['lines off grid']}",
         f"  bottoms: spread {counts['bottom spread']:.1f} pt over {counts['full pages']} "
-        f"full pages, short pages {counts['short pages']}",
+        f"full pages, short pages {counts['short pages']}"
+        + (
+            f" ({counts['short pages with a reason']} with the make-up's reason)"
+            if counts.get("short pages with a reason")
+            else ""
+        ),
     ]
     by_page: dict[int | None, dict[str, list[Finding]]] = {}
     for finding in report.findings:
