@@ -608,28 +608,53 @@ class PlannedLayout(weasy_line_break.Layout):
 
 
 def _handle_leader(original, context, line, containing_block) -> None:
-    """``handle_leader``, its dots set as one text run instead of one box each.
+    """``handle_leader``, its dots set as one text run instead of one box each, and run
+    on up to what follows them.
 
     WeasyPrint fills a leader (the contents' dotted lines) with a copy of the leader's
     text box per dot, side by side: 707 boxes on the sample's contents page, each
     shaped again and drawn as a text object of its own (0.03 s of a build). The copies
     are contiguous and one advance apart, so one box holding the text as many times,
     at the first copy's place, sets the same glyphs at the same places.
+
+    WeasyPrint stops the dots at the containing block's edge. A layout that keeps a
+    column for the page numbers (padding on the entry, the number hung into it with a
+    negative margin, so that a long title wraps short of the numbers) would get a gap
+    between the dots and the number: the dots run on into that column, on the same
+    positions, up to the number.
     """
+    index, leader = weasy_leader.leader_index(line)
+    template = leader.children[0] if leader is not None and leader.children else None
     original(context, line, containing_block)
-    _, leader = weasy_leader.leader_index(line)
-    if leader is None or len(leader.children) < 2:
+    if template is None or template.width <= 0:
         return
     copies = sorted(leader.children, key=lambda box: box.position_x)
-    first = copies[0]
-    text = first.text * len(copies)
+    following = _after_leader(line, index)
+    edge = line.position_x + line.width  # where WeasyPrint's last dot ends
+    more = int((following.position_x - edge) // template.width) if following else 0
+    if more <= 0 and len(copies) < 2:
+        return  # nothing to merge, nothing to run on
+    first = copies[0] if copies else template
+    count = len(copies) + max(more, 0)
+    text = first.text * count
     layout, _, _, width, _, _ = weasy_line_break.split_first_line(
         text, first.style, context, None, 0
     )
     merged = first.copy_with_text(text)
     merged.pango_layout = layout
     merged.width = width
+    if not copies:
+        merged.position_x = edge
     leader.children = (merged,)
+
+
+def _after_leader(line, index):
+    """The in-flow box right after the leader (the page number), or None."""
+    parent, (position, inner) = line, index  # leader_index: (i, (j, … None))
+    while inner is not None:
+        parent, (position, inner) = parent.children[position], inner
+    rest = [child for child in parent.children[position + 1 :] if child.is_in_normal_flow()]
+    return rest[0] if rest else None
 
 
 def _justify_line(settings, original, context, line, extra_width):

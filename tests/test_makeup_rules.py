@@ -181,3 +181,33 @@ def test_the_test_issue_is_written_as_editors_write():
     text = "".join(p.read_text(encoding="utf-8") for p in (DATA / "makeup").rglob("*.md"))
     for needed in ("## 一、", "\n1. ", "\n（一）", "\n- ", "{width=100%}", "gxq@", "http://"):
         assert needed in text, needed
+
+
+def test_a_contents_title_too_long_for_its_line_wraps_short_of_the_page_numbers(tmp_path):
+    """A title that fills the line used to get its page number glued to it with no dots
+    (…培训班（之2）5), or the dots and number alone on the next line: it now wraps short
+    of the numbers' column, and its last line has dots running up to the number."""
+    from conftest import copy_mini, edit
+
+    folder = copy_mini(tmp_path)
+    long = "科技部火炬中心举办2022年国家高新区主任和主要职能部门负责同志专题培训班（之2）"
+    edit(folder / "01.md", 'title = "科技部火炬中心召开2023年工作会议"', f'title = "{long}"')
+    result = run_cli("build", str(folder), "-o", str(tmp_path / "toc.pdf"))
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(tmp_path / "toc.pdf") as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["top"] < pdf.pages[0].height / 2]
+    rows = defaultdict(list)
+    for char in chars:
+        rows[round(char["top"])].append(char)
+    entry = [sorted(row, key=lambda c: c["x0"]) for _, row in sorted(rows.items())]
+    entry = [row for row in entry if any(c["text"] in "科（" for c in row)]
+    title_rows = [row for row in entry if "科技部火炬中心举办" in "".join(c["text"] for c in row)]
+    [first] = title_rows
+    number_column = max(c["x1"] for row in entry for c in row if c["text"].isdigit()) - 10.5
+    assert max(c["x1"] for c in first) <= number_column - 10  # wrapped short of the numbers
+    below = entry[entry.index(first) + 1]
+    text = "".join(c["text"] for c in below)
+    assert text.startswith("（之2）") and text.rstrip("0123456789").endswith("..")
+    number = max((c for c in below if c["text"].isdigit()), key=lambda c: c["x0"])
+    dots = [c for c in below if c["text"] == "."]
+    assert 0 <= number["x0"] - max(d["x1"] for d in dots) < 3  # the dots reach the number
