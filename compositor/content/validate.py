@@ -185,7 +185,7 @@ class _IssueReader:
         self.add(Level.WARNING, path, where, message)
 
     def content_error(self, error: CompositorError, default: Path) -> None:
-        self.error(error.path or default, Position(error.line, 1), error.message)
+        self.error(error.path or default, Position(error.line, error.column or 1), error.message)
 
     def check_keys(self, data: dict, schema: Schema, lines: TomlLines, table="", index=0) -> bool:
         """Every key problem of one table, each pointed at the key, its value or the table."""
