@@ -59,6 +59,9 @@ class Finding:
     column: int
     level: Level
     message: str
+    # the column a reading error named itself (a merged cell's marker): build prints it
+    # too; other findings' columns are for check, build names their line only
+    exact_column: int = 0
 
     def __str__(self) -> str:
         return (
@@ -66,7 +69,7 @@ class Finding:
         )
 
     def error(self) -> content.ContentError:
-        return content.ContentError(self.message, self.path, self.line)
+        return content.ContentError(self.message, self.path, self.line, column=self.exact_column)
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,11 @@ class _IssueReader:
         self.add(Level.WARNING, path, where, message)
 
     def content_error(self, error: CompositorError, default: Path) -> None:
-        self.error(error.path or default, Position(error.line, error.column or 1), error.message)
+        where = Position(error.line, error.column or 1)
+        path = error.path or default
+        self.findings.append(
+            Finding(path, where.line, where.column, Level.ERROR, error.message, error.column)
+        )
 
     def check_keys(self, data: dict, schema: Schema, lines: TomlLines, table="", index=0) -> bool:
         """Every key problem of one table, each pointed at the key, its value or the table."""
