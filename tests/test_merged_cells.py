@@ -238,3 +238,31 @@ def test_a_merge_with_nothing_to_merge_into_stops_the_build(name, tmp_path):
     assert not (tmp_path / "out.pdf").exists()
     checked = run_cli("check", str(folder))
     assert checked.returncode != 0 and f"{where} error:" in checked.stdout, checked.stdout
+
+
+def test_a_table_made_in_code_is_written_back_in_the_syntax_and_reads_the_same(tmp_path):
+    """What `compositor import` does with Word's merged cells: the model's spans written as
+    `<` and `^` (a 2 × 2 block, a cell whose text is `<`) read back as the same table."""
+    from compositor.content import MARKDOWN_RULES
+    from compositor.content.blocks import markdown, read_block
+    from compositor.importer.write import table_markdown
+    from compositor.model import Source, Span, Table
+
+    table = Table(
+        header=("地区", "2021年", ""),
+        lower_header=(("", "数量", "增长"),),
+        rows=(("华北", "12", "<"), ("", "", ""), ("", "", "^")),
+        align=("left", "right", "right"),
+        caption="表1　测试",
+        source=Source(tmp_path / "01.md", 1),
+        spans=(Span(0, 0, 2, 1), Span(0, 1, 1, 2), Span(3, 0, 2, 2)),
+    )
+    written = table_markdown(table)
+    assert written.splitlines()[:3] == [
+        "| 地区 | 2021年 | < |",
+        "| ^ | 数量 | 增长 |",
+        "| :--- | ---: | ---: |",
+    ]
+    tokens = markdown(MARKDOWN_RULES).parse(written)
+    (read,) = read_block(tokens, 0, tmp_path / "01.md", 1)
+    assert (read.grid, read.spans, read.caption) == (table.grid, table.spans, table.caption)
