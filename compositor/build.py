@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compositor.check.resolution import SCREEN_PPI, low_resolution, refuse_for_press
-from compositor.content.validate import Finding, Level, read_findings
+from compositor.content.validate import (
+    Finding,
+    Level,
+    placeholders,
+    read_findings,
+    refuse_placeholders,
+)
 from compositor.errors import CompositorError, LayoutError
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.html import Rendered, Templates, render_html
@@ -64,6 +70,7 @@ class BuildResult:
     warnings: tuple[Finding, ...] = ()
     # Pictures under 300 ppi at their printed size (check/resolution.py), printed by `build`.
     picture_warnings: tuple[Finding, ...] = ()
+    placeholders: tuple[Finding, ...] = ()  # 待填写 still in the issue: a screen build warns
 
 
 def build_issue(
@@ -127,6 +134,8 @@ class BuildSession:
         layout = layout_for(issue)
         check_issue_coverage(issue, self.fontset, layout.fonts)
         low = low_resolution(issue, layout)  # issue 14: pictures under 300 ppi
+        if press:
+            refuse_placeholders(placeholders(reading.findings))  # issue 24: 待填写
         if press and not press.allow_low_res:
             refuse_for_press(low)
         if press and press.pdf_x == "1a":
@@ -150,7 +159,11 @@ class BuildSession:
             for p in low
         )
         return BuildResult(
-            path=target, pages=pages, warnings=warnings + pictures, picture_warnings=pictures
+            path=target,
+            pages=pages,
+            warnings=warnings + pictures,
+            picture_warnings=pictures,
+            placeholders=placeholders(reading.findings),
         )
 
 

@@ -14,16 +14,22 @@ from pathlib import Path
 class CompositorError(Exception):
     """Base class for errors caused by input rather than by a bug."""
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int = 0) -> None:
+    def __init__(
+        self, message: str, path: Path | str | None = None, line: int = 0, *, column: int = 0
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.path = Path(path) if path is not None else None
         self.line = line
+        self.column = column  # 1-based; 0 when only the line is known
 
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+            where = f"{self.path}: "
+            if self.line:
+                column = f"{self.column}:" if self.column else ""
+                where = f"{self.path}:{self.line}:{column} "
         return f"{where}{self.message}"
 
 

@@ -119,9 +119,41 @@ MIN_PART_ROWS = 2  # body rows a 续表 part of a short table may not go below
 
 
 @dataclass(frozen=True)
+class Span:
+    """A merged cell (issue 25): the cell at ``row``, ``column`` of its table's grid covers
+    ``rows`` rows and ``columns`` columns. ``row`` counts the grid's rows from the top:
+    the header rows first (``Table.header_rows``), then the body rows.
+
+    The grid cells a span covers, other than its own, hold "" and are not printed. Spans
+    lie inside the grid, do not overlap, are never 1 × 1, and never reach from the header
+    into the body (content/blocks.py refuses such a table with its file and line)."""
+
+    row: int
+    column: int
+    rows: int = 1
+    columns: int = 1
+
+    def covers(self, row: int, column: int) -> bool:
+        return (
+            self.row <= row < self.row + self.rows
+            and self.column <= column < self.column + self.columns
+        )
+
+
+@dataclass(frozen=True)
 class Table:
     """A pipe table printed as a 三线表; ``align`` is "left", "center", "right" or "" per
-    column, from the delimiter row; ``caption`` is the ``Table:`` line (may be empty)."""
+    column, from the delimiter row; ``caption`` is the ``Table:`` line (may be empty).
+
+    The table is a full grid: every row, header or body, has one string per column.
+    ``header`` is its first header row (the only one of a plain pipe table) and
+    ``lower_header`` the header rows under it (a two-level header: 2021年 over 数量 增长);
+    ``spans`` are its merged cells, in grid coordinates (see ``Span``), written
+    ``<`` (merge into the cell on the left) and ``^`` (merge into the cell above) in the
+    content (docs/content-format.md). A table made in code, e.g. from Word's merged cells,
+    gives the grid with "" in the covered cells and lists the spans; importer/write.py
+    writes it back as the editor would.
+    """
 
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
@@ -143,7 +175,46 @@ class Table:
     size: str = ""
     fractions: tuple[float, ...] = ()
     header_em: tuple[float, ...] = ()
+    lower_header: tuple[tuple[str, ...], ...] = ()
+    spans: tuple[Span, ...] = ()
     kind: ClassVar[str] = "table"
+
+    @property
+    def header_rows(self) -> tuple[tuple[str, ...], ...]:
+        """Every header row, top first (grid rows 0 … len - 1)."""
+        return (self.header, *self.lower_header)
+
+    @property
+    def grid(self) -> tuple[tuple[str, ...], ...]:
+        """Header rows then body rows: the rows ``Span.row`` counts."""
+        return (*self.header_rows, *self.rows)
+
+    def span_at(self, row: int, column: int) -> Span | None:
+        """The span whose own cell is at grid ``row``, ``column``, if any."""
+        return next((s for s in self.spans if (s.row, s.column) == (row, column)), None)
+
+    def covered(self, row: int, column: int) -> bool:
+        """Whether the grid cell is merged into another cell (and so not printed)."""
+        return any(s.covers(row, column) and (s.row, s.column) != (row, column) for s in self.spans)
+
+    def body_groups(self) -> list[tuple[int, int]]:
+        """The body rows as (start, end) runs that a page break may not cut: rows joined
+        by a row span form one group, every other row is a group of its own."""
+        heads = len(self.header_rows)
+        ends = list(range(1, len(self.rows) + 1))  # the group of row n ends before ends[n]
+        for span in self.spans:
+            start = span.row - heads
+            if start >= 0:
+                for n in range(start, start + span.rows):
+                    ends[n] = max(ends[n], start + span.rows)
+        groups, start = [], 0
+        while start < len(self.rows):
+            end = ends[start]
+            while any(ends[n] > end for n in range(start, end)):
+                end = max(ends[start:end])
+            groups.append((start, end))
+            start = end
+        return groups
 
     def parts(self) -> list[TablePart]:
         """The table as set: one part, or one per page when it runs on (``breaks``)."""
@@ -168,7 +239,7 @@ class Table:
 
     @property
     def text(self) -> str:
-        cells = [*self.header, *(cell for row in self.rows for cell in row)]
+        cells = [cell for row in self.grid for cell in row]
         return "".join([self.caption, *cells])
 
 

@@ -112,6 +112,47 @@ def test_placeholders_build_and_check_points_at_each_of_them(publication, tmp_pa
     assert run_cli("check", str(folder), "--strict").returncode == 1
 
 
+def placeholder_places(path: Path) -> list[str]:
+    """``path:line:column`` of each 待填写 in an article, counted from its text."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return [
+        f"{path}:{n}:{line.index('待填写') + 1}"
+        for n, line in enumerate(lines, 1)
+        if "待填写" in line and not line.startswith("#")
+    ]
+
+
+def test_a_screen_build_warns_about_each_placeholder(publication, tmp_path):
+    assert new(publication, "--date", "2023-01-19").returncode == 0
+    folder = publication / "2023-02"
+    built = run_cli("build", str(folder), "-o", str(tmp_path / "draft.pdf"))
+    assert built.returncode == 0, built.stderr
+    places = placeholder_places(folder / "01.md") + placeholder_places(folder / "02.md")
+    assert len(places) == 4  # a title and a paragraph in each article
+    for place in places:
+        assert f"{place}: warning: placeholder 待填写" in built.stderr, built.stderr
+
+
+def test_a_press_build_refuses_an_issue_with_placeholders_naming_each(publication, tmp_path):
+    assert new(publication, "--date", "2023-01-19").returncode == 0
+    folder = publication / "2023-02"
+    written = folder / "01.md"
+    written.write_text(
+        written.read_text(encoding="utf-8").replace("待填写：", "火炬中心召开会议"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "press.pdf"
+    result = run_cli("build", str(folder), "--press", "-o", str(out))
+    assert result.returncode == 2, result.stdout + result.stderr
+    left = placeholder_places(folder / "02.md")
+    assert len(left) == 2
+    for place in left:
+        assert place in result.stderr, result.stderr
+    assert str(written) not in result.stderr  # the article written in full is not named
+    assert "2 placeholder" in result.stderr and "press" in result.stderr
+    assert not out.exists()
+
+
 def test_next_steps_can_be_pasted_into_a_shell_when_the_path_has_spaces(tmp_path):
     publication = tmp_path / "火炬 动态"
     shutil.copytree(DATA / "mini", publication)

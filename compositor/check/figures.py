@@ -42,7 +42,7 @@ def block_height(block: Figure | Table, m) -> float:
     """About how tall a figure or table prints, in points (``m``: estimate.Metrics)."""
     if isinstance(block, Table):
         caption = SMALL_LINE + ROW_PADDING if block.caption else 0.0
-        return BOX_MARGINS + caption + (len(block.rows) + 1) * (SMALL_LINE + ROW_PADDING)
+        return BOX_MARGINS + caption + len(block.grid) * (SMALL_LINE + ROW_PADDING)
     max_height = m.height - 2 * SMALL_LINE - BOX_MARGINS
     if block.pixels[0]:
         picture = place_figure(block, m.width, max_height).height_pt

@@ -220,6 +220,8 @@ def build(
         fail(ctx, error)
     for warning in result.picture_warnings:  # pictures under 300 ppi (issue 14)
         typer.echo(str(warning), err=True)
+    for warning in result.placeholders:  # 待填写 (issue 24); --press refuses them
+        typer.echo(str(warning), err=True)
     typer.echo(f"{result.path} ({result.pages} pages)")
 
 

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 
+from compositor.content import spans
 from compositor.errors import ContentError
 from compositor.model import Block, Figure, Source, Table
 
@@ -45,6 +46,10 @@ def markdown(rules: list[str]) -> MarkdownIt:
     """The article parser: content.py's rules plus pipe tables and Pandoc-style attributes
     (mdit-py-plugins' attrs plugin, which reads ``{width=40mm}`` after an image)."""
     parser = MarkdownIt("zero").enable([*rules, *TABLE_RULES]).use(attrs_plugin)
+    # a table with several header rows (content/spans.py); GFM's rule reads the others
+    parser.block.ruler.before(
+        "table", "header_rows", spans.header_rows_rule, {"alt": ["paragraph", "reference"]}
+    )
     # markdown-it leaves a picture whose address it deems unsafe (file:, most data:) as
     # plain text; taking every address lets resolve_image refuse it with file and line.
     parser.validateLink = lambda url: True
@@ -288,41 +293,53 @@ def _svg_outside_reference(root) -> str:
 
 def _read_table(tokens: list, start: int, article: Path, first_line: int) -> Table:
     line = first_line + tokens[start].map[0]
-    header: list[str] = []
-    rows: list[list[str]] = []
+    typed: list[list[spans.TypedCell]] = []
     align: list[str] = []
+    heads = 0  # header rows: every row above the |---| line (content/spans.py)
     index = start + 1
     while tokens[index].type != "table_close":
         token = tokens[index]
         if token.type == "tr_open":
-            rows.append([])
+            typed.append([])
+        elif token.type == "thead_close":
+            heads = len(typed)
         elif token.type in ("th_open", "td_open"):
-            cell_text = _cell_text(tokens[index + 1])
-            if token.type == "th_open":
-                header.append(cell_text)
+            inline = tokens[index + 1]
+            mark = spans.mark_of(inline.content)
+            row = typed[-1]
+            row.append(
+                spans.TypedCell(
+                    "" if mark else _cell_text(inline),
+                    mark,
+                    len(typed) - 1,
+                    len(row),
+                    first_line + inline.map[0],
+                )
+            )
+            if token.type == "th_open" and len(typed) == 1:
                 align.append(ALIGNMENTS.get(str(token.attrs.get("style", "")), ""))
-            else:
-                rows[-1].append(cell_text)
         index += 1
-    rows = [row for row in rows if row]  # the header's tr made an empty list
     caption = ""
-    last = rows[-1] if rows else []
-    if last and last[0].startswith(CAPTION_PREFIX) and not any(last[1:]):
-        caption = last[0][len(CAPTION_PREFIX) :].strip()  # `Table:` typed right under it
-        rows.pop()
+    last = typed[-1] if len(typed) > heads else []
+    if last and last[0].text.startswith(CAPTION_PREFIX) and not any(c.text for c in last[1:]):
+        caption = last[0].text[len(CAPTION_PREFIX) :].strip()  # `Table:` typed right under it
+        typed.pop()
     elif _caption_paragraph(tokens, index + 1) is not None:
         caption = _caption_paragraph(tokens, index + 1)
-    if not rows:
+    if len(typed) <= heads:
         raise ContentError(
             "a table needs at least one row under its header and |---| line", article, line
         )
+    grid, merged = spans.resolve(typed, heads, article)
     return Table(
-        header=tuple(header),
-        rows=tuple(tuple(row) for row in rows),
+        header=tuple(grid[0]),
+        rows=tuple(tuple(row) for row in grid[heads:]),
         align=tuple(align),
         caption=caption,
         source=Source(article, line),
         key=_key("table", article, line),
+        lower_header=tuple(tuple(row) for row in grid[1:heads]),
+        spans=merged,
     )
 
 

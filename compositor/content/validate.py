@@ -42,6 +42,7 @@ COLOPHON_SCHEMA: Schema = (content.COLOPHON_KEYS, set(), "[colophon]")
 ISSUE_SCHEMA: Schema = (content.ISSUE_KEYS, content.ISSUE_OPTIONAL, "issue")
 SECTION_SCHEMA: Schema = (content.SECTION_KEYS, content.SECTION_OPTIONAL, "[[sections]]")
 ARTICLE_SCHEMA: Schema = (content.ARTICLE_KEYS, content.ARTICLE_OPTIONAL, "article front matter")
+PLACEHOLDER_RULE = "placeholder"
 # An article file named by a number alone: 1.md, 2.md, 10.md.
 NUMBERED = re.compile(r"\d+")
 
@@ -59,6 +60,10 @@ class Finding:
     column: int
     level: Level
     message: str
+    # the column a reading error named itself (a merged cell's marker): build prints it
+    # too; other findings' columns are for check, build names their line only
+    exact_column: int = 0
+    rule: str = ""  # which rule found it, for findings a command acts on (PLACEHOLDER_RULE)
 
     def __str__(self) -> str:
         return (
@@ -66,7 +71,7 @@ class Finding:
         )
 
     def error(self) -> content.ContentError:
-        return content.ContentError(self.message, self.path, self.line)
+        return content.ContentError(self.message, self.path, self.line, column=self.exact_column)
 
 
 @dataclass(frozen=True)
@@ -185,7 +190,11 @@ class _IssueReader:
         self.add(Level.WARNING, path, where, message)
 
     def content_error(self, error: CompositorError, default: Path) -> None:
-        self.error(error.path or default, Position(error.line, 1), error.message)
+        where = Position(error.line, error.column or 1)
+        path = error.path or default
+        self.findings.append(
+            Finding(path, where.line, where.column, Level.ERROR, error.message, error.column)
+        )
 
     def check_keys(self, data: dict, schema: Schema, lines: TomlLines, table="", index=0) -> bool:
         """Every key problem of one table, each pointed at the key, its value or the table."""
@@ -461,14 +470,50 @@ class _IssueReader:
         for span in self.spans:
             index = span.text.find(content.PLACEHOLDER)
             if index >= 0:
-                self.warning(
-                    span.path,
-                    span.position_of(index),
-                    f"placeholder {content.PLACEHOLDER} left by `compositor new`: replace it "
-                    "with the text",
+                where = span.position_of(index)
+                self.findings.append(
+                    Finding(
+                        span.path,
+                        where.line,
+                        where.column,
+                        Level.WARNING,
+                        f"placeholder {content.PLACEHOLDER} left by `compositor new`: replace "
+                        "it with the text",
+                        rule=PLACEHOLDER_RULE,
+                    )
                 )
             for fix in text_fixes(span.text):
                 self.warning(span.path, span.position_of(fix.start), fix.message)
 
 
-__all__ = ["Finding", "Level", "Reading", "publication_findings", "read_findings"]
+def placeholders(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """The placeholders ``compositor new`` wrote that are still in the issue."""
+    return tuple(finding for finding in findings if finding.rule == PLACEHOLDER_RULE)
+
+
+def refuse_placeholders(found: tuple[Finding, ...]) -> None:
+    """Stop a press build while any placeholder is left (issue 24): a screen build only
+    warns, as a draft may be shown before every article is in."""
+    if not found:
+        return
+    first = found[0]
+    places = "".join(f"\n  {f.path}:{max(f.line, 1)}:{max(f.column, 1)}" for f in found)
+    raise content.ContentError(
+        f"{len(found)} placeholder{'s' if len(found) > 1 else ''} {content.PLACEHOLDER} left "
+        f"by `compositor new`: a press PDF is made only when each is replaced with the text:"
+        f"{places}",
+        first.path,
+        first.line,
+        column=first.column,
+    )
+
+
+__all__ = [
+    "Finding",
+    "Level",
+    "Reading",
+    "placeholders",
+    "publication_findings",
+    "read_findings",
+    "refuse_placeholders",
+]

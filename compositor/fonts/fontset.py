@@ -234,7 +234,8 @@ def issue_runs(issue: Issue) -> Iterator[Run]:
             yield Run(article.credit, article.source, (("kai",),))
             for block in article.blocks:
                 if isinstance(block, Table):  # header and caption in heading, cells in body
-                    yield Run(block.caption + "".join(block.header), block.source, (("heading",),))
+                    heads = "".join(cell for row in block.header_rows for cell in row)
+                    yield Run(block.caption + heads, block.source, (("heading",),))
                     cells = "".join(cell for row in block.rows for cell in row)
                     yield Run(cells, block.source, (("body",),))
                     continue

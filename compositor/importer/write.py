@@ -117,20 +117,31 @@ DELIMITERS = {"left": ":---", "center": ":---:", "right": "---:", "": "---"}
 
 
 def table_markdown(table: Table) -> str:
-    """A GFM pipe table, then its ``Table:`` caption after a blank line."""
-    lines = [
-        _table_row(table.header),
-        "| " + " | ".join(DELIMITERS[a] for a in table.align) + " |",
-        *(_table_row(row) for row in table.rows),
-    ]
+    """A GFM pipe table, then its ``Table:`` caption after a blank line; every header row
+    above the ``|---|`` line and merged cells as ``<`` and ``^`` (content/spans.py)."""
+    rows = [_table_row(table, n, row) for n, row in enumerate(table.grid)]
+    heads = len(table.header_rows)
+    delimiter = "| " + " | ".join(DELIMITERS[a] for a in table.align) + " |"
+    lines = [*rows[:heads], delimiter, *rows[heads:]]
     if table.caption:
         lines += ["", "Table: " + escape_markdown(table.caption)]
     return "\n".join(lines)
 
 
-def _table_row(cells: tuple[str, ...]) -> str:
-    escaped = [escape_markdown(cell).replace("|", "\\|") if cell else "" for cell in cells]
-    return "| " + " | ".join(escaped) + " |"
+def _table_row(table: Table, row: int, cells: tuple[str, ...]) -> str:
+    written = [_table_cell(table, row, column, cell) for column, cell in enumerate(cells)]
+    return "| " + " | ".join(written) + " |"
+
+
+def _table_cell(table: Table, row: int, column: int, cell: str) -> str:
+    """``<`` for a cell merged into the one on its left, ``^`` into the one above; a cell
+    that is ``<`` or ``^`` as text is escaped."""
+    if table.covered(row, column):
+        span = next(s for s in table.spans if s.covers(row, column))
+        return "<" if row == span.row else "^"
+    if cell in ("<", "^"):
+        return "\\" + cell
+    return escape_markdown(cell).replace("|", "\\|") if cell else ""
 
 
 # --- TOML values -------------------------------------------------------------------------

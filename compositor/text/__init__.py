@@ -54,6 +54,9 @@ def _typeset_block(block: Block) -> Block:
             caption=normalize_text(block.caption),
             header=tuple(normalize_text(cell) for cell in block.header),
             rows=tuple(tuple(normalize_text(cell) for cell in row) for row in block.rows),
+            lower_header=tuple(
+                tuple(normalize_text(cell) for cell in row) for row in block.lower_header
+            ),
         )
     if isinstance(block, ItemList):
         return dataclasses.replace(block, items=tuple(_typeset_item(i) for i in block.items))

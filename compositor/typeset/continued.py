@@ -68,7 +68,8 @@ def next_breaks(current: tuple[int, ...], found: tuple[int, ...]) -> tuple[int, 
 
 
 def breaks_on(pages: list, issue: Issue) -> dict[str, tuple[int, ...]]:
-    """For each table, the body rows that are the first of theirs on a page."""
+    """For each table, the body rows that are the first of theirs on a page (moved up to
+    the first row of their row-span group)."""
     page_of: dict[str, int] = {}
     for number, page in enumerate(pages):
         for anchor in page.anchors:
@@ -76,10 +77,25 @@ def breaks_on(pages: list, issue: Issue) -> dict[str, tuple[int, ...]]:
     found: dict[str, tuple[int, ...]] = {}
     for table in _tables(issue):
         rows = [page_of.get(row_anchor(table, n)) for n in range(len(table.rows))]
+        starts = _group_starts(table)
         found[table.key] = tuple(
-            n for n in range(1, len(rows)) if rows[n] is not None and rows[n] != rows[n - 1]
+            dict.fromkeys(
+                starts[n]
+                for n in range(1, len(rows))
+                if rows[n] is not None and rows[n] != rows[n - 1] and starts[n] > 0
+            )
         )
     return found
+
+
+def _group_starts(table: Table) -> list[int]:
+    """For each body row, the first row of its group: rows joined by a row span (a
+    merged cell) are one group, and a 续表 break before any of them goes before the
+    first, so that the merged cell is never cut (a group taller than a page is)."""
+    starts = list(range(len(table.rows)))
+    for start, end in table.body_groups():
+        starts[start:end] = [start] * (end - start)
+    return starts
 
 
 def with_breaks(issue: Issue, breaks: dict[str, tuple[int, ...]]) -> Issue:

@@ -63,6 +63,13 @@ class Cell:
     fraction_em: float = 0.0
     min_em: float = 0.0  # a header cell: the width that sets it on two lines at most
     unit: str = ""  # a header cell: its unit in brackets (the end of ``text``), kept whole
+    # A merged cell (model.Span): the rows and columns it covers; a cell it covers is
+    # ``covered`` and not printed. ``upper``: a header cell above the header's last row,
+    # with no rule under it but the short one of a cell over several columns.
+    rowspan: int = 1
+    colspan: int = 1
+    covered: bool = False
+    upper: bool = False
 
     @property
     def head(self) -> str:
@@ -71,9 +78,13 @@ class Cell:
 
 @dataclass(frozen=True)
 class SetTable:
-    header: tuple[Cell, ...]
+    head: tuple[tuple[Cell, ...], ...]  # the header rows, top first
     rows: tuple[tuple[Cell, ...], ...]
     align: tuple[str, ...]  # the editor's alignment; a column of numbers "right" by default
+
+    def align_of(self, cell: Cell, column: int) -> str:
+        """A cell over several columns is centred over them; others take their column's."""
+        return "center" if cell.colspan > 1 else self.align[column]
 
 
 @dataclass(frozen=True)
@@ -102,12 +113,31 @@ def is_number(text: str) -> bool:
 
 
 def numeric_columns(table: Table) -> list[bool]:
-    """Columns whose body cells are all numbers (or stand for none)."""
+    """Columns whose body cells are all numbers (or stand for none); a cell merged over
+    several columns is no column's."""
+    columns = [_column_cells(table, c) for c in range(len(table.header))]
     return [
-        any(is_number(row[c]) for row in table.rows if c < len(row))
-        and all(is_number(row[c]) or row[c] in EMPTY for row in table.rows if c < len(row))
-        for c in range(len(table.header))
+        any(is_number(text) for text in cells) and all(is_number(t) or t in EMPTY for t in cells)
+        for cells in columns
     ]
+
+
+def _column_cells(table: Table, column: int) -> list[str]:
+    """The body cells of ``column`` that are its own (not merged across columns)."""
+    heads = len(table.header_rows)
+    return [
+        row[column]
+        for n, row in enumerate(table.rows)
+        if column < len(row) and _own_column(table, heads + n, column)
+    ]
+
+
+def _own_column(table: Table, row: int, column: int) -> bool:
+    """Whether the grid cell is printed and spans one column only."""
+    if not table.spans:
+        return True
+    span = table.span_at(row, column)
+    return not table.covered(row, column) and (span is None or span.columns == 1)
 
 
 def column_alignment(table: Table) -> tuple[str, ...]:
@@ -124,9 +154,9 @@ def fraction_widths(table: Table, advance: Callable[[str], float]) -> tuple[floa
     return tuple(
         max(
             (
-                _em(NUMBER.fullmatch(row[c])["frac"], advance)
-                for row in table.rows
-                if c < len(row) and is_number(row[c])
+                _em(NUMBER.fullmatch(text)["frac"], advance)
+                for text in _column_cells(table, c)
+                if is_number(text)
             ),
             default=0.0,
         )
@@ -139,23 +169,46 @@ def fraction_widths(table: Table, advance: Callable[[str], float]) -> tuple[floa
 def set_table(table: Table) -> SetTable:
     """The cells of ``table`` as set (``table.fractions`` decided by ``size_tables``)."""
     fractions = table.fractions or (0.0,) * len(table.header)
+    heads = len(table.header_rows)
+    widths = table.header_em if table.size != OVERFULL else ()
+    head = tuple(
+        tuple(
+            _merged(table, r, c, _header_cell(text, widths[c] if c < len(widths) else 0.0))
+            for c, text in enumerate(row)
+        )
+        for r, row in enumerate(table.header_rows)
+    )
     rows = tuple(
         tuple(
-            _cell(text, fractions[c] if c < len(fractions) else 0.0) for c, text in enumerate(row)
+            _merged(
+                table,
+                heads + r,
+                c,
+                _cell(text, fractions[c] if _own_column(table, heads + r, c) else 0.0),
+            )
+            for c, text in enumerate(row)
         )
-        for row in table.rows
+        for r, row in enumerate(table.rows)
     )
-    widths = table.header_em if table.size != OVERFULL else ()
-    header = tuple(
-        Cell(
-            text,
-            whole=is_unbreakable(text),
-            min_em=widths[c] if c < len(widths) else 0.0,
-            unit=_unit(text),
-        )
-        for c, text in enumerate(table.header)
-    )
-    return SetTable(header, rows, column_alignment(table))
+    return SetTable(head, rows, column_alignment(table))
+
+
+def _header_cell(text: str, min_em: float) -> Cell:
+    return Cell(text, whole=is_unbreakable(text), min_em=min_em, unit=_unit(text))
+
+
+def _merged(table: Table, row: int, column: int, cell: Cell) -> Cell:
+    """``cell`` with its span, or covered; a header cell above the header's last row is
+    ``upper``. A merged cell over several columns has no width of one column."""
+    if not table.spans:
+        return cell
+    if table.covered(row, column):
+        return dataclasses.replace(cell, covered=True)
+    span = table.span_at(row, column)
+    rows, columns = (span.rows, span.columns) if span else (1, 1)
+    upper = row + rows < len(table.header_rows)
+    min_em = cell.min_em if columns == 1 else 0.0
+    return dataclasses.replace(cell, rowspan=rows, colspan=columns, upper=upper, min_em=min_em)
 
 
 def _unit(header: str) -> str:
@@ -163,7 +216,7 @@ def _unit(header: str) -> str:
     return match["unit"] if match and not is_unbreakable(header) else ""
 
 
-def _cell(text: str, fraction_em: float) -> Cell:
+def _cell(text: str, fraction_em: float = 0.0) -> Cell:
     whole = is_unbreakable(text)
     match = NUMBER.fullmatch(text)
     if not fraction_em or match is None:
@@ -194,22 +247,31 @@ def table_size(table: Table, metrics: TableMetrics) -> str:
 
 def min_content_width(table: Table, size: float, metrics: TableMetrics) -> float:
     """The narrowest the table can be set at ``size`` pt without breaking a piece or
-    setting a header cell on more than two lines."""
-    columns = [[(text, metrics.heading, True)] for text in table.header]
-    for row in table.rows:
-        for column, text in zip(columns, row, strict=False):
-            column.append((text, metrics.body, False))
-    return sum(
-        max(
-            two_line_em(table.header[c], metrics.heading, metrics.settings) * size,
-            *(
-                _widest_piece(text, size, advance, metrics.settings, header)
-                for text, advance, header in column
-            ),
-        )
-        + metrics.padding
-        for c, column in enumerate(columns)
-    )
+    setting a header cell on more than two lines. A cell merged over several columns
+    widens them evenly when they are narrower than its widest piece."""
+    heads = len(table.header_rows)
+    need = [0.0] * len(table.header)
+    merged = []
+    for r, row in enumerate(table.grid):
+        header = r < heads
+        advance = metrics.heading if header else metrics.body
+        for c, text in enumerate(row[: len(need)]):
+            if table.spans and table.covered(r, c):
+                continue
+            width = _widest_piece(text, size, advance, metrics.settings, header)
+            span = table.span_at(r, c) if table.spans else None
+            if span is not None and span.columns > 1:
+                merged.append((c, span.columns, width))
+                continue
+            if header:
+                width = max(two_line_em(text, advance, metrics.settings) * size, width)
+            need[c] = max(need[c], width)
+    widths = [width + metrics.padding for width in need]
+    for c, columns, width in merged:
+        short = width + metrics.padding - sum(widths[c : c + columns])
+        for k in range(c, c + columns):
+            widths[k] += max(short, 0.0) / columns
+    return sum(widths)
 
 
 def two_line_em(text: str, advance, settings: Typesetting) -> float:
@@ -269,10 +331,7 @@ def size_tables(issue: Issue, metrics: TableMetrics) -> Issue:
                     block,
                     size=table_size(block, metrics),
                     fractions=fraction_widths(block, metrics.body),
-                    header_em=tuple(
-                        two_line_em(text, metrics.heading, metrics.settings)
-                        for text in block.header
-                    ),
+                    header_em=header_widths(block, metrics),
                 )
                 if isinstance(block, Table)
                 else block
@@ -281,6 +340,22 @@ def size_tables(issue: Issue, metrics: TableMetrics) -> Issue:
             articles.append(dataclasses.replace(article, blocks=blocks))
         sections.append(dataclasses.replace(section, articles=tuple(articles)))
     return dataclasses.replace(issue, sections=tuple(sections))
+
+
+def header_widths(table: Table, metrics: TableMetrics) -> tuple[float, ...]:
+    """Per column, the width in em that sets its header cells on two lines at most (a
+    cell merged over several columns is none's)."""
+    return tuple(
+        max(
+            (
+                two_line_em(row[c], metrics.heading, metrics.settings)
+                for r, row in enumerate(table.header_rows)
+                if c < len(row) and _own_column(table, r, c)
+            ),
+            default=0.0,
+        )
+        for c in range(len(table.header))
+    )
 
 
 # --- from the layout and its fonts ----------------------------------------------------
