@@ -39,6 +39,18 @@ def copy_mini(tmp_path: Path) -> Path:
     return tmp_path / "mini" / "2023-01"
 
 
+def draw_pictures(issue: Path) -> None:
+    """Draw the pictures of a copy of a test issue whose publication folder has a
+    make_images.py (no picture is committed)."""
+    import importlib.util
+
+    script = issue.parent / "make_images.py"
+    spec = importlib.util.spec_from_file_location(f"make_images_{issue.parent.name}", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.make_images(issue)
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace the first ``old`` in a fixture file, failing loudly if the fixture changed."""
     text = path.read_text(encoding="utf-8")

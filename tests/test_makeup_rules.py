@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-from conftest import DATA, run_cli
+from conftest import DATA, draw_pictures, run_cli
 
 from compositor.check.typography import Line, read_makeup, read_pages
 from compositor.paths import LAYOUTS_DIR
 
 sys.path.insert(0, str(DATA / "figures"))
-from make_images import chart, make_images  # noqa: E402
+from make_images import make_images  # noqa: E402
 
 PITCH = 10.5 * 1.75
 NEAR = 0.3  # pt
@@ -54,7 +54,7 @@ def kind(line: Line) -> str:
 def makeup_issue(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("makeup") / "makeup"
     shutil.copytree(DATA / "makeup", root)
-    chart().save(root / "2023-03" / "chart.png")
+    draw_pictures(root / "2023-03")
     return root / "2023-03"
 
 

@@ -298,7 +298,10 @@ def test_preflight_names_a_short_page_and_fails_ours_without_a_reason(tmp_path):
     status, out = preflight_status(tmp_path / "made-up.pdf")
     assert status == 0, out
     assert "ends 15.0 pt (1.0 lines) above the other full pages: 1 line short" in out
-    assert "bottoms: spread 0.0 pt over 1 full pages, short pages 1 (1 with the make-up's reason)" in out
+    assert (
+        "bottoms: spread 0.0 pt over 1 full pages, short pages 1 (1 with the make-up's reason)"
+        in out
+    )
     # the same PDF with the reason taken out: ours, short, unexplained
     set_record(tmp_path / "made-up.pdf", '{"pitch_pt": 15, "short": {}}', tmp_path / "bare.pdf")
     status, out = preflight_status(tmp_path / "bare.pdf")
