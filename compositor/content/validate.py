@@ -32,8 +32,13 @@ from compositor.model import (
     Section,
     Source,
 )
-from compositor.text.normalize import LAYOUT_MARKS, normalize_field, strip_layout_marks
-from compositor.text.normalize import suggested_fixes as text_fixes
+from compositor.text.normalize import (
+    LAYOUT_MARKS,
+    changes,
+    doubts,
+    normalize_field,
+    strip_layout_marks,
+)
 
 # The content schemas (content/__init__.py), with the name each table has in messages.
 Schema = tuple[dict[str, type], set[str], str]
@@ -70,12 +75,28 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class SourceEdit:
+    """A change the normaliser makes to typed text, as an edit of the file: on ``line``,
+    the characters from ``column`` up to ``end_column`` (1-based, excluded) become ``new``.
+    Columns count characters of the line as ``content.read_text`` gives it."""
+
+    path: Path
+    line: int
+    column: int
+    end_column: int
+    new: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Reading:
     """What reading an issue folder found, and the issue itself unless there was an error."""
 
     folder: Path
     findings: tuple[Finding, ...]
     issue: Issue | None = None
+    # What the normaliser changes in the typed text, as edits of the files (check --fix).
+    edits: tuple[SourceEdit, ...] = ()
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -89,7 +110,8 @@ def read_findings(folder: Path | str) -> Reading:
     issue = reader.run()
     findings = tuple(sorted(reader.findings, key=_reading_order))
     has_error = any(f.level is Level.ERROR for f in findings)
-    return Reading(folder, findings, None if has_error else issue)
+    edits = tuple(sorted(reader.edits, key=lambda e: (str(e.path), e.line, e.column)))
+    return Reading(folder, findings, None if has_error else issue, edits)
 
 
 def publication_findings(root: Path) -> tuple[Publication | None, list[Finding]]:
@@ -124,6 +146,7 @@ class _IssueReader:
         self.folder = folder
         self.issue_file = folder / content.ISSUE_FILE
         self.findings: list[Finding] = []
+        self.edits: list[SourceEdit] = []
         self.spans: list[Span] = []  # printed text, for the character-level checks
         self.article_lines: dict[Path, TomlLines] = {}  # front matter positions, by file
         self.sections: list[_Section] | None = None  # as declared in issue.toml
@@ -467,8 +490,22 @@ class _IssueReader:
                     f"placeholder {content.PLACEHOLDER} left by `compositor new`: replace it "
                     "with the text",
                 )
-            for fix in text_fixes(span.text):
-                self.warning(span.path, span.position_of(fix.start), fix.message)
+            for change in changes(span.text):
+                where = span.position_of(change.start)
+                self.warning(span.path, where, change.message)
+                end = span.position_of(change.end).column
+                self.edits.append(
+                    SourceEdit(span.path, where.line, where.column, end, change.new, change.message)
+                )
+            for doubt in doubts(span.text):
+                self.warning(span.path, span.position_of(doubt.index), doubt.message)
 
 
-__all__ = ["Finding", "Level", "Reading", "publication_findings", "read_findings"]
+__all__ = [
+    "Finding",
+    "Level",
+    "Reading",
+    "SourceEdit",
+    "publication_findings",
+    "read_findings",
+]

@@ -32,12 +32,14 @@ are deliberate (产业 崛起的力量, 奋进新征程 建功新时代).
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 
 # The one table of character classes (text/classes.py); is_han and is_chinese_context
 # are named here too because the normaliser's rules are written in their terms.
+from compositor.text import typed
 from compositor.text.classes import (
     BULLET,
     BULLETS,
@@ -72,8 +74,8 @@ def is_fullwidth_punctuation(char: str) -> bool:
 
 
 def normalize(text: str) -> str:
-    """All of the below, in the order that keeps the result stable."""
-    return remove_stray_spaces(normalize_punctuation(join_lines(text)))
+    """What prints for what an editor typed: line breaks joined, then ``normalize_line``."""
+    return normalize_line(join_lines(text))
 
 
 def normalize_item(marker: str, text: str) -> tuple[str, str]:
@@ -151,40 +153,183 @@ def normalize_field(kind: str, text: str) -> str:
     return normalize(strip_layout_marks(kind, join_lines(text)))
 
 
+# --- the pipeline: what editors type → what prints ---------------------------------
+
+# The rules below reach their fixed point in one pass on ordinary text; a second pass is
+# needed only where one rule makes another apply (a space removed brings a . next to Han).
+MAX_PASSES = 4
+
+
+def normalize_line(text: str) -> str:
+    """Every rule of text/typed.py, then ``, ; : ! ? ( )`` and stray spaces, to the
+    fixed point: normalising twice gives what normalising once gave."""
+    for _ in range(MAX_PASSES):
+        normalized = _one_pass(text)
+        if normalized == text:
+            break
+        text = normalized
+    return text
+
+
+def _one_pass(text: str) -> str:
+    text = _apply(text, typed.fullwidth_edits(text))
+    text = _apply(text, typed.ellipsis_edits(text))
+    text = _apply(text, typed.dash_edits(text))
+    text = _apply(text, typed.quote_edits(text, typed.protected_spans(text)))
+    text = _apply(text, typed.full_stop_edits(text))
+    text = _apply(text, _punctuation_edits(text))
+    return remove_stray_spaces(text)
+
+
+def _punctuation_edits(text: str) -> list[typed.Edit]:
+    converted = normalize_punctuation(text)
+    pairs = enumerate(zip(text, converted, strict=True))
+    return [typed.Edit(i, i + 1, new, "punctuation") for i, (old, new) in pairs if old != new]
+
+
+def _apply(text: str, edits: list[typed.Edit]) -> str:
+    """``text`` with ``edits`` made, except those that touch an address or a number."""
+    protected = typed.protected_spans(text)
+    out, last = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        touches = any(s < max(edit.end, edit.start + 1) and edit.start < e for s, e in protected)
+        if edit.start < last or touches:
+            continue
+        out.append(text[last : edit.start])
+        out.append(edit.new)
+        last = edit.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+# --- what check reports -----------------------------------------------------------------
+
+# Every message about typed text, in one place (plain sentences naming what to do).
+CHANGE_MESSAGES = {
+    "punctuation": "half-width {old!r} in Chinese text: type the full-width {new!r} "
+    "(the build converts it)",
+    "space": "stray space in Chinese text: delete it (the build removes it; the layout sets "
+    "the spacing itself)",
+    "quotes": "straight quotes in Chinese text: type {new!r} for {old!r} (the build converts them)",
+    "full_stop": "a Chinese sentence ends with 。: type {new!r} for {old!r} (the build "
+    "converts it)",
+    "ellipsis": "the Chinese ellipsis is …… (two …): type {new!r} for {old!r} (the build "
+    "converts it)",
+    "dash": "the Chinese dash (破折号) is ——: type {new!r} for {old!r} (the build converts it)",
+    "fullwidth": "digits and Latin letters are half-width: type {new!r} for {old!r} (the "
+    "build converts them)",
+    "several": "type {new!r} for {old!r} in Chinese text ({rules}; the build converts it)",
+}
+RULE_NAMES = {
+    "punctuation": "full-width ，：；！？（）",
+    "space": "no stray spaces",
+    "quotes": "quotes “ ” ‘ ’",
+    "full_stop": "full stop 。",
+    "ellipsis": "ellipsis ……",
+    "dash": "dash ——",
+    "fullwidth": "half-width digits and letters",
+}
+DOUBT_MESSAGES = {
+    "unpaired_quote": "a straight quote {char!r} without its partner, so it is printed as "
+    "typed: type “ ” or ‘ ’ yourself, so that the quotes pair as you mean",
+    "lone_dash": "a single — between Chinese characters prints as a 连接号 (北京—上海): if you "
+    "meant a 破折号, type ——",
+    "han_enumerator": "a Han number with a dot ({char!r}) is printed as typed: type 、 after "
+    "a Han number (一、)",
+}
+
+
 @dataclass(frozen=True)
-class Fix:
-    """One change the normaliser makes: ``text[start:end]`` becomes ``replacement``."""
+class Change:
+    """One change the normaliser makes: ``text[start:end]`` (``old``) becomes ``new``."""
 
     start: int
     end: int
-    replacement: str
+    old: str
+    new: str
+    rules: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        if len(self.rules) == 1:
+            return CHANGE_MESSAGES[self.rules[0]].format(old=self.old, new=self.new)
+        rules = ", ".join(RULE_NAMES[rule] for rule in self.rules)
+        return CHANGE_MESSAGES["several"].format(old=self.old, new=self.new, rules=rules)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A place the normaliser leaves as typed because it cannot tell what was meant."""
+
+    index: int
     message: str
 
 
-def suggested_fixes(text: str) -> list[Fix]:
-    """The character-level changes ``normalize`` makes, each with a message for an editor:
-    half-width marks in Chinese context and stray spaces (for ``compositor check``)."""
-    fixes = [
-        Fix(
-            index,
-            index + 1,
-            HALFWIDTH_TO_FULLWIDTH[mark],
-            f"half-width {mark!r} in Chinese text: type the full-width "
-            f"{HALFWIDTH_TO_FULLWIDTH[mark]!r} (the build converts it)",
-        )
-        for index, mark in find_halfwidth_punctuation(text)
+def changes(text: str) -> list[Change]:
+    """What ``normalize_line`` changes in ``text``, as edits of ``text`` that do not
+    overlap: made in order, they give ``normalize_line(text)`` (``apply_changes``)."""
+    normalized = normalize_line(text)
+    if normalized == text:
+        return []
+    matcher = difflib.SequenceMatcher(None, text, normalized, autojunk=False)
+    found: list[Change] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "insert":  # … → ……: report it as the character it grows from
+            i1, j1 = (i1 - 1, j1 - 1) if i1 > 0 else (i1, j1)
+            i2, j2 = (i2, j2) if i1 < i2 else (i2 + 1, j2 + 1)
+        if tag != "equal":
+            found.extend(_split(text, i1, i2, normalized[j1:j2]))
+    return found
+
+
+def _split(text: str, start: int, end: int, new: str) -> list[Change]:
+    """One changed stretch as changes an editor reads one by one: a mark replaced one for
+    one is a change of its own, and so is each run of spaces removed."""
+    old = text[start:end]
+    if len(old) == len(new) > 1 and all(_rules(a, b) for a, b in zip(old, new, strict=True)):
+        return [_change(text, start + i, start + i + 1, new[i]) for i in range(len(old))]
+    kept = [i for i in range(start, end) if text[i] != " "]
+    if len(kept) == len(new) and len(kept) < len(old):
+        spaces = [i for i in range(start, end) if text[i] == " "]
+        pieces = [_change(text, i, i + 1, n) for i, n in zip(kept, new, strict=True)]
+        pieces.extend(_change(text, i, i + 1, "") for i in spaces)
+        return sorted((p for p in pieces if p.old != p.new), key=lambda c: c.start)
+    return [_change(text, start, end, new)]
+
+
+def _change(text: str, start: int, end: int, new: str) -> Change:
+    return Change(start, end, text[start:end], new, _rules(text[start:end], new) or ("dash",))
+
+
+def _rules(old: str, new: str) -> tuple[str, ...]:
+    found = {
+        "fullwidth": any(c in typed.FULLWIDTH_ALNUM or c == typed.FULLWIDTH_POINT for c in old),
+        "ellipsis": typed.ELLIPSIS in new,
+        "dash": typed.DASH in new,
+        "quotes": any(c in "\"'" for c in old) and any(c in "“”‘’" for c in new),
+        "full_stop": "." in old and "。" in new,
+        "punctuation": any(c in HALFWIDTH_TO_FULLWIDTH for c in old),
+        "space": not new and not old.strip(),
+    }
+    return tuple(rule for rule, applies in found.items() if applies)
+
+
+def apply_changes(text: str, found: list[Change]) -> str:
+    out, last = [], 0
+    for change in sorted(found, key=lambda c: c.start):
+        out.append(text[last : change.start])
+        out.append(change.new)
+        last = change.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def doubts(text: str) -> list[Doubt]:
+    """What the normaliser keeps as typed but an editor should decide."""
+    return [
+        Doubt(d.index, DOUBT_MESSAGES[d.rule].format(char=text[d.index]))
+        for d in typed.doubts(text)
     ]
-    for start, end in stray_space_runs(text):
-        fixes.append(
-            Fix(
-                start,
-                end,
-                "",
-                "stray space in Chinese text: delete it (the build removes it; the layout "
-                "sets the spacing itself)",
-            )
-        )
-    return sorted(fixes, key=lambda fix: fix.start)
 
 
 def normalize_punctuation(text: str) -> str:
@@ -313,8 +458,19 @@ _FULLWIDTH_TO_HALFWIDTH = str.maketrans({v: k for k, v in HALFWIDTH_TO_FULLWIDTH
 def fold_for_comparison(text: str) -> str:
     """Reduce text to what two renderings of the same words share, whatever their context.
 
-    Whitespace is dropped and the seven marks are folded to ASCII, so a line split
+    Whitespace is dropped and the marks the normaliser changes are folded to ASCII (runs
+    of dots and dashes to one), so a line split
     across a page break, a title with a stray space and its normalised form all
     compare equal. Used by the importer's lose-nothing check and by tests.
     """
-    return "".join(text.split()).translate(_FULLWIDTH_TO_HALFWIDTH)
+    folded = "".join(text.split()).translate(_FULLWIDTH_TO_HALFWIDTH).translate(_FOLDED_MARKS)
+    return _FOLDED_RUNS.sub(lambda m: m[0][0], folded)
+
+
+# What the typed rules change (text/typed.py), folded the same way: quotes to straight ones,
+# runs of dots and dashes to one, full-width digits and letters to ASCII.
+_FOLDED_MARKS = str.maketrans(
+    {"“": '"', "”": '"', "‘": "'", "’": "'", "。": ".", "…": ".", "—": "-", "．": ".",
+     **typed.FULLWIDTH_ALNUM}
+)  # fmt: skip
+_FOLDED_RUNS = re.compile(r"\.{2,}|-{2,}")
