@@ -84,6 +84,7 @@ class SourceEdit:
     line: int
     column: int
     end_column: int
+    old: str  # the printed text it replaces (a TOML escape such as \" is one character)
     new: str
     message: str
 
@@ -97,6 +98,9 @@ class Reading:
     issue: Issue | None = None
     # What the normaliser changes in the typed text, as edits of the files (check --fix).
     edits: tuple[SourceEdit, ...] = ()
+    # The issue as far as it could be read even with errors (blocks that could not be
+    # read left out), so that check can still look at the rest; None if not even that.
+    draft: Issue | None = None
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -108,20 +112,20 @@ def read_findings(folder: Path | str) -> Reading:
     folder = Path(folder)
     reader = _IssueReader(folder)
     issue = reader.run()
-    findings = tuple(sorted(reader.findings, key=_reading_order))
+    findings = tuple(sorted(reader.findings, key=reading_order))
     has_error = any(f.level is Level.ERROR for f in findings)
     edits = tuple(sorted(reader.edits, key=lambda e: (str(e.path), e.line, e.column)))
-    return Reading(folder, findings, None if has_error else issue, edits)
+    return Reading(folder, findings, None if has_error else issue, edits, issue)
 
 
 def publication_findings(root: Path) -> tuple[Publication | None, list[Finding]]:
     """publication.toml alone (for the importer and ``compositor new``)."""
     reader = _IssueReader(root)  # only its publication rules are used
     publication = reader.read_publication(root / content.PUBLICATION_FILE)
-    return publication, sorted(reader.findings, key=_reading_order)
+    return publication, sorted(reader.findings, key=reading_order)
 
 
-def _reading_order(finding: Finding) -> tuple:
+def reading_order(finding: Finding) -> tuple:
     """publication.toml, issue.toml, then the articles by name; facts (info) last."""
     name = finding.path.name
     rank = {content.PUBLICATION_FILE: 0, content.ISSUE_FILE: 1}.get(name, 2)
@@ -387,6 +391,8 @@ class _IssueReader:
         front = TomlLines(path, file_lines[1 : parts.body_line - 2], first_line=2)
         self.spans.extend(front.strings())
         self.spans.extend(markdown_spans(path, file_lines, parts.body_line))
+        for problem in parts.problems:
+            self.content_error(problem, path)
         valid = self.check_keys(parts.meta, ARTICLE_SCHEMA, front)
         if not any(isinstance(block, Paragraph | ItemList) for block in parts.blocks):
             self.error(
@@ -495,7 +501,15 @@ class _IssueReader:
                 self.warning(span.path, where, change.message)
                 end = span.position_of(change.end).column
                 self.edits.append(
-                    SourceEdit(span.path, where.line, where.column, end, change.new, change.message)
+                    SourceEdit(
+                        span.path,
+                        where.line,
+                        where.column,
+                        end,
+                        change.old,
+                        change.new,
+                        change.message,
+                    )
                 )
             for doubt in doubts(span.text):
                 self.warning(span.path, span.position_of(doubt.index), doubt.message)
@@ -508,4 +522,5 @@ __all__ = [
     "SourceEdit",
     "publication_findings",
     "read_findings",
+    "reading_order",
 ]

@@ -274,34 +274,71 @@ def changes(text: str) -> list[Change]:
     matcher = difflib.SequenceMatcher(None, text, normalized, autojunk=False)
     found: list[Change] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "insert":  # … → ……: report it as the character it grows from
-            i1, j1 = (i1 - 1, j1 - 1) if i1 > 0 else (i1, j1)
-            i2, j2 = (i2, j2) if i1 < i2 else (i2 + 1, j2 + 1)
+        if tag == "insert":  # … → ……: taken with its neighbours, to find what it grows from
+            i1, j1 = max(i1 - 1, 0), j1 - (i1 > 0)
+            i2, j2 = min(i2 + 1, len(text)), j2 + (i2 < len(text))
         if tag != "equal":
             found.extend(_split(text, i1, i2, normalized[j1:j2]))
     return found
 
 
 def _split(text: str, start: int, end: int, new: str) -> list[Change]:
-    """One changed stretch as changes an editor reads one by one: a mark replaced one for
-    one is a change of its own, and so is each run of spaces removed."""
-    old = text[start:end]
-    if len(old) == len(new) > 1 and all(_rules(a, b) for a, b in zip(old, new, strict=True)):
-        return [_change(text, start + i, start + i + 1, new[i]) for i in range(len(old))]
-    kept = [i for i in range(start, end) if text[i] != " "]
-    if len(kept) == len(new) and len(kept) < len(old):
-        spaces = [i for i in range(start, end) if text[i] == " "]
-        pieces = [_change(text, i, i + 1, n) for i, n in zip(kept, new, strict=True)]
-        pieces.extend(_change(text, i, i + 1, "") for i in spaces)
-        return sorted((p for p in pieces if p.old != p.new), key=lambda c: c.start)
-    return [_change(text, start, end, new)]
+    """One changed stretch as the changes an editor reads one by one (``, `` → ``，``
+    is a mark and a space); a stretch no rule explains piece by piece stays whole."""
+    pieces = _pieces(text[start:end], new)
+    if pieces is None:
+        old = text[start:end]
+        return [Change(start, end, old, new, _rules_in(old, new) or ("punctuation",))]
+    found, offset = [], start
+    for old, replacement, rule in pieces:
+        found.append(Change(offset, offset + len(old), old, replacement, (rule,)))
+        offset += len(old)
+    return [change for change in found if change.old != change.new]
 
 
-def _change(text: str, start: int, end: int, new: str) -> Change:
-    return Change(start, end, text[start:end], new, _rules(text[start:end], new) or ("dash",))
+def _pieces(old: str, new: str) -> list[tuple[str, str, str]] | None:
+    """``old`` → ``new`` as consecutive pieces each made by one rule (unchanged characters
+    are pieces too), or None when there is no such split."""
+    if not old and not new:
+        return []
+    if old[:1] and old[:1] == new[:1]:
+        rest = _pieces(old[1:], new[1:])
+        if rest is not None:
+            return [(old[0], new[0], "same"), *rest]
+    for i in range(1, len(old) + 1):
+        for j in range(0, len(new) + 1):
+            rule = _rule(old[:i], new[:j])
+            if rule is None:
+                continue
+            rest = _pieces(old[i:], new[j:])
+            if rest is not None:
+                return [(old[:i], new[:j], rule), *rest]
+    return None
 
 
-def _rules(old: str, new: str) -> tuple[str, ...]:
+def _rule(old: str, new: str) -> str | None:
+    """The one rule that turns ``old`` into ``new``, if one does."""
+    one_for_one = {
+        "fullwidth": {**typed.FULLWIDTH_ALNUM, typed.FULLWIDTH_POINT: "."},
+        "punctuation": HALFWIDTH_TO_FULLWIDTH,
+        "quotes": {'"': "“”", "'": "‘’"},
+        "full_stop": {".": "。"},
+    }
+    if len(old) == 1 and len(new) == 1:
+        return next(
+            (rule for rule, table in one_for_one.items() if new in table.get(old, "")), None
+        )
+    if new == typed.ELLIPSIS and (re.fullmatch(r"\.{3,}|。{3,}", old) or old == "…"):
+        return "ellipsis"
+    if old == "--" and new == typed.DASH:
+        return "dash"
+    if old and not old.strip(" ") and not new:
+        return "space"
+    return None
+
+
+def _rules_in(old: str, new: str) -> tuple[str, ...]:
+    """The rules that took part in a change no single rule explains."""
     found = {
         "fullwidth": any(c in typed.FULLWIDTH_ALNUM or c == typed.FULLWIDTH_POINT for c in old),
         "ellipsis": typed.ELLIPSIS in new,
@@ -309,7 +346,7 @@ def _rules(old: str, new: str) -> tuple[str, ...]:
         "quotes": any(c in "\"'" for c in old) and any(c in "“”‘’" for c in new),
         "full_stop": "." in old and "。" in new,
         "punctuation": any(c in HALFWIDTH_TO_FULLWIDTH for c in old),
-        "space": not new and not old.strip(),
+        "space": " " in old,
     }
     return tuple(rule for rule, applies in found.items() if applies)
 
