@@ -165,7 +165,7 @@ def _ends_chinese_sentence(text: str, index: int) -> bool:
     if after == "." or (index > 0 and text[index - 1] == "."):
         return False  # dots: an ellipsis, or a leader
     start = index
-    while start > 0 and _run_char(text[start - 1]):
+    while start > 0 and (_run_char(text[start - 1]) or _separator(text, start - 1)):
         start -= 1
     if start == 0:
         return False  # 1. at the start: an enumerator
@@ -179,6 +179,11 @@ def _ends_chinese_sentence(text: str, index: int) -> bool:
 
 def _run_char(char: str) -> bool:
     return char.isascii() and (char.isalnum() or char == "%")
+
+
+def _separator(text: str, index: int) -> bool:
+    """The . , or : inside a number (5.2, 1,000, 10:30)."""
+    return text[index] in ".,:" and _digit(text, index - 1) and _digit(text, index + 1)
 
 
 def _han_numeral_enumerator(text: str, index: int) -> bool:
