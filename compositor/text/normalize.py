@@ -32,7 +32,6 @@ are deliberate (产业 崛起的力量, 奋进新征程 建功新时代).
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -163,22 +162,42 @@ MAX_PASSES = 4
 def normalize_line(text: str) -> str:
     """Every rule of text/typed.py, then ``, ; : ! ? ( )`` and stray spaces, to the
     fixed point: normalising twice gives what normalising once gave."""
+    return _normalized(text).text
+
+
+@dataclass(frozen=True)
+class _Tracked:
+    """A text being normalised, and for each of its characters the index of the typed
+    character it still is (None for one a rule wrote), so that changes are reported
+    where they were typed."""
+
+    text: str
+    kept: tuple[int | None, ...]
+
+
+def _normalized(text: str) -> _Tracked:
+    tracked = _Tracked(text, tuple(range(len(text))))
     for _ in range(MAX_PASSES):
-        normalized = _one_pass(text)
-        if normalized == text:
+        normalized = _one_pass(tracked)
+        if normalized.text == tracked.text:
             break
-        text = normalized
-    return text
+        tracked = normalized
+    return tracked
 
 
-def _one_pass(text: str) -> str:
-    text = _apply(text, typed.fullwidth_edits(text))
-    text = _apply(text, typed.ellipsis_edits(text))
-    text = _apply(text, typed.dash_edits(text))
-    text = _apply(text, typed.quote_edits(text, typed.protected_spans(text)))
-    text = _apply(text, typed.full_stop_edits(text))
-    text = _apply(text, _punctuation_edits(text))
-    return remove_stray_spaces(text)
+def _one_pass(tracked: _Tracked) -> _Tracked:
+    rules = (
+        typed.fullwidth_edits,
+        typed.ellipsis_edits,
+        typed.dash_edits,
+        lambda text: typed.quote_edits(text, typed.protected_spans(text)),
+        typed.full_stop_edits,
+        _punctuation_edits,
+        _stray_space_edits,
+    )
+    for rule in rules:
+        tracked = _apply(tracked, rule(tracked.text))
+    return tracked
 
 
 def _punctuation_edits(text: str) -> list[typed.Edit]:
@@ -187,19 +206,25 @@ def _punctuation_edits(text: str) -> list[typed.Edit]:
     return [typed.Edit(i, i + 1, new, "punctuation") for i, (old, new) in pairs if old != new]
 
 
-def _apply(text: str, edits: list[typed.Edit]) -> str:
-    """``text`` with ``edits`` made, except those that touch an address or a number."""
+def _stray_space_edits(text: str) -> list[typed.Edit]:
+    return [typed.Edit(s, e, "", "space") for s, e in _space_runs(text, _stray_boundary)]
+
+
+def _apply(tracked: _Tracked, edits: list[typed.Edit]) -> _Tracked:
+    """``edits`` made, except those that touch an address or a number."""
+    text = tracked.text
     protected = typed.protected_spans(text)
-    out, last = [], 0
+    out, kept, last = [], [], 0
     for edit in sorted(edits, key=lambda e: e.start):
         touches = any(s < max(edit.end, edit.start + 1) and edit.start < e for s, e in protected)
         if edit.start < last or touches:
             continue
-        out.append(text[last : edit.start])
-        out.append(edit.new)
+        out.extend((text[last : edit.start], edit.new))
+        kept.extend((*tracked.kept[last : edit.start], *[None] * len(edit.new)))
         last = edit.end
     out.append(text[last:])
-    return "".join(out)
+    kept.extend(tracked.kept[last:])
+    return _Tracked("".join(out), tuple(kept))
 
 
 # --- what check reports -----------------------------------------------------------------
@@ -268,17 +293,15 @@ class Doubt:
 def changes(text: str) -> list[Change]:
     """What ``normalize_line`` changes in ``text``, as edits of ``text`` that do not
     overlap: made in order, they give ``normalize_line(text)`` (``apply_changes``)."""
-    normalized = normalize_line(text)
-    if normalized == text:
-        return []
-    matcher = difflib.SequenceMatcher(None, text, normalized, autojunk=False)
+    normalized = _normalized(text)
     found: list[Change] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "insert":  # … → ……: taken with its neighbours, to find what it grows from
-            i1, j1 = max(i1 - 1, 0), j1 - (i1 > 0)
-            i2, j2 = min(i2 + 1, len(text)), j2 + (i2 < len(text))
-        if tag != "equal":
-            found.extend(_split(text, i1, i2, normalized[j1:j2]))
+    # Between two typed characters the rules kept, what was typed became what is there now.
+    anchors = [(-1, -1)]
+    anchors.extend((k, j) for j, k in enumerate(normalized.kept) if k is not None)
+    anchors.append((len(text), len(normalized.text)))
+    for (k1, j1), (k2, j2) in zip(anchors, anchors[1:], strict=False):
+        if k2 - k1 > 1 or j2 - j1 > 1:
+            found.extend(_split(text, k1 + 1, k2, normalized.text[j1 + 1 : j2]))
     return found
 
 
@@ -296,24 +319,36 @@ def _split(text: str, start: int, end: int, new: str) -> list[Change]:
     return [change for change in found if change.old != change.new]
 
 
+# A changed stretch longer than this is reported whole (splitting it is a search).
+MAX_SPLIT = 12
+
+
 def _pieces(old: str, new: str) -> list[tuple[str, str, str]] | None:
     """``old`` → ``new`` as consecutive pieces each made by one rule (unchanged characters
     are pieces too), or None when there is no such split."""
-    if not old and not new:
-        return []
-    if old[:1] and old[:1] == new[:1]:
-        rest = _pieces(old[1:], new[1:])
-        if rest is not None:
-            return [(old[0], new[0], "same"), *rest]
-    for i in range(1, len(old) + 1):
-        for j in range(0, len(new) + 1):
-            rule = _rule(old[:i], new[:j])
-            if rule is None:
-                continue
-            rest = _pieces(old[i:], new[j:])
+    if len(old) > MAX_SPLIT:
+        return None
+    failed: set[tuple[int, int]] = set()  # (i, j) from which no split exists
+
+    def split_from(i: int, j: int) -> list[tuple[str, str, str]] | None:
+        if i == len(old) and j == len(new):
+            return []
+        if (i, j) in failed:
+            return None
+        if i < len(old) and j < len(new) and old[i] == new[j]:
+            rest = split_from(i + 1, j + 1)
             if rest is not None:
-                return [(old[:i], new[:j], rule), *rest]
-    return None
+                return [(old[i], new[j], "same"), *rest]
+        for k in range(i + 1, len(old) + 1):
+            for m in range(j, len(new) + 1):
+                rule = _rule(old[i:k], new[j:m])
+                rest = split_from(k, m) if rule else None
+                if rest is not None:
+                    return [(old[i:k], new[j:m], rule), *rest]
+        failed.add((i, j))
+        return None
+
+    return split_from(0, 0)
 
 
 def _rule(old: str, new: str) -> str | None:
