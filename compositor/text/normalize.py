@@ -212,6 +212,8 @@ def _stray_space_edits(text: str) -> list[typed.Edit]:
 
 def _apply(tracked: _Tracked, edits: list[typed.Edit]) -> _Tracked:
     """``edits`` made, except those that touch an address or a number."""
+    if not edits:
+        return tracked
     text = tracked.text
     protected = typed.protected_spans(text)
     out, kept, last = [], [], 0

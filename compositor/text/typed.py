@@ -83,12 +83,17 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
 
 def fullwidth_edits(text: str) -> list[Edit]:
     """２０２２ → 2022, ＡＩ → AI, １２．３％ → 12.3% (GB/T 15835: numbers are half-width)."""
-    edits = [Edit(i, i + 1, FULLWIDTH_ALNUM[c], "fullwidth") for i, c in enumerate(text)
-             if c in FULLWIDTH_ALNUM]  # fmt: skip
-    for index, char in enumerate(text):
-        if char == FULLWIDTH_POINT and _digit(text, index - 1) and _digit(text, index + 1):
+    edits = []
+    for match in _FULLWIDTH.finditer(text):
+        index, char = match.start(), match[0]
+        if char != FULLWIDTH_POINT:
+            edits.append(Edit(index, index + 1, FULLWIDTH_ALNUM[char], "fullwidth"))
+        elif _digit(text, index - 1) and _digit(text, index + 1):
             edits.append(Edit(index, index + 1, ".", "fullwidth"))
     return edits
+
+
+_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a％．]")
 
 
 def _digit(text: str, index: int) -> bool:
@@ -115,6 +120,8 @@ def quote_edits(text: str, protected: list[tuple[int, int]]) -> list[Edit]:
     an odd count is left as typed (``doubts`` reports it)."""
     edits = []
     for straight, (opening, closing) in QUOTES.items():
+        if straight not in text:
+            continue
         marks = _straight_quotes(text, straight, protected)
         if len(marks) % 2:
             continue
@@ -128,8 +135,9 @@ def quote_edits(text: str, protected: list[tuple[int, int]]) -> list[Edit]:
 def _straight_quotes(text: str, quote: str, protected: list[tuple[int, int]]) -> list[int]:
     """Positions of ``quote`` that are quotes: not in an address, not an apostrophe (it's)."""
     found = []
-    for index, char in enumerate(text):
-        if char != quote or any(start <= index < end for start, end in protected):
+    for match in re.finditer(re.escape(quote), text):
+        index = match.start()
+        if any(start <= index < end for start, end in protected):
             continue
         if quote == "'" and _alnum(text, index - 1) and _alnum(text, index + 1):
             continue
@@ -152,9 +160,9 @@ def full_stop_edits(text: str) -> list[Edit]:
     """A ``.`` ending a Chinese sentence: after Chinese text (or a Latin word or number in
     it, 增长15%.), before the end, a space, Chinese text or a closing mark."""
     edits = []
-    for index, char in enumerate(text):
-        if char == "." and _ends_chinese_sentence(text, index):
-            edits.append(Edit(index, index + 1, "。", "full_stop"))
+    for match in re.finditer(r"\.", text):
+        if _ends_chinese_sentence(text, match.start()):
+            edits.append(Edit(match.start(), match.end(), "。", "full_stop"))
     return edits
 
 
