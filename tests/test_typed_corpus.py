@@ -206,3 +206,26 @@ def test_the_word_importer_stores_every_line_as_the_corpus_says(tmp_path):
     result = import_contribution(tmp_path / "供稿.docx", issue, SECTION)
     article = next(a for a in read_issue(issue).articles if a.source.path == result.article)
     assert [block.text for block in article.blocks] == [c.printed for c in CASES]
+
+
+# --- the legacy text importer (the PDF importer's text goes the same way) -----------------
+
+
+def test_the_text_importer_stores_every_line_as_the_corpus_says(tmp_path):
+    from compositor.importer.run import import_legacy
+
+    seed = Path(__file__).parent / "data" / "legacy" / "torch-2022-17.txt"
+    anchor = "在山东省淄博市召开。\n"
+    text = seed.read_text(encoding="utf-8")
+    assert anchor in text
+    typed = "".join(f"\n{case.typed}\n" for case in CASES)
+    legacy = tmp_path / "typed.txt"
+    legacy.write_text(text.replace(anchor, anchor + typed, 1), encoding="utf-8")
+    result = import_legacy(legacy, tmp_path / "torch" / "2022-17")
+    # The importer joins lines that end no sentence (text broken across a page): compare
+    # the stored text as one stream.
+    stored = "".join(b.text for a in result.issue.articles for b in a.blocks if hasattr(b, "text"))
+    assert [c.printed for c in CASES if c.printed not in stored] == []
+    assert [
+        c.typed for c in CASES if c.changes and c.typed not in c.printed and c.typed in stored
+    ] == []
