@@ -71,7 +71,7 @@ _LONE_DASH = re.compile(rf"(?<=[{HAN}])—(?=[{HAN}])")
 _HAN_NUMERAL_ENUMERATOR = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[一二三四五六七八九十]{1,3}\.")
 QUOTES = {'"': "“”", "'": "‘’"}
 # After a sentence's full stop comes the end, a space, Chinese text or a closing mark.
-_AFTER_STOP = frozenset("\"'”’)）》」』】 \t\n")
+_AFTER_STOP = frozenset("\"'”’)）》」』】] \t\n")  # ] ends a picture's caption
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
