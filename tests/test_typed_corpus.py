@@ -229,3 +229,21 @@ def test_the_text_importer_stores_every_line_as_the_corpus_says(tmp_path):
     assert [
         c.typed for c in CASES if c.changes and c.typed not in c.printed and c.typed in stored
     ] == []
+
+
+def test_fix_keeps_a_bom_the_file_mode_and_every_other_byte(tmp_path):
+    issue = copy_mini(tmp_path)
+    article = issue / "03.md"
+    text, _ = article_text([CASES[0]])
+    article.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8") + b"\n\nThe end.\n")
+    article.chmod(0o640)
+    result = run_cli("check", str(issue), "--fix")
+    assert result.returncode == 0, result.stderr
+    data = article.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert (
+        data[3:].decode("utf-8")
+        == text.replace(CASES[0].typed, CASES[0].printed) + "\n\nThe end.\n"
+    )
+    assert article.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in issue.iterdir() if p.name.startswith(".")] == []  # no temp file left
