@@ -1,11 +1,16 @@
 """Chinese punctuation and spacing normalisation: pure text → text functions.
 
-Shared by the legacy importer (which stores normalised text), the build (which
-normalises whatever the editor typed) and ``compositor check`` (which warns about
-half-width marks). Every function here is idempotent and only ever changes the
-seven ASCII marks below or removes ASCII spaces; no other character is touched.
+Shared by the importers (which store normalised text), the build (which normalises
+whatever the editor typed) and ``compositor check`` (which reports every change, where
+it was typed, and whose ``--fix`` writes them). ``normalize`` is idempotent.
 
-The rules (GB/T 15834 and clreq: marks in Chinese text are the full-width ones):
+``normalize_line`` runs the rules of text/typed.py (straight quotes, 。, ……, ——,
+full-width digits and letters: GB/T 15834/15835 for what editors type, never inside a
+number or an address) and then the two below, to their fixed point; ``changes`` says
+what it changed, ``doubts`` what it left as typed because the intent is unclear.
+
+The rules for ASCII marks and spaces (GB/T 15834 and clreq: marks in Chinese text are
+the full-width ones):
 
 * An ASCII ``, : ; ( ) ! ?`` becomes full-width when the nearest *deciding*
   character on either side is Chinese (a Han character, CJK punctuation, kana or
