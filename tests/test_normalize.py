@@ -139,3 +139,56 @@ def test_find_halfwidth_punctuation_agrees_with_normalize(text: str) -> None:
     out = normalize_punctuation(text)
     assert found == [(i, c) for i, c in enumerate(text) if out[i] != c]
     assert all(text[i] == c and c in HALFWIDTH_TO_FULLWIDTH for i, c in found)
+
+
+# --- issue 24: the whole normaliser, and the changes check reports -----------------------
+
+from compositor.text.normalize import apply_changes, changes, normalize_line  # noqa: E402
+
+TYPED = "中文国家，。“”‘’—…\"'.,:;()!?-２Ａ．％ 1a"
+typed_texts = st.one_of(st.text(), st.text(alphabet=st.sampled_from(TYPED)))
+# Around a protected token: Chinese text and marks, never a letter or digit that would
+# make the token a longer one.
+AROUND = st.text(alphabet=st.sampled_from("中文国家，。“”‘’—…\"' ,:;()!?"), max_size=8)
+PROTECTED = st.sampled_from(
+    [
+        "3.5%",
+        "3,000",
+        "v2.0",
+        "10:30",
+        "1:2",
+        "1.4:41.8:56.8",
+        "http://www.chinatorch.gov.cn/a.html",
+        "https://example.com/p?a=1&b=2,c",
+        "www.chinatorch.gov.cn",
+        "torch@most.cn",
+        "mailto:a.b@x.cn",
+    ]
+)
+
+
+@given(typed_texts)
+def test_normalising_twice_is_normalising_once(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert changes(once) == []  # and check has nothing to say about it
+
+
+@given(typed_texts)
+def test_the_changes_check_reports_make_exactly_the_normalised_text(text: str) -> None:
+    found = changes(text)
+    assert apply_changes(text, found) == normalize_line(text)
+    ends = [0]
+    for change in found:
+        assert change.start >= ends[-1]  # in order, never overlapping
+        assert text[change.start : change.end] == change.old != change.new
+        assert change.message
+        ends.append(change.end)
+
+
+@given(AROUND, PROTECTED, AROUND)
+def test_numbers_urls_and_addresses_are_never_changed(before: str, token: str, after: str):
+    text = before + token + after
+    assert token in normalize(text)
+    assert not [c for c in changes(text) if c.start < len(before) + len(token) and
+                c.end > len(before)]  # fmt: skip

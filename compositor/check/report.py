@@ -15,7 +15,13 @@ from pathlib import Path
 from compositor.check.figures import picture_findings
 from compositor.content import ISSUE_FILE, read_text
 from compositor.content.locate import Position, TomlLines, column_of
-from compositor.content.validate import Finding, Level, read_findings
+from compositor.content.validate import (
+    Finding,
+    Level,
+    SourceEdit,
+    read_findings,
+    reading_order,
+)
 from compositor.errors import CompositorError
 from compositor.model import Issue, Table
 
@@ -24,6 +30,7 @@ from compositor.model import Issue, Table
 class Report:
     folder: Path
     findings: tuple[Finding, ...]
+    edits: tuple[SourceEdit, ...] = ()  # what ``check --fix`` writes
 
     def count(self, level: Level) -> int:
         return sum(finding.level is level for finding in self.findings)
@@ -44,17 +51,23 @@ def check_issue(folder: Path | str) -> Report:
     folder = Path(folder)
     reading = read_findings(folder)
     findings = list(reading.findings)
-    if reading.issue is not None:
-        findings.extend(_font_findings(reading.issue))
-        findings.extend(_length_findings(reading.issue))
-        findings.extend(_table_findings(reading.issue))
+    # An issue with errors is still looked at as far as it could be read, so that every
+    # finding shows at once: an article's errors and the warnings beside them.
+    issue = reading.issue or reading.draft
+    if issue is not None:
+        findings.extend(_font_findings(issue))
+        findings.extend(_table_findings(issue))
         # Issue 14: pictures under 300 ppi at their printed size (check/resolution.py).
-        for path, line, message in picture_findings(reading.issue):
+        for path, line, message in picture_findings(issue):
             findings.append(
                 Finding(path, line, column_of(path, line, "!["), Level.WARNING, message)
             )
+    if reading.issue is not None:  # the length of an issue that cannot be built means little
+        findings.extend(_length_findings(reading.issue))
+    findings.sort(key=reading_order)  # a file's findings together, whatever found them
     infos = [f for f in findings if f.level is Level.INFO]
-    return Report(folder, tuple([f for f in findings if f.level is not Level.INFO] + infos))
+    ordered = tuple([f for f in findings if f.level is not Level.INFO] + infos)
+    return Report(folder, ordered, reading.edits)
 
 
 def _font_findings(issue: Issue) -> Iterator[Finding]:

@@ -256,6 +256,17 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 on warnings too (errors always exit 2).")
     ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Write what the build converts (quotes, 。, ……, full-width marks, half-width "
+            "digits, stray spaces) into the files, then check again.",
+        ),
+    ] = False,
+    show_diff: Annotated[
+        bool, typer.Option("--diff", help="Show what --fix would change, as a unified diff.")
+    ] = False,
 ) -> None:
     """List every problem of an issue without building it, as file:line:column: level: message.
 
@@ -266,9 +277,31 @@ def check(
     from compositor.check.report import check_issue, format_report
 
     report = check_issue(issue)
+    if fix or show_diff:
+        report = _fix_typing(ctx, issue, report, write=fix, show_diff=show_diff)
     for line in format_report(report):
         typer.echo(line)
     raise typer.Exit(report.exit_code(strict))
+
+
+def _fix_typing(ctx: typer.Context, issue: Path, report, write: bool, show_diff: bool):
+    """``check --fix``/``--diff``: the normaliser's changes shown, or written and checked
+    again (the report returned is of the files as they are now)."""
+    from compositor.check.fix import describe, plan_fixes, write_fix
+    from compositor.check.report import check_issue
+
+    try:
+        fixes = plan_fixes(report.edits)
+        for planned in fixes:
+            if show_diff:
+                typer.echo(planned.unified_diff(), nl=False)
+            if write:
+                write_fix(planned)
+                for edit in planned.edits:
+                    typer.echo(describe(edit))
+    except (CompositorError, OSError, UnicodeDecodeError) as error:
+        fail(ctx, error if isinstance(error, CompositorError) else CompositorError(str(error)))
+    return check_issue(issue) if write else report
 
 
 @app.command()

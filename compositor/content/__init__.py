@@ -126,15 +126,20 @@ class ArticleParts:
     meta: dict[str, Any]
     blocks: tuple[Block, ...]
     body_line: int  # 1-based line of the first body line, after the closing +++
+    # Blocks that could not be read (a picture that may not be placed, see
+    # content/blocks.py; a # heading), each left out with its error: all are reported.
+    problems: tuple[ContentError, ...] = ()
 
 
 def parse_article(path: Path) -> ArticleParts:
-    """Split an article into front matter and blocks; raises if it cannot be read or parsed
-    (a picture that may not be placed is refused here, see content/blocks.py), never for a
-    bad key."""
+    """Split an article into front matter and blocks; raises if it cannot be read or its
+    front matter cannot be parsed, never for a bad key, and keeps the errors of the blocks
+    it cannot read in ``problems``."""
     text = read_text(path)
     meta, body, body_line = _split_front_matter(text, path)
-    return ArticleParts(meta, _parse_body(body, path, body_line), body_line)
+    problems: list[ContentError] = []
+    blocks = _parse_body(body, path, body_line, problems)
+    return ArticleParts(meta, blocks, body_line, tuple(problems))
 
 
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
@@ -155,9 +160,12 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     )
 
 
-def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
+def _parse_body(
+    body: str, path: Path, first_line: int, problems: list[ContentError]
+) -> tuple[Block, ...]:
     """Markdown → paragraphs, subheads, lists, figures and tables. Raw HTML and other
-    markup stay text."""
+    markup stay text. A block that cannot be read is left out, its error added to
+    ``problems``, and reading goes on, so that one check names every mistake."""
     md = content_blocks.markdown(MARKDOWN_RULES)  # "zero" preset: no rules, HTML off
     blocks: list[Block] = []
     tokens = md.parse(body)
@@ -171,7 +179,11 @@ def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
             continue
         index += 1
         # Issue 14: figures and tables are read in content/blocks.py (its only call site).
-        special = content_blocks.read_block(tokens, index - 1, path, first_line)
+        try:
+            special = content_blocks.read_block(tokens, index - 1, path, first_line)
+        except ContentError as error:
+            problems.append(error)
+            continue
         if special is not None:
             blocks.extend(special)
             continue
@@ -182,7 +194,11 @@ def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
         if opener.type == "heading_open":
             text = _inline_text(token)
             if text:
-                _refuse_other_headings(opener.markup, path, line)
+                try:
+                    _refuse_other_headings(opener.markup, path, line)
+                except ContentError as error:
+                    problems.append(error)
+                    continue
                 blocks.append(Subhead(text, Source(path, line)))
         elif opener.type == "paragraph_open":
             blocks.extend(_paragraph_blocks(token, md, path, line))

@@ -34,9 +34,16 @@ class Span:
     line: int
     column: int
     text: str
+    # Where each character of ``text`` starts in the line, from ``column`` (and where the
+    # text ends, last): a TOML escape such as \" is two characters typed for one printed.
+    # None when every character is typed as printed.
+    offsets: tuple[int, ...] | None = None
 
     def position_of(self, index: int) -> Position:
-        return Position(self.line, self.column + index)
+        return Position(self.line, self.column + self.offset(index))
+
+    def offset(self, index: int) -> int:
+        return index if self.offsets is None else self.offsets[index]
 
 
 class TomlLines:
@@ -89,7 +96,40 @@ class TomlLines:
         """The contents of every string literal, outside comments."""
         for number, text in enumerate(self.lines, start=self.first_line):
             for start, content in string_literals(text):
-                yield Span(self.path, number, start + 1, content)
+                if text[start - 1] == '"' and "\\" in content:
+                    printed, offsets = decode_basic_string(content)
+                    yield Span(self.path, number, start + 1, printed, offsets)
+                else:
+                    yield Span(self.path, number, start + 1, content)
+
+
+# TOML's escapes in a basic string ("…"): \" \\ \b \t \n \f \r \e, \uXXXX, \UXXXXXXXX.
+_ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b"}
+
+
+def decode_basic_string(raw: str) -> tuple[str, tuple[int, ...]]:
+    """The printed text of a basic string's content, and where each of its characters
+    starts in ``raw`` (then ``len(raw)``)."""
+    printed: list[str] = []
+    offsets: list[int] = []
+    index = 0
+    for match in _ESCAPE.finditer(raw):
+        for position in range(index, match.start()):
+            printed.append(raw[position])
+            offsets.append(position)
+        escape = match[0][1:]
+        if escape[0] in "uU":
+            printed.append(chr(int(escape[1:], 16)))
+        else:
+            printed.append(_SIMPLE_ESCAPES.get(escape, escape))
+        offsets.append(match.start())
+        index = match.end()
+    for position in range(index, len(raw)):
+        printed.append(raw[position])
+        offsets.append(position)
+    offsets.append(len(raw))
+    return "".join(printed), tuple(offsets)
 
 
 def string_literals(line: str) -> list[tuple[int, str]]:

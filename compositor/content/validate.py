@@ -32,8 +32,13 @@ from compositor.model import (
     Section,
     Source,
 )
-from compositor.text.normalize import LAYOUT_MARKS, normalize_field, strip_layout_marks
-from compositor.text.normalize import suggested_fixes as text_fixes
+from compositor.text.normalize import (
+    LAYOUT_MARKS,
+    changes,
+    doubts,
+    normalize_field,
+    strip_layout_marks,
+)
 
 # The content schemas (content/__init__.py), with the name each table has in messages.
 Schema = tuple[dict[str, type], set[str], str]
@@ -75,12 +80,32 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class SourceEdit:
+    """A change the normaliser makes to typed text, as an edit of the file: on ``line``,
+    the characters from ``column`` up to ``end_column`` (1-based, excluded) become ``new``.
+    Columns count characters of the line as ``content.read_text`` gives it."""
+
+    path: Path
+    line: int
+    column: int
+    end_column: int
+    old: str  # the printed text it replaces (a TOML escape such as \" is one character)
+    new: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Reading:
     """What reading an issue folder found, and the issue itself unless there was an error."""
 
     folder: Path
     findings: tuple[Finding, ...]
     issue: Issue | None = None
+    # What the normaliser changes in the typed text, as edits of the files (check --fix).
+    edits: tuple[SourceEdit, ...] = ()
+    # The issue as far as it could be read even with errors (blocks that could not be
+    # read left out), so that check can still look at the rest; None if not even that.
+    draft: Issue | None = None
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -92,19 +117,20 @@ def read_findings(folder: Path | str) -> Reading:
     folder = Path(folder)
     reader = _IssueReader(folder)
     issue = reader.run()
-    findings = tuple(sorted(reader.findings, key=_reading_order))
+    findings = tuple(sorted(reader.findings, key=reading_order))
     has_error = any(f.level is Level.ERROR for f in findings)
-    return Reading(folder, findings, None if has_error else issue)
+    edits = tuple(sorted(reader.edits, key=lambda e: (str(e.path), e.line, e.column)))
+    return Reading(folder, findings, None if has_error else issue, edits, issue)
 
 
 def publication_findings(root: Path) -> tuple[Publication | None, list[Finding]]:
     """publication.toml alone (for the importer and ``compositor new``)."""
     reader = _IssueReader(root)  # only its publication rules are used
     publication = reader.read_publication(root / content.PUBLICATION_FILE)
-    return publication, sorted(reader.findings, key=_reading_order)
+    return publication, sorted(reader.findings, key=reading_order)
 
 
-def _reading_order(finding: Finding) -> tuple:
+def reading_order(finding: Finding) -> tuple:
     """publication.toml, issue.toml, then the articles by name; facts (info) last."""
     name = finding.path.name
     rank = {content.PUBLICATION_FILE: 0, content.ISSUE_FILE: 1}.get(name, 2)
@@ -129,6 +155,7 @@ class _IssueReader:
         self.folder = folder
         self.issue_file = folder / content.ISSUE_FILE
         self.findings: list[Finding] = []
+        self.edits: list[SourceEdit] = []
         self.spans: list[Span] = []  # printed text, for the character-level checks
         self.article_lines: dict[Path, TomlLines] = {}  # front matter positions, by file
         self.sections: list[_Section] | None = None  # as declared in issue.toml
@@ -373,6 +400,8 @@ class _IssueReader:
         front = TomlLines(path, file_lines[1 : parts.body_line - 2], first_line=2)
         self.spans.extend(front.strings())
         self.spans.extend(markdown_spans(path, file_lines, parts.body_line))
+        for problem in parts.problems:
+            self.content_error(problem, path)
         valid = self.check_keys(parts.meta, ARTICLE_SCHEMA, front)
         if not any(isinstance(block, Paragraph | ItemList) for block in parts.blocks):
             self.error(
@@ -482,8 +511,23 @@ class _IssueReader:
                         rule=PLACEHOLDER_RULE,
                     )
                 )
-            for fix in text_fixes(span.text):
-                self.warning(span.path, span.position_of(fix.start), fix.message)
+            for change in changes(span.text):
+                where = span.position_of(change.start)
+                self.warning(span.path, where, change.message)
+                end = span.position_of(change.end).column
+                self.edits.append(
+                    SourceEdit(
+                        span.path,
+                        where.line,
+                        where.column,
+                        end,
+                        change.old,
+                        change.new,
+                        change.message,
+                    )
+                )
+            for doubt in doubts(span.text):
+                self.warning(span.path, span.position_of(doubt.index), doubt.message)
 
 
 def placeholders(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
@@ -512,8 +556,10 @@ __all__ = [
     "Finding",
     "Level",
     "Reading",
+    "SourceEdit",
     "placeholders",
     "publication_findings",
     "read_findings",
+    "reading_order",
     "refuse_placeholders",
 ]

@@ -14,8 +14,9 @@ from the shape of the text only where nothing is styled:
   one starting 图1 / 图为 for pictures and 表1 for tables), are read into ``Figure`` and
   ``WordTable`` blocks; whether they can be placed is the caller's decision.
 
-Text is normalised like the legacy importer's (compositor.text.normalize), plus what Word
-typing adds: full-width digits and Latin letters become ASCII, spaces typed between Han
+Text is normalised like the legacy importer's and the build's (compositor.text.normalize:
+quotes, full stops, full-width digits and Latin letters …), plus what Word typing adds:
+spaces typed between Han
 characters in running text are removed, line breaks inside a paragraph are joined and
 indenting spaces (　　) dropped. Every change except the indent is listed in
 ``Contribution.changes`` so the editor can review it.
@@ -88,12 +89,6 @@ UNPLACEABLE = (
 KAI_FONT = re.compile(r"楷|kai", re.IGNORECASE)
 FIGURE_CAPTION = re.compile(r"^(图\s*\d|图为|图\s*[:：])")
 TABLE_CAPTION = re.compile(r"^表\s*\d")
-_FULLWIDTH_ALNUM = {
-    **{0xFF10 + i: 0x30 + i for i in range(10)},
-    **{0xFF21 + i: 0x41 + i for i in range(26)},
-    **{0xFF41 + i: 0x61 + i for i in range(26)},
-    0xFF05: 0x25,  # ％: percentages print like the digits before them
-}
 
 
 @dataclass(frozen=True)
@@ -371,7 +366,6 @@ class _Reader:
             between = " " if _latin_end(joined) and _latin_start(line) else ""
             joined += between + line
         text = joined.replace("\t", " ").replace("\u3000", " ")
-        text = text.translate(_FULLWIDTH_ALNUM)
         text = normalize(text)
         if not keep_han_spaces:
             text = _remove_han_spaces(text)
@@ -514,7 +508,7 @@ class _Reader:
         """Every character of the body's text, independently of the structure found above."""
         body = self.document.element.body
         runs = _xpath(body, KEPT_RUNS)
-        text = "".join(run.text for run in runs).translate(_FULLWIDTH_ALNUM)
+        text = "".join(run.text for run in runs)
         return fold_for_comparison(normalize(text))
 
 

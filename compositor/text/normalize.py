@@ -1,11 +1,16 @@
 """Chinese punctuation and spacing normalisation: pure text → text functions.
 
-Shared by the legacy importer (which stores normalised text), the build (which
-normalises whatever the editor typed) and ``compositor check`` (which warns about
-half-width marks). Every function here is idempotent and only ever changes the
-seven ASCII marks below or removes ASCII spaces; no other character is touched.
+Shared by the importers (which store normalised text), the build (which normalises
+whatever the editor typed) and ``compositor check`` (which reports every change, where
+it was typed, and whose ``--fix`` writes them). ``normalize`` is idempotent.
 
-The rules (GB/T 15834 and clreq: marks in Chinese text are the full-width ones):
+``normalize_line`` runs the rules of text/typed.py (straight quotes, 。, ……, ——,
+full-width digits and letters: GB/T 15834/15835 for what editors type, never inside a
+number or an address) and then the two below, to their fixed point; ``changes`` says
+what it changed, ``doubts`` what it left as typed because the intent is unclear.
+
+The rules for ASCII marks and spaces (GB/T 15834 and clreq: marks in Chinese text are
+the full-width ones):
 
 * An ASCII ``, : ; ( ) ! ?`` becomes full-width when the nearest *deciding*
   character on either side is Chinese (a Han character, CJK punctuation, kana or
@@ -38,6 +43,7 @@ from dataclasses import dataclass
 
 # The one table of character classes (text/classes.py); is_han and is_chinese_context
 # are named here too because the normaliser's rules are written in their terms.
+from compositor.text import typed
 from compositor.text.classes import (
     BULLET,
     BULLETS,
@@ -72,8 +78,8 @@ def is_fullwidth_punctuation(char: str) -> bool:
 
 
 def normalize(text: str) -> str:
-    """All of the below, in the order that keeps the result stable."""
-    return remove_stray_spaces(normalize_punctuation(join_lines(text)))
+    """What prints for what an editor typed: line breaks joined, then ``normalize_line``."""
+    return normalize_line(join_lines(text))
 
 
 def normalize_item(marker: str, text: str) -> tuple[str, str]:
@@ -151,40 +157,258 @@ def normalize_field(kind: str, text: str) -> str:
     return normalize(strip_layout_marks(kind, join_lines(text)))
 
 
+# --- the pipeline: what editors type → what prints ---------------------------------
+
+# The rules below reach their fixed point in one pass on ordinary text; a second pass is
+# needed only where one rule makes another apply (a space removed brings a . next to Han).
+MAX_PASSES = 4
+
+
+def normalize_line(text: str) -> str:
+    """Every rule of text/typed.py, then ``, ; : ! ? ( )`` and stray spaces, to the
+    fixed point: normalising twice gives what normalising once gave."""
+    return _normalized(text).text
+
+
 @dataclass(frozen=True)
-class Fix:
-    """One change the normaliser makes: ``text[start:end]`` becomes ``replacement``."""
+class _Tracked:
+    """A text being normalised, and for each of its characters the index of the typed
+    character it still is (None for one a rule wrote), so that changes are reported
+    where they were typed."""
+
+    text: str
+    kept: tuple[int | None, ...]
+
+
+def _normalized(text: str) -> _Tracked:
+    tracked = _Tracked(text, tuple(range(len(text))))
+    for _ in range(MAX_PASSES):
+        normalized = _one_pass(tracked)
+        if normalized.text == tracked.text:
+            break
+        tracked = normalized
+    return tracked
+
+
+def _one_pass(tracked: _Tracked) -> _Tracked:
+    rules = (
+        typed.fullwidth_edits,
+        typed.ellipsis_edits,
+        typed.dash_edits,
+        lambda text: typed.quote_edits(text, typed.protected_spans(text)),
+        typed.full_stop_edits,
+        _punctuation_edits,
+        _stray_space_edits,
+    )
+    for rule in rules:
+        tracked = _apply(tracked, rule(tracked.text))
+    return tracked
+
+
+def _punctuation_edits(text: str) -> list[typed.Edit]:
+    converted = normalize_punctuation(text)
+    pairs = enumerate(zip(text, converted, strict=True))
+    return [typed.Edit(i, i + 1, new, "punctuation") for i, (old, new) in pairs if old != new]
+
+
+def _stray_space_edits(text: str) -> list[typed.Edit]:
+    return [typed.Edit(s, e, "", "space") for s, e in _space_runs(text, _stray_boundary)]
+
+
+def _apply(tracked: _Tracked, edits: list[typed.Edit]) -> _Tracked:
+    """``edits`` made, except those that touch an address or a number."""
+    if not edits:
+        return tracked
+    text = tracked.text
+    protected = typed.protected_spans(text)
+    out, kept, last = [], [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        touches = any(s < max(edit.end, edit.start + 1) and edit.start < e for s, e in protected)
+        if edit.start < last or touches:
+            continue
+        out.extend((text[last : edit.start], edit.new))
+        kept.extend((*tracked.kept[last : edit.start], *[None] * len(edit.new)))
+        last = edit.end
+    out.append(text[last:])
+    kept.extend(tracked.kept[last:])
+    return _Tracked("".join(out), tuple(kept))
+
+
+# --- what check reports -----------------------------------------------------------------
+
+# Every message about typed text, in one place (plain sentences naming what to do).
+CHANGE_MESSAGES = {
+    "punctuation": "half-width {old!r} in Chinese text: type the full-width {new!r} "
+    "(the build converts it)",
+    "space": "stray space in Chinese text: delete it (the build removes it; the layout sets "
+    "the spacing itself)",
+    "quotes": "straight quotes in Chinese text: type {new!r} for {old!r} (the build converts them)",
+    "full_stop": "a Chinese sentence ends with 。: type {new!r} for {old!r} (the build "
+    "converts it)",
+    "ellipsis": "the Chinese ellipsis is …… (two …): type {new!r} for {old!r} (the build "
+    "converts it)",
+    "dash": "the Chinese dash (破折号) is ——: type {new!r} for {old!r} (the build converts it)",
+    "fullwidth": "digits and Latin letters are half-width: type {new!r} for {old!r} (the "
+    "build converts them)",
+    "several": "type {new!r} for {old!r} in Chinese text ({rules}; the build converts it)",
+}
+RULE_NAMES = {
+    "punctuation": "full-width ，：；！？（）",
+    "space": "no stray spaces",
+    "quotes": "quotes “ ” ‘ ’",
+    "full_stop": "full stop 。",
+    "ellipsis": "ellipsis ……",
+    "dash": "dash ——",
+    "fullwidth": "half-width digits and letters",
+}
+DOUBT_MESSAGES = {
+    "unpaired_quote": "a straight quote {char!r} without its partner, so it is printed as "
+    "typed: type “ ” or ‘ ’ yourself, so that the quotes pair as you mean",
+    "lone_dash": "a single — between Chinese characters prints as a 连接号 (北京—上海): if you "
+    "meant a 破折号, type ——",
+    "han_enumerator": "a Han number with a dot ({char!r}) is printed as typed: type 、 after "
+    "a Han number (一、)",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change the normaliser makes: ``text[start:end]`` (``old``) becomes ``new``."""
 
     start: int
     end: int
-    replacement: str
+    old: str
+    new: str
+    rules: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        if len(self.rules) == 1:
+            return CHANGE_MESSAGES[self.rules[0]].format(old=self.old, new=self.new)
+        rules = ", ".join(RULE_NAMES[rule] for rule in self.rules)
+        return CHANGE_MESSAGES["several"].format(old=self.old, new=self.new, rules=rules)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A place the normaliser leaves as typed because it cannot tell what was meant."""
+
+    index: int
     message: str
 
 
-def suggested_fixes(text: str) -> list[Fix]:
-    """The character-level changes ``normalize`` makes, each with a message for an editor:
-    half-width marks in Chinese context and stray spaces (for ``compositor check``)."""
-    fixes = [
-        Fix(
-            index,
-            index + 1,
-            HALFWIDTH_TO_FULLWIDTH[mark],
-            f"half-width {mark!r} in Chinese text: type the full-width "
-            f"{HALFWIDTH_TO_FULLWIDTH[mark]!r} (the build converts it)",
+def changes(text: str) -> list[Change]:
+    """What ``normalize_line`` changes in ``text``, as edits of ``text`` that do not
+    overlap: made in order, they give ``normalize_line(text)`` (``apply_changes``)."""
+    normalized = _normalized(text)
+    found: list[Change] = []
+    # Between two typed characters the rules kept, what was typed became what is there now.
+    anchors = [(-1, -1)]
+    anchors.extend((k, j) for j, k in enumerate(normalized.kept) if k is not None)
+    anchors.append((len(text), len(normalized.text)))
+    for (k1, j1), (k2, j2) in zip(anchors, anchors[1:], strict=False):
+        if k2 - k1 > 1 or j2 - j1 > 1:
+            found.extend(_split(text, k1 + 1, k2, normalized.text[j1 + 1 : j2]))
+    return found
+
+
+def _split(text: str, start: int, end: int, new: str) -> list[Change]:
+    """One changed stretch as the changes an editor reads one by one (``, `` → ``，``
+    is a mark and a space); a stretch no rule explains piece by piece stays whole."""
+    pieces = _pieces(text[start:end], new)
+    if pieces is None:
+        old = text[start:end]
+        return [Change(start, end, old, new, _rules_in(old, new) or ("punctuation",))]
+    found, offset = [], start
+    for old, replacement, rule in pieces:
+        found.append(Change(offset, offset + len(old), old, replacement, (rule,)))
+        offset += len(old)
+    return [change for change in found if change.old != change.new]
+
+
+# A changed stretch longer than this is reported whole (splitting it is a search).
+MAX_SPLIT = 12
+
+
+def _pieces(old: str, new: str) -> list[tuple[str, str, str]] | None:
+    """``old`` → ``new`` as consecutive pieces each made by one rule (unchanged characters
+    are pieces too), or None when there is no such split."""
+    if len(old) > MAX_SPLIT:
+        return None
+    failed: set[tuple[int, int]] = set()  # (i, j) from which no split exists
+
+    def split_from(i: int, j: int) -> list[tuple[str, str, str]] | None:
+        if i == len(old) and j == len(new):
+            return []
+        if (i, j) in failed:
+            return None
+        if i < len(old) and j < len(new) and old[i] == new[j]:
+            rest = split_from(i + 1, j + 1)
+            if rest is not None:
+                return [(old[i], new[j], "same"), *rest]
+        for k in range(i + 1, len(old) + 1):
+            for m in range(j, len(new) + 1):
+                rule = _rule(old[i:k], new[j:m])
+                rest = split_from(k, m) if rule else None
+                if rest is not None:
+                    return [(old[i:k], new[j:m], rule), *rest]
+        failed.add((i, j))
+        return None
+
+    return split_from(0, 0)
+
+
+def _rule(old: str, new: str) -> str | None:
+    """The one rule that turns ``old`` into ``new``, if one does."""
+    one_for_one = {
+        "fullwidth": {**typed.FULLWIDTH_ALNUM, typed.FULLWIDTH_POINT: "."},
+        "punctuation": HALFWIDTH_TO_FULLWIDTH,
+        "quotes": {'"': "“”", "'": "‘’"},
+        "full_stop": {".": "。"},
+    }
+    if len(old) == 1 and len(new) == 1:
+        return next(
+            (rule for rule, table in one_for_one.items() if new in table.get(old, "")), None
         )
-        for index, mark in find_halfwidth_punctuation(text)
+    if new == typed.ELLIPSIS and (re.fullmatch(r"\.{3,}|。{3,}", old) or old == "…"):
+        return "ellipsis"
+    if old == "--" and new == typed.DASH:
+        return "dash"
+    if old and not old.strip(" ") and not new:
+        return "space"
+    return None
+
+
+def _rules_in(old: str, new: str) -> tuple[str, ...]:
+    """The rules that took part in a change no single rule explains."""
+    found = {
+        "fullwidth": any(c in typed.FULLWIDTH_ALNUM or c == typed.FULLWIDTH_POINT for c in old),
+        "ellipsis": typed.ELLIPSIS in new,
+        "dash": typed.DASH in new,
+        "quotes": any(c in "\"'" for c in old) and any(c in "“”‘’" for c in new),
+        "full_stop": "." in old and "。" in new,
+        "punctuation": any(c in HALFWIDTH_TO_FULLWIDTH for c in old),
+        "space": " " in old,
+    }
+    return tuple(rule for rule, applies in found.items() if applies)
+
+
+def apply_changes(text: str, found: list[Change]) -> str:
+    out, last = [], 0
+    for change in sorted(found, key=lambda c: c.start):
+        out.append(text[last : change.start])
+        out.append(change.new)
+        last = change.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def doubts(text: str) -> list[Doubt]:
+    """What the normaliser keeps as typed but an editor should decide."""
+    return [
+        Doubt(d.index, DOUBT_MESSAGES[d.rule].format(char=text[d.index]))
+        for d in typed.doubts(text)
     ]
-    for start, end in stray_space_runs(text):
-        fixes.append(
-            Fix(
-                start,
-                end,
-                "",
-                "stray space in Chinese text: delete it (the build removes it; the layout "
-                "sets the spacing itself)",
-            )
-        )
-    return sorted(fixes, key=lambda fix: fix.start)
 
 
 def normalize_punctuation(text: str) -> str:
@@ -313,8 +537,19 @@ _FULLWIDTH_TO_HALFWIDTH = str.maketrans({v: k for k, v in HALFWIDTH_TO_FULLWIDTH
 def fold_for_comparison(text: str) -> str:
     """Reduce text to what two renderings of the same words share, whatever their context.
 
-    Whitespace is dropped and the seven marks are folded to ASCII, so a line split
+    Whitespace is dropped and the marks the normaliser changes are folded to ASCII (runs
+    of dots and dashes to one), so a line split
     across a page break, a title with a stray space and its normalised form all
     compare equal. Used by the importer's lose-nothing check and by tests.
     """
-    return "".join(text.split()).translate(_FULLWIDTH_TO_HALFWIDTH)
+    folded = "".join(text.split()).translate(_FULLWIDTH_TO_HALFWIDTH).translate(_FOLDED_MARKS)
+    return _FOLDED_RUNS.sub(lambda m: m[0][0], folded)
+
+
+# What the typed rules change (text/typed.py), folded the same way: quotes to straight ones,
+# runs of dots and dashes to one, full-width digits and letters to ASCII.
+_FOLDED_MARKS = str.maketrans(
+    {"“": '"', "”": '"', "‘": "'", "’": "'", "。": ".", "…": ".", "—": "-", "．": ".",
+     **typed.FULLWIDTH_ALNUM}
+)  # fmt: skip
+_FOLDED_RUNS = re.compile(r"\.{2,}|-{2,}")

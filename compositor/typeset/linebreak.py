@@ -16,7 +16,6 @@ left by the seam. Only an address longer than the measure is broken.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -33,6 +32,7 @@ from compositor.text.classes import (
     is_han,
     is_latin,
 )
+from compositor.text.urls import url_spans
 from compositor.typeset.spacing import end_trim, interior_gaps, start_gap
 
 # A break that leaves the line less than this share of the measure full is not worth
@@ -40,27 +40,8 @@ from compositor.typeset.spacing import end_trim, interior_gaps, start_gap
 MIN_FILL_FOR_PULL = 0.6
 EPSILON = 1e-6
 
-# A URL (with a scheme, mailto: or www.) or an e-mail address; ASCII only, so that the
-# Chinese text around it (，。) is never taken for part of it.
-_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
-URL_PATTERN = re.compile(
-    rf"(?:(?<![A-Za-z0-9+.\-])(?:[A-Za-z][A-Za-z0-9+.\-]*://|mailto:|www\.)){_URL_CHARS}+"
-    r"|[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
-)
-URL_TRAILING = ".,;:!?'\")]"  # ends a sentence rather than the URL
 URL_BREAK_BEFORE = frozenset("/.-_?#%~@")
 URL_BREAK_AROUND = frozenset("=&")
-
-
-def url_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every URL and e-mail address in ``text``."""
-    spans = []
-    for match in URL_PATTERN.finditer(text):
-        end = match.end()
-        while end > match.start() + 1 and text[end - 1] in URL_TRAILING:
-            end -= 1
-        spans.append((match.start(), end))
-    return spans
 
 
 def url_break_before(url: str, index: int) -> bool:
