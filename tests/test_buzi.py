@@ -212,6 +212,13 @@ def test_check_names_each_fallback_character_with_its_code_point(tmp_path):
     assert f"{article}:{body_line}:" in result.stdout  # the body text's own use
 
 
+def test_check_names_each_character_the_publications_own_font_prints(tmp_path):
+    folder = rare_issue(tmp_path, own=True)
+    result = run_cli("check", str(folder))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "'\\ue000' (U+E000) is printed from the fallback face 补字.ttf" in result.stdout
+
+
 def test_a_private_character_without_a_buzi_font_is_an_error(tmp_path):
     folder = rare_issue(tmp_path, own=False)
     edit(folder / "01.md", "1月5日，", f"1月5日，{OWN}")
