@@ -339,7 +339,8 @@ def font_use(
     lacks (layouts name them last in every font-family list); an emoji is never drawn.
     """
     families = dict(role_families) if role_families is not None else fontset.roles
-    fallbacks = fallbacks_of(issue, fontset, families)
+    # Read on first need: most issues never ask, and the fallback face is 17 MB.
+    fallbacks = lru_cache(maxsize=1)(lambda: fallbacks_of(issue, fontset, families))
     found: dict[tuple[str, Source], Uncovered] = {}
     fallen: dict[tuple[str, Source], FallbackUse] = {}
     # Per stack, the characters already found drawn (or invisible): an issue repeats
@@ -360,7 +361,7 @@ def font_use(
                     known.add(char)
                     continue
                 where = _locate(char, run.source)
-                fallback = None if is_emoji(char) else _fallback_for(fallbacks, char)
+                fallback = None if is_emoji(char) else _fallback_for(fallbacks(), char)
                 if fallback is None:
                     found.setdefault(
                         (char, where), Uncovered(char, roles[0], families[roles[0]], where)
