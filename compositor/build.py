@@ -218,6 +218,10 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
         typeset = size_tables(typeset, table_metrics(layout, font_files))
     stamp = timestamp(issue)
     roots = (issue.folder, layout.folder, FONTS_DIR)
+    buzi = issue.publication.buzi_font
+    if buzi is not None:  # the publication's own 补字 font: @font-face role-buzi
+        roots += (buzi,)
+        font_files = {**font_files, "buzi": buzi}
     makeup = partial(page_makeup, layout.grid)
     styles.shaping = styles.shaping or Shaping()  # what Pango measured, for next time
     styles.templates = styles.templates or Templates()  # the compiled template, likewise

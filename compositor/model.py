@@ -49,6 +49,9 @@ class Publication:
     layout: str
     colophon: Colophon
     root: Path
+    # The publication's own 补字 font (``buzi_font`` in publication.toml): glyphs no
+    # shipped face has, such as an office's own characters. None: no such font.
+    buzi_font: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -190,16 +190,17 @@ def test_half_width_punctuation_is_a_warning_at_its_column(issue):
 
 
 def test_characters_the_fonts_lack_are_errors_at_their_column(issue):
-    edit(issue / "02.md", "牢牢把握", "牢牢把握𠀀")
-    edit(issue / "01.md", 'credit = "科技部火炬中心"', 'credit = "科技部火炬中心龘"')
+    # Extension G (𰀀 𰀁): no shipped face has it, the fallback face (补字) neither
+    edit(issue / "02.md", "牢牢把握", "牢牢把握𰀀")
+    edit(issue / "01.md", 'credit = "科技部火炬中心"', 'credit = "科技部火炬中心𰀁"')
     status, lines = check(issue)
     assert status == 2
     errors = findings(lines, "error")
     assert errors[0].startswith(
-        f"{position(issue / '01.md', '龘')}: error: '龘' (U+9F98) is not in the kai font"
+        f"{position(issue / '01.md', '𰀁')}: error: '𰀁' (U+30001) is not in the kai font"
     )
     assert errors[1].startswith(
-        f"{position(issue / '02.md', '𠀀')}: error: '𠀀' (U+20000) is not in the body font"
+        f"{position(issue / '02.md', '𰀀')}: error: '𰀀' (U+30000) is not in the body font"
     )
     assert len(errors) == 2
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shlex
 import shutil
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, read_pdf, run_cli, squash
+from conftest import DATA, ROOT, read_pdf, run_cli, squash
 
 from compositor.content import read_issue
 
@@ -165,3 +169,22 @@ def test_next_steps_can_be_pasted_into_a_shell_when_the_path_has_spaces(tmp_path
     ]
     folder = str(publication / "2023-02")
     assert commands == [["compositor", "check", folder], ["compositor", "watch", folder]]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_the_issue_folder_and_files_follow_the_users_umask(publication, umask):
+    env = {**os.environ}
+    command = f"umask {umask:03o} && exec {shlex.quote(sys.executable)} -m compositor new " + (
+        f"{shlex.quote(str(publication))} --date 2023-01-19"
+    )
+    result = subprocess.run(
+        ["sh", "-c", command], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    folder = publication / "2023-02"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask
+    files = sorted(folder.iterdir())
+    assert files, "new wrote no files"
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path.name
+    assert not list(publication.glob(".new-*"))  # the staging folder became the issue

@@ -270,12 +270,12 @@ def test_characters_outside_the_fonts_are_reported_not_printed(tmp_path):
     shutil.copytree(DATA / "mini", tmp_path / "mini")
     issue = tmp_path / "mini" / "2023-01"
     with (issue / "02.md").open("a", encoding="utf-8") as article:
-        article.write("\n私用区\ue000字和扩展B的\U00020000字。\n")
+        article.write("\n私用区\ue000字和扩展G的\U00030000字。\n")
     line = (issue / "02.md").read_text(encoding="utf-8").count("\n")
     command = [sys.executable, "-m", "compositor", "build", str(issue), "-o", str(tmp_path / "o")]
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=180)
     assert result.returncode == 2
     assert f"02.md:{line}: " in result.stderr
     assert "(U+E000) is not in the body font" in result.stderr
-    assert "U+20000" in result.stderr
+    assert "U+30000" in result.stderr
     assert not (tmp_path / "o").exists()

@@ -72,23 +72,30 @@ def check_issue(folder: Path | str) -> Report:
 
 def _font_findings(issue: Issue) -> Iterator[Finding]:
     from compositor.build import FONTS_DIR, layout_for
-    from compositor.fonts.fontset import load_fontset, uncovered_characters
+    from compositor.fonts.fontset import font_use, load_fontset
 
     try:
         layout = layout_for(issue)
-        missing = uncovered_characters(issue, load_fontset(FONTS_DIR), layout.fonts)
+        use = font_use(issue, load_fontset(FONTS_DIR), layout.fonts)
     except CompositorError as error:
         yield Finding(error.path or issue.folder, error.line, 1, Level.ERROR, error.message)
         return
-    for found in missing:
+    for found in use.uncovered:
         path, line = found.source.path, found.source.line
+        advice = (
+            ""
+            if found.emoji
+            else ": it would print as a blank box; write it another way or add it to the "
+            "publication's 补字 font (buzi_font in publication.toml)"
+        )
         yield Finding(
-            path,
-            line,
-            column_of(path, line, found.char),
-            Level.ERROR,
-            f"{found.describe()}: it would print as a blank box; write it another way "
-            f"or ask for the font to be extended",
+            path, line, column_of(path, line, found.char), Level.ERROR, found.describe() + advice
+        )
+    # Each rare character once per place: the editor checks it prints as meant (补字).
+    for fallen in use.fallbacks:
+        path, line = fallen.source.path, fallen.source.line
+        yield Finding(
+            path, line, column_of(path, line, fallen.char), Level.WARNING, fallen.describe()
         )
 
 

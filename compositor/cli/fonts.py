@@ -84,24 +84,35 @@ def build(
             help="Build into a temporary folder and check it is byte-identical to --out.",
         ),
     ] = False,
+    face: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--face",
+            help="Rebuild only the face of this role (repeatable: body, title, display, "
+            "heading, kai, fallback); the others stay as they are in --out.",
+        ),
+    ] = None,
 ) -> None:
     """Regenerate the fonts from the Debian packages (about 2-3 min; needs the `fonts` extra).
 
     The packages: fonts-noto-cjk, fonts-noto-cjk-extra, fonts-lxgw-wenkai (the CJK faces),
-    fonts-noto-core and fonts-noto-extra (the Latin glyphs the CJK faces lack).
+    fonts-noto-core and fonts-noto-extra (the Latin glyphs the CJK faces lack), and
+    fonts-hanazono (the fallback face for rare characters, 补字).
 
     Example: compositor fonts build --verify
     """
-    from compositor.fonts.rebuild import build_fonts
+    from compositor.fonts.rebuild import FACES, build_fonts, faces_of
 
     started = time.perf_counter()
     try:
+        faces = faces_of(face) if face else FACES
+        others = out if face else None
         if verify:
             with tempfile.TemporaryDirectory(prefix="compositor-fonts-") as scratch:
-                build_fonts(Path(scratch))
+                build_fonts(Path(scratch), faces, others)
                 differences = _differences(Path(scratch), out)
         else:
-            for font in build_fonts(out):
+            for font in build_fonts(out, faces, others):
                 size = font.path.stat().st_size / 1e6
                 typer.echo(f"wrote {font.path} ({font.glyphs} glyphs, {size:.1f} MB)")
     except CompositorError as error:
@@ -144,15 +155,15 @@ def check(
     """
     from compositor.build import layout_for
     from compositor.content import read_issue
-    from compositor.fonts.fontset import uncovered_characters
+    from compositor.fonts.fontset import font_use
 
     try:
         model = read_issue(issue)
-        findings = uncovered_characters(model, load_fontset(fonts), layout_for(model).fonts)
+        use = font_use(model, load_fontset(fonts), layout_for(model).fonts)
     except CompositorError as error:
         _fail(ctx, error)
-    for finding in findings:
+    for finding in (*use.uncovered, *use.fallbacks):
         typer.echo(str(finding))
-    if findings:
+    if use.uncovered:
         raise typer.Exit(2)
     typer.echo(f"{issue}: every character is covered by the shipped fonts")

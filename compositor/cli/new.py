@@ -11,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import secrets
 import shlex
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,7 +145,7 @@ def placeholder_article(section: str) -> str:
 def write_folder(target: Path, files: dict[str, str]) -> None:
     """Write the files into a hidden folder beside ``target``, then rename it into place,
     so an interrupted ``new`` never leaves a half-made issue behind."""
-    staging = Path(tempfile.mkdtemp(prefix=f".new-{target.name}-", dir=target.parent))
+    staging = _staging_folder(target)
     try:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
@@ -153,6 +153,20 @@ def write_folder(target: Path, files: dict[str, str]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _staging_folder(target: Path) -> Path:
+    """A new, empty hidden folder beside ``target``, made with the user's umask (0755
+    under the usual 022) like the files in it: ``tempfile.mkdtemp`` would make it 0700,
+    and the issue folder it becomes would open to its owner alone."""
+    for _ in range(100):
+        staging = target.parent / f".new-{target.name}-{secrets.token_hex(4)}"
+        try:
+            staging.mkdir(mode=0o777)  # the umask takes its share off, as for any folder
+        except FileExistsError:
+            continue
+        return staging
+    raise FileExistsError(f"no free staging folder name beside {target}")
 
 
 def next_steps(created: NewIssue) -> list[str]:

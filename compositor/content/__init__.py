@@ -45,7 +45,16 @@ LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image", "list"]
 SUBHEAD_MARK = "##"
 
-PUBLICATION_KEYS = {"title": str, "publisher": str, "layout": str, "colophon": dict}
+PUBLICATION_KEYS = {
+    "title": str,
+    "publisher": str,
+    "layout": str,
+    "colophon": dict,
+    "buzi_font": str,
+}
+PUBLICATION_OPTIONAL = {"buzi_font"}
+# A publication's own 补字 font: a TrueType or OpenType file in the publication folder.
+BUZI_FONT_SUFFIXES = (".ttf", ".otf")
 COLOPHON_KEYS = {
     "address": str,
     "postcode": str,

@@ -42,7 +42,7 @@ from compositor.text.normalize import (
 
 # The content schemas (content/__init__.py), with the name each table has in messages.
 Schema = tuple[dict[str, type], set[str], str]
-PUBLICATION_SCHEMA: Schema = (content.PUBLICATION_KEYS, set(), "publication")
+PUBLICATION_SCHEMA: Schema = (content.PUBLICATION_KEYS, content.PUBLICATION_OPTIONAL, "publication")
 COLOPHON_SCHEMA: Schema = (content.COLOPHON_KEYS, set(), "[colophon]")
 ISSUE_SCHEMA: Schema = (content.ISSUE_KEYS, content.ISSUE_OPTIONAL, "issue")
 SECTION_SCHEMA: Schema = (content.SECTION_KEYS, content.SECTION_OPTIONAL, "[[sections]]")
@@ -277,6 +277,10 @@ class _IssueReader:
                 lines.key("layout"),
                 f"layout {layout!r} must be the name of a folder under layouts/, not a path",
             )
+        buzi_font = data.get("buzi_font")
+        if isinstance(buzi_font, str):
+            buzi_font = self.buzi_font(path.parent, buzi_font, lines)
+            valid = valid and buzi_font is not None
         colophon = data.get("colophon")
         if not isinstance(colophon, dict):
             return None
@@ -293,7 +297,31 @@ class _IssueReader:
             layout=data["layout"],
             colophon=Colophon(**fields, editors=editors),
             root=path.parent,
+            buzi_font=buzi_font,
         )
+
+    def buzi_font(self, root: Path, value: str, lines: TomlLines) -> Path | None:
+        """The publication's 补字 font: a .ttf or .otf file inside its folder."""
+        where = lines.value("buzi_font")
+        path = (root / value).resolve()
+        if not path.is_relative_to(root.resolve()) or path.suffix.lower() not in (
+            content.BUZI_FONT_SUFFIXES
+        ):
+            self.error(
+                lines.path,
+                where,
+                f"buzi_font {value!r} must name a .ttf or .otf file inside the publication "
+                'folder, e.g. buzi_font = "补字.ttf"',
+            )
+            return None
+        if not path.is_file():
+            self.error(
+                lines.path,
+                where,
+                f"buzi_font {value!r}: no such file in the publication folder {root}",
+            )
+            return None
+        return path
 
     def read_issue_file(self) -> dict | None:
         """The issue's facts, with its sections as ``_Section``s (None if any is wrong)."""

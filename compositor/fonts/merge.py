@@ -107,11 +107,31 @@ def merge_missing(font: TTFont, donor: TTFont, code_points: Iterable[int]) -> Me
     font.setGlyphOrder(order)
     if not cff:
         font["glyf"].glyphOrder = order
-    for table in font["cmap"].tables:
-        if table.isUnicode():
-            table.cmap.update(zip(wanted, names, strict=True))
+    _map(font, dict(zip(wanted, names, strict=True)))
     font["OS/2"].recalcUnicodeRanges(font)
     return Merged(wanted)
+
+
+def _map(font: TTFont, mapping: dict[int, str]) -> None:
+    """Add ``mapping`` to the face's Unicode cmaps: a 16-bit one (format 4) takes only
+    the BMP; code points beyond it (Extension B, lent to the fallback face) go into a
+    format 12 table, made from the BMP one if the face has none."""
+    cmap = font["cmap"]
+    tables = [table for table in cmap.tables if table.isUnicode()]
+    if any(code_point > 0xFFFF for code_point in mapping) and not any(
+        table.format == 12 for table in tables
+    ):
+        from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+
+        full = CmapSubtable.newSubtable(12)
+        full.platformID, full.platEncID, full.language = 3, 10, 0
+        full.cmap = dict(font.getBestCmap())
+        cmap.tables.append(full)
+        cmap.tables.sort(key=lambda table: (table.platformID, table.platEncID, table.language))
+        tables.append(full)
+    for table in tables:
+        wide = table.format in (12, 13)
+        table.cmap.update({cp: name for cp, name in mapping.items() if wide or cp <= 0xFFFF})
 
 
 def _add_charstring(
@@ -196,9 +216,9 @@ def _vertical_origin(font: TTFont) -> int:
     of the face's own ideographs (top side bearing + top)."""
     if "VORG" in font:
         return font["VORG"].defaultVertOriginY
-    if "vmtx" not in font or "glyf" not in font:
-        return font["hhea"].ascent
-    reference = font.getBestCmap()[ord(VERTICAL_REFERENCE)]
+    reference = font.getBestCmap().get(ord(VERTICAL_REFERENCE))
+    if "vmtx" not in font or "glyf" not in font or reference is None:
+        return font["hhea"].ascent  # a face without 中: the fallback face (补字)
     glyph = font["glyf"][reference]
     glyph.recalcBounds(font["glyf"])
     return font["vmtx"][reference][1] + glyph.yMax

@@ -13,6 +13,11 @@ those glyphs are copied in from Noto Serif or Noto Sans of the same weight (merg
 and LXGW WenKai gets the currency signs it lacks from Noto Sans. The manifest and
 LICENSES/ record what came from which package.
 
+The fallback face (补字) is Hanazono Mincho (fonts-hanazono, GlyphWiki), a Ming face
+covering Extensions A–F, cut to the ideographs with a Mandarin reading that the other
+faces lack (charsets.fallback_characters): HanaMinA's glyphs of the BMP, with those of
+the supplementary planes lent by HanaMinB. Layouts put it last in every font stack.
+
 The output is byte-identical on every run for the same package versions: no
 timestamps are recalculated and the subsetter's options are fixed here.
 """
@@ -34,7 +39,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from compositor.errors import FontError
-from compositor.fonts.charsets import subset_characters
+from compositor.fonts.charsets import fallback_characters, subset_characters
 from compositor.fonts.fontset import (
     LICENCE_DIR,
     MANIFEST,
@@ -46,12 +51,35 @@ from compositor.fonts.merge import LatinFace, Merged, merge_missing
 
 NOTO = Path("/usr/share/fonts/opentype/noto")
 LXGW = Path("/usr/share/fonts/truetype/lxgw-wenkai")
+HANAZONO = Path("/usr/share/fonts/truetype/hanazono")
 NOTO_LATIN = Path("/usr/share/fonts/truetype/noto")
 SC_MEMBER = 2  # Noto CJK collections: 0 JP, 1 KR, 2 SC, 3 TC, 4 HK
 # Upstream LICENSE files: noto-cjk reserves "Source" (from Source Han); the Debian
 # copyright of fonts-lxgw-wenkai reserves "霞鹜" and "LXGW".
 NOTO_RESERVED = ("Source",)
 LXGW_RESERVED = ("LXGW", "霞鹜")
+# fonts-hanazono's copyright: "Hanazono Font", "HanaMinA", "HanaMinB", "花園フォント",
+# "花園明朝A", "花園明朝B".
+HANAZONO_RESERVED = ("Hanazono", "HanaMin", "花園")
+# The role of the face that draws what the others lack; it is cut differently.
+FALLBACK_ROLE = "fallback"
+# What each kind of face is cut to, and what its lender gives it, for its name table
+# and its licence text.
+CUTS = {
+    "standard": "GB 2312, 通用规范汉字表, punctuation and Latin",
+    FALLBACK_ROLE: "the ideographs with a Mandarin reading that the other faces lack",
+}
+LENT = {
+    "standard": "Latin Extended-A, punctuation and currency signs",
+    FALLBACK_ROLE: "Extensions B–F",
+}
+# Packages whose fonts come under a choice of licences: which one we take.
+LICENCE_CHOICES = {
+    "fonts-hanazono": (
+        "The authors offer these fonts under the Hanazono Font License or the SIL Open Font\n"
+        "License 1.1 (both below); the files here are derived under the SIL OFL 1.1."
+    ),
+}
 
 # What HarfBuzz needs for Chinese: composition, locale forms, marks, kerning, the
 # vertical forms, the East Asian spacing features (halt/palt/vhal/vpal; chws where a
@@ -83,6 +111,11 @@ LAYOUT_SCRIPTS = ("DFLT",) + tuple(
     for script in ("hani", "latn", "kana", "grek", "cyrl")
     for language in ("dflt", "ZHS")
 )
+OFL_DESCRIPTION = (
+    "This Font Software is licensed under the SIL Open Font License, Version 1.1. "
+    "This license is available with a FAQ at: https://openfontlicense.org"
+)
+OFL_URL = "https://openfontlicense.org"
 OS2_BOLD = 1 << 5
 OS2_REGULAR = 1 << 6
 MAC_BOLD = 1
@@ -172,20 +205,48 @@ FACES = (
         # weight suits its Latin better than a serif.
         LatinFace("fonts-noto-core", NOTO_LATIN / "NotoSans-Regular.ttf", "Noto Sans Regular"),
     ),
+    Face(
+        FALLBACK_ROLE,
+        "Compositor Song Fallback",
+        "Compositor Song Fallback",
+        "Regular",
+        "fonts-hanazono",
+        HANAZONO / "HanaMinA.ttf",
+        "HanaMinA Regular",
+        None,
+        HANAZONO_RESERVED,
+        # HanaMinA holds the BMP (with Extension A), HanaMinB the supplementary planes.
+        LatinFace("fonts-hanazono", HANAZONO / "HanaMinB.ttf", "HanaMinB Regular"),
+    ),
 )
 
 
-def build_fonts(out_dir: Path, faces: Sequence[Face] = FACES) -> list[ShippedFont]:
+def cut_of(role: str) -> str:
+    return FALLBACK_ROLE if role == FALLBACK_ROLE else "standard"
+
+
+def characters_for(role: str) -> frozenset[str]:
+    """The characters the face of ``role`` is cut to."""
+    return fallback_characters() if role == FALLBACK_ROLE else subset_characters()
+
+
+def build_fonts(
+    out_dir: Path, faces: Sequence[Face] = FACES, others_from: Path | None = None
+) -> list[ShippedFont]:
     """Write the subset faces, ``manifest.toml`` and the licence texts into ``out_dir``.
 
-    Faces are cut in parallel processes (about 15 s of CPU per Noto face).
+    Faces are cut in parallel processes (about 15 s of CPU per Noto face). With
+    ``others_from`` (a fonts folder), only ``faces`` are cut: the manifest keeps the
+    other faces' entries from that folder's, so one face can be rebuilt from its
+    package without installing every other one.
     """
     out_dir = Path(out_dir)
+    kept = _kept_entries(others_from, faces) if others_from is not None else []
     for face in faces:
         require_upstream(face)
     packages = {f.package for f in faces} | {f.latin.package for f in faces if f.latin}
     versions = {package: package_version(package) for package in sorted(packages)}
-    characters = subset_characters()
+    characters = {cut: characters_for(cut) for cut in {cut_of(face.role) for face in faces}}
     out_dir.mkdir(parents=True, exist_ok=True)
     workers = max(1, min(len(faces), os.cpu_count() or 1))
     # spawn, not fork: the workers share nothing with the parent but their arguments.
@@ -194,15 +255,34 @@ def build_fonts(out_dir: Path, faces: Sequence[Face] = FACES) -> list[ShippedFon
             pool.map(
                 subset_face,
                 faces,
-                [characters] * len(faces),
+                [characters[cut_of(face.role)] for face in faces],
                 [out_dir] * len(faces),
                 [versions[face.package] for face in faces],
                 [versions[face.latin.package] if face.latin else "" for face in faces],
             )
         )
-    write_licences(out_dir, fonts)
-    write_manifest(out_dir, fonts)
+    rebuilt = {font.package for font in fonts}
+    write_licences(out_dir, fonts + [font for font in kept if font.package in rebuilt])
+    by_family = {font.family: font for font in [*kept, *fonts]}
+    write_manifest(out_dir, [by_family[face.family] for face in FACES if face.family in by_family])
     return fonts
+
+
+def faces_of(roles: Iterable[str]) -> list[Face]:
+    """The faces made for ``roles``, in the manifest's order."""
+    wanted = set(roles)
+    unknown = wanted - {face.role for face in FACES}
+    if unknown:
+        known = ", ".join(face.role for face in FACES)
+        raise FontError(f"no face for role {', '.join(sorted(unknown))} (roles: {known})")
+    return [face for face in FACES if face.role in wanted]
+
+
+def _kept_entries(folder: Path, rebuilt: Sequence[Face]) -> list[ShippedFont]:
+    from compositor.fonts.fontset import load_fontset
+
+    families = {face.family for face in rebuilt}
+    return [font for font in load_fontset(folder).fonts if font.family not in families]
 
 
 def require_upstream(face: Face) -> None:
@@ -413,20 +493,23 @@ def _rename(
     }
     description = (
         f"{face.family}: {upstream} from the Debian package {face.package} "
-        f"{package_version}, cut to GB 2312, 通用规范汉字表, punctuation and Latin by "
+        f"{package_version}, cut to {CUTS[cut_of(face.role)]} by "
         f"`compositor fonts build`, and renamed as a Modified Version under the SIL Open "
         f"Font License 1.1."
     )
     if merged and merged.code_points and latin is not None:
         lender = f"{latin['name'].getDebugName(4)} {_version_of(latin)}"
         description += (
-            f" The glyphs it lacked of Latin Extended-A, punctuation and currency signs "
+            f" The glyphs it lacked of {LENT[cut_of(face.role)]} "
             f"({len(merged.code_points)}) are copied from {lender} (Debian package "
             f"{face.latin.package}), also under the SIL Open Font License 1.1."
         )
         lender_copyright = latin["name"].getDebugName(0)
         if lender_copyright and 0 in kept and lender_copyright not in kept[0]:
             kept[0] = f"{kept[0]}\n{lender_copyright}"
+    # A face that does not say its licence (HanaMinA) gets the OFL's own records.
+    kept.setdefault(13, OFL_DESCRIPTION)
+    kept.setdefault(14, OFL_URL)
     records = {
         **{key: kept[key] for key in (0, 7, 8, 9, 11, 12, 13, 14) if key in kept},
         1: face.family,
@@ -542,14 +625,16 @@ def _licence_text(package: str, fonts: Sequence[ShippedFont], copyright_text: st
         for font in fonts
     ]
     notices = sorted({font.copyright for font in fonts if font.copyright})
+    choice = [LICENCE_CHOICES[package], ""] if package in LICENCE_CHOICES else []
     return "\n".join(
         [
             f"Fonts derived from the Debian package {package} {fonts[0].package_version}",
             "",
             "These files are Modified Versions under the SIL Open Font License 1.1 (full text",
-            "below): subset to GB 2312, 通用规范汉字表, punctuation and Latin, hinting removed,",
+            f"below): subset to {CUTS[cut_of(fonts[0].role)]}, hinting removed,",
             "and renamed, as the licence requires where it reserves the original names.",
             "",
+            *choice,
             *derived,
             "",
             *_notices_and_copyright(package, notices, copyright_text),

@@ -180,3 +180,16 @@ __all__ = [
     "pair_boundaries",
     "takes_justification",
 ]
+
+
+# Emoji and pictographs: a bulletin never prints them (no shipped face has them, and the
+# fallback faces are not asked). Mahjong to Symbols and Pictographs Extended-A, the
+# miscellaneous symbols and dingbats, the variation selector that asks for the emoji
+# form, and the keycap and flag pieces.
+EMOJI = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u20e3\U000e0020-\U000e007f"
+_EMOJI = re.compile(f"[{EMOJI}]")
+
+
+def is_emoji(char: str) -> bool:
+    """Whether ``char`` is an emoji or pictograph (only asked of characters no face has)."""
+    return _EMOJI.match(char) is not None
