@@ -540,16 +540,22 @@ def test_chinese_style_names_are_understood(tmp_path):
     ]
 
 
-def test_automatic_list_numbers_are_refused_rather_than_lost(tmp_path):
+def test_a_list_style_numbers_its_paragraphs_as_word_does(tmp_path):
+    """python-docx's List Number style numbers through its style (no numPr of its own)."""
     folder = copy_mini(tmp_path)
     document = docx.Document()
     document.add_paragraph("标题", style="Title")
     document.add_paragraph("正文。")
     document.add_paragraph("加快布局。", style="List Number")
+    document.add_paragraph("强化服务。", style="List Number")
     source = tmp_path / "n.docx"
     document.save(source)
-    with pytest.raises(ContentError, match="paragraph 3 is numbered automatically by Word"):
-        import_contribution(source, folder, "火炬在行动")
+    import_contribution(source, folder, "火炬在行动")
+    items = read_issue(folder).articles[1].blocks[1].items
+    assert [(item.marker, item.text) for item in items] == [
+        ("1.", "加快布局。"),
+        ("2.", "强化服务。"),
+    ]
 
 
 def test_a_picture_never_takes_the_name_of_a_renumbered_articles_picture(tmp_path):

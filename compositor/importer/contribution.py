@@ -26,7 +26,7 @@ from compositor.content import PUBLICATION_FILE, article_files, publication_fold
 from compositor.errors import ContentError
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
 from compositor.importer.write import article_markdown
-from compositor.model import Article, Issue, Source
+from compositor.model import Article, Issue, ItemList, Source
 from compositor.model import Figure as ContentFigure
 from compositor.model import Table as ContentTable
 from compositor.text.normalize import fold_for_comparison
@@ -220,6 +220,8 @@ def _meaning(block) -> tuple:
         return (block.kind, block.caption, block.path.name)
     if isinstance(block, ContentTable):
         return (block.kind, block.caption, block.header, block.rows, block.align)
+    if isinstance(block, ItemList):
+        return (block.kind, tuple((item.marker, item.text) for item in block.items))
     return (block.kind, block.text)
 
 

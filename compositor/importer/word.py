@@ -44,7 +44,8 @@ from lxml import etree
 
 from compositor.errors import ContentError
 from compositor.importer.lines import ends_sentence
-from compositor.model import Paragraph, Source, Subhead
+from compositor.importer.numbering import Numbering
+from compositor.model import ItemList, ListItem, Paragraph, Source, Subhead
 from compositor.scratch import scratch_folder
 from compositor.text.normalize import CREDIT, fold_for_comparison, is_han, normalize
 
@@ -152,10 +153,16 @@ class _Para:
     all_bold: bool
     all_kai: bool
     figures: list[Figure] = field(default_factory=list)
+    marker: str = ""  # the list number or bullet Word prints before it, "" for none
 
     @property
     def where(self) -> str:
         return f"paragraph {self.number}"
+
+    @property
+    def printed(self) -> str:
+        """The text as Word shows it, its list number first."""
+        return self.marker + self.text
 
     def styled(self, *names: str) -> bool:
         return any(style in names for style in self.styles)
@@ -263,6 +270,8 @@ class _Reader:
         self.path = path
         self.changes: list[Change] = []
         self.notes: list[str] = []
+        self.numbering = Numbering.from_document(document)
+        self.markers: dict[object, str] = {}  # numbered paragraph element → its marker
 
     def error(self, message: str) -> ContentError:
         return ContentError(message, self.path)
@@ -300,13 +309,8 @@ class _Reader:
         style = DocxParagraph(element, self.document).style
         styles = _style_chain(style)
         style_bold, style_kai = _style_font(style)
-        if _numbered(element, style) and "".join(run.text for run in runs).strip():
-            raise self.error(
-                f"{where} is numbered automatically by Word (a numbered or bulleted list): the "
-                f"number is not part of the text and would be lost; type the numbers (一、 1. …) "
-                f"as text and turn the list formatting off"
-            )
         text = self.clean(raw, where, keep_han_spaces=_is_display(styles))
+        marker = self.list_marker(element, style, where) if text else ""
         texts = [run for run in runs if run.text.strip()]
         return _Para(
             number=number,
@@ -316,7 +320,20 @@ class _Reader:
             all_bold=bool(texts) and all(_is_bold(run, style_bold) for run in texts),
             all_kai=bool(texts) and all(_is_kai(run, style_kai) for run in texts),
             figures=figures,
+            marker=marker,
         )
+
+    def list_marker(self, element, style, where: str) -> str:
+        """The number or bullet Word prints before this paragraph ("" when none)."""
+        numbered = _list_number(element, style)
+        if numbered is None:
+            return ""
+        marker = self.numbering.marker(*numbered)
+        if marker.note:
+            self.notes.append(f"{where}: {marker.note}")
+        if marker.text:
+            self.markers[element] = marker.text
+        return marker.text
 
     def figures(self, element, where: str) -> list[Figure]:
         found = []
@@ -401,7 +418,7 @@ class _Reader:
             raise self.error(f"the document has a title ({title.text!r}) but no body paragraphs")
         return Contribution(
             path=self.path,
-            title=title.text,
+            title=title.printed,
             lead=lead,
             credit=credit,
             credit_label=label,
@@ -449,10 +466,10 @@ class _Reader:
             return "", items
         first = items[0]
         if first.styled("subtitle"):
-            return first.text, items[1:]
+            return first.printed, items[1:]
         short = len(fold_for_comparison(first.text)) <= LEAD_MAX
-        if first.all_kai and short and not first.heading_level():
-            return first.text, items[1:]
+        if first.all_kai and short and not first.heading_level() and not first.marker:
+            return first.printed, items[1:]
         return "", items
 
     def blocks(self, items: list, subhead_h1: bool) -> list:
@@ -474,7 +491,9 @@ class _Reader:
             source = Source(self.path, 0)
             level = item.heading_level()
             if level > 1 or (level == 1 and subhead_h1):
-                blocks.append(Subhead(item.text, source))
+                blocks.append(Subhead(item.printed, source))
+            elif item.marker:
+                _add_list_item(blocks, ListItem(item.marker, item.text, source))
             elif level == 1:
                 raise self.error(
                     f"{item.where} is a second Heading 1 ({item.text!r}): a contribution is one "
@@ -485,7 +504,7 @@ class _Reader:
                 blocks.append(Subhead(item.text, source))
             else:
                 blocks.append(Paragraph(item.text, source))
-        return blocks
+        return [_one_item_as_paragraph(block) for block in blocks]
 
     def looks_like_subhead(self, item: _Para) -> bool:
         return len(fold_for_comparison(item.text)) <= SUBHEAD_MAX and not ends_sentence(item.text)
@@ -513,14 +532,34 @@ class _Reader:
     def body_text(self) -> str:
         """Every character of the body's text, independently of the structure found above."""
         body = self.document.element.body
-        runs = _xpath(body, KEPT_RUNS)
-        text = "".join(run.text for run in runs).translate(_FULLWIDTH_ALNUM)
+        parts = []
+        for paragraph in _xpath(body, ".//w:p[not(ancestor::w:p)]"):
+            parts.append(self.markers.get(paragraph, ""))
+            parts.extend(run.text for run in _xpath(paragraph, KEPT_RUNS))
+        text = "".join(parts).translate(_FULLWIDTH_ALNUM)
         return fold_for_comparison(normalize(text))
 
 
 def _xpath(element, path: str) -> list:
     """XPath with our prefixes (python-docx's own ``xpath`` knows fewer namespaces)."""
     return etree._Element.xpath(element, path, namespaces=NS)
+
+
+def _add_list_item(blocks: list, item: ListItem) -> None:
+    """Consecutive numbered paragraphs are one list, whatever their levels: the content
+    format's lists are flat, each item keeping the enumerator Word prints for it."""
+    if blocks and isinstance(blocks[-1], ItemList):
+        blocks[-1] = ItemList((*blocks[-1].items, item), blocks[-1].source)
+    else:
+        blocks.append(ItemList((item,), item.source))
+
+
+def _one_item_as_paragraph(block):
+    """A list of one item is a paragraph in the content format (a numbered line alone)."""
+    if isinstance(block, ItemList) and len(block.items) == 1:
+        item = block.items[0]
+        return Paragraph(item.marker + item.text, item.source)
+    return block
 
 
 def _caption_of(items: list, captions: dict[int, int], position: int) -> str:
@@ -577,17 +616,18 @@ def _is_kai(run, style_kai: bool) -> bool:
     return any(KAI_FONT.search(font) for font in fonts)
 
 
-def _numbered(element, style) -> bool:
-    """Does Word put a list number or bullet before this paragraph (its own or its style's)?"""
+def _list_number(element, style) -> tuple[str, int] | None:
+    """(numId, level) when Word puts a list number or bullet before this paragraph (its
+    own numbering or its style's), else None."""
     own = _xpath(element, "./w:pPr/w:numPr/w:numId/@w:val")
-    if own:
-        return own[0] != "0"  # numId 0 switches a style's numbering off
-    while style is not None:
-        numbering = _xpath(style.element, "./w:pPr/w:numPr/w:numId/@w:val")
-        if numbering:
-            return numbering[0] != "0"
+    level = _xpath(element, "./w:pPr/w:numPr/w:ilvl/@w:val")
+    while not own and style is not None:
+        own = _xpath(style.element, "./w:pPr/w:numPr/w:numId/@w:val")
+        level = level or _xpath(style.element, "./w:pPr/w:numPr/w:ilvl/@w:val")
         style = style.base_style
-    return False
+    if not own or own[0] == "0":  # numId 0 switches a style's numbering off
+        return None
+    return own[0], int(level[0]) if level else 0
 
 
 # Style names as Chinese Word and WPS may store them for their own styles.

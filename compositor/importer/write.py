@@ -16,7 +16,16 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from compositor.model import Article, Figure, Issue, Paragraph, Publication, Subhead, Table
+from compositor.model import (
+    Article,
+    Figure,
+    Issue,
+    ItemList,
+    Paragraph,
+    Publication,
+    Subhead,
+    Table,
+)
 
 # Labels printed in the colophon: written as comments so the TOML reads like the page,
 # and named by parse.py when a legacy colophon lacks one.
@@ -103,6 +112,8 @@ def article_markdown(article: Article) -> str:
             body.append(figure_markdown(block))
         elif isinstance(block, Table):
             body.append(table_markdown(block))
+        elif isinstance(block, ItemList):
+            body.append(list_markdown(block))
     return "+++\n" + "\n".join(meta) + "\n+++\n\n" + "\n\n".join(body) + "\n"
 
 
@@ -111,6 +122,20 @@ def figure_markdown(figure: Figure) -> str:
     caption = escape_markdown(figure.caption) if figure.caption else ""
     width = f"{{width={figure.width}}}" if figure.width else ""
     return f"![{caption}]({figure.path.as_posix()}){width}"
+
+
+def list_markdown(block: ItemList) -> str:
+    """One line per item, the enumerator as printed, in one paragraph (docs/content-format.md,
+    "列表"). No space follows the enumerator, so that no line starts a CommonMark list
+    (``- a`` or ``1. a`` would end the paragraph before it), except where the text
+    starts with a digit or a dash and would otherwise run into the enumerator."""
+    lines = []
+    for item in block.items:
+        text = _INLINE_SPECIAL.sub(r"\\\1", item.text)
+        text = _ENTITY.sub(r"\\&", text)
+        space = " " if item.text[:1].isdigit() or item.text.startswith("-") else ""
+        lines.append(item.marker + space + text)
+    return "\n".join(lines)
 
 
 DELIMITERS = {"left": ":---", "center": ":---:", "right": "---:", "": "---"}
