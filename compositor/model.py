@@ -93,6 +93,15 @@ class ItemList:
 
 
 @dataclass(frozen=True)
+class Notes(ItemList):
+    """An article's notes (注释, content/notes.py): one item per note, its marker the
+    circled digit its reference prints as in the text. Printed after the article's last
+    block and before its credit, each note set as a list item is."""
+
+    kind: ClassVar[str] = "notes"
+
+
+@dataclass(frozen=True)
 class Figure:
     """A picture alone in its paragraph, with the caption (图注) printed below it.
 
@@ -179,7 +188,7 @@ class TablePart:
     continued: bool
 
 
-Block = Paragraph | Subhead | ItemList | Figure | Table
+Block = Paragraph | Subhead | ItemList | Notes | Figure | Table
 
 
 @dataclass(frozen=True)

@@ -92,10 +92,8 @@ LIST_ITEMS = (  # (text, numId, level) → the enumerator Word prints
 BULLETS = ("政策宣讲", "企业走访")
 
 
-def list_docx(path: Path) -> Path:
-    document = docx.Document()
+def add_lists(document) -> None:
     add_numbering(document)
-    document.add_paragraph("潍坊高新区部署全年工作", style="Title")
     document.add_paragraph("会议部署了以下工作：")
     for text, number_id, level, _ in LIST_ITEMS:
         numbered(document, text, number_id, level)
@@ -103,6 +101,12 @@ def list_docx(path: Path) -> Path:
     for text in BULLETS:
         numbered(document, text, 91)
     document.add_paragraph("会议还明确了分工。")
+
+
+def list_docx(path: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("潍坊高新区部署全年工作", style="Title")
+    add_lists(document)
     document.save(path)
     return path
 
@@ -163,6 +167,109 @@ def test_a_numbered_heading_keeps_its_number_and_a_single_item_is_a_paragraph(tm
     ]
 
 
+# --- footnotes, endnotes, text boxes -------------------------------------------------------
+
+NOTES_CONTENT = "application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml"
+NOTES_RELATION = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}s"
+
+
+def add_notes(document, kind: str, texts: dict[int, str]) -> None:
+    """footnotes.xml or endnotes.xml as Word writes it: the two separator notes, then ours,
+    each starting with the run that prints its own number."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    notes = "".join(
+        f'<w:{kind} w:id="{number}"><w:p><w:r><w:{kind}Ref/></w:r>'
+        f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:{kind}>'
+        for number, text in texts.items()
+    )
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind}s {W}>'
+        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+        f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r>'
+        f"<w:continuationSeparator/></w:r></w:p></w:{kind}>{notes}</w:{kind}s>"
+    )
+    part = Part(
+        PackURI(f"/word/{kind}s.xml"),
+        NOTES_CONTENT.format(kind=kind),
+        xml.encode("utf-8"),
+        document.part.package,
+    )
+    document.part.relate_to(part, NOTES_RELATION.format(kind=kind))
+
+
+def refer(paragraph, kind: str, number: int, then: str = "") -> None:
+    """A reference run, as Word puts it after the text it annotates."""
+    paragraph._p.append(
+        parse_xml(
+            f'<w:r {W}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+            f'<w:{kind}Reference w:id="{number}"/></w:r>'
+        )
+    )
+    if then:
+        paragraph.add_run(then)
+
+
+FOOTNOTE_1 = "国家高新区指经国务院批准建立的高新技术产业开发区。"
+FOOTNOTE_2 = "数据来源：科技部火炬中心统计。"
+ENDNOTE_1 = "本文根据会议材料整理。"
+BOX_TEXT = "链接：潍坊高新区成立于1992年。"
+
+
+def add_text_box(paragraph, text: str) -> None:
+    paragraph._p.append(
+        parse_xml(
+            f'<w:r {W} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox>'
+            f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+            f"</v:textbox></v:shape></w:pict></w:r>"
+        )
+    )
+
+
+def add_noted_text(document) -> None:
+    """Paragraphs with two footnotes, an endnote and a text box (the notes parts too)."""
+    first = document.add_paragraph("潍坊国家高新区")
+    refer(first, "footnote", 1, "今年以来加快发展。")
+    second = document.add_paragraph("全年技术合同成交额增长12%")
+    refer(second, "footnote", 2, "，")
+    second.add_run("创新能力稳步提升")
+    refer(second, "endnote", 1, "。")
+    boxed = document.add_paragraph("园区持续优化营商环境。")
+    add_text_box(boxed, BOX_TEXT)
+    add_notes(document, "footnote", {1: FOOTNOTE_1, 2: FOOTNOTE_2})
+    add_notes(document, "endnote", {1: ENDNOTE_1})
+
+
+def notes_docx(path: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("潍坊高新区创新发展综述", style="Title")
+    add_noted_text(document)
+    document.add_paragraph("（供稿：潍坊高新区）")
+    document.save(path)
+    return path
+
+
+def test_footnotes_and_endnotes_become_the_articles_notes_marked_in_the_text(tmp_path):
+    folder = copy_mini(tmp_path)
+    result = import_contribution(notes_docx(tmp_path / "f.docx"), folder, "火炬在行动")
+    written = result.article.read_text(encoding="utf-8")
+    assert "潍坊国家高新区[^1]今年以来加快发展。" in written
+    assert f"[^1]: {FOOTNOTE_1}\n[^2]: {FOOTNOTE_2}\n[^3]: {ENDNOTE_1}" in written
+    article = read_issue(folder).articles[1]
+    texts = [(block.kind, block.text) for block in article.blocks]
+    assert texts == [
+        ("paragraph", "潍坊国家高新区①今年以来加快发展。"),
+        ("paragraph", "全年技术合同成交额增长12%②，创新能力稳步提升③。"),
+        ("paragraph", "园区持续优化营商环境。"),
+        ("paragraph", BOX_TEXT),
+        ("notes", f"①{FOOTNOTE_1}②{FOOTNOTE_2}③{ENDNOTE_1}"),
+    ]
+    assert article.credit == "潍坊高新区"
+    report = "\n".join(result.report())
+    assert "f.docx: paragraph 4: a text box's text is imported after this paragraph" in report
+
+
 # --- one contribution with everything, built into the sample issue -----------------------
 
 
@@ -171,24 +278,57 @@ def sample_copy(tmp_path: Path) -> Path:
     return tmp_path / "torch" / "2022-17"
 
 
+def mixed_docx(path: Path) -> Path:
+    """A contribution as offices send them: lists, notes and a text box in one article."""
+    document = docx.Document()
+    document.add_paragraph("潍坊高新区：以创新驱动高质量发展", style="Title")
+    add_noted_text(document)
+    add_lists(document)
+    document.add_paragraph("（供稿：潍坊高新区）")
+    document.save(path)
+    return path
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The mixed contribution imported into the sample issue and built: (report, PDF text)."""
+    """The mixed contribution imported into the sample issue and built: (report, PDF)."""
     tmp_path = tmp_path_factory.mktemp("mixed")
     issue = sample_copy(tmp_path)
-    source = list_docx(tmp_path / "供稿.docx")
+    source = mixed_docx(tmp_path / "供稿.docx")
     imported = run_cli("import", str(source), "--into", str(issue), "--section", "火炬在行动")
     assert imported.returncode == 0, imported.stderr
+    checked = run_cli("check", str(issue), "--strict")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
     pdf = tmp_path / "out.pdf"
     result = run_cli("build", str(issue), "-o", str(pdf))
     assert result.returncode == 0, result.stderr
     return imported.stdout + imported.stderr, read_pdf(pdf)
 
 
+def article_lines(pdf) -> list[str]:
+    """The printed lines of the imported article, from its title to its credit."""
+    lines = [squash(line) for page in pdf.pages for line in page.splitlines()]
+    start = next(i for i, line in enumerate(lines) if "以创新驱动高质量发展" in line)
+    end = next(i for i, line in enumerate(lines) if i > start and "供稿:潍坊高新区" in line)
+    return lines[start : end + 1]
+
+
 def test_every_list_item_prints_on_a_line_of_its_own_with_its_number(built):
     _, pdf = built
-    lines = [squash(line) for page in pdf.pages for line in page.splitlines()]
+    lines = article_lines(pdf)
     for text, _, _, marker in LIST_ITEMS:
         assert any(line.startswith(squash(marker + text)) for line in lines), marker + text
     for text in BULLETS:
         assert any(line.endswith(text) and len(line) <= len(text) + 2 for line in lines), text
+
+
+def test_note_marks_print_in_the_text_and_the_notes_after_it_before_the_credit(built):
+    _, pdf = built
+    lines = article_lines(pdf)
+    text = "".join(lines)
+    assert squash("潍坊国家高新区①今年以来加快发展。") in text
+    assert squash("增长12%②,创新能力稳步提升③。") in text
+    head = lines.index("注释:")
+    notes = [squash(f"①{FOOTNOTE_1}"), squash(f"②{FOOTNOTE_2}"), squash(f"③{ENDNOTE_1}")]
+    assert "".join(lines[head + 1 : -1]) == "".join(notes)  # under 注释, the credit last
+    assert all(squash(item) in "".join(lines[:head]) for item in ("分工。", BOX_TEXT))

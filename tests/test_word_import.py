@@ -335,11 +335,6 @@ def test_a_word_contribution_with_picture_and_table_imports_checks_clean_and_bui
     assert images
 
 
-TEXT_BOX = (
-    f'<w:r {W} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox>'
-    f"<w:txbxContent><w:p><w:r><w:t>框内文字</w:t></w:r></w:p></w:txbxContent>"
-    f"</v:textbox></v:shape></w:pict></w:r>"
-)
 FOOTNOTE = f'<w:r {W}><w:footnoteReference w:id="1"/></w:r>'
 EQUATION = (
     '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
@@ -351,8 +346,6 @@ COMMENT = f'<w:r {W}><w:commentReference w:id="0"/></w:r>'
 @pytest.mark.parametrize(
     ("xml", "what"),
     [
-        (TEXT_BOX, "a text box"),
-        (FOOTNOTE, "a footnote"),
         (EQUATION, "an equation"),
         (COMMENT, "a comment"),
     ],
@@ -368,6 +361,21 @@ def test_what_cannot_be_placed_is_refused_naming_what_and_where(tmp_path, xml, w
     result = run_cli("import", str(source), "--into", str(folder), "--section", "火炬在行动")
     assert result.returncode == 2
     assert f"x.docx: paragraph 3 holds {what}, which cannot be placed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_footnote_reference_without_its_note_is_refused_naming_it(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    document.add_paragraph("第一段。")._p.append(parse_xml(FOOTNOTE))
+    source = tmp_path / "x.docx"
+    document.save(source)
+    result = run_cli("import", str(source), "--into", str(folder), "--section", "火炬在行动")
+    assert result.returncode == 2
+    assert "x.docx: the text refers to footnote 1, which the document does not hold" in (
+        result.stderr
+    )
     assert "Traceback" not in result.stderr
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from compositor.content import blocks as content_blocks
-from compositor.content import lists
+from compositor.content import lists, notes
 from compositor.errors import ContentError
 from compositor.model import (
     Block,
@@ -158,14 +158,22 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
 def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
     """Markdown → paragraphs, subheads, lists, figures and tables. Raw HTML and other
     markup stay text."""
-    md = content_blocks.markdown(MARKDOWN_RULES)  # "zero" preset: no rules, HTML off
+    md = notes.use_notes(content_blocks.markdown(MARKDOWN_RULES))  # "zero" preset, HTML off
     blocks: list[Block] = []
-    tokens = md.parse(body)
+    env: dict = {}  # the notes' labels and numbers, shared by every inline parse
+    tokens = md.parse(body, env)
+    notes.refuse_unreferenced(env, body, path, first_line)
+    notes.mark_references(tokens, path, first_line)
+    parse_inline = _parser(md, env, path, first_line)
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        if token.type == "footnote_block_open":  # issue 25: the notes, after every block
+            found_notes = notes.read_notes(tokens, index, parse_inline, body, path, first_line)
+            blocks.extend([found_notes] if found_notes else [])
+            break
         if token.type in LIST_OPENERS:  # issue 23: lists are read in content/lists.py
-            found = lists.read_commonmark(tokens, index, _parser(md), path, first_line)
+            found = lists.read_commonmark(tokens, index, parse_inline, path, first_line)
             blocks.extend(_commonmark_blocks(found, tokens, index, body, path, first_line))
             index = found.end
             continue
@@ -180,29 +188,29 @@ def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
         opener = tokens[index - 2]
         line = first_line + (token.map[0] if token.map else 0)
         if opener.type == "heading_open":
-            text = _inline_text(token)
+            text = _inline_text(token, path, line)
             if text:
                 _refuse_other_headings(opener.markup, path, line)
                 blocks.append(Subhead(text, Source(path, line)))
         elif opener.type == "paragraph_open":
-            blocks.extend(_paragraph_blocks(token, md, path, line))
+            blocks.extend(_paragraph_blocks(token, parse_inline, path, line))
     return tuple(blocks)
 
 
 LIST_OPENERS = ("bullet_list_open", "ordered_list_open")
 
 
-def _paragraph_blocks(token, md, path: Path, line: int) -> list[Block]:
+def _paragraph_blocks(token, parse_inline, path: Path, line: int) -> list[Block]:
     """A paragraph, or the list its lines are typed as (with the prose before it)."""
     split = lists.split_paragraph(token.content)
     if not split.items:
-        text = _inline_text(token)
+        text = _inline_text(token, path, line)
         return [Paragraph(text, Source(path, line))] if text else []
     found: list[Block] = []
-    lead = _parser(md)(split.lead)
+    lead = parse_inline(split.lead)
     if lead:
         found.append(Paragraph(lead, Source(path, line)))
-    found.append(lists.paragraph_list(split, _parser(md), path, line))
+    found.append(lists.paragraph_list(split, parse_inline, path, line))
     return found
 
 
@@ -219,9 +227,16 @@ def _commonmark_blocks(found, tokens, index: int, body: str, path: Path, first_l
     return [ItemList(found.items, found.items[0].source)]
 
 
-def _parser(md):
-    """Source text → its plain text, read as a paragraph's inline content is."""
-    return lambda source: _inline_text(md.parseInline(source)[0]) if source.strip() else ""
+def _parser(md, env: dict, path: Path, line: int):
+    """Source text → its plain text, read as a paragraph's inline content is (``env``
+    holds the notes' numbers, so that ``[^1]`` reads the same everywhere)."""
+
+    def parse(source: str) -> str:
+        if not source.strip():
+            return ""
+        return _inline_text(md.parseInline(source, env)[0], path, line)
+
+    return parse
 
 
 def _refuse_other_headings(markup: str, path: Path, line: int) -> None:
@@ -237,12 +252,15 @@ def _refuse_other_headings(markup: str, path: Path, line: int) -> None:
         )
 
 
-def _inline_text(token) -> str:
-    """Plain text of an inline token; soft line breaks join without a space (Chinese)."""
+def _inline_text(token, path: Path, line: int) -> str:
+    """Plain text of an inline token; soft line breaks join without a space (Chinese);
+    a note's reference is its mark (content/notes.py)."""
     parts = []
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
             continue
+        if child.type == "footnote_ref":  # read again by a list item's inline parse
+            child.content = notes.mark(child.meta["id"], path, line)
         parts.append(child.content)
     return "".join(parts).strip()
 

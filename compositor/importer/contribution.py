@@ -25,8 +25,9 @@ from pathlib import Path
 from compositor.content import PUBLICATION_FILE, article_files, publication_folder, read_issue
 from compositor.errors import ContentError
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
+from compositor.importer.wordnotes import as_marks
 from compositor.importer.write import article_markdown
-from compositor.model import Article, Issue, ItemList, Source
+from compositor.model import Article, Issue, ItemList, Notes, Source
 from compositor.model import Figure as ContentFigure
 from compositor.model import Table as ContentTable
 from compositor.text.normalize import fold_for_comparison
@@ -201,9 +202,9 @@ def _check_staged(
         _apply(staged, renames, name, text, pictures)
         issue = read_issue(staged)
         read_back = next(a for a in issue.articles if a.source.path.name == name)
-        ours = (article.title, article.lead, article.credit, article.section)
+        ours = (as_marks(article.title), article.lead, article.credit, article.section)
         theirs = (read_back.title, read_back.lead, read_back.credit, read_back.section)
-        ours_blocks = [_meaning(b) for b in article.blocks]
+        ours_blocks = [_as_printed(_meaning(b)) for b in article.blocks]
         their_blocks = [_meaning(b) for b in read_back.blocks]
         if ours != theirs or ours_blocks != their_blocks:
             raise ContentError(
@@ -225,17 +226,30 @@ def _meaning(block) -> tuple:
     return (block.kind, block.text)
 
 
+def _as_printed(meaning):
+    """A block's meaning with the notes' placeholders as the marks the build prints."""
+    if isinstance(meaning, str):
+        return as_marks(meaning)
+    if isinstance(meaning, tuple):
+        return tuple(_as_printed(part) for part in meaning)
+    return meaning
+
+
 def _check_nothing_lost(contribution: Contribution, article: Article) -> None:
     """Every character of the document's body is in the article, in order, and nothing more."""
     word_tables = iter(b for b in contribution.blocks if isinstance(b, WordTable))
     parts = [article.title, article.lead]
+    notes = [block.text for block in article.blocks if isinstance(block, Notes)]
     for block in article.blocks:
+        if isinstance(block, Notes):
+            continue  # the document holds the notes' texts after everything else
         if isinstance(block, ContentTable) and not next(word_tables).caption_first:
             parts.append(block.text.removeprefix(block.caption) + block.caption)
         else:
             parts.append(block.text)
     if article.credit:
         parts.append(f"({contribution.credit_label}:{article.credit})")
+    parts += notes
     produced = fold_for_comparison("".join(parts))
     expected = contribution.body_text
     if produced == expected:

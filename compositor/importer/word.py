@@ -20,9 +20,12 @@ characters in running text are removed, line breaks inside a paragraph are joine
 indenting spaces (　　) dropped. Every change except the indent is listed in
 ``Contribution.changes`` so the editor can review it.
 
-Whatever cannot be placed — text boxes, footnotes, endnotes, equations, comments,
-embedded objects, charts and shapes, symbol characters — is refused with a message
-naming what and where, never dropped. Tracked changes are taken as if accepted
+Word's automatic list numbers become list items numbered as Word prints them
+(importer/numbering.py); footnotes and endnotes become the article's notes
+(importer/wordnotes.py); a text box's paragraphs are read after the paragraph it is
+anchored in, with a note. Whatever else cannot be placed — equations, embedded objects,
+charts and shapes, symbol characters — is refused with a message naming what and
+where, never dropped. Tracked changes are taken as if accepted
 (insertions kept, deletions dropped) and listed in ``Contribution.notes``.
 
 python-docx reads the package, the styles and the runs; this module only decides
@@ -42,10 +45,12 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from compositor.content.notes import MARKS
 from compositor.errors import ContentError
 from compositor.importer.lines import ends_sentence
 from compositor.importer.numbering import Numbering
-from compositor.model import ItemList, ListItem, Paragraph, Source, Subhead
+from compositor.importer.wordnotes import PLACEHOLDERS, NoteTexts, as_marks
+from compositor.model import ItemList, ListItem, Notes, Paragraph, Source, Subhead
 from compositor.scratch import scratch_folder
 from compositor.text.normalize import CREDIT, fold_for_comparison, is_han, normalize
 
@@ -68,17 +73,19 @@ NS = {
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
     "v": "urn:schemas-microsoft-com:vml",
     "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
 }
 _W = "{" + NS["w"] + "}"
-# Runs whose text counts: tracked deletions and moved-away text are dropped.
-KEPT_RUNS = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom)]"
+# Runs whose text counts: tracked deletions and moved-away text are dropped; a text box's
+# runs are its own paragraphs' (TEXT_BOX_PARAGRAPHS), and a drawing's fallback copy for
+# older Word (mc:Fallback) repeats what its first choice holds.
+KEPT_RUNS = (
+    ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::mc:Fallback)]"
+)
+TEXT_BOX_PARAGRAPHS = ".//w:txbxContent[not(ancestor::mc:Fallback)]/w:p"
 
 # Things a paragraph may hold that the content format cannot: (XPath, what to call it, advice).
 UNPLACEABLE = (
-    (".//w:txbxContent | .//wps:txbx | .//v:textbox", "a text box",
-     "move its text into the body"),
-    (".//w:footnoteReference", "a footnote", "write the note into the text or drop it"),
-    (".//w:endnoteReference", "an endnote", "write the note into the text or drop it"),
     (".//m:oMath", "an equation", "write it as plain text"),
     (".//w:commentReference | .//w:commentRangeStart", "a comment",
      "resolve and delete the comments"),
@@ -154,10 +161,11 @@ class _Para:
     all_kai: bool
     figures: list[Figure] = field(default_factory=list)
     marker: str = ""  # the list number or bullet Word prints before it, "" for none
+    label: str = ""  # where it is, when not "paragraph N" (a text box's paragraph)
 
     @property
     def where(self) -> str:
-        return f"paragraph {self.number}"
+        return self.label or f"paragraph {self.number}"
 
     @property
     def printed(self) -> str:
@@ -272,6 +280,7 @@ class _Reader:
         self.notes: list[str] = []
         self.numbering = Numbering.from_document(document)
         self.markers: dict[object, str] = {}  # numbered paragraph element → its marker
+        self.note_texts = NoteTexts.from_document(document)
 
     def error(self, message: str) -> ContentError:
         return ContentError(message, self.path)
@@ -286,6 +295,7 @@ class _Reader:
             if tag == "p":
                 paragraphs += 1
                 yield self.paragraph(element, paragraphs)
+                yield from self.text_boxes(element, paragraphs)
             elif tag == "tbl":
                 tables += 1
                 yield _Table(tables, self.table_rows(element, tables))
@@ -295,17 +305,39 @@ class _Reader:
                     f"cannot be placed; copy its text into an ordinary paragraph"
                 )
 
-    def paragraph(self, element, number: int) -> _Para:
+    def text_boxes(self, element, number: int) -> Iterator[_Para]:
+        """A text box's paragraphs, placed after the paragraph it is anchored in."""
+        boxed = _xpath(element, TEXT_BOX_PARAGRAPHS)
+        if not boxed:
+            return
+        self.notes.append(
+            f"paragraph {number}: a text box's text is imported after this paragraph, as "
+            f"ordinary paragraphs: check that it belongs there"
+        )
+        for inner in boxed:
+            yield self.paragraph(inner, number, f"text box in paragraph {number}")
+
+    def run_text(self, run) -> str:
+        """A run's text, with a placeholder where it refers to a footnote or endnote."""
+        reference = self.note_texts.reference(run)
+        if len(self.note_texts.order) > len(PLACEHOLDERS):
+            raise self.error(
+                f"the document has more than {len(PLACEHOLDERS)} footnotes and endnotes, "
+                f"more than an article may print (① … ⑳): fold some of them into the text"
+            )
+        return run.text + reference
+
+    def paragraph(self, element, number: int, where: str = "") -> _Para:
         from docx.text.paragraph import Paragraph as DocxParagraph
 
-        where = f"paragraph {number}"
+        where = where or f"paragraph {number}"
         for xpath, what, advice in UNPLACEABLE:
             if _xpath(element, xpath):
                 raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
         figures = self.figures(element, where)
         self.tracked_changes(element, where)
-        runs = _xpath(element, KEPT_RUNS)
-        raw = "".join(run.text for run in runs)
+        runs = _kept_runs(element)
+        raw = "".join(self.run_text(run) for run in runs)
         style = DocxParagraph(element, self.document).style
         styles = _style_chain(style)
         style_bold, style_kai = _style_font(style)
@@ -321,6 +353,7 @@ class _Reader:
             all_kai=bool(texts) and all(_is_kai(run, style_kai) for run in texts),
             figures=figures,
             marker=marker,
+            label=where,
         )
 
     def list_marker(self, element, style, where: str) -> str:
@@ -339,6 +372,8 @@ class _Reader:
         found = []
         for drawing in _xpath(element, ".//w:drawing | .//w:pict"):
             blips = _xpath(drawing, ".//a:blip/@r:embed | .//v:imagedata/@r:id")
+            if not blips and _xpath(drawing, ".//w:txbxContent"):
+                continue  # a text box: its paragraphs are read after this one (text_boxes)
             if not blips:
                 raise self.error(
                     f"{where} holds a drawing that is not a picture (a chart, shape or "
@@ -372,8 +407,9 @@ class _Reader:
                     raise self.error(
                         f"{where} has a table or picture inside a cell, which cannot be placed"
                     )
-                runs = _xpath(cell, KEPT_RUNS)
-                cells.append(self.clean("".join(r.text for r in runs), where, False))
+                runs = _kept_runs(cell)
+                raw = "".join(self.run_text(run) for run in runs)
+                cells.append(self.clean(raw, where, False))
             rows.append(tuple(cells))
         return tuple(rows)
 
@@ -413,7 +449,7 @@ class _Reader:
         rest = texts[title_at + 1 :]
         rest, credit, label = self.credit(rest)
         lead, rest = self.lead(rest)
-        blocks = self.blocks(rest, subhead_h1=title.styled("title"))
+        blocks = self.blocks(rest, subhead_h1=title.styled("title")) + self.note_blocks()
         if not any(isinstance(block, Paragraph) for block in blocks):
             raise self.error(f"the document has a title ({title.text!r}) but no body paragraphs")
         return Contribution(
@@ -506,6 +542,28 @@ class _Reader:
                 blocks.append(Paragraph(item.text, source))
         return [_one_item_as_paragraph(block) for block in blocks]
 
+    def note_blocks(self) -> list[Notes]:
+        """The footnotes and endnotes referred to, as the article's notes, in order."""
+        source = Source(self.path, 0)
+        for where, raw in self.note_texts.in_order():
+            if raw is None:
+                raise self.error(
+                    f"the text refers to {where}, which the document does not hold (its "
+                    f"notes part is missing or damaged): open the file in Word, check the "
+                    f"notes and save it again"
+                )
+        items = tuple(
+            ListItem(mark, self.clean(raw, where, False), source)
+            for mark, (where, raw) in zip(MARKS, self.note_texts.in_order(), strict=False)
+        )
+        if not items:
+            return []
+        self.notes.append(
+            f"{len(items)} footnote(s)/endnote(s) become the article's notes (注释), printed "
+            f"after its text and numbered ①②③ in the order they are referred to"
+        )
+        return [Notes(items, source)]
+
     def looks_like_subhead(self, item: _Para) -> bool:
         return len(fold_for_comparison(item.text)) <= SUBHEAD_MAX and not ends_sentence(item.text)
 
@@ -533,10 +591,13 @@ class _Reader:
         """Every character of the body's text, independently of the structure found above."""
         body = self.document.element.body
         parts = []
-        for paragraph in _xpath(body, ".//w:p[not(ancestor::w:p)]"):
-            parts.append(self.markers.get(paragraph, ""))
-            parts.extend(run.text for run in _xpath(paragraph, KEPT_RUNS))
-        text = "".join(parts).translate(_FULLWIDTH_ALNUM)
+        for top in _xpath(body, ".//w:p[not(ancestor::w:p)]"):
+            for paragraph in [top, *_xpath(top, TEXT_BOX_PARAGRAPHS)]:
+                parts.append(self.markers.get(paragraph, ""))
+                parts.extend(self.run_text(run) for run in _kept_runs(paragraph))
+        notes = zip(MARKS, self.note_texts.in_order(), strict=False)
+        parts.extend(mark + (raw or "") for mark, (_, raw) in notes)
+        text = as_marks("".join(parts)).translate(_FULLWIDTH_ALNUM)
         return fold_for_comparison(normalize(text))
 
 
@@ -560,6 +621,21 @@ def _one_item_as_paragraph(block):
         item = block.items[0]
         return Paragraph(item.marker + item.text, item.source)
     return block
+
+
+def _kept_runs(element) -> list:
+    """The runs whose text counts for ``element`` (KEPT_RUNS), without those of a text box
+    inside it: its paragraphs are read on their own (``_Reader.text_boxes``)."""
+    return [run for run in _xpath(element, KEPT_RUNS) if not _in_text_box(run, element)]
+
+
+def _in_text_box(run, element) -> bool:
+    for ancestor in run.iterancestors():
+        if ancestor is element:
+            return False
+        if ancestor.tag == _W + "txbxContent":
+            return True
+    return False
 
 
 def _caption_of(items: list, captions: dict[int, int], position: int) -> str:

@@ -16,11 +16,13 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from compositor.importer.wordnotes import as_references
 from compositor.model import (
     Article,
     Figure,
     Issue,
     ItemList,
+    Notes,
     Paragraph,
     Publication,
     Subhead,
@@ -112,6 +114,8 @@ def article_markdown(article: Article) -> str:
             body.append(figure_markdown(block))
         elif isinstance(block, Table):
             body.append(table_markdown(block))
+        elif isinstance(block, Notes):
+            body.append(notes_markdown(block))
         elif isinstance(block, ItemList):
             body.append(list_markdown(block))
     return "+++\n" + "\n".join(meta) + "\n+++\n\n" + "\n\n".join(body) + "\n"
@@ -124,6 +128,14 @@ def figure_markdown(figure: Figure) -> str:
     return f"![{caption}]({figure.path.as_posix()}){width}"
 
 
+def notes_markdown(block: Notes) -> str:
+    """``[^1]: text`` per note, numbered as their references are (importer/wordnotes.py)."""
+    return "\n".join(
+        f"[^{number}]: {escape_markdown(item.text)}"
+        for number, item in enumerate(block.items, start=1)
+    )
+
+
 def list_markdown(block: ItemList) -> str:
     """One line per item, the enumerator as printed, in one paragraph (docs/content-format.md,
     "列表"). No space follows the enumerator, so that no line starts a CommonMark list
@@ -132,7 +144,7 @@ def list_markdown(block: ItemList) -> str:
     lines = []
     for item in block.items:
         text = _INLINE_SPECIAL.sub(r"\\\1", item.text)
-        text = _ENTITY.sub(r"\\&", text)
+        text = as_references(_ENTITY.sub(r"\\&", text))
         space = " " if item.text[:1].isdigit() or item.text.startswith("-") else ""
         lines.append(item.marker + space + text)
     return "\n".join(lines)
@@ -214,7 +226,7 @@ def escape_markdown(text: str, *, heading: bool = False) -> str:
         raise ValueError(f"a paragraph is one stripped line, got {text!r}")
     escaped = _INLINE_SPECIAL.sub(r"\\\1", text)
     escaped = _ENTITY.sub(r"\\&", escaped)
-    escaped = _BLOCK_START.sub(_escape_block_start, escaped)
+    escaped = as_references(_BLOCK_START.sub(_escape_block_start, escaped))
     if heading:
         # A run of # at the end of a heading line is a closing sequence, not text.
         escaped = re.sub(r"(?<!\\)#", r"\\#", escaped)
