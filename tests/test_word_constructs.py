@@ -16,6 +16,7 @@ import docx
 import pytest
 from conftest import ROOT, copy_mini, read_pdf, run_cli, squash
 from docx.oxml import parse_xml
+from docx.shared import Mm
 
 from compositor.content import read_issue
 from compositor.importer.contribution import import_contribution
@@ -270,6 +271,60 @@ def test_footnotes_and_endnotes_become_the_articles_notes_marked_in_the_text(tmp
     assert "f.docx: paragraph 4: a text box's text is imported after this paragraph" in report
 
 
+# --- picture sizes ---------------------------------------------------------------------------
+
+
+def picture(path: Path, pixels: tuple[int, int]) -> Path:
+    from PIL import Image
+
+    Image.radial_gradient("L").resize(pixels).convert("RGB").save(path, quality=90)
+    return path
+
+
+def add_pictures(document, tmp_path: Path) -> None:
+    """A 400 px picture placed 100 mm wide, and a sharp one Word stretches past the text."""
+    document.add_picture(str(picture(tmp_path / "small.jpg", (400, 300))), width=Mm(100))
+    document.add_paragraph("图1　成果展现场")
+    document.add_paragraph("展会吸引了众多观众。")
+    document.add_picture(str(picture(tmp_path / "wide.jpg", (2400, 1200))), width=Mm(180))
+    document.add_paragraph("图2  园区全景", style="Caption")
+
+
+def test_a_picture_keeps_its_width_in_word_capped_at_the_measure_and_soft_ones_warn(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    document.add_paragraph("正文。")
+    add_pictures(document, tmp_path)
+    source = tmp_path / "p.docx"
+    document.save(source)
+    result = import_contribution(source, folder, "火炬在行动")
+    figures = [b for b in read_issue(folder).articles[1].blocks if b.kind == "figure"]
+    assert [figure.width for figure in figures] == ["100mm", ""]  # 180 mm > the text width
+    report = "\n".join(result.report())
+    assert "p.docx: picture 02-1.jpg prints at 102 ppi (400 pixels over 100 mm)" in report
+    assert "02-2.jpg" not in report  # 2400 px over the 156 mm measure: 391 ppi
+
+
+def test_captions_keep_their_separator_as_one_full_width_space(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    document.add_paragraph("正文。")
+    add_pictures(document, tmp_path)
+    document.add_paragraph("表1 主要指标")
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(table._cells, ("指标", "数量", "孵化器", "21"), strict=True):
+        cell.text = text
+    document.add_paragraph("图为推进会现场")  # no number: nothing to separate
+    source = tmp_path / "c.docx"
+    document.save(source)
+    import_contribution(source, folder, "火炬在行动")
+    blocks = read_issue(folder).articles[1].blocks
+    captions = [b.caption for b in blocks if b.kind in ("figure", "table")]
+    assert captions == ["图1\u3000成果展现场", "图2\u3000园区全景", "表1\u3000主要指标"]
+
+
 # --- one contribution with everything, built into the sample issue -----------------------
 
 
@@ -278,11 +333,12 @@ def sample_copy(tmp_path: Path) -> Path:
     return tmp_path / "torch" / "2022-17"
 
 
-def mixed_docx(path: Path) -> Path:
-    """A contribution as offices send them: lists, notes and a text box in one article."""
+def mixed_docx(path: Path, tmp_path: Path) -> Path:
+    """A contribution as offices send them: lists, notes, a text box and pictures."""
     document = docx.Document()
     document.add_paragraph("潍坊高新区：以创新驱动高质量发展", style="Title")
     add_noted_text(document)
+    add_pictures(document, tmp_path)
     add_lists(document)
     document.add_paragraph("（供稿：潍坊高新区）")
     document.save(path)
@@ -294,15 +350,30 @@ def built(tmp_path_factory):
     """The mixed contribution imported into the sample issue and built: (report, PDF)."""
     tmp_path = tmp_path_factory.mktemp("mixed")
     issue = sample_copy(tmp_path)
-    source = mixed_docx(tmp_path / "供稿.docx")
+    source = mixed_docx(tmp_path / "供稿.docx", tmp_path)
     imported = run_cli("import", str(source), "--into", str(issue), "--section", "火炬在行动")
     assert imported.returncode == 0, imported.stderr
-    checked = run_cli("check", str(issue), "--strict")
+    checked = run_cli("check", str(issue))
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    # The one warning is the soft picture's, which the import said too.
+    assert "0 errors, 1 warning" in checked.stdout, checked.stdout
+    assert "03-1.jpg prints at 102 ppi" in checked.stdout
     pdf = tmp_path / "out.pdf"
     result = run_cli("build", str(issue), "-o", str(pdf))
     assert result.returncode == 0, result.stderr
     return imported.stdout + imported.stderr, read_pdf(pdf)
+
+
+def picture_widths_mm(path: Path) -> list[float]:
+    """The printed width of every picture in the PDF, in reading order, in mm."""
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [
+            (image["x1"] - image["x0"]) * 25.4 / 72
+            for page in pdf.pages
+            for image in sorted(page.images, key=lambda i: i["top"])
+        ]
 
 
 def article_lines(pdf) -> list[str]:
@@ -332,3 +403,19 @@ def test_note_marks_print_in_the_text_and_the_notes_after_it_before_the_credit(b
     notes = [squash(f"①{FOOTNOTE_1}"), squash(f"②{FOOTNOTE_2}"), squash(f"③{ENDNOTE_1}")]
     assert "".join(lines[head + 1 : -1]) == "".join(notes)  # under 注释, the credit last
     assert all(squash(item) in "".join(lines[:head]) for item in ("分工。", BOX_TEXT))
+
+
+def test_pictures_print_as_wide_as_in_word_within_a_millimetre(built):
+    _, pdf = built
+    widths = picture_widths_mm(pdf.path)
+    assert any(abs(width - 100) <= 1 for width in widths), widths  # as placed in Word
+    measure = 210 - 2 * 77.13 * 25.4 / 72  # the torch layout's text width (style.css)
+    assert any(abs(width - measure) <= 1 for width in widths), widths  # 180 mm, capped
+
+
+def test_captions_print_with_their_full_width_space(built):
+    _, pdf = built
+    # pdfium reads the gap the layout sets between Han and digits as a space; the
+    # full-width space is a character of the text.
+    printed = [line.replace(" ", "") for page in pdf.pages for line in page.splitlines()]
+    assert "图1\u3000成果展现场" in printed and "图2\u3000园区全景" in printed

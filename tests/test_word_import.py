@@ -307,11 +307,11 @@ def test_a_table_becomes_a_pipe_table_with_its_caption_and_numbers_to_the_right(
     result = import_contribution(source, folder, "火炬在行动")
     text = result.article.read_text(encoding="utf-8")
     assert "| 指标 | 2022年 | 增长 |\n| --- | ---: | ---: |" in text
-    assert "Table: 表1主要指标" in text
+    assert "Table: 表1\u3000主要指标" in text
     table = next(b for b in read_issue(folder).articles[1].blocks if b.kind == "table")
     assert table.header == ("指标", "2022年", "增长")
     assert table.rows == (("技术合同成交额（亿元）", "128.5", "12.3%"), ("孵化器", "21", "5"))
-    assert table.caption == "表1主要指标"
+    assert table.caption == "表1\u3000主要指标"
 
 
 def test_a_word_contribution_with_picture_and_table_imports_checks_clean_and_builds(tmp_path):

@@ -22,6 +22,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from compositor.check.cssboxes import PT_PER_UNIT
+from compositor.check.estimate import Metrics
+from compositor.check.resolution import low_resolution
 from compositor.content import PUBLICATION_FILE, article_files, publication_folder, read_issue
 from compositor.errors import ContentError
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
@@ -43,12 +46,14 @@ class ContributionResult:
     section: str
     renamed: tuple[tuple[Path, Path], ...]  # later articles moved up one number
     contribution: Contribution
+    warnings: tuple[str, ...] = ()  # pictures that will print soft, and the like
 
     def report(self) -> list[str]:
         """What the editor should review: renames, decisions, and every normalisation."""
         name = self.contribution.path.name
         lines = [f"{old.name} → {new.name} (renumbered)" for old, new in self.renamed]
         lines += [f"{name}: {note}" for note in self.contribution.notes]
+        lines += [f"{name}: {warning}" for warning in self.warnings]
         lines += [f"{name}: {change}" for change in self.contribution.changes]
         count = len(self.contribution.changes)
         lines.append(f"{name}: {count} normalisation{'' if count == 1 else 's'}")
@@ -64,7 +69,11 @@ def import_contribution(
     section = _choose_section(issue, section, issue_folder)
     contribution = read_contribution(path)
     name, renames = _file_name(issue, section, issue_folder)
-    blocks, pictures = _place(contribution, Path(name).stem, issue_folder)
+    from compositor.build import layout_for  # here: the build's imports are slow to load
+
+    layout = layout_for(issue)
+    measure_mm = Metrics.of(layout).width / PT_PER_UNIT["mm"]
+    blocks, pictures = _place(contribution, Path(name).stem, issue_folder, measure_mm)
     article = Article(
         title=contribution.title,
         section=section,
@@ -74,9 +83,20 @@ def import_contribution(
         credit=contribution.credit,
     )
     text = article_markdown(article)
-    _check_staged(issue_folder, renames, name, text, article, contribution, pictures)
+    staged = _check_staged(issue_folder, renames, name, text, article, contribution, pictures)
+    warnings = _soft_pictures(staged, name, layout)
     done = _apply(issue_folder, renames, name, text, pictures)
-    return ContributionResult(issue_folder / name, section, done, contribution)
+    return ContributionResult(issue_folder / name, section, done, contribution, warnings)
+
+
+def _soft_pictures(issue: Issue, name: str, layout) -> tuple[str, ...]:
+    """The check's warning for each picture of the new article ``name`` that prints under
+    300 ppi at its width (compositor.check.resolution), said at import."""
+    return tuple(
+        placed.message
+        for placed in low_resolution(issue, layout)
+        if placed.figure.source.path.name == name
+    )
 
 
 def _choose_section(issue: Issue, wanted: str | None, folder: Path) -> str:
@@ -102,9 +122,10 @@ NUMBER = re.compile(r"^[+\-−]?[0-9][0-9,，.]*%?$")
 
 
 def _place(
-    contribution: Contribution, stem: str, folder: Path
+    contribution: Contribution, stem: str, folder: Path, measure_mm: float
 ) -> tuple[list, list[tuple[str, bytes]]]:
-    """The article's blocks, and the pictures to save beside it (file name, bytes)."""
+    """The article's blocks, and the pictures to save beside it (file name, bytes). A
+    picture keeps the width it has in Word, capped at the measure (the text width)."""
     blocks: list = []
     pictures: list[tuple[str, bytes]] = []
     source = Source(contribution.path, 0)
@@ -120,7 +141,8 @@ def _place(
                 )
             name = _free_name(folder, stem, suffix, {taken for taken, _ in pictures})
             pictures.append((name, block.data))
-            blocks.append(ContentFigure(Path(name), block.caption, source))
+            width = _figure_width(block.width_mm, measure_mm)
+            blocks.append(ContentFigure(Path(name), block.caption, source, width=width))
         elif isinstance(block, WordTable):
             header, *rows = [tuple(" ".join(cell.split()) for cell in row) for row in block.rows]
             blocks.append(
@@ -129,6 +151,14 @@ def _place(
         else:
             blocks.append(block)
     return blocks, pictures
+
+
+def _figure_width(width_mm: float, measure_mm: float) -> str:
+    """``{width=…}`` for a picture Word shows ``width_mm`` wide: none at or above the
+    measure (a picture prints no wider than the text), else to a tenth of a millimetre."""
+    if not width_mm or round(width_mm, 1) >= round(measure_mm, 1):
+        return ""
+    return f"{round(width_mm, 1):g}mm"
 
 
 def _free_name(folder: Path, stem: str, suffix: str, taken: set[str]) -> str:
@@ -192,8 +222,9 @@ def _check_staged(
     article: Article,
     contribution: Contribution,
     pictures: list[tuple[str, bytes]],
-) -> None:
-    """Build the changed issue in a staging folder; it must read back and lose nothing."""
+) -> Issue:
+    """Build the changed issue in a staging folder; it must read back and lose nothing.
+    Returns the issue as read back (its figures know their pixels)."""
     root = publication_folder(folder)
     with tempfile.TemporaryDirectory(prefix=".import-", dir=root) as staging:
         shutil.copyfile(root / PUBLICATION_FILE, Path(staging) / PUBLICATION_FILE)
@@ -213,12 +244,13 @@ def _check_staged(
                 contribution.path,
             )
         _check_nothing_lost(contribution, read_back)
+        return issue
 
 
 def _meaning(block) -> tuple:
     """What a block says, to compare the article meant with the one read back."""
     if isinstance(block, ContentFigure):
-        return (block.kind, block.caption, block.path.name)
+        return (block.kind, block.caption, block.path.name, block.width)
     if isinstance(block, ContentTable):
         return (block.kind, block.caption, block.header, block.rows, block.align)
     if isinstance(block, ItemList):

@@ -34,6 +34,7 @@ what each paragraph is.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import shutil
@@ -74,7 +75,11 @@ NS = {
     "v": "urn:schemas-microsoft-com:vml",
     "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
     "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
 }
+EMU_PER_MM = 36000  # DrawingML lengths are English Metric Units: 914400 an inch
+VML_WIDTH = re.compile(r"(?:^|;)\s*width:\s*(?P<number>[\d.]+)(?P<unit>pt|in|mm|cm|px)?")
+VML_MM = {"pt": 25.4 / 72, "in": 25.4, "mm": 1.0, "cm": 10.0, "px": 25.4 / 96, None: 25.4 / 72}
 _W = "{" + NS["w"] + "}"
 # Runs whose text counts: tracked deletions and moved-away text are dropped; a text box's
 # runs are its own paragraphs' (TEXT_BOX_PARAGRAPHS), and a drawing's fallback copy for
@@ -96,6 +101,12 @@ UNPLACEABLE = (
 KAI_FONT = re.compile(r"楷|kai", re.IGNORECASE)
 FIGURE_CAPTION = re.compile(r"^(图\s*\d|图为|图\s*[:：])")
 TABLE_CAPTION = re.compile(r"^表\s*\d")
+# A numbered caption as typed: 图1, 表2-1 …, then whatever spacing separates the number from
+# the text; the editors' guide writes that separator as one full-width space.
+CAPTION_NUMBER = re.compile(
+    r"^[ \t\u3000]*(?P<number>[图表][ \t]*\d+(?:[-.．]\d+)*)[ \t\u3000]+(?=\S)"
+)
+CAPTION_SEPARATOR = "\u3000"
 _FULLWIDTH_ALNUM = {
     **{0xFF10 + i: 0x30 + i for i in range(10)},
     **{0xFF21 + i: 0x41 + i for i in range(26)},
@@ -124,6 +135,7 @@ class Figure:
     name: str  # e.g. "image1.png", as stored in the .docx
     data: bytes
     caption: str = ""
+    width_mm: float = 0.0  # as placed in Word; 0 when Word does not say
 
 
 @dataclass(frozen=True)
@@ -162,6 +174,7 @@ class _Para:
     figures: list[Figure] = field(default_factory=list)
     marker: str = ""  # the list number or bullet Word prints before it, "" for none
     label: str = ""  # where it is, when not "paragraph N" (a text box's paragraph)
+    caption: str = ""  # the text as a caption would print it (图1　…)
 
     @property
     def where(self) -> str:
@@ -342,6 +355,7 @@ class _Reader:
         styles = _style_chain(style)
         style_bold, style_kai = _style_font(style)
         text = self.clean(raw, where, keep_han_spaces=_is_display(styles))
+        caption = self.caption_text(raw, where) or text
         marker = self.list_marker(element, style, where) if text else ""
         texts = [run for run in runs if run.text.strip()]
         return _Para(
@@ -354,7 +368,18 @@ class _Reader:
             figures=figures,
             marker=marker,
             label=where,
+            caption=caption,
         )
+
+    def caption_text(self, raw: str, where: str) -> str:
+        """The text as a caption, its number and text apart by one full-width space ("" when
+        it has no number followed by spacing)."""
+        match = CAPTION_NUMBER.match(raw)
+        if match is None:
+            return ""
+        number = re.sub(r"[ \t]", "", match["number"])
+        text = self.clean(raw[match.end() :], where, keep_han_spaces=False, record=False)
+        return number + CAPTION_SEPARATOR + text
 
     def list_marker(self, element, style, where: str) -> str:
         """The number or bullet Word prints before this paragraph ("" when none)."""
@@ -379,10 +404,11 @@ class _Reader:
                     f"{where} holds a drawing that is not a picture (a chart, shape or "
                     f"SmartArt), which cannot be placed: paste it as a picture"
                 )
+            width = _drawing_width_mm(drawing)
             for rid in blips:
                 part = self.document.part.related_parts[rid]
                 name = PurePosixPath(str(part.partname)).name
-                found.append(Figure(where, name, part.blob))
+                found.append(Figure(where, name, part.blob, width_mm=width))
         return found
 
     def tracked_changes(self, element, where: str) -> None:
@@ -415,8 +441,9 @@ class _Reader:
 
     # --- text --------------------------------------------------------------------------
 
-    def clean(self, raw: str, where: str, keep_han_spaces: bool) -> str:
-        """Normalise one paragraph's text and record what changed."""
+    def clean(self, raw: str, where: str, keep_han_spaces: bool, record: bool = True) -> str:
+        """Normalise one paragraph's text and record what changed (unless ``record`` is
+        false: the same text read a second way)."""
         base = raw.strip(" \t\u3000\n")
         lines = [line.strip(" \t\u3000") for line in base.split("\n")]
         joined = lines[0]
@@ -429,7 +456,8 @@ class _Reader:
         if not keep_han_spaces:
             text = _remove_han_spaces(text)
         text = re.sub(" {2,}", " ", text).strip()
-        self.changes.extend(_changes(base, text, where))
+        if record:
+            self.changes.extend(_changes(base, text, where))
         return text
 
     # --- structure ---------------------------------------------------------------------
@@ -521,7 +549,7 @@ class _Reader:
                 continue
             for figure in item.figures:
                 caption = _caption_of(items, captions, position)
-                blocks.append(Figure(figure.where, figure.name, figure.data, caption))
+                blocks.append(dataclasses.replace(figure, caption=caption))
             if not item.text:
                 continue
             source = Source(self.path, 0)
@@ -623,6 +651,18 @@ def _one_item_as_paragraph(block):
     return block
 
 
+def _drawing_width_mm(drawing) -> float:
+    """The width a picture has on Word's page: DrawingML's extent, or a VML shape's style."""
+    extent = _xpath(drawing, ".//wp:extent/@cx")
+    if extent:
+        return int(extent[0]) / EMU_PER_MM
+    for style in _xpath(drawing, ".//v:shape/@style"):
+        match = VML_WIDTH.search(style)
+        if match:
+            return float(match["number"]) * VML_MM[match["unit"]]
+    return 0.0
+
+
 def _kept_runs(element) -> list:
     """The runs whose text counts for ``element`` (KEPT_RUNS), without those of a text box
     inside it: its paragraphs are read on their own (``_Reader.text_boxes``)."""
@@ -641,7 +681,7 @@ def _in_text_box(run, element) -> bool:
 def _caption_of(items: list, captions: dict[int, int], position: int) -> str:
     for caption, owner in captions.items():
         if owner == position:
-            return items[caption].text
+            return items[caption].caption
     return ""
 
 
