@@ -325,6 +325,139 @@ def test_captions_keep_their_separator_as_one_full_width_space(tmp_path):
     assert captions == ["图1\u3000成果展现场", "图2\u3000园区全景", "表1\u3000主要指标"]
 
 
+# --- nothing silently lost ---------------------------------------------------------------
+
+COMMENT_TEXT = "请核实数据"
+LINK = "http://www.chinatorch.gov.cn/"
+
+
+def add_comments(document, texts: dict[int, str]) -> None:
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    comments = "".join(
+        f'<w:comment w:id="{number}" w:author="审稿"><w:p><w:r><w:t>{text}</w:t></w:r></w:p>'
+        f"</w:comment>"
+        for number, text in texts.items()
+    )
+    xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments {W}>{comments}'
+    part = Part(
+        PackURI("/word/comments.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml",
+        (xml + "</w:comments>").encode("utf-8"),
+        document.part.package,
+    )
+    document.part.relate_to(
+        part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+    )
+
+
+def add_left_out(document) -> None:
+    """What an office's file carries besides its text: header, footer, a comment, a page
+    break, a link, a date field."""
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "潍坊高新区管委会"
+    section.footer.paragraphs[0].text = "内部资料 注意保存"
+    commented = document.add_paragraph("技术合同成交额创历史新高。")
+    commented._p.append(parse_xml(f'<w:r {W}><w:commentReference w:id="7"/></w:r>'))
+    add_comments(document, {7: COMMENT_TEXT})
+    broken = document.add_paragraph("园区服务持续升级。")
+    broken._p.append(parse_xml(f'<w:r {W}><w:br w:type="page"/></w:r>'))
+    rid = document.part.relate_to(
+        LINK,
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+        is_external=True,
+    )
+    linked = document.add_paragraph("详见")
+    linked._p.append(
+        parse_xml(
+            f'<w:hyperlink {W} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            f'relationships" r:id="{rid}"><w:r><w:t>火炬中心网站</w:t></w:r></w:hyperlink>'
+        )
+    )
+    linked.add_run("。")
+    dated = document.add_paragraph("本文发布于")
+    dated._p.append(
+        parse_xml(
+            f'<w:fldSimple {W} w:instr=" DATE \\@ &quot;yyyy年M月d日&quot; ">'
+            f"<w:r><w:t>2022年10月18日</w:t></w:r></w:fldSimple>"
+        )
+    )
+    dated.add_run("。")
+
+
+def test_what_is_left_out_is_named_in_the_report(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    add_left_out(document)
+    source = tmp_path / "x.docx"
+    document.save(source)
+    result = import_contribution(source, folder, "火炬在行动")
+    report = result.report()
+    for expected in (
+        "x.docx: the page header '潍坊高新区管委会' is left out (the layout prints its own)",
+        "x.docx: the page footer '内部资料 注意保存' is left out (the layout prints its own)",
+        f"x.docx: paragraph 2: the comment '{COMMENT_TEXT}' is left out",
+        "x.docx: paragraph 3: a page break is left out (the layout makes the pages)",
+        f"x.docx: paragraph 4: the link to {LINK} is kept as its text only",
+        "x.docx: paragraph 5: the field 'DATE' is imported as the text Word last showed for "
+        "it (it is not updated)",
+    ):
+        assert expected in report, expected
+    texts = [block.text for block in read_issue(folder).articles[1].blocks]
+    assert texts[2:] == ["详见火炬中心网站。", "本文发布于2022年10月18日。"]
+
+
+def merged_table_docx(path: Path) -> Path:
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    document.add_paragraph("正文。")
+    table = document.add_table(rows=3, cols=3)
+    texts = ("地区", "指标", "", "东部", "营收", "51.3", "", "利润", "3.8")
+    for cell, text in zip(table._cells, texts, strict=True):
+        cell.text = text
+    table.cell(0, 1).merge(table.cell(0, 2))  # 指标 over two columns
+    table.cell(1, 0).merge(table.cell(2, 0))  # 东部 down two rows
+    document.save(path)
+    return path
+
+
+def test_a_merged_cell_table_is_refused_in_one_readable_sentence(tmp_path):
+    folder = copy_mini(tmp_path)
+    source = merged_table_docx(tmp_path / "m.docx")
+    result = run_cli("import", str(source), "--into", str(folder), "--section", "火炬在行动")
+    assert result.returncode == 2
+    message = result.stderr.strip()
+    assert (
+        "m.docx: table 1 (starting '地区') has merged cells ('指标' spans 2 columns; '东部' "
+        "spans 2 rows), which cannot be imported yet" in message
+    ), message
+    assert "Split Cells" in message and "Traceback" not in message
+    assert len(message.splitlines()) == 1 and len(message) < 400
+
+
+def test_merged_cells_are_placed_on_the_grid_with_their_spans(tmp_path):
+    """What _merged_table will be given once the model has spans (issue 25, point 3)."""
+    from compositor.importer.word import GridCell, _grid_cells
+
+    document = docx.Document(str(merged_table_docx(tmp_path / "m.docx")))
+    table = document.tables[0]._tbl
+    rows = tuple(
+        tuple("".join(tc.xpath(".//w:t/text()")) for tc in tr.xpath("./w:tc"))
+        for tr in table.xpath("./w:tr")
+    )
+    assert _grid_cells(table, rows) == (
+        GridCell(0, 0, "地区"),
+        GridCell(0, 1, "指标", columns=2),
+        GridCell(1, 0, "东部", rows=2),
+        GridCell(1, 1, "营收"),
+        GridCell(1, 2, "51.3"),
+        GridCell(2, 1, "利润"),
+        GridCell(2, 2, "3.8"),
+    )
+
+
 # --- one contribution with everything, built into the sample issue -----------------------
 
 
@@ -340,6 +473,7 @@ def mixed_docx(path: Path, tmp_path: Path) -> Path:
     add_noted_text(document)
     add_pictures(document, tmp_path)
     add_lists(document)
+    add_left_out(document)
     document.add_paragraph("（供稿：潍坊高新区）")
     document.save(path)
     return path
@@ -379,7 +513,9 @@ def picture_widths_mm(path: Path) -> list[float]:
 def article_lines(pdf) -> list[str]:
     """The printed lines of the imported article, from its title to its credit."""
     lines = [squash(line) for page in pdf.pages for line in page.splitlines()]
-    start = next(i for i, line in enumerate(lines) if "以创新驱动高质量发展" in line)
+    start = next(  # the title over the article, not its line in the contents
+        i for i, line in enumerate(lines) if "以创新驱动高质量发展" in line and "..." not in line
+    )
     end = next(i for i, line in enumerate(lines) if i > start and "供稿:潍坊高新区" in line)
     return lines[start : end + 1]
 
@@ -419,3 +555,13 @@ def test_captions_print_with_their_full_width_space(built):
     # full-width space is a character of the text.
     printed = [line.replace(" ", "") for page in pdf.pages for line in page.splitlines()]
     assert "图1\u3000成果展现场" in printed and "图2\u3000园区全景" in printed
+
+
+def test_the_import_report_names_what_the_mixed_contribution_left_out(built):
+    report, pdf = built
+    for left_out in ("page header", "page footer", f"the comment '{COMMENT_TEXT}'",
+                     "a page break", f"the link to {LINK}", "the field 'DATE'",
+                     "a text box's text", "03-1.jpg prints at 102 ppi"):  # fmt: skip
+        assert left_out in report, left_out
+    printed = "".join(article_lines(pdf))
+    assert squash("详见火炬中心网站。") in printed and "潍坊高新区管委会" not in printed

@@ -340,14 +340,12 @@ EQUATION = (
     '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
     "<m:r><m:t>x</m:t></m:r></m:oMath>"
 )
-COMMENT = f'<w:r {W}><w:commentReference w:id="0"/></w:r>'
 
 
 @pytest.mark.parametrize(
     ("xml", "what"),
     [
         (EQUATION, "an equation"),
-        (COMMENT, "a comment"),
     ],
 )
 def test_what_cannot_be_placed_is_refused_naming_what_and_where(tmp_path, xml, what):

@@ -239,8 +239,9 @@ def _check_staged(
         their_blocks = [_meaning(b) for b in read_back.blocks]
         if ours != theirs or ours_blocks != their_blocks:
             raise ContentError(
-                f"cannot write this article faithfully: meant {ours!r} {ours_blocks!r}, the "
-                f"written file reads back as {theirs!r} {their_blocks!r}",
+                f"cannot write this article so that it reads back the same: "
+                f"{_difference(ours, theirs, ours_blocks, their_blocks)}; change that text in "
+                f"Word (or send the file to the developers) and import again",
                 contribution.path,
             )
         _check_nothing_lost(contribution, read_back)
@@ -256,6 +257,33 @@ def _meaning(block) -> tuple:
     if isinstance(block, ItemList):
         return (block.kind, tuple((item.marker, item.text) for item in block.items))
     return (block.kind, block.text)
+
+
+HEAD_FIELDS = ("title", "lead", "credit", "section")
+
+
+def _difference(ours: tuple, theirs: tuple, ours_blocks: list, their_blocks: list) -> str:
+    """The first place where the written article would not read back as meant, in words."""
+    for name, meant, read in zip(HEAD_FIELDS, ours, theirs, strict=True):
+        if meant != read:
+            return f"its {name} {meant[:20]!r} would read back as {read[:20]!r}"
+    for number, (meant, read) in enumerate(zip(ours_blocks, their_blocks, strict=False), start=1):
+        if meant != read:
+            return (
+                f"its {meant[0]} {number} ({_first_words(meant)!r}…) would read back as a "
+                f"{read[0]} ({_first_words(read)!r}…)"
+            )
+    return f"it would read back as {len(their_blocks)} blocks instead of {len(ours_blocks)}"
+
+
+def _first_words(meaning) -> str:
+    """The first text of a block's meaning, a few characters of it."""
+    for part in meaning[1:]:
+        if isinstance(part, str) and part:
+            return part[:16]
+        if isinstance(part, tuple) and part:
+            return _first_words(("", *part))
+    return ""
 
 
 def _as_printed(meaning):

@@ -92,8 +92,6 @@ TEXT_BOX_PARAGRAPHS = ".//w:txbxContent[not(ancestor::mc:Fallback)]/w:p"
 # Things a paragraph may hold that the content format cannot: (XPath, what to call it, advice).
 UNPLACEABLE = (
     (".//m:oMath", "an equation", "write it as plain text"),
-    (".//w:commentReference | .//w:commentRangeStart", "a comment",
-     "resolve and delete the comments"),
     (".//w:object", "an embedded object", "paste it as a picture or as text"),
     (".//w:sym", "a symbol character (Insert → Symbol)", "type the character as text"),
 )  # fmt: skip
@@ -294,6 +292,7 @@ class _Reader:
         self.numbering = Numbering.from_document(document)
         self.markers: dict[object, str] = {}  # numbered paragraph element → its marker
         self.note_texts = NoteTexts.from_document(document)
+        self.comments = _part_texts(document, "comments", "comment")
 
     def error(self, message: str) -> ContentError:
         return ContentError(message, self.path)
@@ -349,6 +348,7 @@ class _Reader:
                 raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
         figures = self.figures(element, where)
         self.tracked_changes(element, where)
+        self.left_out(element, where)
         runs = _kept_runs(element)
         raw = "".join(self.run_text(run) for run in runs)
         style = DocxParagraph(element, self.document).style
@@ -411,6 +411,23 @@ class _Reader:
                 found.append(Figure(where, name, part.blob, width_mm=width))
         return found
 
+    def left_out(self, element, where: str) -> None:
+        """Name in the report what of this paragraph is not imported, or only as text."""
+        for number in _xpath(element, ".//w:commentReference/@w:id"):
+            comment = self.comments.get(number, "")
+            self.notes.append(f"{where}: the comment {comment[:40]!r} is left out")
+        if _xpath(element, ".//w:br[@w:type='page'] | ./w:pPr/w:pageBreakBefore"):
+            self.notes.append(f"{where}: a page break is left out (the layout makes the pages)")
+        for rid in _xpath(element, ".//w:hyperlink/@r:id"):
+            relation = self.document.part.rels.get(rid)
+            target = relation.target_ref if relation is not None else "?"
+            self.notes.append(f"{where}: the link to {target} is kept as its text only")
+        for field_code in _field_codes(element):
+            self.notes.append(
+                f"{where}: the field {field_code!r} is imported as the text Word last showed "
+                f"for it (it is not updated)"
+            )
+
     def tracked_changes(self, element, where: str) -> None:
         inserted = "".join(_xpath(element, ".//w:ins//w:t/text()"))
         deleted = "".join(_xpath(element, ".//w:del//w:delText/text()"))
@@ -437,6 +454,8 @@ class _Reader:
                 raw = "".join(self.run_text(run) for run in runs)
                 cells.append(self.clean(raw, where, False))
             rows.append(tuple(cells))
+        if _xpath(element, MERGES):
+            return _merged_table(where, _grid_cells(element, rows), self.path)
         return tuple(rows)
 
     # --- text --------------------------------------------------------------------------
@@ -464,6 +483,7 @@ class _Reader:
 
     def contribution(self) -> Contribution:
         items = list(self.items())
+        self.headers_and_footers()
         texts = [item for item in items if isinstance(item, _Table) or item.text or item.figures]
         if not any(isinstance(item, _Para) and item.text for item in texts):
             raise self.error("the document has no text")
@@ -491,6 +511,15 @@ class _Reader:
             notes=tuple(self.notes),
             body_text=self.body_text(),
         )
+
+    def headers_and_footers(self) -> None:
+        """Headers and footers are the layout's: what the author typed there is named."""
+        for kind, label in (("header", "page header"), ("footer", "page footer")):
+            texts = _part_texts(self.document, kind, None)
+            for text in dict.fromkeys(t for t in texts.values() if t.strip()):
+                self.notes.append(
+                    f"the {label} {text[:40]!r} is left out (the layout prints its own)"
+                )
 
     def title_index(self, items: list[_Para | _Table]) -> int:
         paragraphs = [(i, item) for i, item in enumerate(items) if isinstance(item, _Para)]
@@ -649,6 +678,108 @@ def _one_item_as_paragraph(block):
         item = block.items[0]
         return Paragraph(item.marker + item.text, item.source)
     return block
+
+
+# Word's merged cells: a cell spanning grid columns, or one continuing the cell above.
+MERGES = "./w:tr/w:tc/w:tcPr/w:gridSpan[@w:val > 1] | ./w:tr/w:tc/w:tcPr/w:vMerge"
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of a Word table placed on the table's grid, with its spans."""
+
+    row: int
+    column: int
+    text: str
+    rows: int = 1  # w:vMerge: this cell and the cells continuing it below
+    columns: int = 1  # w:gridSpan
+
+
+def _grid_cells(table, texts: tuple[tuple[str, ...], ...]) -> tuple[GridCell, ...]:
+    """The table's cells with their spans; a cell that continues the one above (vMerge
+    without "restart") is folded into it, its text (if any) added to it."""
+    cells: list[GridCell] = []
+    above: dict[int, int] = {}  # grid column → index in ``cells`` of the cell covering it
+    for row_number, row in enumerate(_xpath(table, "./w:tr")):
+        column = sum(int(v) for v in _xpath(row, "./w:trPr/w:gridBefore/@w:val"))
+        for cell, text in zip(_xpath(row, "./w:tc"), texts[row_number], strict=True):
+            span = int((_xpath(cell, "./w:tcPr/w:gridSpan/@w:val") or ["1"])[0])
+            merge = _xpath(cell, "./w:tcPr/w:vMerge")
+            continues = merge and merge[0].get(_W + "val", "continue") == "continue"
+            if continues and column in above:
+                origin = cells[above[column]]
+                joined = (origin.text + text) if text else origin.text
+                cells[above[column]] = dataclasses.replace(
+                    origin, rows=row_number - origin.row + 1, text=joined
+                )
+            else:
+                cells.append(GridCell(row_number, column, text, columns=span))
+                for covered in range(column, column + span):
+                    above[covered] = len(cells) - 1
+            column += span
+    return tuple(cells)
+
+
+def _merged_table(
+    where: str, cells: tuple[GridCell, ...], path: Path
+) -> tuple[tuple[str, ...], ...]:
+    """TO BE WIRED (issue 25, point 3): a table with merged cells → the content model.
+
+    When compositor/model.Table gains row and column spans (branch ``merged``), build the
+    table from ``cells`` here (each GridCell has its grid position and spans) and return
+    it; until then the table is refused with what to do."""
+    merged = [cell for cell in cells if cell.rows > 1 or cell.columns > 1]
+    first = next((cell.text for cell in cells if cell.text), "")
+    examples = "; ".join(
+        f"{cell.text[:12] or '(empty)'!r} spans "
+        + " and ".join(
+            f"{count} {unit}"
+            for count, unit in ((cell.rows, "rows"), (cell.columns, "columns"))
+            if count > 1
+        )
+        for cell in merged[:3]
+    )
+    raise ContentError(
+        f"{where} (starting {first[:12]!r}) has merged cells ({examples}), which cannot be "
+        f"imported yet: in Word, select the merged cells and choose Layout → Split Cells "
+        f"(WPS: 表格工具 → 拆分单元格), repeat their text where it belongs, and import again",
+        path,
+    )
+
+
+def _part_texts(document, kind: str, element: str | None) -> dict[str, str]:
+    """Texts of the parts related to the document by ``kind`` (comments, header, footer):
+    per ``element`` id (a comment's), or per part when ``element`` is None."""
+    texts: dict[str, str] = {}
+    for rid, relation in document.part.rels.items():
+        if relation.is_external or relation.reltype.rsplit("/", 1)[-1] != kind:
+            continue
+        root = etree.fromstring(relation.target_part.blob)
+        if element is None:
+            texts[rid] = "".join(_xpath(root, ".//w:t/text()"))
+            continue
+        for child in root.iterchildren(_W + element):
+            texts[child.get(_W + "id")] = "".join(_xpath(child, ".//w:t/text()"))
+    return texts
+
+
+def _field_codes(element) -> list[str]:
+    """The fields (PAGE, DATE, REF …: the first word of each code) in a paragraph."""
+    codes = [code.split()[0] for code in _xpath(element, ".//w:fldSimple/@w:instr") if code.split()]
+    current: list[str] | None = None
+    for node in _xpath(element, ".//w:fldChar | .//w:instrText"):
+        if node.tag == _W + "instrText":
+            if current is not None:
+                current.append(node.text or "")
+            continue
+        kind = node.get(_W + "fldCharType")
+        if kind == "begin":
+            current = []
+        elif current is not None:  # separate or end: the code is complete
+            words = "".join(current).split()
+            codes += words[:1]
+            current = None
+    return codes
 
 
 def _drawing_width_mm(drawing) -> float:
