@@ -565,3 +565,34 @@ def test_the_import_report_names_what_the_mixed_contribution_left_out(built):
         assert left_out in report, left_out
     printed = "".join(article_lines(pdf))
     assert squash("详见火炬中心网站。") in printed and "潍坊高新区管委会" not in printed
+
+
+# --- other formats ----------------------------------------------------------------------------
+
+PLAIN_TEXT = (
+    "潍坊高新区召开科技成果转化推进会\r\n"
+    "\r\n"
+    "　　5月10日，潍坊高新区召开科技成果转化推进会。\r\n"
+    "　　会议强调，要加快建设中试基地。\r\n"
+    "（供稿：潍坊高新区）\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "noted"), [("gbk", True), ("gb18030", True), ("utf-8", False)]
+)
+def test_a_plain_text_contribution_imports_in_gbk_with_a_note(tmp_path, encoding, noted):
+    folder = copy_mini(tmp_path)
+    source = tmp_path / "供稿.txt"
+    source.write_bytes(PLAIN_TEXT.encode(encoding))
+    result = run_cli("import", str(source), "--into", str(folder), "--section", "火炬在行动")
+    assert result.returncode == 0, result.stderr
+    article = read_issue(folder).articles[1]
+    assert article.title == "潍坊高新区召开科技成果转化推进会"
+    assert [block.text for block in article.blocks] == [
+        "5月10日，潍坊高新区召开科技成果转化推进会。",
+        "会议强调，要加快建设中试基地。",
+    ]
+    assert article.credit == "潍坊高新区"
+    note = "供稿.txt: the file is GBK (GB18030) text, not UTF-8: read as GBK"
+    assert (note in result.stderr) is noted

@@ -445,7 +445,8 @@ def test_doc_and_wps_without_libreoffice_say_so(tmp_path):
             "import", str(source), "--into", str(folder), "--section", "火炬在行动", env=env
         )
         assert result.returncode == 2, result.stderr
-        assert f"old{suffix}: {suffix} files (old Word, WPS) need LibreOffice" in result.stderr
+        needs = f"old{suffix}: {suffix} files (old Word, WPS, OpenDocument) need LibreOffice"
+        assert needs in result.stderr
         assert "save it as .docx" in result.stderr
 
 
@@ -497,7 +498,8 @@ def test_text_the_reader_loses_fails_the_import_and_leaves_the_issue_alone(tmp_p
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
 
 
-def test_doc_files_are_converted_by_libreoffice_when_it_is_installed(tmp_path):
+@pytest.mark.parametrize("suffix", [".doc", ".wps", ".odt"])
+def test_doc_wps_and_odt_files_are_converted_by_libreoffice_when_installed(tmp_path, suffix):
     """A stand-in soffice on PATH checks our side of the call: headless, to .docx, into
     a temporary folder; it 'converts' by copying a .docx made here."""
     folder = copy_mini(tmp_path)
@@ -509,18 +511,18 @@ def test_doc_files_are_converted_by_libreoffice_when_it_is_installed(tmp_path):
         "#!/bin/sh\n"
         'case "$*" in *"--headless --convert-to docx --outdir "*) ;; *) exit 3;; esac\n'
         'for last; do :; done\nwhile [ "$1" != "--outdir" ]; do shift; done\n'
-        f'cp {converted} "$2/$(basename "$last" .doc).docx"\n',
+        f'cp {converted} "$2/$(basename "$last" {suffix}).docx"\n',
         encoding="utf-8",
     )
     soffice.chmod(0o755)
-    source = tmp_path / "old.doc"
+    source = tmp_path / f"old{suffix}"
     source.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}"}
     args = ("import", str(source), "--into", str(folder), "--section", "火炬在行动")
     result = run_cli(*args, env=env)
     assert result.returncode == 0, result.stderr
     assert read_issue(folder).articles[1].title == "高新区 座谈会：凝聚发展合力"
-    assert "old.doc: paragraph 5: ',' → '，'" in result.stderr
+    assert f"old{suffix}: paragraph 5: ',' → '，'" in result.stderr
 
 
 def test_chinese_style_names_are_understood(tmp_path):

@@ -56,9 +56,11 @@ from compositor.scratch import scratch_folder
 from compositor.text.normalize import CREDIT, fold_for_comparison, is_han, normalize
 
 DOCX_SUFFIXES = frozenset({".docx", ".docm", ".dotx"})
-# Older Word and WPS formats: converted to .docx by LibreOffice when it is installed.
-CONVERTED_SUFFIXES = frozenset({".doc", ".dot", ".wps", ".wpt", ".rtf"})
+# Older Word, WPS and OpenDocument formats: converted to .docx by LibreOffice when installed.
+CONVERTED_SUFFIXES = frozenset({".doc", ".dot", ".wps", ".wpt", ".rtf", ".odt"})
 WORD_SUFFIXES = DOCX_SUFFIXES | CONVERTED_SUFFIXES
+# A contribution typed as plain text (.txt with --into): one paragraph a line.
+TEXT_SUFFIXES = frozenset({".txt"})
 
 # A lead is one short line under the title; longer 楷体 text is an ordinary paragraph.
 LEAD_MAX = 60
@@ -208,9 +210,16 @@ def is_word_file(path: Path) -> bool:
     return Path(path).suffix.lower() in WORD_SUFFIXES
 
 
+def is_plain_text(path: Path) -> bool:
+    return Path(path).suffix.lower() in TEXT_SUFFIXES
+
+
 def read_contribution(path: Path) -> Contribution:
-    """Read a Word file (converting .doc/.wps first) into one article's parts."""
+    """Read a Word file (converting .doc/.wps/.odt first), or a plain-text one, into one
+    article's parts."""
     path = Path(path)
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return _read_plain_text(path)
     if path.suffix.lower() in CONVERTED_SUFFIXES:
         with scratch_folder("word") as folder:
             return _read_docx(convert_to_docx(path, Path(folder)), shown_as=path)
@@ -222,9 +231,9 @@ def convert_to_docx(path: Path, folder: Path) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ContentError(
-            f"{path.suffix} files (old Word, WPS) need LibreOffice to be read, and it is not "
-            f"installed: open the file in Word or WPS and save it as .docx, or install "
-            f"LibreOffice (apt-get install libreoffice-writer)",
+            f"{path.suffix} files (old Word, WPS, OpenDocument) need LibreOffice to be read, "
+            f"and it is not installed: open the file in Word or WPS and save it as .docx, or "
+            f"install LibreOffice (apt-get install libreoffice-writer)",
             path,
         )
     command = [soffice, "--headless", "--convert-to", "docx", "--outdir", str(folder), str(path)]
@@ -275,6 +284,47 @@ def _open(path: Path, shown_as: Path):
             f"open it in Word and save it again",
             shown_as,
         ) from None
+
+
+def _read_plain_text(path: Path) -> Contribution:
+    """A contribution typed as plain text: each line a paragraph of a Word document made
+    here, read as an unstyled document is (the first line is the title). Offices' Windows
+    machines save text as GBK (GB18030) as often as UTF-8: that is read too, with a note."""
+    import docx
+
+    text, note = _decode_plain_text(path)
+    document = docx.Document()
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        document.add_paragraph(line)
+    reader = _Reader(document, path)
+    if note:
+        reader.notes.append(note)
+    return reader.contribution()
+
+
+def _decode_plain_text(path: Path) -> tuple[str, str]:
+    """(text, note): UTF-8 (a BOM dropped), else GB18030 (a superset of GBK and GB2312),
+    said in the note. Content files are UTF-8 only (content.read_text); a contribution is
+    what an office sent, so its encoding is taken as it comes."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ContentError(f"cannot read the file: {error.strerror}", path) from None
+    if b"\0" in data:
+        raise ContentError("this is a binary file, not plain text: save it as text", path)
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ContentError(
+            f"line {line} is neither UTF-8 nor GBK text: save the file as UTF-8 in your editor",
+            path,
+        ) from None
+    return text, "the file is GBK (GB18030) text, not UTF-8: read as GBK; check the characters"
 
 
 def _read_docx(path: Path, shown_as: Path) -> Contribution:
