@@ -55,7 +55,23 @@ class Publication:
 class Paragraph:
     text: str
     source: Source
+    # Emphasised stretches (``**…**``, Word's bold runs) as (start, end) indices into
+    # ``text``, in order and apart; printed in the layout's emphasis face.
+    emphasis: tuple[tuple[int, int], ...] = ()
     kind: ClassVar[str] = "paragraph"
+
+    def segments(self) -> tuple[tuple[str, bool], ...]:
+        """The text in stretches, each with whether it is emphasised."""
+        parts, at = [], 0
+        for start, end in self.emphasis:
+            parts += [(self.text[at:start], False), (self.text[start:end], True)]
+            at = end
+        parts.append((self.text[at:], False))
+        return tuple((text, strong) for text, strong in parts if text)
+
+    @property
+    def emphasised(self) -> str:
+        return "".join(text for text, strong in self.segments() if strong)
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,11 @@ LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # model has nowhere to keep it, and parsing it would silently drop the characters that mark it
 # up, or whole lines (an indented paragraph would become unprinted "code"). Images (figures)
 # and pipe tables are read by content/blocks.py.
-MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image", "list"]
+MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image", "list", "emphasis"]
+# Emphasis (issue 25): ``**…**`` in a paragraph prints in the layout's emphasis face; every
+# other emphasis mark (``*…*``, and ``**`` outside paragraphs) prints as typed, as it did
+# before the rule was on: Chinese text has no italics, and ``*注`` is text.
+EMPHASIS_TOKENS = ("em_open", "em_close", "strong_open", "strong_close")
 SUBHEAD_MARK = "##"
 
 PUBLICATION_KEYS = {"title": str, "publisher": str, "layout": str, "colophon": dict}
@@ -164,6 +168,7 @@ def _parse_body(body: str, path: Path, first_line: int) -> tuple[Block, ...]:
     tokens = md.parse(body, env)
     notes.refuse_unreferenced(env, body, path, first_line)
     notes.mark_references(tokens, path, first_line)
+    _emphasis_as_typed(tokens)
     parse_inline = _parser(md, env, path, first_line)
     index = 0
     while index < len(tokens):
@@ -204,8 +209,8 @@ def _paragraph_blocks(token, parse_inline, path: Path, line: int) -> list[Block]
     """A paragraph, or the list its lines are typed as (with the prose before it)."""
     split = lists.split_paragraph(token.content)
     if not split.items:
-        text = _inline_text(token, path, line)
-        return [Paragraph(text, Source(path, line))] if text else []
+        text, emphasis = _emphasised_text(token, path, line)
+        return [Paragraph(text, Source(path, line), emphasis)] if text else []
     found: list[Block] = []
     lead = parse_inline(split.lead)
     if lead:
@@ -252,17 +257,48 @@ def _refuse_other_headings(markup: str, path: Path, line: int) -> None:
         )
 
 
+def _emphasis_as_typed(tokens: list) -> None:
+    """Every emphasis mark keeps its characters as its text (captions and table cells
+    read tokens' text); only a paragraph's ``**`` is read as emphasis (_emphasised_text)."""
+    for token in tokens:
+        for child in token.children or []:
+            if child.type in EMPHASIS_TOKENS:
+                child.content = child.markup
+
+
+def _emphasised_text(token, path: Path, line: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A paragraph's plain text and its ``**…**`` stretches (start, end) in it."""
+    text, ranges, start, depth = "", [], 0, 0
+    for child in token.children or []:
+        if child.type == "strong_open" and child.markup == "**":
+            depth += 1
+            start = len(text) if depth == 1 else start
+        elif child.type == "strong_close" and child.markup == "**":
+            depth -= 1
+            if depth == 0 and len(text) > start:
+                ranges.append((start, len(text)))
+        else:
+            text += _inline_text_of(child, path, line)
+    stripped = text.lstrip()
+    shift, length = len(text) - len(stripped), len(stripped.rstrip())
+    spans = ((max(a - shift, 0), min(b - shift, length)) for a, b in ranges)
+    return stripped.rstrip(), tuple((a, b) for a, b in spans if a < b)
+
+
+def _inline_text_of(child, path: Path, line: int) -> str:
+    if child.type in ("softbreak", "hardbreak"):
+        return ""
+    if child.type in EMPHASIS_TOKENS:
+        return child.markup
+    if child.type == "footnote_ref":  # read again by a list item's inline parse
+        child.content = notes.mark(child.meta["id"], path, line)
+    return child.content
+
+
 def _inline_text(token, path: Path, line: int) -> str:
     """Plain text of an inline token; soft line breaks join without a space (Chinese);
     a note's reference is its mark (content/notes.py)."""
-    parts = []
-    for child in token.children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            continue
-        if child.type == "footnote_ref":  # read again by a list item's inline parse
-            child.content = notes.mark(child.meta["id"], path, line)
-        parts.append(child.content)
-    return "".join(parts).strip()
+    return "".join(_inline_text_of(child, path, line) for child in token.children or []).strip()
 
 
 @dataclass(frozen=True)
