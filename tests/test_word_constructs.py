@@ -325,6 +325,46 @@ def test_captions_keep_their_separator_as_one_full_width_space(tmp_path):
     assert captions == ["图1\u3000成果展现场", "图2\u3000园区全景", "表1\u3000主要指标"]
 
 
+# --- emphasis ------------------------------------------------------------------------------
+
+
+def add_emphasis(document) -> None:
+    """A bold phrase, a bold phrase in quotes (CommonMark cannot close it), an italic one."""
+    paragraph = document.add_paragraph("会议强调，要把")
+    paragraph.add_run("硬科技").bold = True
+    paragraph.add_run("摆在突出位置，")
+    paragraph.add_run("全年投入1,000万元").bold = True
+    paragraph.add_run("。")
+    quoted = document.add_paragraph("大力发展")
+    quoted.add_run("“专精特新”").bold = True
+    quoted.add_run("企业。")
+    slanted = document.add_paragraph("这是")
+    slanted.add_run("斜体文字").italic = True
+    slanted.add_run("的一段。")
+
+
+def test_bold_runs_become_emphasis_and_italics_print_upright_with_a_note(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    add_emphasis(document)
+    source = tmp_path / "b.docx"
+    document.save(source)
+    result = import_contribution(source, folder, "火炬在行动")
+    written = result.article.read_text(encoding="utf-8")
+    assert "会议强调，要把**硬科技**摆在突出位置，**全年投入1,000万元**。" in written
+    emphasised, quoted, slanted = read_issue(folder).articles[1].blocks
+    assert [text for text, strong in emphasised.segments() if strong] == [
+        "硬科技",
+        "全年投入1,000万元",
+    ]
+    assert quoted.text == "大力发展“专精特新”企业。" and quoted.emphasis == ()
+    assert slanted.text == "这是斜体文字的一段。" and slanted.emphasis == ()
+    report = result.report()
+    assert "b.docx: bold '“专精特新”' prints as the rest of its paragraph" in report
+    assert "b.docx: paragraph 4: italic '斜体文字' prints upright" in report
+
+
 # --- nothing silently lost ---------------------------------------------------------------
 
 COMMENT_TEXT = "请核实数据"
@@ -473,6 +513,7 @@ def mixed_docx(path: Path, tmp_path: Path) -> Path:
     add_noted_text(document)
     add_pictures(document, tmp_path)
     add_lists(document)
+    add_emphasis(document)
     add_left_out(document)
     document.add_paragraph("（供稿：潍坊高新区）")
     document.save(path)
@@ -596,3 +637,16 @@ def test_a_plain_text_contribution_imports_in_gbk_with_a_note(tmp_path, encoding
     assert article.credit == "潍坊高新区"
     note = "供稿.txt: the file is GBK (GB18030) text, not UTF-8: read as GBK"
     assert (note in result.stderr) is noted
+
+
+def test_bold_prints_in_the_emphasis_face(built):
+    import pdfplumber
+
+    _, pdf = built
+    with pdfplumber.open(pdf.path) as document:
+        chars = [(c["text"], c["fontname"]) for page in document.pages for c in page.chars]
+    string = "".join(char for char, _ in chars)
+    at = string.index("要把硬科技摆在")
+    fonts = [font for _, font in chars[at : at + 7]]
+    assert all("role-body" in font for font in fonts[:2] + fonts[5:]), fonts
+    assert all("role-heading" in font for font in fonts[2:5]), fonts

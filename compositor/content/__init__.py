@@ -141,6 +141,12 @@ def parse_article(path: Path) -> ArticleParts:
     return ArticleParts(meta, _parse_body(body, path, body_line), body_line)
 
 
+def read_body(body: str, path: Path) -> tuple[Block, ...]:
+    """The blocks of an article body's Markdown, as ``parse_article`` reads them (the
+    importer asks whether what it writes reads back)."""
+    return _parse_body(body, path, 1)
+
+
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:

@@ -15,6 +15,7 @@ Pictures become figures: their original bytes are saved next to the article as
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -25,12 +26,18 @@ from pathlib import Path
 from compositor.check.cssboxes import PT_PER_UNIT
 from compositor.check.estimate import Metrics
 from compositor.check.resolution import low_resolution
-from compositor.content import PUBLICATION_FILE, article_files, publication_folder, read_issue
+from compositor.content import (
+    PUBLICATION_FILE,
+    article_files,
+    publication_folder,
+    read_body,
+    read_issue,
+)
 from compositor.errors import ContentError
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
-from compositor.importer.wordnotes import as_marks
-from compositor.importer.write import article_markdown
-from compositor.model import Article, Issue, ItemList, Notes, Source
+from compositor.importer.wordnotes import as_marks, as_references
+from compositor.importer.write import article_markdown, emphasised_markdown
+from compositor.model import Article, Issue, ItemList, Notes, Paragraph, Source
 from compositor.model import Figure as ContentFigure
 from compositor.model import Table as ContentTable
 from compositor.text.normalize import fold_for_comparison
@@ -74,6 +81,7 @@ def import_contribution(
     layout = layout_for(issue)
     measure_mm = Metrics.of(layout).width / PT_PER_UNIT["mm"]
     blocks, pictures = _place(contribution, Path(name).stem, issue_folder, measure_mm)
+    blocks, plain = _emphasis_that_reads_back(blocks, contribution.path)
     article = Article(
         title=contribution.title,
         section=section,
@@ -84,9 +92,32 @@ def import_contribution(
     )
     text = article_markdown(article)
     staged = _check_staged(issue_folder, renames, name, text, article, contribution, pictures)
-    warnings = _soft_pictures(staged, name, layout)
+    warnings = plain + _soft_pictures(staged, name, layout)
     done = _apply(issue_folder, renames, name, text, pictures)
     return ContributionResult(issue_folder / name, section, done, contribution, warnings)
+
+
+def _emphasis_that_reads_back(blocks: list, path: Path) -> tuple[list, tuple[str, ...]]:
+    """Bold text is written between ``**``; where CommonMark would not read those marks as
+    emphasis (a bold stretch starting or ending in punctuation next to a Han character:
+    ``**“硬科技”**是``), the paragraph prints without it, and the report says so."""
+    kept, plain = [], []
+    for block in blocks:
+        if isinstance(block, Paragraph) and block.emphasis and not _reads_back(block, path):
+            wanted = next(text for text, strong in block.segments() if strong)
+            plain.append(f"bold {wanted[:20]!r} prints as the rest of its paragraph")
+            block = dataclasses.replace(block, emphasis=())
+        kept.append(block)
+    return kept, tuple(plain)
+
+
+def _reads_back(paragraph: Paragraph, path: Path) -> bool:
+    """Whether the paragraph's ``**`` marks read back as the same emphasised stretches."""
+    wanted = [as_references(text) for text, strong in paragraph.segments() if strong]
+    read = read_body(emphasised_markdown(paragraph), path)
+    if len(read) != 1 or not isinstance(read[0], Paragraph):
+        return False
+    return [text for text, strong in read[0].segments() if strong] == wanted
 
 
 def _soft_pictures(issue: Issue, name: str, layout) -> tuple[str, ...]:
@@ -256,6 +287,8 @@ def _meaning(block) -> tuple:
         return (block.kind, block.caption, block.header, block.rows, block.align)
     if isinstance(block, ItemList):
         return (block.kind, tuple((item.marker, item.text) for item in block.items))
+    if isinstance(block, Paragraph):
+        return (block.kind, block.text, block.emphasis)
     return (block.kind, block.text)
 
 

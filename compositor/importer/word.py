@@ -107,6 +107,8 @@ CAPTION_NUMBER = re.compile(
     r"^[ \t\u3000]*(?P<number>[图表][ \t]*\d+(?:[-.．]\d+)*)[ \t\u3000]+(?=\S)"
 )
 CAPTION_SEPARATOR = "\u3000"
+# Around a bold run's text while a paragraph is cleaned (private-use: never in the text).
+EMPHASIS_OPEN, EMPHASIS_CLOSE = "\ue100", "\ue101"
 _FULLWIDTH_ALNUM = {
     **{0xFF10 + i: 0x30 + i for i in range(10)},
     **{0xFF21 + i: 0x41 + i for i in range(26)},
@@ -175,6 +177,7 @@ class _Para:
     marker: str = ""  # the list number or bullet Word prints before it, "" for none
     label: str = ""  # where it is, when not "paragraph N" (a text box's paragraph)
     caption: str = ""  # the text as a caption would print it (图1　…)
+    emphasis: tuple[tuple[int, int], ...] = ()  # bold stretches of ``text``
 
     @property
     def where(self) -> str:
@@ -408,6 +411,8 @@ class _Reader:
         caption = self.caption_text(raw, where) or text
         marker = self.list_marker(element, style, where) if text else ""
         texts = [run for run in runs if run.text.strip()]
+        bold = [_is_bold(run, style_bold) for run in runs]
+        self.italics(runs, where)
         return _Para(
             number=number,
             element=element,
@@ -419,7 +424,31 @@ class _Reader:
             marker=marker,
             label=where,
             caption=caption,
+            emphasis=self.emphasis(runs, bold, text, where),
         )
+
+    def emphasis(self, runs: list, bold: list[bool], text: str, where: str) -> tuple:
+        """Where bold runs fall in the paragraph's cleaned text, as (start, end) ranges:
+        the text is cleaned again with a mark around each bold stretch, and the marks'
+        places read off; if the marks changed how the text cleans, none is kept (noted)."""
+        if not any(bold) or not text:
+            return ()
+        marked = "".join(
+            (EMPHASIS_OPEN + self.run_text(run) + EMPHASIS_CLOSE) if strong else self.run_text(run)
+            for run, strong in zip(runs, bold, strict=True)
+        )
+        cleaned = self.clean(marked, where, keep_han_spaces=False, record=False)
+        plain, ranges = _emphasis_ranges(cleaned)
+        if plain != text:
+            self.notes.append(f"{where}: its bold text prints as the rest of the paragraph")
+            return ()
+        return ranges
+
+    def italics(self, runs: list, where: str) -> None:
+        """Chinese text is not set in italics: italic runs print upright, said here."""
+        slanted = "".join(run.text for run in runs if _is_italic(run)).strip()
+        if slanted:
+            self.notes.append(f"{where}: italic {slanted[:20]!r} prints upright")
 
     def caption_text(self, raw: str, where: str) -> str:
         """The text as a caption, its number and text apart by one full-width space ("" when
@@ -646,7 +675,7 @@ class _Reader:
                 self.notes.append(f"{item.where}: a short bold line, taken as a subhead")
                 blocks.append(Subhead(item.text, source))
             else:
-                blocks.append(Paragraph(item.text, source))
+                blocks.append(Paragraph(item.text, source, item.emphasis))
         return [_one_item_as_paragraph(block) for block in blocks]
 
     def note_blocks(self) -> list[Notes]:
@@ -904,6 +933,41 @@ def _is_bold(run, style_bold: bool) -> bool:
     if bold is None:
         return style_bold
     return bold.get(_W + "val", "true") not in ("0", "false")
+
+
+def _is_italic(run) -> bool:
+    italic = run.find(f"{_W}rPr/{_W}i")
+    return italic is not None and italic.get(_W + "val", "true") not in ("0", "false")
+
+
+def _emphasis_ranges(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Text with EMPHASIS_OPEN/CLOSE marks → the text and its emphasised (start, end)
+    ranges; adjacent bold runs join, empty stretches and spaces at their edges go."""
+    text, ranges, depth, start = "", [], 0, 0
+    for char in marked:
+        if char == EMPHASIS_OPEN:
+            if depth == 0:
+                start = len(text)
+            depth += 1
+        elif char == EMPHASIS_CLOSE:
+            depth -= 1
+            if depth == 0:
+                ranges.append((start, len(text)))
+        else:
+            text += char
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return text, tuple(merged)
 
 
 def _is_kai(run, style_kai: bool) -> bool:

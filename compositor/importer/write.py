@@ -108,6 +108,8 @@ def article_markdown(article: Article) -> str:
     for block in article.blocks:
         if isinstance(block, Subhead):
             body.append("## " + escape_markdown(block.text, heading=True))
+        elif isinstance(block, Paragraph) and block.emphasis:
+            body.append(emphasised_markdown(block))
         elif isinstance(block, Paragraph):
             body.append(escape_markdown(block.text))
         elif isinstance(block, Figure):
@@ -126,6 +128,17 @@ def figure_markdown(figure: Figure) -> str:
     caption = escape_markdown(figure.caption) if figure.caption else ""
     width = f"{{width={figure.width}}}" if figure.width else ""
     return f"![{caption}]({figure.path.as_posix()}){width}"
+
+
+def emphasised_markdown(paragraph: Paragraph) -> str:
+    """A paragraph with its emphasised stretches between ``**`` (docs/content-format.md)."""
+    segments = paragraph.segments()
+    parts = []
+    for text, strong in segments:
+        escaped = as_references(_ENTITY.sub(r"\\&", _INLINE_SPECIAL.sub(r"\\\1", text)))
+        parts.append(f"**{escaped}**" if strong else escaped)
+    line = "".join(parts)
+    return line if segments[0][1] else _BLOCK_START.sub(_escape_block_start, line)
 
 
 def notes_markdown(block: Notes) -> str:
