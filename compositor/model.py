@@ -215,6 +215,9 @@ class Article:
     source: Source
     lead: str = ""
     credit: str = ""
+    # Where the author broke the title (``title = ["…", "…"]``): its lines, which join
+    # to ``title``; () for a title of one line, broken where the layout's measure does.
+    title_lines: tuple[str, ...] = ()
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:

@@ -365,6 +365,22 @@ def test_bold_runs_become_emphasis_and_italics_print_upright_with_a_note(tmp_pat
     assert "b.docx: paragraph 4: italic '斜体文字' prints upright" in report
 
 
+def test_a_line_break_in_the_title_is_kept_as_the_titles_lines(tmp_path):
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    title = document.add_paragraph("潍坊高新区:", style="Title")
+    title.runs[0].add_break()
+    title.add_run("冲刺一流国家高新区")
+    document.add_paragraph("正文。")
+    source = tmp_path / "t.docx"
+    document.save(source)
+    result = import_contribution(source, folder, "火炬在行动")
+    assert 'title = ["潍坊高新区：", "冲刺一流国家高新区"]' in result.article.read_text("utf-8")
+    article = read_issue(folder).articles[1]
+    assert article.title == "潍坊高新区：冲刺一流国家高新区"
+    assert article.title_lines == ("潍坊高新区：", "冲刺一流国家高新区")
+
+
 # --- nothing silently lost ---------------------------------------------------------------
 
 COMMENT_TEXT = "请核实数据"
@@ -509,7 +525,9 @@ def sample_copy(tmp_path: Path) -> Path:
 def mixed_docx(path: Path, tmp_path: Path) -> Path:
     """A contribution as offices send them: lists, notes, a text box and pictures."""
     document = docx.Document()
-    document.add_paragraph("潍坊高新区：以创新驱动高质量发展", style="Title")
+    title = document.add_paragraph("潍坊高新区：", style="Title")
+    title.runs[0].add_break()  # Shift+Enter: a line break inside the title
+    title.add_run("以创新驱动高质量发展")
     add_noted_text(document)
     add_pictures(document, tmp_path)
     add_lists(document)
@@ -650,3 +668,10 @@ def test_bold_prints_in_the_emphasis_face(built):
     fonts = [font for _, font in chars[at : at + 7]]
     assert all("role-body" in font for font in fonts[:2] + fonts[5:]), fonts
     assert all("role-heading" in font for font in fonts[2:5]), fonts
+
+
+def test_the_titles_line_break_prints(built):
+    _, pdf = built
+    lines = [squash(line) for page in pdf.pages for line in page.splitlines()]
+    at = lines.index(squash("以创新驱动高质量发展"))
+    assert lines[at - 1] == squash("潍坊高新区：")

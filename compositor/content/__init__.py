@@ -71,7 +71,8 @@ ISSUE_KEYS = {
 ISSUE_OPTIONAL = {"editors"}
 SECTION_KEYS = {"title": str, "subtitle": str}
 SECTION_OPTIONAL = {"subtitle"}
-ARTICLE_KEYS = {"section": str, "title": str, "lead": str, "credit": str}
+# A title is one string, or a list of its lines where the author breaks it (issue 25).
+ARTICLE_KEYS = {"section": str, "title": (str, list), "lead": str, "credit": str}
 ARTICLE_OPTIONAL = {"lead", "credit"}
 
 
@@ -358,7 +359,9 @@ def _did_you_mean(key: str, schema: dict[str, type]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _kind_name(kind: type) -> str:
+def _kind_name(kind: type | tuple) -> str:
+    if isinstance(kind, tuple):
+        return " or ".join(_kind_name(one) for one in kind)
     return {
         str: 'a "string"',
         int: "a whole number",

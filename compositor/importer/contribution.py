@@ -84,6 +84,7 @@ def import_contribution(
     blocks, plain = _emphasis_that_reads_back(blocks, contribution.path)
     article = Article(
         title=contribution.title,
+        title_lines=contribution.title_lines,
         section=section,
         blocks=tuple(blocks),
         source=Source(path, 0),
@@ -265,7 +266,9 @@ def _check_staged(
         issue = read_issue(staged)
         read_back = next(a for a in issue.articles if a.source.path.name == name)
         ours = (as_marks(article.title), article.lead, article.credit, article.section)
+        ours += (tuple(as_marks(line) for line in article.title_lines),)
         theirs = (read_back.title, read_back.lead, read_back.credit, read_back.section)
+        theirs += (read_back.title_lines,)
         ours_blocks = [_as_printed(_meaning(b)) for b in article.blocks]
         their_blocks = [_meaning(b) for b in read_back.blocks]
         if ours != theirs or ours_blocks != their_blocks:
@@ -292,7 +295,7 @@ def _meaning(block) -> tuple:
     return (block.kind, block.text)
 
 
-HEAD_FIELDS = ("title", "lead", "credit", "section")
+HEAD_FIELDS = ("title", "lead", "credit", "section", "title lines")
 
 
 def _difference(ours: tuple, theirs: tuple, ours_blocks: list, their_blocks: list) -> str:

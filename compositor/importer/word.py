@@ -154,6 +154,7 @@ class WordTable:
 class Contribution:
     path: Path
     title: str
+    title_lines: tuple[str, ...]  # where the author broke the title (Shift+Enter); () if not
     lead: str
     credit: str
     credit_label: str  # 供稿 or 来源, as the author wrote it
@@ -582,6 +583,7 @@ class _Reader:
         return Contribution(
             path=self.path,
             title=title.printed,
+            title_lines=self.title_lines(title),
             lead=lead,
             credit=credit,
             credit_label=label,
@@ -599,6 +601,22 @@ class _Reader:
                 self.notes.append(
                     f"the {label} {text[:40]!r} is left out (the layout prints its own)"
                 )
+
+    def title_lines(self, title: _Para) -> tuple[str, ...]:
+        """A title's lines where the author broke it by hand (a line break, not a new
+        paragraph), each cleaned as the title is; () for a title of one line."""
+        raw = "".join(self.run_text(run) for run in _kept_runs(title.element))
+        lines = [line for line in raw.split("\n") if line.strip(" \t\u3000")]
+        if len(lines) < 2:
+            return ()
+        cleaned = [
+            self.clean(line, title.where, keep_han_spaces=True, record=False) for line in lines
+        ]
+        cleaned[0] = title.marker + cleaned[0]
+        if "".join(cleaned) != title.printed:
+            return ()  # the breaks fell where cleaning joins differently: one line, as cleaned
+        self.notes.append(f"{title.where}: the title keeps its line break(s) ({len(lines)} lines)")
+        return tuple(cleaned)
 
     def title_index(self, items: list[_Para | _Table]) -> int:
         paragraphs = [(i, item) for i, item in enumerate(items) if isinstance(item, _Para)]

@@ -99,7 +99,8 @@ def issue_toml(issue: Issue, *, note: str = "") -> str:
 
 
 def article_markdown(article: Article) -> str:
-    meta = [f"section = {toml_value(article.section)}", f"title = {toml_value(article.title)}"]
+    title = list(article.title_lines) if article.title_lines else article.title
+    meta = [f"section = {toml_value(article.section)}", f"title = {toml_value(title)}"]
     if article.lead:
         meta.append(f"lead = {toml_value(article.lead)}")
     if article.credit:

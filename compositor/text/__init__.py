@@ -39,6 +39,7 @@ def _typeset_article(article: Article) -> Article:
     return dataclasses.replace(
         article,
         title=normalize_text(article.title),
+        title_lines=tuple(normalize_text(line) for line in article.title_lines),
         lead=normalize_text(article.lead),
         credit=normalize_text(article.credit, "credit"),
         blocks=tuple(_typeset_block(b) for b in article.blocks),
