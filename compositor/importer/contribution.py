@@ -9,8 +9,11 @@ must read back (compositor.content) with the article saying exactly what was
 meant, and every character of the document's body must be in the article.
 
 Pictures become figures: their original bytes are saved next to the article as
-``NN-1.png``, ``NN-2.jpg``… (NN the article's number); tables become pipe tables
-(三线表), numbers aligned right. ``_place`` is the one function that decides this.
+``NN-1.png``, ``NN-2.jpg``… (NN the article's number), as wide as Word shows them
+(capped at the measure; one printing under 300 ppi at that width is reported, by the
+check's own rule); tables become pipe tables (三线表), numbers aligned right. ``_place``
+is the one function that decides this. Bold text is kept as emphasis only where its
+``**`` marks read back (``_emphasis_that_reads_back``); the report says where not.
 """
 
 from __future__ import annotations
