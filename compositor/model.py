@@ -58,7 +58,23 @@ class Publication:
 class Paragraph:
     text: str
     source: Source
+    # Emphasised stretches (``**…**``, Word's bold runs) as (start, end) indices into
+    # ``text``, in order and apart; printed in the layout's emphasis face.
+    emphasis: tuple[tuple[int, int], ...] = ()
     kind: ClassVar[str] = "paragraph"
+
+    def segments(self) -> tuple[tuple[str, bool], ...]:
+        """The text in stretches, each with whether it is emphasised."""
+        parts, at = [], 0
+        for start, end in self.emphasis:
+            parts += [(self.text[at:start], False), (self.text[start:end], True)]
+            at = end
+        parts.append((self.text[at:], False))
+        return tuple((text, strong) for text, strong in parts if text)
+
+    @property
+    def emphasised(self) -> str:
+        return "".join(text for text, strong in self.segments() if strong)
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,15 @@ class ItemList:
     @property
     def text(self) -> str:  # what is printed, for the checks that read every block's text
         return "".join(item.marker + item.text for item in self.items)
+
+
+@dataclass(frozen=True)
+class Notes(ItemList):
+    """An article's notes (注释, content/notes.py): one item per note, its marker the
+    circled digit its reference prints as in the text. Printed after the article's last
+    block and before its credit, each note set as a list item is."""
+
+    kind: ClassVar[str] = "notes"
 
 
 @dataclass(frozen=True)
@@ -253,7 +278,7 @@ class TablePart:
     continued: bool
 
 
-Block = Paragraph | Subhead | ItemList | Figure | Table
+Block = Paragraph | Subhead | ItemList | Notes | Figure | Table
 
 
 @dataclass(frozen=True)
@@ -264,6 +289,9 @@ class Article:
     source: Source
     lead: str = ""
     credit: str = ""
+    # Where the author broke the title (``title = ["…", "…"]``): its lines, which join
+    # to ``title``; () for a title of one line, broken where the layout's measure does.
+    title_lines: tuple[str, ...] = ()
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:

@@ -488,7 +488,10 @@ def import_(
     ] = None,
     into: Annotated[
         Path | None,
-        typer.Option("--into", help="Word file: the existing issue folder to add the article to."),
+        typer.Option(
+            "--into",
+            help="Word or plain-text contribution: the existing issue folder to add it to.",
+        ),
     ] = None,
     section: Annotated[
         str | None,
@@ -506,9 +509,10 @@ def import_(
 
     Example: compositor import 供稿.docx --into content/torch/2022-17 --section 火炬在行动
     """
-    from compositor.importer.word import is_word_file
+    from compositor.importer.word import is_plain_text, is_word_file
 
-    if is_word_file(source):
+    # A .txt with --into is a contribution typed as text; with -o, a legacy issue's text.
+    if is_word_file(source) or (is_plain_text(source) and into is not None):
         if output is not None or into is None:
             raise typer.BadParameter("a Word file is added to an existing issue: use --into FOLDER")
         if strict:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from compositor.content import blocks as content_blocks
-from compositor.content import lists
+from compositor.content import lists, notes
 from compositor.errors import ContentError
 from compositor.model import (
     Block,
@@ -42,7 +42,11 @@ LAYOUT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # model has nowhere to keep it, and parsing it would silently drop the characters that mark it
 # up, or whole lines (an indented paragraph would become unprinted "code"). Images (figures)
 # and pipe tables are read by content/blocks.py.
-MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image", "list"]
+MARKDOWN_RULES = ["heading", "newline", "escape", "entity", "image", "list", "emphasis"]
+# Emphasis (issue 25): ``**…**`` in a paragraph prints in the layout's emphasis face; every
+# other emphasis mark (``*…*``, and ``**`` outside paragraphs) prints as typed, as it did
+# before the rule was on: Chinese text has no italics, and ``*注`` is text.
+EMPHASIS_TOKENS = ("em_open", "em_close", "strong_open", "strong_close")
 SUBHEAD_MARK = "##"
 
 PUBLICATION_KEYS = {
@@ -76,7 +80,8 @@ ISSUE_KEYS = {
 ISSUE_OPTIONAL = {"editors"}
 SECTION_KEYS = {"title": str, "subtitle": str}
 SECTION_OPTIONAL = {"subtitle"}
-ARTICLE_KEYS = {"section": str, "title": str, "lead": str, "credit": str}
+# A title is one string, or a list of its lines where the author breaks it (issue 25).
+ARTICLE_KEYS = {"section": str, "title": (str, list), "lead": str, "credit": str}
 ARTICLE_OPTIONAL = {"lead", "credit"}
 
 
@@ -151,6 +156,16 @@ def parse_article(path: Path) -> ArticleParts:
     return ArticleParts(meta, blocks, body_line, tuple(problems))
 
 
+def read_body(body: str, path: Path) -> tuple[Block, ...]:
+    """The blocks of an article body's Markdown, as ``parse_article`` reads them (the
+    importer asks whether what it writes reads back); raises its first error."""
+    problems: list[ContentError] = []
+    blocks = _parse_body(body, path, 1, problems)
+    if problems:
+        raise problems[0]
+    return blocks
+
+
 def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
@@ -175,14 +190,23 @@ def _parse_body(
     """Markdown → paragraphs, subheads, lists, figures and tables. Raw HTML and other
     markup stay text. A block that cannot be read is left out, its error added to
     ``problems``, and reading goes on, so that one check names every mistake."""
-    md = content_blocks.markdown(MARKDOWN_RULES)  # "zero" preset: no rules, HTML off
+    md = notes.use_notes(content_blocks.markdown(MARKDOWN_RULES))  # "zero" preset, HTML off
     blocks: list[Block] = []
-    tokens = md.parse(body)
+    env: dict = {}  # the notes' labels and numbers, shared by every inline parse
+    tokens = md.parse(body, env)
+    notes.refuse_unreferenced(env, body, path, first_line)
+    notes.mark_references(tokens, path, first_line)
+    _emphasis_as_typed(tokens)
+    parse_inline = _parser(md, env, path, first_line)
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        if token.type == "footnote_block_open":  # issue 25: the notes, after every block
+            found_notes = notes.read_notes(tokens, index, parse_inline, body, path, first_line)
+            blocks.extend([found_notes] if found_notes else [])
+            break
         if token.type in LIST_OPENERS:  # issue 23: lists are read in content/lists.py
-            found = lists.read_commonmark(tokens, index, _parser(md), path, first_line)
+            found = lists.read_commonmark(tokens, index, parse_inline, path, first_line)
             blocks.extend(_commonmark_blocks(found, tokens, index, body, path, first_line))
             index = found.end
             continue
@@ -201,7 +225,7 @@ def _parse_body(
         opener = tokens[index - 2]
         line = first_line + (token.map[0] if token.map else 0)
         if opener.type == "heading_open":
-            text = _inline_text(token)
+            text = _inline_text(token, path, line)
             if text:
                 try:
                     _refuse_other_headings(opener.markup, path, line)
@@ -210,24 +234,24 @@ def _parse_body(
                     continue
                 blocks.append(Subhead(text, Source(path, line)))
         elif opener.type == "paragraph_open":
-            blocks.extend(_paragraph_blocks(token, md, path, line))
+            blocks.extend(_paragraph_blocks(token, parse_inline, path, line))
     return tuple(blocks)
 
 
 LIST_OPENERS = ("bullet_list_open", "ordered_list_open")
 
 
-def _paragraph_blocks(token, md, path: Path, line: int) -> list[Block]:
+def _paragraph_blocks(token, parse_inline, path: Path, line: int) -> list[Block]:
     """A paragraph, or the list its lines are typed as (with the prose before it)."""
     split = lists.split_paragraph(token.content)
     if not split.items:
-        text = _inline_text(token)
-        return [Paragraph(text, Source(path, line))] if text else []
+        text, emphasis = _emphasised_text(token, path, line)
+        return [Paragraph(text, Source(path, line), emphasis)] if text else []
     found: list[Block] = []
-    lead = _parser(md)(split.lead)
+    lead = parse_inline(split.lead)
     if lead:
         found.append(Paragraph(lead, Source(path, line)))
-    found.append(lists.paragraph_list(split, _parser(md), path, line))
+    found.append(lists.paragraph_list(split, parse_inline, path, line))
     return found
 
 
@@ -244,9 +268,16 @@ def _commonmark_blocks(found, tokens, index: int, body: str, path: Path, first_l
     return [ItemList(found.items, found.items[0].source)]
 
 
-def _parser(md):
-    """Source text → its plain text, read as a paragraph's inline content is."""
-    return lambda source: _inline_text(md.parseInline(source)[0]) if source.strip() else ""
+def _parser(md, env: dict, path: Path, line: int):
+    """Source text → its plain text, read as a paragraph's inline content is (``env``
+    holds the notes' numbers, so that ``[^1]`` reads the same everywhere)."""
+
+    def parse(source: str) -> str:
+        if not source.strip():
+            return ""
+        return _inline_text(md.parseInline(source, env)[0], path, line)
+
+    return parse
 
 
 def _refuse_other_headings(markup: str, path: Path, line: int) -> None:
@@ -262,14 +293,48 @@ def _refuse_other_headings(markup: str, path: Path, line: int) -> None:
         )
 
 
-def _inline_text(token) -> str:
-    """Plain text of an inline token; soft line breaks join without a space (Chinese)."""
-    parts = []
+def _emphasis_as_typed(tokens: list) -> None:
+    """Every emphasis mark keeps its characters as its text (captions and table cells
+    read tokens' text); only a paragraph's ``**`` is read as emphasis (_emphasised_text)."""
+    for token in tokens:
+        for child in token.children or []:
+            if child.type in EMPHASIS_TOKENS:
+                child.content = child.markup
+
+
+def _emphasised_text(token, path: Path, line: int) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A paragraph's plain text and its ``**…**`` stretches (start, end) in it."""
+    text, ranges, start, depth = "", [], 0, 0
     for child in token.children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            continue
-        parts.append(child.content)
-    return "".join(parts).strip()
+        if child.type == "strong_open" and child.markup == "**":
+            depth += 1
+            start = len(text) if depth == 1 else start
+        elif child.type == "strong_close" and child.markup == "**":
+            depth -= 1
+            if depth == 0 and len(text) > start:
+                ranges.append((start, len(text)))
+        else:
+            text += _inline_text_of(child, path, line)
+    stripped = text.lstrip()
+    shift, length = len(text) - len(stripped), len(stripped.rstrip())
+    spans = ((max(a - shift, 0), min(b - shift, length)) for a, b in ranges)
+    return stripped.rstrip(), tuple((a, b) for a, b in spans if a < b)
+
+
+def _inline_text_of(child, path: Path, line: int) -> str:
+    if child.type in ("softbreak", "hardbreak"):
+        return ""
+    if child.type in EMPHASIS_TOKENS:
+        return child.markup
+    if child.type == "footnote_ref":  # read again by a list item's inline parse
+        child.content = notes.mark(child.meta["id"], path, line)
+    return child.content
+
+
+def _inline_text(token, path: Path, line: int) -> str:
+    """Plain text of an inline token; soft line breaks join without a space (Chinese);
+    a note's reference is its mark (content/notes.py)."""
+    return "".join(_inline_text_of(child, path, line) for child in token.children or []).strip()
 
 
 @dataclass(frozen=True)
@@ -323,7 +388,9 @@ def _did_you_mean(key: str, schema: dict[str, type]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _kind_name(kind: type) -> str:
+def _kind_name(kind: type | tuple) -> str:
+    if isinstance(kind, tuple):
+        return " or ".join(_kind_name(one) for one in kind)
     return {
         str: 'a "string"',
         int: "a whole number",

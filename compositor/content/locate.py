@@ -169,6 +169,10 @@ def _closing_quote(line: str, opening: int) -> int:
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
+# A note's definition (content/notes.py): its label, colon and the spaces after them.
+NOTE_DEFINITION = re.compile(r" {0,3}\[\^[^\]\s]+\]:[ \t]*")
+
+
 def markdown_spans(path: Path, lines: list[str], first_line: int) -> Iterator[Span]:
     """Each body line of an article from ``first_line`` on (every character is printed,
     apart from Markdown's own marks, which are ASCII). An entity such as ``&amp;`` is
@@ -186,6 +190,9 @@ def markdown_spans(path: Path, lines: list[str], first_line: int) -> Iterator[Sp
         elif text.startswith(CAPTION_PREFIX):  # Pandoc's "Table:" is markup, not text
             caption = _ENTITY.sub(lambda m: "&" * len(m[0]), text[len(CAPTION_PREFIX) :])
             yield Span(path, number, len(CAPTION_PREFIX) + 1, caption)
+        elif note := NOTE_DEFINITION.match(text):  # "[^1]: " is markup; the note is text
+            masked = _ENTITY.sub(lambda m: "&" * len(m[0]), text[note.end() :])
+            yield Span(path, number, note.end() + 1, masked)
         elif text.strip():
             masked = _ENTITY.sub(lambda m: "&" * len(m[0]), text)
             yield Span(path, number, 1, masked)

@@ -442,8 +442,12 @@ class _IssueReader:
             return None
         meta = parts.meta
         self.check_layout_marks("credit", meta.get("credit", ""), front.value("credit"), path)
+        lines = self.title_lines(meta["title"], front, path)
+        if lines is None:
+            return None
         article = Article(
-            title=meta["title"].strip(),
+            title="".join(lines),
+            title_lines=lines if len(lines) > 1 else (),
             section=normalize_field("section", meta["section"]),
             blocks=parts.blocks,
             source=Source(path, 1),
@@ -452,6 +456,18 @@ class _IssueReader:
         )
         self.article_lines[path] = front
         return article
+
+    def title_lines(self, title, front: TomlLines, path: Path) -> tuple[str, ...] | None:
+        """A title's lines: one for a string, the author's for a list of strings."""
+        lines = [title] if isinstance(title, str) else title
+        if lines and all(isinstance(line, str) and line.strip() for line in lines):
+            return tuple(line.strip() for line in lines)
+        self.error(
+            path,
+            front.value("title"),
+            'a title broken into lines is a list of its lines in quotes: title = ["…", "…"]',
+        )
+        return None
 
     def check_layout_marks(self, kind: str, text, where: Position, path: Path | None = None):
         if not isinstance(text, str) or not text.strip():

@@ -319,6 +319,8 @@ def issue_runs(issue: Issue) -> Iterator[Run]:
                     continue
                 stack = ("body",) if isinstance(block, Paragraph | ItemList) else ("heading",)
                 yield Run(block.text, block.source, (stack,))  # a figure's caption: heading
+                if isinstance(block, Paragraph) and block.emphasis:  # .emphasis: heading face
+                    yield Run(block.emphasised, block.source, (("heading",),))
 
 
 def uncovered_characters(

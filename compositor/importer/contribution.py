@@ -9,12 +9,16 @@ must read back (compositor.content) with the article saying exactly what was
 meant, and every character of the document's body must be in the article.
 
 Pictures become figures: their original bytes are saved next to the article as
-``NN-1.png``, ``NN-2.jpg``… (NN the article's number); tables become pipe tables
-(三线表), numbers aligned right. ``_place`` is the one function that decides this.
+``NN-1.png``, ``NN-2.jpg``… (NN the article's number), as wide as Word shows them
+(capped at the measure; one printing under 300 ppi at that width is reported, by the
+check's own rule); tables become pipe tables (三线表), numbers aligned right. ``_place``
+is the one function that decides this. Bold text is kept as emphasis only where its
+``**`` marks read back (``_emphasis_that_reads_back``); the report says where not.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -22,11 +26,21 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from compositor.content import PUBLICATION_FILE, article_files, publication_folder, read_issue
+from compositor.check.cssboxes import PT_PER_UNIT
+from compositor.check.estimate import Metrics
+from compositor.check.resolution import low_resolution
+from compositor.content import (
+    PUBLICATION_FILE,
+    article_files,
+    publication_folder,
+    read_body,
+    read_issue,
+)
 from compositor.errors import ContentError
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
-from compositor.importer.write import article_markdown
-from compositor.model import Article, Issue, Source
+from compositor.importer.wordnotes import as_marks, as_references
+from compositor.importer.write import article_markdown, emphasised_markdown
+from compositor.model import Article, Issue, ItemList, Notes, Paragraph, Source, Span
 from compositor.model import Figure as ContentFigure
 from compositor.model import Table as ContentTable
 from compositor.text.normalize import fold_for_comparison
@@ -42,12 +56,14 @@ class ContributionResult:
     section: str
     renamed: tuple[tuple[Path, Path], ...]  # later articles moved up one number
     contribution: Contribution
+    warnings: tuple[str, ...] = ()  # pictures that will print soft, and the like
 
     def report(self) -> list[str]:
         """What the editor should review: renames, decisions, and every normalisation."""
         name = self.contribution.path.name
         lines = [f"{old.name} → {new.name} (renumbered)" for old, new in self.renamed]
         lines += [f"{name}: {note}" for note in self.contribution.notes]
+        lines += [f"{name}: {warning}" for warning in self.warnings]
         lines += [f"{name}: {change}" for change in self.contribution.changes]
         count = len(self.contribution.changes)
         lines.append(f"{name}: {count} normalisation{'' if count == 1 else 's'}")
@@ -63,9 +79,15 @@ def import_contribution(
     section = _choose_section(issue, section, issue_folder)
     contribution = read_contribution(path)
     name, renames = _file_name(issue, section, issue_folder)
-    blocks, pictures = _place(contribution, Path(name).stem, issue_folder)
+    from compositor.build import layout_for  # here: the build's imports are slow to load
+
+    layout = layout_for(issue)
+    measure_mm = Metrics.of(layout).width / PT_PER_UNIT["mm"]
+    blocks, pictures = _place(contribution, Path(name).stem, issue_folder, measure_mm)
+    blocks, plain = _emphasis_that_reads_back(blocks, contribution.path)
     article = Article(
         title=contribution.title,
+        title_lines=contribution.title_lines,
         section=section,
         blocks=tuple(blocks),
         source=Source(path, 0),
@@ -73,9 +95,43 @@ def import_contribution(
         credit=contribution.credit,
     )
     text = article_markdown(article)
-    _check_staged(issue_folder, renames, name, text, article, contribution, pictures)
+    staged = _check_staged(issue_folder, renames, name, text, article, contribution, pictures)
+    warnings = plain + _soft_pictures(staged, name, layout)
     done = _apply(issue_folder, renames, name, text, pictures)
-    return ContributionResult(issue_folder / name, section, done, contribution)
+    return ContributionResult(issue_folder / name, section, done, contribution, warnings)
+
+
+def _emphasis_that_reads_back(blocks: list, path: Path) -> tuple[list, tuple[str, ...]]:
+    """Bold text is written between ``**``; where CommonMark would not read those marks as
+    emphasis (a bold stretch starting or ending in punctuation next to a Han character:
+    ``**“硬科技”**是``), the paragraph prints without it, and the report says so."""
+    kept, plain = [], []
+    for block in blocks:
+        if isinstance(block, Paragraph) and block.emphasis and not _reads_back(block, path):
+            wanted = next(text for text, strong in block.segments() if strong)
+            plain.append(f"bold {wanted[:20]!r} prints as the rest of its paragraph")
+            block = dataclasses.replace(block, emphasis=())
+        kept.append(block)
+    return kept, tuple(plain)
+
+
+def _reads_back(paragraph: Paragraph, path: Path) -> bool:
+    """Whether the paragraph's ``**`` marks read back as the same emphasised stretches."""
+    wanted = [as_references(text) for text, strong in paragraph.segments() if strong]
+    read = read_body(emphasised_markdown(paragraph), path)
+    if len(read) != 1 or not isinstance(read[0], Paragraph):
+        return False
+    return [text for text, strong in read[0].segments() if strong] == wanted
+
+
+def _soft_pictures(issue: Issue, name: str, layout) -> tuple[str, ...]:
+    """The check's warning for each picture of the new article ``name`` that prints under
+    300 ppi at its width (compositor.check.resolution), said at import."""
+    return tuple(
+        placed.message
+        for placed in low_resolution(issue, layout)
+        if placed.figure.source.path.name == name
+    )
 
 
 def _choose_section(issue: Issue, wanted: str | None, folder: Path) -> str:
@@ -101,9 +157,10 @@ NUMBER = re.compile(r"^[+\-−]?[0-9][0-9,，.]*%?$")
 
 
 def _place(
-    contribution: Contribution, stem: str, folder: Path
+    contribution: Contribution, stem: str, folder: Path, measure_mm: float
 ) -> tuple[list, list[tuple[str, bytes]]]:
-    """The article's blocks, and the pictures to save beside it (file name, bytes)."""
+    """The article's blocks, and the pictures to save beside it (file name, bytes). A
+    picture keeps the width it has in Word, capped at the measure (the text width)."""
     blocks: list = []
     pictures: list[tuple[str, bytes]] = []
     source = Source(contribution.path, 0)
@@ -119,15 +176,40 @@ def _place(
                 )
             name = _free_name(folder, stem, suffix, {taken for taken, _ in pictures})
             pictures.append((name, block.data))
-            blocks.append(ContentFigure(Path(name), block.caption, source))
+            width = _figure_width(block.width_mm, measure_mm)
+            blocks.append(ContentFigure(Path(name), block.caption, source, width=width))
         elif isinstance(block, WordTable):
-            header, *rows = [tuple(" ".join(cell.split()) for cell in row) for row in block.rows]
-            blocks.append(
-                ContentTable(header, tuple(rows), _alignment(rows), block.caption, source)
-            )
+            blocks.append(_content_table(block, source))
         else:
             blocks.append(block)
     return blocks, pictures
+
+
+def _content_table(block: WordTable, source: Source) -> ContentTable:
+    """A Word table as the content's table: its first row the header, with the rows a
+    merged cell of that row reaches down into (a two-level header), and its spans."""
+    grid = [tuple(" ".join(cell.split()) for cell in row) for row in block.rows]
+    heads = max([rows for row, _, rows, _ in block.spans if row == 0] or [1])
+    header, *lower = grid[:heads]
+    body = grid[heads:]
+    spans = tuple(Span(row, column, rows, columns) for row, column, rows, columns in block.spans)
+    return ContentTable(
+        header,
+        tuple(body),
+        _alignment(body),
+        block.caption,
+        source,
+        lower_header=tuple(lower),
+        spans=spans,
+    )
+
+
+def _figure_width(width_mm: float, measure_mm: float) -> str:
+    """``{width=…}`` for a picture Word shows ``width_mm`` wide: none at or above the
+    measure (a picture prints no wider than the text), else to a tenth of a millimetre."""
+    if not width_mm or round(width_mm, 1) >= round(measure_mm, 1):
+        return ""
+    return f"{round(width_mm, 1):g}mm"
 
 
 def _free_name(folder: Path, stem: str, suffix: str, taken: set[str]) -> str:
@@ -191,8 +273,9 @@ def _check_staged(
     article: Article,
     contribution: Contribution,
     pictures: list[tuple[str, bytes]],
-) -> None:
-    """Build the changed issue in a staging folder; it must read back and lose nothing."""
+) -> Issue:
+    """Build the changed issue in a staging folder; it must read back and lose nothing.
+    Returns the issue as read back (its figures know their pixels)."""
     root = publication_folder(folder)
     with tempfile.TemporaryDirectory(prefix=".import-", dir=root) as staging:
         shutil.copyfile(root / PUBLICATION_FILE, Path(staging) / PUBLICATION_FILE)
@@ -201,39 +284,95 @@ def _check_staged(
         _apply(staged, renames, name, text, pictures)
         issue = read_issue(staged)
         read_back = next(a for a in issue.articles if a.source.path.name == name)
-        ours = (article.title, article.lead, article.credit, article.section)
+        ours = (as_marks(article.title), article.lead, article.credit, article.section)
+        ours += (tuple(as_marks(line) for line in article.title_lines),)
         theirs = (read_back.title, read_back.lead, read_back.credit, read_back.section)
-        ours_blocks = [_meaning(b) for b in article.blocks]
+        theirs += (read_back.title_lines,)
+        ours_blocks = [_as_printed(_meaning(b)) for b in article.blocks]
         their_blocks = [_meaning(b) for b in read_back.blocks]
         if ours != theirs or ours_blocks != their_blocks:
             raise ContentError(
-                f"cannot write this article faithfully: meant {ours!r} {ours_blocks!r}, the "
-                f"written file reads back as {theirs!r} {their_blocks!r}",
+                f"cannot write this article so that it reads back the same: "
+                f"{_difference(ours, theirs, ours_blocks, their_blocks)}; change that text in "
+                f"Word (or send the file to the developers) and import again",
                 contribution.path,
             )
         _check_nothing_lost(contribution, read_back)
+        return issue
 
 
 def _meaning(block) -> tuple:
     """What a block says, to compare the article meant with the one read back."""
     if isinstance(block, ContentFigure):
-        return (block.kind, block.caption, block.path.name)
+        return (block.kind, block.caption, block.path.name, block.width)
     if isinstance(block, ContentTable):
-        return (block.kind, block.caption, block.header, block.rows, block.align)
+        return (
+            block.kind,
+            block.caption,
+            block.header,
+            block.lower_header,
+            block.rows,
+            block.align,
+            block.spans,
+        )
+    if isinstance(block, ItemList):
+        return (block.kind, tuple((item.marker, item.text) for item in block.items))
+    if isinstance(block, Paragraph):
+        return (block.kind, block.text, block.emphasis)
     return (block.kind, block.text)
+
+
+HEAD_FIELDS = ("title", "lead", "credit", "section", "title lines")
+
+
+def _difference(ours: tuple, theirs: tuple, ours_blocks: list, their_blocks: list) -> str:
+    """The first place where the written article would not read back as meant, in words."""
+    for name, meant, read in zip(HEAD_FIELDS, ours, theirs, strict=True):
+        if meant != read:
+            return f"its {name} {meant[:20]!r} would read back as {read[:20]!r}"
+    for number, (meant, read) in enumerate(zip(ours_blocks, their_blocks, strict=False), start=1):
+        if meant != read:
+            return (
+                f"its {meant[0]} {number} ({_first_words(meant)!r}…) would read back as a "
+                f"{read[0]} ({_first_words(read)!r}…)"
+            )
+    return f"it would read back as {len(their_blocks)} blocks instead of {len(ours_blocks)}"
+
+
+def _first_words(meaning) -> str:
+    """The first text of a block's meaning, a few characters of it."""
+    for part in meaning[1:]:
+        if isinstance(part, str) and part:
+            return part[:16]
+        if isinstance(part, tuple) and part:
+            return _first_words(("", *part))
+    return ""
+
+
+def _as_printed(meaning):
+    """A block's meaning with the notes' placeholders as the marks the build prints."""
+    if isinstance(meaning, str):
+        return as_marks(meaning)
+    if isinstance(meaning, tuple):
+        return tuple(_as_printed(part) for part in meaning)
+    return meaning
 
 
 def _check_nothing_lost(contribution: Contribution, article: Article) -> None:
     """Every character of the document's body is in the article, in order, and nothing more."""
     word_tables = iter(b for b in contribution.blocks if isinstance(b, WordTable))
     parts = [article.title, article.lead]
+    notes = [block.text for block in article.blocks if isinstance(block, Notes)]
     for block in article.blocks:
+        if isinstance(block, Notes):
+            continue  # the document holds the notes' texts after everything else
         if isinstance(block, ContentTable) and not next(word_tables).caption_first:
             parts.append(block.text.removeprefix(block.caption) + block.caption)
         else:
             parts.append(block.text)
     if article.credit:
         parts.append(f"({contribution.credit_label}:{article.credit})")
+    parts += notes
     produced = fold_for_comparison("".join(parts))
     expected = contribution.body_text
     if produced == expected:

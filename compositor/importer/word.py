@@ -21,9 +21,12 @@ characters in running text are removed, line breaks inside a paragraph are joine
 indenting spaces (　　) dropped. Every change except the indent is listed in
 ``Contribution.changes`` so the editor can review it.
 
-Whatever cannot be placed — text boxes, footnotes, endnotes, equations, comments,
-embedded objects, charts and shapes, symbol characters — is refused with a message
-naming what and where, never dropped. Tracked changes are taken as if accepted
+Word's automatic list numbers become list items numbered as Word prints them
+(importer/numbering.py); footnotes and endnotes become the article's notes
+(importer/wordnotes.py); a text box's paragraphs are read after the paragraph it is
+anchored in, with a note. Whatever else cannot be placed — equations, embedded objects,
+charts and shapes, symbol characters — is refused with a message naming what and
+where, never dropped. Tracked changes are taken as if accepted
 (insertions kept, deletions dropped) and listed in ``Contribution.notes``.
 
 python-docx reads the package, the styles and the runs; this module only decides
@@ -32,6 +35,7 @@ what each paragraph is.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import shutil
@@ -43,16 +47,21 @@ from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from compositor.content.notes import MARKS
 from compositor.errors import ContentError
 from compositor.importer.lines import ends_sentence
-from compositor.model import Paragraph, Source, Subhead
+from compositor.importer.numbering import Numbering
+from compositor.importer.wordnotes import PLACEHOLDERS, NoteTexts, as_marks
+from compositor.model import ItemList, ListItem, Notes, Paragraph, Source, Subhead
 from compositor.scratch import scratch_folder
 from compositor.text.normalize import CREDIT, fold_for_comparison, is_han, normalize
 
 DOCX_SUFFIXES = frozenset({".docx", ".docm", ".dotx"})
-# Older Word and WPS formats: converted to .docx by LibreOffice when it is installed.
-CONVERTED_SUFFIXES = frozenset({".doc", ".dot", ".wps", ".wpt", ".rtf"})
+# Older Word, WPS and OpenDocument formats: converted to .docx by LibreOffice when installed.
+CONVERTED_SUFFIXES = frozenset({".doc", ".dot", ".wps", ".wpt", ".rtf", ".odt"})
 WORD_SUFFIXES = DOCX_SUFFIXES | CONVERTED_SUFFIXES
+# A contribution typed as plain text (.txt with --into): one paragraph a line.
+TEXT_SUFFIXES = frozenset({".txt"})
 
 # A lead is one short line under the title; longer 楷体 text is an ordinary paragraph.
 LEAD_MAX = 60
@@ -68,20 +77,24 @@ NS = {
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
     "v": "urn:schemas-microsoft-com:vml",
     "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
 }
+EMU_PER_MM = 36000  # DrawingML lengths are English Metric Units: 914400 an inch
+VML_WIDTH = re.compile(r"(?:^|;)\s*width:\s*(?P<number>[\d.]+)(?P<unit>pt|in|mm|cm|px)?")
+VML_MM = {"pt": 25.4 / 72, "in": 25.4, "mm": 1.0, "cm": 10.0, "px": 25.4 / 96, None: 25.4 / 72}
 _W = "{" + NS["w"] + "}"
-# Runs whose text counts: tracked deletions and moved-away text are dropped.
-KEPT_RUNS = ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom)]"
+# Runs whose text counts: tracked deletions and moved-away text are dropped; a text box's
+# runs are its own paragraphs' (TEXT_BOX_PARAGRAPHS), and a drawing's fallback copy for
+# older Word (mc:Fallback) repeats what its first choice holds.
+KEPT_RUNS = (
+    ".//w:r[not(ancestor::w:del) and not(ancestor::w:moveFrom) and not(ancestor::mc:Fallback)]"
+)
+TEXT_BOX_PARAGRAPHS = ".//w:txbxContent[not(ancestor::mc:Fallback)]/w:p"
 
 # Things a paragraph may hold that the content format cannot: (XPath, what to call it, advice).
 UNPLACEABLE = (
-    (".//w:txbxContent | .//wps:txbx | .//v:textbox", "a text box",
-     "move its text into the body"),
-    (".//w:footnoteReference", "a footnote", "write the note into the text or drop it"),
-    (".//w:endnoteReference", "an endnote", "write the note into the text or drop it"),
     (".//m:oMath", "an equation", "write it as plain text"),
-    (".//w:commentReference | .//w:commentRangeStart", "a comment",
-     "resolve and delete the comments"),
     (".//w:object", "an embedded object", "paste it as a picture or as text"),
     (".//w:sym", "a symbol character (Insert → Symbol)", "type the character as text"),
 )  # fmt: skip
@@ -89,6 +102,14 @@ UNPLACEABLE = (
 KAI_FONT = re.compile(r"楷|kai", re.IGNORECASE)
 FIGURE_CAPTION = re.compile(r"^(图\s*\d|图为|图\s*[:：])")
 TABLE_CAPTION = re.compile(r"^表\s*\d")
+# A numbered caption as typed: 图1, 表2-1 …, then whatever spacing separates the number from
+# the text; the editors' guide writes that separator as one full-width space.
+CAPTION_NUMBER = re.compile(
+    r"^[ \t\u3000]*(?P<number>[图表][ \t]*\d+(?:[-.．]\d+)*)[ \t\u3000]+(?=\S)"
+)
+CAPTION_SEPARATOR = "\u3000"
+# Around a bold run's text while a paragraph is cleaned (private-use: never in the text).
+EMPHASIS_OPEN, EMPHASIS_CLOSE = "\ue100", "\ue101"
 
 
 @dataclass(frozen=True)
@@ -111,6 +132,7 @@ class Figure:
     name: str  # e.g. "image1.png", as stored in the .docx
     data: bytes
     caption: str = ""
+    width_mm: float = 0.0  # as placed in Word; 0 when Word does not say
 
 
 @dataclass(frozen=True)
@@ -121,12 +143,16 @@ class WordTable:
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
     caption_first: bool = True  # the caption stood above the table in the document
+    # merged cells as (row, column, rows, columns) on the grid of ``rows``; a covered
+    # cell's text is "" (model.Span)
+    spans: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
 class Contribution:
     path: Path
     title: str
+    title_lines: tuple[str, ...]  # where the author broke the title (Shift+Enter); () if not
     lead: str
     credit: str
     credit_label: str  # 供稿 or 来源, as the author wrote it
@@ -147,10 +173,19 @@ class _Para:
     all_bold: bool
     all_kai: bool
     figures: list[Figure] = field(default_factory=list)
+    marker: str = ""  # the list number or bullet Word prints before it, "" for none
+    label: str = ""  # where it is, when not "paragraph N" (a text box's paragraph)
+    caption: str = ""  # the text as a caption would print it (图1　…)
+    emphasis: tuple[tuple[int, int], ...] = ()  # bold stretches of ``text``
 
     @property
     def where(self) -> str:
-        return f"paragraph {self.number}"
+        return self.label or f"paragraph {self.number}"
+
+    @property
+    def printed(self) -> str:
+        """The text as Word shows it, its list number first."""
+        return self.marker + self.text
 
     def styled(self, *names: str) -> bool:
         return any(style in names for style in self.styles)
@@ -167,6 +202,7 @@ class _Para:
 class _Table:
     number: int
     rows: tuple[tuple[str, ...], ...]
+    spans: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def where(self) -> str:
@@ -177,9 +213,16 @@ def is_word_file(path: Path) -> bool:
     return Path(path).suffix.lower() in WORD_SUFFIXES
 
 
+def is_plain_text(path: Path) -> bool:
+    return Path(path).suffix.lower() in TEXT_SUFFIXES
+
+
 def read_contribution(path: Path) -> Contribution:
-    """Read a Word file (converting .doc/.wps first) into one article's parts."""
+    """Read a Word file (converting .doc/.wps/.odt first), or a plain-text one, into one
+    article's parts."""
     path = Path(path)
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return _read_plain_text(path)
     if path.suffix.lower() in CONVERTED_SUFFIXES:
         with scratch_folder("word") as folder:
             return _read_docx(convert_to_docx(path, Path(folder)), shown_as=path)
@@ -191,9 +234,9 @@ def convert_to_docx(path: Path, folder: Path) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ContentError(
-            f"{path.suffix} files (old Word, WPS) need LibreOffice to be read, and it is not "
-            f"installed: open the file in Word or WPS and save it as .docx, or install "
-            f"LibreOffice (apt-get install libreoffice-writer)",
+            f"{path.suffix} files (old Word, WPS, OpenDocument) need LibreOffice to be read, "
+            f"and it is not installed: open the file in Word or WPS and save it as .docx, or "
+            f"install LibreOffice (apt-get install libreoffice-writer)",
             path,
         )
     command = [soffice, "--headless", "--convert-to", "docx", "--outdir", str(folder), str(path)]
@@ -246,6 +289,47 @@ def _open(path: Path, shown_as: Path):
         ) from None
 
 
+def _read_plain_text(path: Path) -> Contribution:
+    """A contribution typed as plain text: each line a paragraph of a Word document made
+    here, read as an unstyled document is (the first line is the title). Offices' Windows
+    machines save text as GBK (GB18030) as often as UTF-8: that is read too, with a note."""
+    import docx
+
+    text, note = _decode_plain_text(path)
+    document = docx.Document()
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        document.add_paragraph(line)
+    reader = _Reader(document, path)
+    if note:
+        reader.notes.append(note)
+    return reader.contribution()
+
+
+def _decode_plain_text(path: Path) -> tuple[str, str]:
+    """(text, note): UTF-8 (a BOM dropped), else GB18030 (a superset of GBK and GB2312),
+    said in the note. Content files are UTF-8 only (content.read_text); a contribution is
+    what an office sent, so its encoding is taken as it comes."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ContentError(f"cannot read the file: {error.strerror}", path) from None
+    if b"\0" in data:
+        raise ContentError("this is a binary file, not plain text: save it as text", path)
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ContentError(
+            f"line {line} is neither UTF-8 nor GBK text: save the file as UTF-8 in your editor",
+            path,
+        ) from None
+    return text, "the file is GBK (GB18030) text, not UTF-8: read as GBK; check the characters"
+
+
 def _read_docx(path: Path, shown_as: Path) -> Contribution:
     document = _open(path, shown_as)
     reader = _Reader(document, shown_as)
@@ -258,6 +342,10 @@ class _Reader:
         self.path = path
         self.changes: list[Change] = []
         self.notes: list[str] = []
+        self.numbering = Numbering.from_document(document)
+        self.markers: dict[object, str] = {}  # numbered paragraph element → its marker
+        self.note_texts = NoteTexts.from_document(document)
+        self.comments = _part_texts(document, "comments", "comment")
 
     def error(self, message: str) -> ContentError:
         return ContentError(message, self.path)
@@ -272,37 +360,59 @@ class _Reader:
             if tag == "p":
                 paragraphs += 1
                 yield self.paragraph(element, paragraphs)
+                yield from self.text_boxes(element, paragraphs)
             elif tag == "tbl":
                 tables += 1
-                yield _Table(tables, self.table_rows(element, tables))
+                yield _Table(tables, *self.table_rows(element, tables))
             else:
                 raise self.error(
                     f"after paragraph {paragraphs}: a {element.tag.split('}')[-1]} element "
                     f"cannot be placed; copy its text into an ordinary paragraph"
                 )
 
-    def paragraph(self, element, number: int) -> _Para:
+    def text_boxes(self, element, number: int) -> Iterator[_Para]:
+        """A text box's paragraphs, placed after the paragraph it is anchored in."""
+        boxed = _xpath(element, TEXT_BOX_PARAGRAPHS)
+        if not boxed:
+            return
+        self.notes.append(
+            f"paragraph {number}: a text box's text is imported after this paragraph, as "
+            f"ordinary paragraphs: check that it belongs there"
+        )
+        for inner in boxed:
+            yield self.paragraph(inner, number, f"text box in paragraph {number}")
+
+    def run_text(self, run) -> str:
+        """A run's text, with a placeholder where it refers to a footnote or endnote."""
+        reference = self.note_texts.reference(run)
+        if len(self.note_texts.order) > len(PLACEHOLDERS):
+            raise self.error(
+                f"the document has more than {len(PLACEHOLDERS)} footnotes and endnotes, "
+                f"more than an article may print (① … ⑳): fold some of them into the text"
+            )
+        return run.text + reference
+
+    def paragraph(self, element, number: int, where: str = "") -> _Para:
         from docx.text.paragraph import Paragraph as DocxParagraph
 
-        where = f"paragraph {number}"
+        where = where or f"paragraph {number}"
         for xpath, what, advice in UNPLACEABLE:
             if _xpath(element, xpath):
                 raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
         figures = self.figures(element, where)
         self.tracked_changes(element, where)
-        runs = _xpath(element, KEPT_RUNS)
-        raw = "".join(run.text for run in runs)
+        self.left_out(element, where)
+        runs = _kept_runs(element)
+        raw = "".join(self.run_text(run) for run in runs)
         style = DocxParagraph(element, self.document).style
         styles = _style_chain(style)
         style_bold, style_kai = _style_font(style)
-        if _numbered(element, style) and "".join(run.text for run in runs).strip():
-            raise self.error(
-                f"{where} is numbered automatically by Word (a numbered or bulleted list): the "
-                f"number is not part of the text and would be lost; type the numbers (一、 1. …) "
-                f"as text and turn the list formatting off"
-            )
         text = self.clean(raw, where, keep_han_spaces=_is_display(styles))
+        caption = self.caption_text(raw, where) or text
+        marker = self.list_marker(element, style, where) if text else ""
         texts = [run for run in runs if run.text.strip()]
+        bold = [_is_bold(run, style_bold) for run in runs]
+        self.italics(runs, where)
         return _Para(
             number=number,
             element=element,
@@ -311,22 +421,91 @@ class _Reader:
             all_bold=bool(texts) and all(_is_bold(run, style_bold) for run in texts),
             all_kai=bool(texts) and all(_is_kai(run, style_kai) for run in texts),
             figures=figures,
+            marker=marker,
+            label=where,
+            caption=caption,
+            emphasis=self.emphasis(runs, bold, text, where),
         )
+
+    def emphasis(self, runs: list, bold: list[bool], text: str, where: str) -> tuple:
+        """Where bold runs fall in the paragraph's cleaned text, as (start, end) ranges:
+        the text is cleaned again with a mark around each bold stretch, and the marks'
+        places read off; if the marks changed how the text cleans, none is kept (noted)."""
+        if not any(bold) or not text:
+            return ()
+        marked = "".join(
+            (EMPHASIS_OPEN + self.run_text(run) + EMPHASIS_CLOSE) if strong else self.run_text(run)
+            for run, strong in zip(runs, bold, strict=True)
+        )
+        cleaned = self.clean(marked, where, keep_han_spaces=False, record=False)
+        plain, ranges = _emphasis_ranges(cleaned)
+        if plain != text:
+            self.notes.append(f"{where}: its bold text prints as the rest of the paragraph")
+            return ()
+        return ranges
+
+    def italics(self, runs: list, where: str) -> None:
+        """Chinese text is not set in italics: italic runs print upright, said here."""
+        slanted = "".join(run.text for run in runs if _is_italic(run)).strip()
+        if slanted:
+            self.notes.append(f"{where}: italic {slanted[:20]!r} prints upright")
+
+    def caption_text(self, raw: str, where: str) -> str:
+        """The text as a caption, its number and text apart by one full-width space ("" when
+        it has no number followed by spacing)."""
+        match = CAPTION_NUMBER.match(raw)
+        if match is None:
+            return ""
+        number = re.sub(r"[ \t]", "", match["number"])
+        text = self.clean(raw[match.end() :], where, keep_han_spaces=False, record=False)
+        return number + CAPTION_SEPARATOR + text
+
+    def list_marker(self, element, style, where: str) -> str:
+        """The number or bullet Word prints before this paragraph ("" when none)."""
+        numbered = _list_number(element, style)
+        if numbered is None:
+            return ""
+        marker = self.numbering.marker(*numbered)
+        if marker.note:
+            self.notes.append(f"{where}: {marker.note}")
+        if marker.text:
+            self.markers[element] = marker.text
+        return marker.text
 
     def figures(self, element, where: str) -> list[Figure]:
         found = []
         for drawing in _xpath(element, ".//w:drawing | .//w:pict"):
             blips = _xpath(drawing, ".//a:blip/@r:embed | .//v:imagedata/@r:id")
+            if not blips and _xpath(drawing, ".//w:txbxContent"):
+                continue  # a text box: its paragraphs are read after this one (text_boxes)
             if not blips:
                 raise self.error(
                     f"{where} holds a drawing that is not a picture (a chart, shape or "
                     f"SmartArt), which cannot be placed: paste it as a picture"
                 )
+            width = _drawing_width_mm(drawing)
             for rid in blips:
                 part = self.document.part.related_parts[rid]
                 name = PurePosixPath(str(part.partname)).name
-                found.append(Figure(where, name, part.blob))
+                found.append(Figure(where, name, part.blob, width_mm=width))
         return found
+
+    def left_out(self, element, where: str) -> None:
+        """Name in the report what of this paragraph is not imported, or only as text."""
+        for number in _xpath(element, ".//w:commentReference/@w:id"):
+            comment = self.comments.get(number, "")
+            self.notes.append(f"{where}: the comment {comment[:40]!r} is left out")
+        if _xpath(element, ".//w:br[@w:type='page'] | ./w:pPr/w:pageBreakBefore"):
+            self.notes.append(f"{where}: a page break is left out (the layout makes the pages)")
+        for rid in _xpath(element, ".//w:hyperlink/@r:id"):
+            relation = self.document.part.rels.get(rid)
+            target = relation.target_ref if relation is not None else "?"
+            self.notes.append(f"{where}: the link to {target} is kept as its text only")
+        for field_code in _field_codes(element):
+            self.notes.append(
+                f"{where}: the field {field_code!r} is imported as the text Word last showed "
+                f"for it (it is not updated)"
+            )
 
     def tracked_changes(self, element, where: str) -> None:
         inserted = "".join(_xpath(element, ".//w:ins//w:t/text()"))
@@ -337,7 +516,8 @@ class _Reader:
         if deleted or moved:
             self.notes.append(f"{where}: dropped the tracked deletion {deleted + moved!r}")
 
-    def table_rows(self, element, number: int) -> tuple[tuple[str, ...], ...]:
+    def table_rows(self, element, number: int) -> tuple[tuple[tuple[str, ...], ...], tuple]:
+        """The table's rows of cell text on its grid, and its merged cells."""
         where = f"table {number}"
         for xpath, what, advice in UNPLACEABLE:
             if _xpath(element, xpath):
@@ -350,15 +530,19 @@ class _Reader:
                     raise self.error(
                         f"{where} has a table or picture inside a cell, which cannot be placed"
                     )
-                runs = _xpath(cell, KEPT_RUNS)
-                cells.append(self.clean("".join(r.text for r in runs), where, False))
+                runs = _kept_runs(cell)
+                raw = "".join(self.run_text(run) for run in runs)
+                cells.append(self.clean(raw, where, False))
             rows.append(tuple(cells))
-        return tuple(rows)
+        if _xpath(element, MERGES):
+            return _merged_table(where, _grid_cells(element, rows), self.path)
+        return tuple(rows), ()
 
     # --- text --------------------------------------------------------------------------
 
-    def clean(self, raw: str, where: str, keep_han_spaces: bool) -> str:
-        """Normalise one paragraph's text and record what changed."""
+    def clean(self, raw: str, where: str, keep_han_spaces: bool, record: bool = True) -> str:
+        """Normalise one paragraph's text and record what changed (unless ``record`` is
+        false: the same text read a second way)."""
         base = raw.strip(" \t\u3000\n")
         lines = [line.strip(" \t\u3000") for line in base.split("\n")]
         joined = lines[0]
@@ -370,13 +554,15 @@ class _Reader:
         if not keep_han_spaces:
             text = _remove_han_spaces(text)
         text = re.sub(" {2,}", " ", text).strip()
-        self.changes.extend(_changes(base, text, where))
+        if record:
+            self.changes.extend(_changes(base, text, where))
         return text
 
     # --- structure ---------------------------------------------------------------------
 
     def contribution(self) -> Contribution:
         items = list(self.items())
+        self.headers_and_footers()
         texts = [item for item in items if isinstance(item, _Table) or item.text or item.figures]
         if not any(isinstance(item, _Para) and item.text for item in texts):
             raise self.error("the document has no text")
@@ -390,12 +576,13 @@ class _Reader:
         rest = texts[title_at + 1 :]
         rest, credit, label = self.credit(rest)
         lead, rest = self.lead(rest)
-        blocks = self.blocks(rest, subhead_h1=title.styled("title"))
+        blocks = self.blocks(rest, subhead_h1=title.styled("title")) + self.note_blocks()
         if not any(isinstance(block, Paragraph) for block in blocks):
             raise self.error(f"the document has a title ({title.text!r}) but no body paragraphs")
         return Contribution(
             path=self.path,
-            title=title.text,
+            title=title.printed,
+            title_lines=self.title_lines(title),
             lead=lead,
             credit=credit,
             credit_label=label,
@@ -404,6 +591,31 @@ class _Reader:
             notes=tuple(self.notes),
             body_text=self.body_text(),
         )
+
+    def headers_and_footers(self) -> None:
+        """Headers and footers are the layout's: what the author typed there is named."""
+        for kind, label in (("header", "page header"), ("footer", "page footer")):
+            texts = _part_texts(self.document, kind, None)
+            for text in dict.fromkeys(t for t in texts.values() if t.strip()):
+                self.notes.append(
+                    f"the {label} {text[:40]!r} is left out (the layout prints its own)"
+                )
+
+    def title_lines(self, title: _Para) -> tuple[str, ...]:
+        """A title's lines where the author broke it by hand (a line break, not a new
+        paragraph), each cleaned as the title is; () for a title of one line."""
+        raw = "".join(self.run_text(run) for run in _kept_runs(title.element))
+        lines = [line for line in raw.split("\n") if line.strip(" \t\u3000")]
+        if len(lines) < 2:
+            return ()
+        cleaned = [
+            self.clean(line, title.where, keep_han_spaces=True, record=False) for line in lines
+        ]
+        cleaned[0] = title.marker + cleaned[0]
+        if "".join(cleaned) != title.printed:
+            return ()  # the breaks fell where cleaning joins differently: one line, as cleaned
+        self.notes.append(f"{title.where}: the title keeps its line break(s) ({len(lines)} lines)")
+        return tuple(cleaned)
 
     def title_index(self, items: list[_Para | _Table]) -> int:
         paragraphs = [(i, item) for i, item in enumerate(items) if isinstance(item, _Para)]
@@ -443,10 +655,10 @@ class _Reader:
             return "", items
         first = items[0]
         if first.styled("subtitle"):
-            return first.text, items[1:]
+            return first.printed, items[1:]
         short = len(fold_for_comparison(first.text)) <= LEAD_MAX
-        if first.all_kai and short and not first.heading_level():
-            return first.text, items[1:]
+        if first.all_kai and short and not first.heading_level() and not first.marker:
+            return first.printed, items[1:]
         return "", items
 
     def blocks(self, items: list, subhead_h1: bool) -> list:
@@ -458,17 +670,21 @@ class _Reader:
             if isinstance(item, _Table):
                 caption = _caption_of(items, captions, position)
                 above = captions.get(position - 1) == position
-                blocks.append(WordTable(item.where, item.rows, caption, above or not caption))
+                blocks.append(
+                    WordTable(item.where, item.rows, caption, above or not caption, item.spans)
+                )
                 continue
             for figure in item.figures:
                 caption = _caption_of(items, captions, position)
-                blocks.append(Figure(figure.where, figure.name, figure.data, caption))
+                blocks.append(dataclasses.replace(figure, caption=caption))
             if not item.text:
                 continue
             source = Source(self.path, 0)
             level = item.heading_level()
             if level > 1 or (level == 1 and subhead_h1):
-                blocks.append(Subhead(item.text, source))
+                blocks.append(Subhead(item.printed, source))
+            elif item.marker:
+                _add_list_item(blocks, ListItem(item.marker, item.text, source))
             elif level == 1:
                 raise self.error(
                     f"{item.where} is a second Heading 1 ({item.text!r}): a contribution is one "
@@ -478,8 +694,30 @@ class _Reader:
                 self.notes.append(f"{item.where}: a short bold line, taken as a subhead")
                 blocks.append(Subhead(item.text, source))
             else:
-                blocks.append(Paragraph(item.text, source))
-        return blocks
+                blocks.append(Paragraph(item.text, source, item.emphasis))
+        return [_one_item_as_paragraph(block) for block in blocks]
+
+    def note_blocks(self) -> list[Notes]:
+        """The footnotes and endnotes referred to, as the article's notes, in order."""
+        source = Source(self.path, 0)
+        for where, raw in self.note_texts.in_order():
+            if raw is None:
+                raise self.error(
+                    f"the text refers to {where}, which the document does not hold (its "
+                    f"notes part is missing or damaged): open the file in Word, check the "
+                    f"notes and save it again"
+                )
+        items = tuple(
+            ListItem(mark, self.clean(raw, where, False), source)
+            for mark, (where, raw) in zip(MARKS, self.note_texts.in_order(), strict=False)
+        )
+        if not items:
+            return []
+        self.notes.append(
+            f"{len(items)} footnote(s)/endnote(s) become the article's notes (注释), printed "
+            f"after its text and numbered ①②③ in the order they are referred to"
+        )
+        return [Notes(items, source)]
 
     def looks_like_subhead(self, item: _Para) -> bool:
         return len(fold_for_comparison(item.text)) <= SUBHEAD_MAX and not ends_sentence(item.text)
@@ -507,8 +745,14 @@ class _Reader:
     def body_text(self) -> str:
         """Every character of the body's text, independently of the structure found above."""
         body = self.document.element.body
-        runs = _xpath(body, KEPT_RUNS)
-        text = "".join(run.text for run in runs)
+        parts = []
+        for top in _xpath(body, ".//w:p[not(ancestor::w:p)]"):
+            for paragraph in [top, *_xpath(top, TEXT_BOX_PARAGRAPHS)]:
+                parts.append(self.markers.get(paragraph, ""))
+                parts.extend(self.run_text(run) for run in _kept_runs(paragraph))
+        notes = zip(MARKS, self.note_texts.in_order(), strict=False)
+        parts.extend(mark + (raw or "") for mark, (_, raw) in notes)
+        text = as_marks("".join(parts))
         return fold_for_comparison(normalize(text))
 
 
@@ -517,10 +761,159 @@ def _xpath(element, path: str) -> list:
     return etree._Element.xpath(element, path, namespaces=NS)
 
 
+def _add_list_item(blocks: list, item: ListItem) -> None:
+    """Consecutive numbered paragraphs are one list, whatever their levels: the content
+    format's lists are flat, each item keeping the enumerator Word prints for it."""
+    if blocks and isinstance(blocks[-1], ItemList):
+        blocks[-1] = ItemList((*blocks[-1].items, item), blocks[-1].source)
+    else:
+        blocks.append(ItemList((item,), item.source))
+
+
+def _one_item_as_paragraph(block):
+    """A list of one item is a paragraph in the content format (a numbered line alone)."""
+    if isinstance(block, ItemList) and len(block.items) == 1:
+        item = block.items[0]
+        return Paragraph(item.marker + item.text, item.source)
+    return block
+
+
+# Word's merged cells: a cell spanning grid columns, or one continuing the cell above.
+MERGES = "./w:tr/w:tc/w:tcPr/w:gridSpan[@w:val > 1] | ./w:tr/w:tc/w:tcPr/w:vMerge"
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of a Word table placed on the table's grid, with its spans."""
+
+    row: int
+    column: int
+    text: str
+    rows: int = 1  # w:vMerge: this cell and the cells continuing it below
+    columns: int = 1  # w:gridSpan
+
+
+def _grid_cells(table, texts: tuple[tuple[str, ...], ...]) -> tuple[GridCell, ...]:
+    """The table's cells with their spans; a cell that continues the one above (vMerge
+    without "restart") is folded into it, its text (if any) added to it."""
+    cells: list[GridCell] = []
+    above: dict[int, int] = {}  # grid column → index in ``cells`` of the cell covering it
+    for row_number, row in enumerate(_xpath(table, "./w:tr")):
+        column = sum(int(v) for v in _xpath(row, "./w:trPr/w:gridBefore/@w:val"))
+        for cell, text in zip(_xpath(row, "./w:tc"), texts[row_number], strict=True):
+            span = int((_xpath(cell, "./w:tcPr/w:gridSpan/@w:val") or ["1"])[0])
+            merge = _xpath(cell, "./w:tcPr/w:vMerge")
+            continues = merge and merge[0].get(_W + "val", "continue") == "continue"
+            if continues and column in above:
+                origin = cells[above[column]]
+                joined = (origin.text + text) if text else origin.text
+                cells[above[column]] = dataclasses.replace(
+                    origin, rows=row_number - origin.row + 1, text=joined
+                )
+            else:
+                cells.append(GridCell(row_number, column, text, columns=span))
+                for covered in range(column, column + span):
+                    above[covered] = len(cells) - 1
+            column += span
+    return tuple(cells)
+
+
+def _merged_table(
+    where: str, cells: tuple[GridCell, ...], path: Path
+) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[int, int, int, int], ...]]:
+    """A table with merged cells (w:gridSpan, w:vMerge) on its grid: each merged cell's text
+    at its top-left place, "" in the places it covers, and its spans; refused, saying what
+    to do, when Word's rows do not make a rectangle grid."""
+    width = max((cell.column + cell.columns for cell in cells), default=0)
+    height = max((cell.row + cell.rows for cell in cells), default=0)
+    grid: list[list[str | None]] = [[None] * width for _ in range(height)]
+    for cell in cells:
+        for row in range(cell.row, cell.row + cell.rows):
+            for column in range(cell.column, cell.column + cell.columns):
+                grid[row][column] = ""
+        grid[cell.row][cell.column] = cell.text
+    if any(place is None for row in grid for place in row):
+        first = next((cell.text for cell in cells if cell.text), "")
+        raise ContentError(
+            f"{where} (starting {first[:12]!r}) has rows of different lengths around its "
+            f"merged cells, which cannot be set as a grid: in Word, give every row the same "
+            f"columns (Layout → Split Cells, WPS: 表格工具 → 拆分单元格) and import again",
+            path,
+        )
+    spans = tuple(
+        (cell.row, cell.column, cell.rows, cell.columns)
+        for cell in cells
+        if cell.rows > 1 or cell.columns > 1
+    )
+    return tuple(tuple(place or "" for place in row) for row in grid), spans
+
+
+def _part_texts(document, kind: str, element: str | None) -> dict[str, str]:
+    """Texts of the parts related to the document by ``kind`` (comments, header, footer):
+    per ``element`` id (a comment's), or per part when ``element`` is None."""
+    texts: dict[str, str] = {}
+    for rid, relation in document.part.rels.items():
+        if relation.is_external or relation.reltype.rsplit("/", 1)[-1] != kind:
+            continue
+        root = etree.fromstring(relation.target_part.blob)
+        if element is None:
+            texts[rid] = "".join(_xpath(root, ".//w:t/text()"))
+            continue
+        for child in root.iterchildren(_W + element):
+            texts[child.get(_W + "id")] = "".join(_xpath(child, ".//w:t/text()"))
+    return texts
+
+
+def _field_codes(element) -> list[str]:
+    """The fields (PAGE, DATE, REF …: the first word of each code) in a paragraph."""
+    codes = [code.split()[0] for code in _xpath(element, ".//w:fldSimple/@w:instr") if code.split()]
+    current: list[str] | None = None
+    for node in _xpath(element, ".//w:fldChar | .//w:instrText"):
+        if node.tag == _W + "instrText":
+            if current is not None:
+                current.append(node.text or "")
+            continue
+        kind = node.get(_W + "fldCharType")
+        if kind == "begin":
+            current = []
+        elif current is not None:  # separate or end: the code is complete
+            words = "".join(current).split()
+            codes += words[:1]
+            current = None
+    return codes
+
+
+def _drawing_width_mm(drawing) -> float:
+    """The width a picture has on Word's page: DrawingML's extent, or a VML shape's style."""
+    extent = _xpath(drawing, ".//wp:extent/@cx")
+    if extent:
+        return int(extent[0]) / EMU_PER_MM
+    for style in _xpath(drawing, ".//v:shape/@style"):
+        match = VML_WIDTH.search(style)
+        if match:
+            return float(match["number"]) * VML_MM[match["unit"]]
+    return 0.0
+
+
+def _kept_runs(element) -> list:
+    """The runs whose text counts for ``element`` (KEPT_RUNS), without those of a text box
+    inside it: its paragraphs are read on their own (``_Reader.text_boxes``)."""
+    return [run for run in _xpath(element, KEPT_RUNS) if not _in_text_box(run, element)]
+
+
+def _in_text_box(run, element) -> bool:
+    for ancestor in run.iterancestors():
+        if ancestor is element:
+            return False
+        if ancestor.tag == _W + "txbxContent":
+            return True
+    return False
+
+
 def _caption_of(items: list, captions: dict[int, int], position: int) -> str:
     for caption, owner in captions.items():
         if owner == position:
-            return items[caption].text
+            return items[caption].caption
     return ""
 
 
@@ -564,6 +957,41 @@ def _is_bold(run, style_bold: bool) -> bool:
     return bold.get(_W + "val", "true") not in ("0", "false")
 
 
+def _is_italic(run) -> bool:
+    italic = run.find(f"{_W}rPr/{_W}i")
+    return italic is not None and italic.get(_W + "val", "true") not in ("0", "false")
+
+
+def _emphasis_ranges(marked: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Text with EMPHASIS_OPEN/CLOSE marks → the text and its emphasised (start, end)
+    ranges; adjacent bold runs join, empty stretches and spaces at their edges go."""
+    text, ranges, depth, start = "", [], 0, 0
+    for char in marked:
+        if char == EMPHASIS_OPEN:
+            if depth == 0:
+                start = len(text)
+            depth += 1
+        elif char == EMPHASIS_CLOSE:
+            depth -= 1
+            if depth == 0:
+                ranges.append((start, len(text)))
+        else:
+            text += char
+    merged: list[tuple[int, int]] = []
+    for start, end in ranges:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start == end:
+            continue
+        if merged and merged[-1][1] == start:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return text, tuple(merged)
+
+
 def _is_kai(run, style_kai: bool) -> bool:
     fonts = _xpath(run, "./w:rPr/w:rFonts/@*")
     if not fonts:
@@ -571,17 +999,18 @@ def _is_kai(run, style_kai: bool) -> bool:
     return any(KAI_FONT.search(font) for font in fonts)
 
 
-def _numbered(element, style) -> bool:
-    """Does Word put a list number or bullet before this paragraph (its own or its style's)?"""
+def _list_number(element, style) -> tuple[str, int] | None:
+    """(numId, level) when Word puts a list number or bullet before this paragraph (its
+    own numbering or its style's), else None."""
     own = _xpath(element, "./w:pPr/w:numPr/w:numId/@w:val")
-    if own:
-        return own[0] != "0"  # numId 0 switches a style's numbering off
-    while style is not None:
-        numbering = _xpath(style.element, "./w:pPr/w:numPr/w:numId/@w:val")
-        if numbering:
-            return numbering[0] != "0"
+    level = _xpath(element, "./w:pPr/w:numPr/w:ilvl/@w:val")
+    while not own and style is not None:
+        own = _xpath(style.element, "./w:pPr/w:numPr/w:numId/@w:val")
+        level = level or _xpath(style.element, "./w:pPr/w:numPr/w:ilvl/@w:val")
         style = style.base_style
-    return False
+    if not own or own[0] == "0":  # numId 0 switches a style's numbering off
+        return None
+    return own[0], int(level[0]) if level else 0
 
 
 # Style names as Chinese Word and WPS may store them for their own styles.

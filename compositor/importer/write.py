@@ -16,7 +16,18 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from compositor.model import Article, Figure, Issue, Paragraph, Publication, Subhead, Table
+from compositor.importer.wordnotes import as_references
+from compositor.model import (
+    Article,
+    Figure,
+    Issue,
+    ItemList,
+    Notes,
+    Paragraph,
+    Publication,
+    Subhead,
+    Table,
+)
 
 # Labels printed in the colophon: written as comments so the TOML reads like the page,
 # and named by parse.py when a legacy colophon lacks one.
@@ -88,7 +99,8 @@ def issue_toml(issue: Issue, *, note: str = "") -> str:
 
 
 def article_markdown(article: Article) -> str:
-    meta = [f"section = {toml_value(article.section)}", f"title = {toml_value(article.title)}"]
+    title = list(article.title_lines) if article.title_lines else article.title
+    meta = [f"section = {toml_value(article.section)}", f"title = {toml_value(title)}"]
     if article.lead:
         meta.append(f"lead = {toml_value(article.lead)}")
     if article.credit:
@@ -97,12 +109,18 @@ def article_markdown(article: Article) -> str:
     for block in article.blocks:
         if isinstance(block, Subhead):
             body.append("## " + escape_markdown(block.text, heading=True))
+        elif isinstance(block, Paragraph) and block.emphasis:
+            body.append(emphasised_markdown(block))
         elif isinstance(block, Paragraph):
             body.append(escape_markdown(block.text))
         elif isinstance(block, Figure):
             body.append(figure_markdown(block))
         elif isinstance(block, Table):
             body.append(table_markdown(block))
+        elif isinstance(block, Notes):
+            body.append(notes_markdown(block))
+        elif isinstance(block, ItemList):
+            body.append(list_markdown(block))
     return "+++\n" + "\n".join(meta) + "\n+++\n\n" + "\n\n".join(body) + "\n"
 
 
@@ -111,6 +129,39 @@ def figure_markdown(figure: Figure) -> str:
     caption = escape_markdown(figure.caption) if figure.caption else ""
     width = f"{{width={figure.width}}}" if figure.width else ""
     return f"![{caption}]({figure.path.as_posix()}){width}"
+
+
+def emphasised_markdown(paragraph: Paragraph) -> str:
+    """A paragraph with its emphasised stretches between ``**`` (docs/content-format.md)."""
+    segments = paragraph.segments()
+    parts = []
+    for text, strong in segments:
+        escaped = as_references(_ENTITY.sub(r"\\&", _INLINE_SPECIAL.sub(r"\\\1", text)))
+        parts.append(f"**{escaped}**" if strong else escaped)
+    line = "".join(parts)
+    return line if segments[0][1] else _BLOCK_START.sub(_escape_block_start, line)
+
+
+def notes_markdown(block: Notes) -> str:
+    """``[^1]: text`` per note, numbered as their references are (importer/wordnotes.py)."""
+    return "\n".join(
+        f"[^{number}]: {escape_markdown(item.text)}"
+        for number, item in enumerate(block.items, start=1)
+    )
+
+
+def list_markdown(block: ItemList) -> str:
+    """One line per item, the enumerator as printed, in one paragraph (docs/content-format.md,
+    "列表"). No space follows the enumerator, so that no line starts a CommonMark list
+    (``- a`` or ``1. a`` would end the paragraph before it), except where the text
+    starts with a digit or a dash and would otherwise run into the enumerator."""
+    lines = []
+    for item in block.items:
+        text = _INLINE_SPECIAL.sub(r"\\\1", item.text)
+        text = as_references(_ENTITY.sub(r"\\&", text))
+        space = " " if item.text[:1].isdigit() or item.text.startswith("-") else ""
+        lines.append(item.marker + space + text)
+    return "\n".join(lines)
 
 
 DELIMITERS = {"left": ":---", "center": ":---:", "right": "---:", "": "---"}
@@ -141,7 +192,7 @@ def _table_cell(table: Table, row: int, column: int, cell: str) -> str:
         return "<" if row == span.row else "^"
     if cell in ("<", "^"):
         return "\\" + cell
-    return escape_markdown(cell).replace("|", "\\|") if cell else ""
+    return escape_markdown(cell, line_start=False).replace("|", "\\|") if cell else ""
 
 
 # --- TOML values -------------------------------------------------------------------------
@@ -189,18 +240,21 @@ _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _BLOCK_START = re.compile(r"^([#>+\-=~])|^(\d{1,9})([.)])")
 
 
-def escape_markdown(text: str, *, heading: bool = False) -> str:
+def escape_markdown(text: str, *, heading: bool = False, line_start: bool = True) -> str:
     """Escape ``text`` so that CommonMark reads it back as exactly ``text``.
 
     Only characters that would otherwise be read as markup are escaped, so the
     Chinese text in the file stays as readable as the page. ``text`` is one
-    line (a paragraph or a subhead) without surrounding whitespace.
+    line (a paragraph or a subhead) without surrounding whitespace; a table cell's
+    text does not start a line (``line_start`` false): ``51.3`` needs no escape there.
     """
     if text != text.strip() or "\n" in text or "\r" in text:
         raise ValueError(f"a paragraph is one stripped line, got {text!r}")
     escaped = _INLINE_SPECIAL.sub(r"\\\1", text)
     escaped = _ENTITY.sub(r"\\&", escaped)
-    escaped = _BLOCK_START.sub(_escape_block_start, escaped)
+    if line_start:
+        escaped = _BLOCK_START.sub(_escape_block_start, escaped)
+    escaped = as_references(escaped)
     if heading:
         # A run of # at the end of a heading line is a closing sequence, not text.
         escaped = re.sub(r"(?<!\\)#", r"\\#", escaped)

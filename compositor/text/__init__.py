@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from compositor.model import Article, Block, Figure, Issue, ItemList, ListItem, Table
+from compositor.model import Article, Block, Figure, Issue, ItemList, ListItem, Paragraph, Table
 from compositor.text.normalize import normalize_field, normalize_item
 
 
@@ -39,6 +39,7 @@ def _typeset_article(article: Article) -> Article:
     return dataclasses.replace(
         article,
         title=normalize_text(article.title),
+        title_lines=tuple(normalize_text(line) for line in article.title_lines),
         lead=normalize_text(article.lead),
         credit=normalize_text(article.credit, "credit"),
         blocks=tuple(_typeset_block(b) for b in article.blocks),
@@ -60,7 +61,27 @@ def _typeset_block(block: Block) -> Block:
         )
     if isinstance(block, ItemList):
         return dataclasses.replace(block, items=tuple(_typeset_item(i) for i in block.items))
+    if isinstance(block, Paragraph) and block.emphasis:
+        text = normalize_text(block.text)
+        return dataclasses.replace(
+            block, text=text, emphasis=_moved_ranges(block.text, text, block.emphasis)
+        )
     return dataclasses.replace(block, text=normalize_text(block.text))
+
+
+def _moved_ranges(before: str, after: str, ranges: tuple) -> tuple[tuple[int, int], ...]:
+    """Emphasis ranges of ``before`` as indices into its normalised form ``after``. The
+    normaliser changes characters one for one and removes only spaces (no line breaks are
+    left in a paragraph), so each character of ``before`` maps to one of ``after`` or to a
+    removed space."""
+    position, at = [], 0
+    for char in before:
+        position.append(at)
+        if at < len(after) and (not char.isspace() or after[at].isspace()):
+            at += 1
+    position.append(at)
+    moved = ((position[start], position[end]) for start, end in ranges)
+    return tuple((start, end) for start, end in moved if start < end)
 
 
 def _typeset_item(item: ListItem) -> ListItem:
