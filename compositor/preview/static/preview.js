@@ -175,12 +175,13 @@ function currentPage() {
   return Math.max(index, 0);
 }
 
-function turn(step) {
+// The buttons keep the focus (Enter again turns again); j and k move it to the page.
+function turn(step, focusPage) {
   const items = [...document.querySelectorAll(".page")];
   if (!items.length) return;
   const target = items[Math.min(Math.max(currentPage() + step, 0), items.length - 1)];
   target.scrollIntoView({ block: "start" });
-  target.focus({ preventScroll: true });
+  if (focusPage) target.focus({ preventScroll: true });
   say(`第 ${target.dataset.number} 页 page ${target.dataset.number}`);
 }
 
@@ -199,12 +200,13 @@ function listen() {
   events.addEventListener("findings", () => loadFindings());
 }
 
-document.getElementById("previous").addEventListener("click", () => turn(-1));
-document.getElementById("next").addEventListener("click", () => turn(1));
+document.getElementById("previous").addEventListener("click", () => turn(-1, false));
+document.getElementById("next").addEventListener("click", () => turn(1, false));
 document.addEventListener("keydown", (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
-  if (event.key === "j") turn(1);
-  if (event.key === "k") turn(-1);
+  if (event.target.closest && event.target.closest("input, textarea")) return;
+  if (event.key === "j") turn(1, true);
+  if (event.key === "k") turn(-1, true);
 });
 
 loadPages().then(loadFindings).then(listen);
