@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, edit
 
 from compositor.cli.preview import serving
 from compositor.content.validate import read_findings
@@ -282,3 +282,31 @@ def test_open_in_the_editor(served):
 
 def test_weasyprint_box_internals():
     check_box_internals()
+
+
+def test_against_an_approved_pdf_marks_the_changed_regions(served, tmp_path):
+    """--against: the page an edit changed has regions, the others none, and the region
+    covers where the edited words print."""
+    from compositor.preview.live import Preview
+
+    _folder, _client, running, _record = served
+    approved = tmp_path / "approved.pdf"
+    approved.write_bytes(running.preview.output.read_bytes())
+    folder = copy_sample(tmp_path)
+    edit(folder / "03.md", "热血沸腾！", "热血沸腾！！！")
+    preview = Preview(folder, against=approved)
+    try:
+        preview.rebuild()
+        pages = preview.pages()["pages"]
+        document = pdfium.PdfDocument(preview.output.read_bytes())
+        page, x, y = Printed(document).occurrences("热血沸腾", line_start=False)[0]
+        document.close()
+    finally:
+        preview.close()
+    changed = [p["number"] for p in pages if p["differences"]]
+    assert page in changed and changed[0] == page
+    assert any(
+        r["x"] <= x <= r["x"] + r["width"] and r["y"] <= y <= r["y"] + r["height"]
+        for r in pages[page - 1]["differences"]
+    )
+    assert not any(p["differences"] for p in pages[: page - 1])

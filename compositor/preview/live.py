@@ -22,6 +22,10 @@ from compositor.preview.boxes import Rect, SourceMap, source_map
 from compositor.preview.pages import PageImages
 
 DIFF_DPI = 50  # the golden test's resolution: enough to find what moved
+# Pages drawn before the rebuild is announced: the few an edit changes are asked for
+# at once, and drawing them now keeps `check` (run after the announcement) from slowing
+# them down. More pages (a reflow, the first build) are drawn as the browser asks.
+EAGER_PAGES = 3
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,12 @@ class Preview:
             self._announce(event)
             return event
         pdf = self.output.read_bytes()
+        before = set(self.images.keys)
         keys = self.images.update(pdf)
+        changed = [key for key in keys if key not in before]
+        if len(changed) <= EAGER_PAGES:  # an edit's page: ready before the browser asks
+            for key in changed:
+                self.images.image(key)
         mapped = source_map(self.rebuilder.layout)
         self.rebuilder.layout = None  # the boxes are big; the map is all the preview needs
         differences = self._differences(pdf) if self._reference is not None else {}
