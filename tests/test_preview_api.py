@@ -310,3 +310,20 @@ def test_against_an_approved_pdf_marks_the_changed_regions(served, tmp_path):
         for r in pages[page - 1]["differences"]
     )
     assert not any(p["differences"] for p in pages[: page - 1])
+
+
+def test_marks_are_the_only_difference_from_the_print_html():
+    """A print build's HTML has no data-src; the preview's is the same HTML with them
+    added (so the layout, and the published PDF's bytes, do not depend on the preview)."""
+    from compositor.build import layout_for
+    from compositor.content.marks import SourceMarks
+    from compositor.html import render_html
+
+    issue = typeset_issue(read_findings(SAMPLE).issue)
+    layout = layout_for(issue)
+    options = {"timestamp": "2022-10-18T00:00:00Z", "press": False}
+    printed = render_html(issue, layout, {}, **options).html
+    marked = render_html(issue, layout, {}, marks=SourceMarks(issue), **options).html
+    assert "data-src" not in printed
+    assert marked.count(' data-src="') > 150
+    assert re.sub(r' data-src="[^"]*"', "", marked) == printed
