@@ -327,3 +327,43 @@ def test_marks_are_the_only_difference_from_the_print_html():
     assert "data-src" not in printed
     assert marked.count(' data-src="') > 150
     assert re.sub(r' data-src="[^"]*"', "", marked) == printed
+
+
+def test_table_cells_and_captions(tmp_path):
+    """Table cells (header and body), a table's caption and a figure's caption point at
+    the pipe-table line and the cell's column, the Table: line, the picture's line."""
+    from conftest import DATA, draw_pictures
+
+    from compositor.preview.live import Preview
+
+    shutil.copytree(DATA / "figures", tmp_path / "figures")
+    folder = tmp_path / "figures" / "2023-02"
+    draw_pictures(folder)
+    lines = (folder / "02.md").read_text(encoding="utf-8").split("\n")
+
+    def typed(pattern: str, cell: str = "") -> tuple[str, int, int]:
+        line = line_of(folder / "02.md", pattern)
+        return "02.md", line, lines[line - 1].index(cell) + 1 if cell else 0
+
+    cases = [
+        ("51.3", typed(r"^\| 营业收入", "51.3")),
+        ("单位", typed(r"^\| 指标", "单位")),
+        ("研发经费支出", typed(r"^\| 研发经费支出", "研发经费支出")),
+        ("表1　2022年国家高新区", typed(r"^Table:")),
+        ("图4　各季度营业收入增长", typed(r"^!\[图4")),
+    ]
+    preview = Preview(folder)
+    try:
+        assert preview.rebuild().kind == "build", preview.error
+        document = pdfium.PdfDocument(preview.output.read_bytes())
+        printed = Printed(document)
+        for text, (file, line, column) in cases:
+            page, x, y = printed.occurrences(text, line_start=False)[0]
+            found = preview.source_at(page, x, y)
+            assert found is not None, text
+            assert (found["file"], found["line"]) == (file, line), text
+            if column:
+                assert found["column"] == column, text
+        document.close()
+    finally:
+        preview.close()

@@ -46,6 +46,7 @@ class SourceMarks:
     def __init__(self, issue: Issue) -> None:
         self.issue = issue
         self.folder = issue.folder.resolve()
+        self._files: dict[Path, list[str]] = {}  # each file read once per render
 
     def __call__(self, thing, part: str = "", *where: int) -> Markup:
         found = self.locate(thing, part, *where)
@@ -143,7 +144,10 @@ class SourceMarks:
         return TomlLines(path, lines[1:end], first_line=2)
 
     def _lines(self, path: Path) -> list[str]:
-        return _read_lines(Path(path))
+        path = Path(path)
+        if path not in self._files:
+            self._files[path] = _read_lines(path)
+        return self._files[path]
 
 
 def _read_lines(path: Path) -> list[str]:

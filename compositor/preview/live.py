@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from compositor.cli.watch import Rebuilder
+from compositor.errors import CompositorError
 from compositor.preview.boxes import Rect, SourceMap, source_map
 from compositor.preview.pages import PageImages
 
@@ -93,12 +94,14 @@ class Preview:
 
     # -- building --------------------------------------------------------------------
     def rebuild(self) -> Event:
+        self.rebuilder.layout = None
         outcome = self.rebuilder.timed_build()
         self.seconds = outcome.seconds
         if outcome.result is None or self.rebuilder.layout is None:
             self.error = outcome.error or "error: the build gave no pages"
             event = Event("error", {"error": self.error, "build": self.build_id})
             self._announce(event)
+            self._update_findings()  # the error and every other finding, file:line:column
             return event
         pdf = self.output.read_bytes()
         before = set(self.images.keys)
@@ -121,7 +124,10 @@ class Preview:
     def _update_findings(self) -> None:
         from compositor.check.report import check_issue
 
-        report = check_issue(self.folder)
+        try:
+            report = check_issue(self.folder)
+        except (CompositorError, OSError):  # what stopped it is the build's error, shown
+            return
         findings = [self._finding(finding) for finding in report.findings]
         with self._lock:
             self.findings = findings
