@@ -367,3 +367,51 @@ def test_table_cells_and_captions(tmp_path):
         document.close()
     finally:
         preview.close()
+
+
+def test_the_command_prints_its_address_and_serves(tmp_path):
+    """`compositor preview --no-open`: a free loopback port and a token in the printed
+    address, which answers; another --host is warned about."""
+    import subprocess
+
+    from conftest import ROOT
+
+    folder = copy_sample(tmp_path)
+    command = [sys.executable, "-m", "compositor", "preview", str(folder), "--no-open"]
+    process = subprocess.Popen(
+        [*command, "--host", "localhost"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = process.stdout.readline()
+        match = re.fullmatch(r"preview: http://localhost:(\d+)/\?token=([\w-]{32})\n", first)
+        assert match, first
+        client = Client("localhost", int(match[1]), match[2])
+        status, pages = client.json("/api/pages")
+        assert status == 200 and len(pages["pages"]) >= 10
+    finally:
+        process.terminate()
+        process.wait(30)
+    assert "warning" not in process.stderr.read()  # localhost is loopback: no warning
+    # it wrote nothing beside the content (its PDF went to a temporary folder)
+    assert set(folder.parent.iterdir()) == {folder, folder.parent / "publication.toml"}
+
+
+def test_another_host_is_warned_about(tmp_path):
+    import subprocess
+
+    from conftest import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-m", "compositor", "preview", str(tmp_path / "missing")]
+        + ["--no-open", "--host", "0.0.0.0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "warning: listening on 0.0.0.0" in result.stderr
+    assert result.returncode == 2  # and the missing folder is an error, as for watch
