@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from compositor.check.resolution import SCREEN_PPI, low_resolution, refuse_for_press
+from compositor.content.marks import SourceMarks
 from compositor.content.validate import (
     Finding,
     Level,
@@ -123,9 +124,13 @@ class BuildSession:
         press: PressSettings | None = None,
         pad_to: int | None = None,
         booklet: Booklet | None = None,
+        on_layout: Callable[[object], None] | None = None,
     ) -> BuildResult:
         """Read, check and render one issue, then write it atomically to ``output`` (or
-        ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/)."""
+        ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/).
+
+        ``on_layout`` (``compositor preview``): the HTML carries where each piece was
+        typed (content/marks.py) and the laid-out document that is drawn is given to it."""
         reading = read_findings(Path(folder))
         if reading.errors:
             raise reading.errors[0].error()
@@ -150,6 +155,7 @@ class BuildSession:
             pad_to=pad_to,
             styles=self.styles,
             booklet=booklet,
+            on_layout=on_layout,
         )
         target = Path(output) if output else (output_dir or BUILD_DIR) / f"{issue.slug}.pdf"
         write_atomically(pdf, target)
@@ -175,9 +181,11 @@ def render_issue(
     pad_to: int | None = None,
     styles: StyleCache | None = None,
     booklet: Booklet | None = None,
+    on_layout: Callable[[object], None] | None = None,
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
-    stylesheets for the next build in this process (``compositor watch``)."""
+    stylesheets for the next build in this process (``compositor watch``); ``on_layout``
+    marks the HTML with sources and is given the drawn layout (see ``BuildSession``)."""
     if booklet:
         if pad_to and pad_to % 4:
             raise CompositorError(
@@ -194,7 +202,7 @@ def render_issue(
         job = PressJob.plan(press, layout)
     # One cache for the renders of one build (pad_pages); removed after it, unless kept.
     with nullcontext(styles) if styles else StyleCache() as cache:
-        pdf, pages = _render_issue(issue, layout, fontset, job, pad_to, cache)
+        pdf, pages = _render_issue(issue, layout, fontset, job, pad_to, cache, on_layout)
     if booklet:
         version = job.standard.pdf_version if job else ""
         from compositor.press.booklet import impose_booklet
@@ -203,7 +211,7 @@ def render_issue(
     return pdf, pages
 
 
-def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:
+def _render_issue(issue, layout, fontset, job, pad_to, styles, on_layout) -> tuple[bytes, int]:
     from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
         Shaping,
         cjk_typesetting,
@@ -245,6 +253,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
             timestamp=stamp,
             press=job is not None,
             templates=styles.templates,
+            marks=SourceMarks(draft) if on_layout else None,
         )
         return job.prepare(rendered) if job else rendered
 
@@ -276,6 +285,15 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
         # The settled issue was laid out last while settling: that layout is drawn.
         laid_out = settled.get(document)
         with extensions():
+            if on_layout is not None:  # the preview maps points back through this layout
+                laid_out = laid_out or lay_out(
+                    document,
+                    allowed_roots=roots,
+                    styles=styles,
+                    makeup=makeup,
+                    image_dpi=image_dpi,
+                )
+                on_layout(laid_out)
             return write_pdf(
                 document,
                 allowed_roots=roots,

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from compositor.content.marks import NoMarks, SourceMarks
 from compositor.fonts.fontset import KAI_QUOTES
 from compositor.layout import Layout
 from compositor.model import Issue
@@ -67,12 +68,15 @@ def render_html(
     timestamp: str,
     press: bool,
     templates: Templates | None = None,
+    marks: SourceMarks | None = None,
 ) -> Rendered:
     """Render the issue with the layout's template.
 
     ``font_files`` maps each layout role (body, title, …) to the font file for it;
     ``timestamp`` is the ISO date stored as the PDF's creation and modification date;
-    ``templates`` keeps the compiled template for the next render (default: none kept).
+    ``templates`` keeps the compiled template for the next render (default: none kept);
+    ``marks`` writes where each piece was typed into the HTML (``compositor preview``;
+    default: nothing, as a print build needs).
     """
     template = (templates or Templates()).get(layout)
     html = template.render(
@@ -83,6 +87,7 @@ def render_html(
         timestamp=timestamp,
         picture_url=lambda path: picture_url(path, issue.folder),
         set_table=set_table,
+        src=marks or NoMarks(),
     )
     css = font_face_css(font_files) + colour_css(layout, press=press)
     return Rendered(

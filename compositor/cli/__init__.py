@@ -330,6 +330,57 @@ def watch(
 
 
 @app.command()
+def preview(
+    ctx: typer.Context,
+    issue: Annotated[Path, typer.Argument(help="Issue folder to preview.")],
+    port: Annotated[int, typer.Option(help="Port to listen on (default: a free one).")] = 0,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; any but 127.0.0.1 lets others connect.")
+    ] = "127.0.0.1",
+    against: Annotated[
+        Path | None,
+        typer.Option(help="An approved PDF: the regions that differ from it are highlighted."),
+    ] = None,
+    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open the browser.")] = False,
+) -> None:
+    """Show the issue's pages in the browser, rebuilt on every save; click a line to find
+    its source (set COMPOSITOR_EDITOR, e.g. 'code -g {file}:{line}:{column}', to open it).
+
+    Example: compositor preview content/torch/2022-17
+    """
+    with imports_for_the_process():
+        from compositor.weasy_import import import_weasyprint
+
+        import_weasyprint()
+        # (not `from compositor.cli import preview`: that name is this command)
+        from compositor.cli.preview import loopback, start, stop_running
+        from compositor.cli.preview import watch as watch_preview
+
+    if not loopback(host):
+        typer.echo(
+            f"warning: listening on {host}: other machines can reach the preview "
+            "(it still needs the token printed below)",
+            err=True,
+        )
+    try:
+        running = start(issue, host=host, port=port, against=against)
+    except (CompositorError, OSError) as error:
+        fail(ctx, error if isinstance(error, CompositorError) else CompositorError(str(error)))
+    if running.preview.error:
+        typer.echo(running.preview.error, err=True)
+    typer.echo(f"preview: {running.url}")
+    typer.echo(f"watching {issue} for changes (Ctrl+C to stop)")
+    if not no_open:
+        import webbrowser
+
+        webbrowser.open(running.url)
+    try:
+        watch_preview(running, echo=typer.echo)
+    finally:
+        stop_running(running)
+
+
+@app.command()
 def diff(
     ctx: typer.Context,
     old: Annotated[Path, typer.Argument(help="The old PDF, or an issue folder to build.")],

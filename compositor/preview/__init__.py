@@ -1,0 +1,1 @@
+"""``compositor preview``: the issue's pages in the browser, live, with click-to-source."""

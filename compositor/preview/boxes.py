@@ -1,0 +1,170 @@
+"""Which source produced a point of a page: the preview's map from the laid-out boxes.
+
+The build lays the issue out once and draws that layout (``BuildSession.build(...,
+on_layout=…)`` hands it over); its HTML carries ``data-src="03.md:12:1"`` on every
+printed piece (content/marks.py). This module walks the layout's boxes and keeps, per
+page, each drawn piece's rectangle with the ``data-src`` of its nearest marked element.
+
+This is the one place outside ``compositor/weasy_seam.py`` that reads WeasyPrint's
+internals, read-only and after the PDF is drawn. It touches, and
+``check_box_internals`` verifies on a small layout:
+
+- ``Page._page_box``: the page's root box;
+- ``boxes.ParentBox.children``, ``boxes.TextBox``, ``boxes.ReplacedBox``;
+- ``Box.element`` (the html5lib element a box was made for; ``.get(attribute)``);
+- ``Box.border_box_x()``, ``border_box_y()``, ``border_width()``, ``border_height()``,
+  in CSS pixels from the page's top-left corner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from compositor.content.marks import ATTRIBUTE
+
+MM_PER_PX = 25.4 / 96  # WeasyPrint lays out in CSS pixels
+
+
+@dataclass(frozen=True)
+class Rect:
+    """A rectangle in millimetres from the top-left corner of the page (its trim box)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x <= x <= self.x + self.width and self.y <= y <= self.y + self.height
+
+    @property
+    def area(self) -> float:
+        return self.width * self.height
+
+    def union(self, other: Rect) -> Rect:
+        left, top = min(self.x, other.x), min(self.y, other.y)
+        right = max(self.x + self.width, other.x + other.width)
+        bottom = max(self.y + self.height, other.y + other.height)
+        return Rect(left, top, right - left, bottom - top)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A ``data-src`` value, parsed: file relative to the issue folder, line, column."""
+
+    file: str
+    line: int
+    column: int
+
+    @classmethod
+    def parse(cls, value: str) -> Location:
+        file, line, column = value.rsplit(":", 2)
+        return cls(file, int(line), int(column))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One drawn piece: text or a picture (``leaf``) or a marked element's whole box."""
+
+    rect: Rect
+    source: Location
+    leaf: bool
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Every page's drawn pieces, in drawing order."""
+
+    pages: tuple[tuple[Piece, ...], ...] = field(default=())
+
+    def at(self, page: int, x: float, y: float) -> Location | None:
+        """The source drawn at ``(x, y)`` mm on page ``page`` (1-based): the text or
+        picture there, else the smallest marked box around the point; None if nothing
+        drawn there came from the source (a margin, a rule, a page number)."""
+        if not 1 <= page <= len(self.pages):
+            return None
+        hits = [piece for piece in self.pages[page - 1] if piece.rect.contains(x, y)]
+        if not hits:
+            return None
+        leaves = [piece for piece in hits if piece.leaf]
+        return min(leaves or hits, key=lambda piece: piece.rect.area).source
+
+    def where(self, file: str, line: int) -> tuple[int, Rect] | None:
+        """Where a finding at ``file:line`` is printed: the first page with text typed on
+        that line (or, failing that, on the nearest line above it in the same file) and
+        the rectangle around that text on the page."""
+        candidates = [
+            (piece.source.line, number, piece)
+            for number, pieces in enumerate(self.pages, start=1)
+            for piece in pieces
+            if piece.leaf and piece.source.file == file and piece.source.line <= line
+        ]
+        if not candidates:
+            return None
+        best = max(source_line for source_line, _number, _piece in candidates)
+        found = [(n, p) for source_line, n, p in candidates if source_line == best]
+        page = found[0][0]
+        rect = found[0][1].rect
+        for number, piece in found[1:]:
+            if number == page:
+                rect = rect.union(piece.rect)
+        return page, rect
+
+
+def source_map(document) -> SourceMap:
+    """The map of a laid-out WeasyPrint document (see the module's docstring)."""
+    return SourceMap(tuple(tuple(_pieces(page._page_box, None)) for page in document.pages))
+
+
+def _pieces(box, inherited: Location | None) -> Iterator[Piece]:
+    from weasyprint.formatting_structure import boxes
+
+    own = _own_source(box)
+    source = own or inherited
+    if source is not None:
+        leaf = isinstance(box, boxes.TextBox | boxes.ReplacedBox)
+        if leaf or own is not None:
+            yield Piece(_rect(box), source, leaf)
+    for child in getattr(box, "children", ()):
+        yield from _pieces(child, source)
+
+
+def _own_source(box) -> Location | None:
+    element = box.element
+    if element is None or box.element_tag is None:
+        return None
+    value = element.get(ATTRIBUTE)
+    return Location.parse(value) if value else None
+
+
+def _rect(box) -> Rect:
+    return Rect(
+        box.border_box_x() * MM_PER_PX,
+        box.border_box_y() * MM_PER_PX,
+        box.border_width() * MM_PER_PX,
+        box.border_height() * MM_PER_PX,
+    )
+
+
+def check_box_internals() -> None:
+    """Fail loudly if WeasyPrint no longer has what ``source_map`` reads: lay out a
+    marked paragraph with a bold word and find both again at their places."""
+    import weasyprint
+
+    html = (
+        f'<p {ATTRIBUTE}="a.md:3:1" style="margin:0;font-size:20px">x <b>y</b></p>'
+        f'<p {ATTRIBUTE}="a.md:5:2" style="margin:10px 0 0 0;font-size:20px">z</p>'
+    )
+    document = weasyprint.HTML(string=html).render(
+        stylesheets=[
+            weasyprint.CSS(string="@page { size: 100mm 100mm; margin: 10mm } body { margin: 0 }")
+        ]
+    )
+    mapped = source_map(document)
+    first = mapped.at(1, 11, 13)  # the first line: 10 mm of margin, then about 6 mm
+    second = mapped.at(1, 11, 22)  # under it and a 10 px margin
+    if first != Location("a.md", 3, 1) or second != Location("a.md", 5, 2):
+        raise RuntimeError(
+            f"WeasyPrint's boxes changed: the preview's source map found {first} and {second}"
+        )

@@ -1,0 +1,218 @@
+"""The preview's state: the issue rebuilt warm on every save, and what the page shows of it.
+
+``Preview.rebuild`` builds the issue with the watch's ``Rebuilder`` (one build session
+for the whole run), keeps the source map of the layout it drew, names each page by what
+draws it (pages.py), and tells every listener (the ``/api/events`` streams). A build
+that fails keeps the last good pages and announces the error instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import queue
+import tempfile
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from compositor.cli.watch import Rebuilder
+from compositor.errors import CompositorError
+from compositor.preview.boxes import Rect, SourceMap, source_map
+from compositor.preview.pages import PageImages
+
+DIFF_DPI = 50  # the golden test's resolution: enough to find what moved
+# Pages drawn before the rebuild is announced: the few an edit changes are asked for
+# at once, and drawing them now keeps `check` (run after the announcement) from slowing
+# them down. More pages (a reflow, the first build) are drawn as the browser asks.
+EAGER_PAGES = 3
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # "build", "error" or "findings"
+    data: dict = field(default_factory=dict)
+
+
+class PreviewRebuilder(Rebuilder):
+    """The watch's rebuilder, building with source marks into a scratch PDF."""
+
+    def __init__(self, folder: Path, output: Path) -> None:
+        super().__init__(folder, output)
+        self.layout = None
+
+    def build(self):
+        return self.session.build(self.folder, self.output, on_layout=self._keep)
+
+    def _keep(self, document) -> None:
+        self.layout = document
+
+
+class Preview:
+    """One issue folder, previewed. Thread-safe: requests read, the watcher rebuilds."""
+
+    def __init__(self, folder: Path, against: Path | None = None) -> None:
+        self.folder = Path(folder).resolve()
+        self._scratch = tempfile.TemporaryDirectory(prefix="compositor-preview-")
+        self.output = Path(self._scratch.name) / "preview.pdf"
+        self.rebuilder = PreviewRebuilder(self.folder, self.output)
+        self.images = PageImages()
+        self.map = SourceMap()
+        self.build_id = ""
+        self.error = ""
+        self.seconds = 0.0
+        self.findings: list[dict] = []
+        self.differences: dict[int, list[Rect]] = {}
+        self._reference = _reference_pages(against) if against else None
+        self._lock = threading.Lock()
+        self._listeners: list[queue.Queue] = []
+
+    def close(self) -> None:
+        self.rebuilder.session.close()
+        self._scratch.cleanup()
+
+    # -- listeners -------------------------------------------------------------------
+    def listen(self) -> queue.Queue:
+        channel: queue.Queue = queue.Queue(maxsize=64)
+        with self._lock:
+            self._listeners.append(channel)
+        return channel
+
+    def forget(self, channel: queue.Queue) -> None:
+        with self._lock:
+            if channel in self._listeners:
+                self._listeners.remove(channel)
+
+    def _announce(self, event: Event) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for channel in listeners:
+            # a stalled page misses events; it reloads /api/pages when it wakes
+            with contextlib.suppress(queue.Full):
+                channel.put_nowait(event)
+
+    # -- building --------------------------------------------------------------------
+    def rebuild(self) -> Event:
+        self.rebuilder.layout = None
+        outcome = self.rebuilder.timed_build()
+        self.seconds = outcome.seconds
+        if outcome.result is None or self.rebuilder.layout is None:
+            self.error = outcome.error or "error: the build gave no pages"
+            event = Event("error", {"error": self.error, "build": self.build_id})
+            self._announce(event)
+            self._update_findings()  # the error and every other finding, file:line:column
+            return event
+        pdf = self.output.read_bytes()
+        before = set(self.images.keys)
+        keys = self.images.update(pdf)
+        changed = [key for key in keys if key not in before]
+        if len(changed) <= EAGER_PAGES:  # an edit's page: ready before the browser asks
+            for key in changed:
+                self.images.image(key)
+        mapped = source_map(self.rebuilder.layout)
+        self.rebuilder.layout = None  # the boxes are big; the map is all the preview needs
+        differences = self._differences(pdf) if self._reference is not None else {}
+        with self._lock:
+            self.map, self.differences, self.error = mapped, differences, ""
+            self.build_id = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
+        event = Event("build", {"build": self.build_id, "seconds": round(outcome.seconds, 3)})
+        self._announce(event)
+        self._update_findings()
+        return event
+
+    def _update_findings(self) -> None:
+        from compositor.check.report import check_issue
+
+        try:
+            report = check_issue(self.folder)
+        except (CompositorError, OSError):  # what stopped it is the build's error, shown
+            return
+        findings = [self._finding(finding) for finding in report.findings]
+        with self._lock:
+            self.findings = findings
+        self._announce(Event("findings", {"count": len(findings)}))
+
+    def _finding(self, finding) -> dict:
+        file = self.relative(Path(finding.path))
+        found = self.map.where(file, finding.line)
+        return {
+            "file": file,
+            "line": max(finding.line, 1),
+            "column": max(finding.column, 1),
+            "level": str(finding.level),
+            "message": finding.message,
+            "page": found[0] if found else None,
+            "rect": asdict(found[1]) if found else None,
+        }
+
+    def relative(self, path: Path) -> str:
+        return Path(os.path.relpath(path.resolve(), self.folder)).as_posix()
+
+    def _differences(self, pdf: bytes) -> dict[int, list[Rect]]:
+        import pypdfium2 as pdfium
+
+        from compositor.diff.pixels import compare_page_images
+        from compositor.diff.report import render_page
+
+        document = pdfium.PdfDocument(pdf)
+        found: dict[int, list[Rect]] = {}
+        millimetres = 25.4 / DIFF_DPI
+        try:
+            for index in range(len(document)):
+                if index >= len(self._reference):
+                    found[index + 1] = [Rect(0, 0, 1e4, 1e4)]  # a page the reference lacks
+                    continue
+                comparison = compare_page_images(
+                    self._reference[index], render_page(document[index], DIFF_DPI)
+                )
+                found[index + 1] = [
+                    Rect(
+                        box.left * millimetres,
+                        box.top * millimetres,
+                        (box.right - box.left) * millimetres,
+                        (box.bottom - box.top) * millimetres,
+                    )
+                    for box in comparison.boxes
+                ]
+        finally:
+            document.close()
+        return {page: rects for page, rects in found.items() if rects}
+
+    # -- what the API serves ----------------------------------------------------------
+    def pages(self) -> dict:
+        sizes = self.images.sizes
+        return {
+            "build": self.build_id,
+            "error": self.error,
+            "pages": [
+                {
+                    "number": number,
+                    "image": f"/pages/{key}.jpg",
+                    "width_mm": round(sizes[number - 1].width_mm, 3),
+                    "height_mm": round(sizes[number - 1].height_mm, 3),
+                    "differences": [asdict(r) for r in self.differences.get(number, [])],
+                }
+                for number, key in enumerate(self.images.keys, start=1)
+            ],
+        }
+
+    def source_at(self, page: int, x: float, y: float) -> dict | None:
+        found = self.map.at(page, x, y)
+        return None if found is None else asdict(found)
+
+    def source_file(self, file: str) -> Path | None:
+        """The absolute path of a file the preview may name: one in the issue folder
+        or the publication's ``publication.toml``; None for anything else."""
+        from compositor.content import PUBLICATION_FILE
+
+        path = (self.folder / file).resolve()
+        if path == self.folder.parent / PUBLICATION_FILE or path.parent == self.folder:
+            return path if path.is_file() else None
+        return None
+
+
+def _reference_pages(path: Path) -> list:
+    from compositor.diff.report import render_pages
+
+    return render_pages(Path(path), DIFF_DPI)
