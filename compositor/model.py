@@ -193,11 +193,12 @@ class Table:
         int, ...
     ] = ()  # body rows that begin a continued part (续表), see typeset/continued.py
     # How a short table (up to WHOLE_ROWS rows) flows, decided by typeset/floats.py:
-    # "whole" on one page; "split" runs on (续表) rather than leave a page short;
+    # "kept" on one page; "split" runs on (续表) rather than leave a page short;
     # "moved" whole to the next page, as splitting left a part too few rows.
-    flow: str = "whole"
+    flow: str = "kept"
     # Set by typeset/tables.py from the fonts and the measure: "" (the layout's size),
-    # "compact" (a size smaller, to fit) or "overfull" (too wide even then), and per
+    # "smaller" (a size smaller, to fit) or "too-wide" (too wide even then; the template
+    # gives each its own class), and per
     # column the width in em of the widest decimal part that the points align on, and
     # the width in em that sets its header cell on two lines at most.
     size: str = ""
