@@ -41,6 +41,16 @@ class Colophon:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """A brief's 版记: the offices it goes to (报, 送, 发) and the copies printed."""
+
+    report_to: tuple[str, ...] = ()  # 报：superior offices
+    send_to: tuple[str, ...] = ()  # 送：offices alongside
+    issue_to: tuple[str, ...] = ()  # 发：offices below
+    copies: int | None = None  # 共印N份
+
+
+@dataclass(frozen=True)
 class Publication:
     """Facts that hold for every issue of one publication."""
 
@@ -52,6 +62,8 @@ class Publication:
     # The publication's own 补字 font (``buzi_font`` in publication.toml): glyphs no
     # shipped face has, such as an office's own characters. None: no such font.
     buzi_font: Path | None = None
+    # Whom the issues go to ([distribution] in publication.toml); None: not given.
+    distribution: Distribution | None = None
 
 
 @dataclass(frozen=True)
