@@ -281,4 +281,8 @@ def every_layout_builds(tmp_path_factory) -> dict[str, LayoutBuilds]:
 @pytest.fixture(scope="session", params=[sample.name for sample in LAYOUT_SAMPLES])
 def layout_builds(request, every_layout_builds) -> LayoutBuilds:
     """The sample of each layout (parametrised: the test runs once per layout)."""
-    return every_layout_builds[request.param]
+    builds = every_layout_builds[request.param]
+    if request.param == "torch":  # the session builds these anyway: not twice
+        builds.built.setdefault("screen", request.getfixturevalue("sample_pdf").path)
+        builds.built.setdefault("press", request.getfixturevalue("sample_x4"))
+    return builds
