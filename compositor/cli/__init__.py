@@ -240,7 +240,10 @@ def build(
 
 @app.command("layouts")
 def list_layouts(ctx: typer.Context) -> None:
-    """List the layouts an issue can be built in (build --layout NAME), with their descriptions."""
+    """List the layouts an issue can be built in (build --layout NAME), with their descriptions.
+
+    Example: compositor layouts
+    """
     from compositor.build import layouts
 
     try:
