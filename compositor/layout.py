@@ -208,10 +208,10 @@ def _selectors_from(data: dict, path: Path) -> dict[str, tuple[str, ...]]:
         )
     selectors = {}
     for name, value in data.items():
-        value = (value,) if isinstance(value, str) else tuple(value)
-        if not all(isinstance(one, str) and one for one in value):
+        value = (value,) if isinstance(value, str) else value
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
             raise LayoutError(f"selectors.{name} must be a CSS selector or a list of them", path)
-        selectors[name] = value
+        selectors[name] = tuple(value)
     return selectors
 
 

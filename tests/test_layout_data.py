@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 from pathlib import Path
 
+import pytest
 import tinycss2
 from conftest import ROOT
 
 from compositor import model
 from compositor.content import ARTICLE_KEYS, MARKDOWN_RULES
 from compositor.content.blocks import TABLE_RULES
+from compositor.errors import LayoutError
+from compositor.layout import load_layout
 from compositor.typeset.makeup import KINDS, ROLES
 
 LAYOUTS = sorted(p.parent for p in (ROOT / "layouts").glob("*/layout.toml"))
@@ -98,3 +102,31 @@ def test_no_python_file_names_a_layout_class():
             if named:
                 found.append(f"{path.relative_to(ROOT)}:{line}: {sorted(named)} in {text[:60]!r}")
     assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('article = ".piece"', 'articles = ".piece"', "selectors: unknown name(s) ['articles']"),
+        ('article = ".piece"', "article = 3", "selectors.article must be a CSS selector"),
+        ('credit = "（供稿：{}）"', 'credit = "供稿"', "marks.credit must be a text with one"),
+    ],
+)
+def test_a_wrong_selector_or_mark_is_a_layout_error(tmp_path, old, new, message):
+    folder = tmp_path / "brief"
+    shutil.copytree(ROOT / "layouts" / "jianbao", folder)
+    manifest = folder / "layout.toml"
+    manifest.write_text(manifest.read_text("utf-8").replace(old, new), "utf-8")
+    with pytest.raises(LayoutError, match=re.escape(message)):
+        load_layout(folder)
+
+
+def test_the_layouts_say_where_python_measures():
+    torch, brief = load_layout(ROOT / "layouts/torch"), load_layout(ROOT / "layouts/jianbao")
+    assert torch.selector("picture") == ".figure img"
+    assert brief.selector("picture") == ".brief-figure img"
+    assert brief.selector("contents") is None
+    assert (torch.class_of("colophon-space"), brief.class_of("colophon-space")) == (
+        "colophon-space",
+        "record-space",
+    )
