@@ -80,6 +80,7 @@ def build_issue(
     press: PressSettings | None = None,
     pad_to: int | None = None,
     booklet: Booklet | None = None,
+    layout: str | None = None,
 ) -> BuildResult:
     """Build one issue folder into a PDF and return its path and page count.
 
@@ -87,10 +88,13 @@ def build_issue(
     it the PDF/X file for the printer (see press/output.py); ``pad_to`` adds blank pages
     before the back page up to a multiple of that many pages (see press/padding.py);
     ``booklet`` imposes the pages 2-up on saddle-stitch sheets (see press/booklet.py),
-    and the page count is then the number of sheet sides.
+    and the page count is then the number of sheet sides. ``layout`` sets the issue in
+    another layout than its publication's (a name under layouts/, or a layout folder).
     """
     with BuildSession() as session:
-        return session.build(folder, output, press=press, pad_to=pad_to, booklet=booklet)
+        return session.build(
+            folder, output, press=press, pad_to=pad_to, booklet=booklet, layout=layout
+        )
 
 
 class BuildSession:
@@ -125,6 +129,7 @@ class BuildSession:
         pad_to: int | None = None,
         booklet: Booklet | None = None,
         on_layout: Callable[[object], None] | None = None,
+        layout: str | None = None,
     ) -> BuildResult:
         """Read, check and render one issue, then write it atomically to ``output`` (or
         ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/).
@@ -136,9 +141,11 @@ class BuildSession:
             raise reading.errors[0].error()
         issue = reading.issue
         assert issue is not None  # the validator builds the model whenever it found no error
-        layout = layout_for(issue)
-        check_issue_coverage(issue, self.fontset, layout.fonts)
-        low = low_resolution(issue, layout)  # issue 14: pictures under 300 ppi
+        if layout is not None:  # build --layout: this issue in another layout
+            issue = with_layout(issue, layout)
+        chosen = layout_for(issue)
+        check_issue_coverage(issue, self.fontset, chosen.fonts)
+        low = low_resolution(issue, chosen)  # issue 14: pictures under 300 ppi
         if press:
             refuse_placeholders(placeholders(reading.findings))  # issue 24: 待填写
         if press and not press.allow_low_res:
@@ -149,7 +156,7 @@ class BuildSession:
             check_pdf_target(Path(output))  # before the slow part, and never over a source file
         pdf, pages = render_issue(
             issue,
-            layout,
+            chosen,
             self.fontset,
             press=press,
             pad_to=pad_to,
@@ -308,7 +315,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles, on_layout) -> tup
     if pad_to:
         from compositor.press.padding import pad_pages
 
-        rendition = pad_pages(rendered, render, pad_to)
+        rendition = pad_pages(rendered, render, pad_to, layout.class_of("colophon-space"))
     else:
         rendition = render(rendered)
     if not job:
@@ -318,8 +325,27 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles, on_layout) -> tup
     return make_press_pdf(rendition.pdf, job), rendition.pages
 
 
+def with_layout(issue: Issue, name: str) -> Issue:
+    """``issue`` set in the layout ``name`` instead of its publication's."""
+    publication = dataclasses.replace(issue.publication, layout=name)
+    return dataclasses.replace(issue, publication=publication)
+
+
+def layout_folder(name: str) -> Path:
+    """The folder of the layout ``name``: a folder under layouts/, or a path to one."""
+    if "/" in name or "\\" in name:
+        return Path(name)
+    return LAYOUTS_DIR / name
+
+
+def layouts() -> list[Layout]:
+    """Every layout under layouts/, by name (``compositor layouts``)."""
+    folders = sorted(p for p in LAYOUTS_DIR.iterdir() if (p / "layout.toml").is_file())
+    return [load_layout(folder) for folder in folders]
+
+
 def layout_for(issue: Issue) -> Layout:
-    folder = LAYOUTS_DIR / issue.publication.layout
+    folder = layout_folder(issue.publication.layout)
     if not folder.is_dir():
         raise LayoutError(
             f"layout {issue.publication.layout!r} not found in {LAYOUTS_DIR}",

@@ -15,6 +15,27 @@ from compositor.errors import LayoutError
 
 MANIFEST = "layout.toml"
 PUNCTUATION_STYLES = ("gb", "none")
+# What Python measures in a layout's CSS without laying it out (``compositor check``'s page
+# estimate, a picture's printed size, a table's column widths), by name; the layout says
+# which of its selectors sets each ([selectors] in layout.toml). A layout leaves out what it
+# does not have (a brief has no contents): it then measures nothing. The blocks of page
+# make-up (banner, title, lead, subhead, credit, colophon-space) come from [grid.blocks].
+SELECTOR_NAMES = (
+    "issue-head",  # the masthead (红头, 版头) box
+    "issue-head-lines",  # the boxes stacked in it, each one line of its own text
+    "contents",  # the table of contents
+    "contents-section",  # one section of it
+    "contents-section-title",  # a section's title line in it
+    "contents-entries",  # the list of a section's articles in it
+    "section",  # one section of the issue (its break-before)
+    "section-gap",  # a section after another (its margin-top)
+    "section-subtitle",  # a section banner's subtitle line
+    "article",  # one article (its margins)
+    "picture",  # a figure's picture (its max-height)
+    "table",  # a table (font size)
+    "table-compact",  # a table set a size smaller
+    "table-cell",  # a table's cell (its paddings)
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +103,25 @@ class Layout:
     typesetting: Typesetting
     press: Press
     grid: Grid = field(default_factory=Grid)
+    description: str = ""  # one line for `compositor layouts`
+    selectors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # SELECTOR_NAMES → CSS
+    # How the template prints a field around its text, "{}" standing for the text
+    # ([marks] credit = "（供稿：{}）"): what `compositor check` counts when it estimates.
+    marks: dict[str, str] = field(default_factory=dict)
+
+    def selector(self, name: str) -> str | None:
+        """The CSS selector that sets ``name`` (one of SELECTOR_NAMES); None if it has none."""
+        found = self.selectors.get(name, ())
+        return found[0] if found else None
+
+    def class_of(self, role: str) -> str | None:
+        """The CSS class the layout gives the make-up role ``role`` ([grid.blocks])."""
+        return next((name for name, own in self.grid.blocks.items() if own == role), None)
+
+    def role_selector(self, role: str) -> str | None:
+        """``.class`` of the make-up role ``role``; None if the layout has no such block."""
+        name = self.class_of(role)
+        return f".{name}" if name else None
 
 
 def load_layout(folder: Path) -> Layout:
@@ -148,7 +188,31 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
         typesetting=typesetting,
         press=press,
         grid=grid,
+        description=str(data.get("description", "")),
+        selectors=_selectors_from(data.get("selectors", {}), path),
+        marks=_marks_from(data.get("marks", {}), path),
     )
+
+
+def _marks_from(data: dict, path: Path) -> dict[str, str]:
+    for name, mark in data.items():
+        if not isinstance(mark, str) or mark.count("{}") != 1:
+            raise LayoutError(f"marks.{name} must be a text with one {{}} for the field", path)
+    return dict(data)
+
+
+def _selectors_from(data: dict, path: Path) -> dict[str, tuple[str, ...]]:
+    if unknown := set(data) - set(SELECTOR_NAMES):
+        raise LayoutError(
+            f"selectors: unknown name(s) {sorted(unknown)}; use {SELECTOR_NAMES}", path
+        )
+    selectors = {}
+    for name, value in data.items():
+        value = (value,) if isinstance(value, str) else value
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
+            raise LayoutError(f"selectors.{name} must be a CSS selector or a list of them", path)
+        selectors[name] = tuple(value)
+    return selectors
 
 
 def _grid_from(data: dict, path: Path) -> Grid:

@@ -41,6 +41,16 @@ class Colophon:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """A brief's 版记: the offices it goes to (报, 送, 发) and the copies printed."""
+
+    report_to: tuple[str, ...] = ()  # 报：superior offices
+    send_to: tuple[str, ...] = ()  # 送：offices alongside
+    issue_to: tuple[str, ...] = ()  # 发：offices below
+    copies: int | None = None  # 共印N份
+
+
+@dataclass(frozen=True)
 class Publication:
     """Facts that hold for every issue of one publication."""
 
@@ -52,6 +62,8 @@ class Publication:
     # The publication's own 补字 font (``buzi_font`` in publication.toml): glyphs no
     # shipped face has, such as an office's own characters. None: no such font.
     buzi_font: Path | None = None
+    # Whom the issues go to ([distribution] in publication.toml); None: not given.
+    distribution: Distribution | None = None
 
 
 @dataclass(frozen=True)
@@ -193,11 +205,12 @@ class Table:
         int, ...
     ] = ()  # body rows that begin a continued part (续表), see typeset/continued.py
     # How a short table (up to WHOLE_ROWS rows) flows, decided by typeset/floats.py:
-    # "whole" on one page; "split" runs on (续表) rather than leave a page short;
+    # "kept" on one page; "split" runs on (续表) rather than leave a page short;
     # "moved" whole to the next page, as splitting left a part too few rows.
-    flow: str = "whole"
+    flow: str = "kept"
     # Set by typeset/tables.py from the fonts and the measure: "" (the layout's size),
-    # "compact" (a size smaller, to fit) or "overfull" (too wide even then), and per
+    # "smaller" (a size smaller, to fit) or "too-wide" (too wide even then; the template
+    # gives each its own class), and per
     # column the width in em of the widest decimal part that the points align on, and
     # the width in em that sets its header cell on two lines at most.
     size: str = ""

@@ -226,3 +226,63 @@ def embedded_font_families(path) -> list[tuple[str, str | None]]:
                         family = TTFont(io.BytesIO(data)).get("name").getDebugName(1)
                 found.append((str(font.BaseFont), family))
     return found
+
+
+# --- both layouts (issue 26) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LayoutSample:
+    """A layout's sample issue, and what only its back page (colophon, 版记) prints."""
+
+    name: str
+    issue: Path
+    back_page: str
+
+
+LAYOUT_SAMPLES = (
+    LayoutSample("torch", SAMPLE, "责任编辑"),
+    LayoutSample("jianbao", ROOT / "content" / "jianbao" / "2022-17", "共印200份"),
+)
+# One build of each kind per layout and session: the options of `compositor build`.
+BUILD_KINDS = {
+    "screen": (),
+    "press": ("--press",),
+    "pad4": ("--pad-to", "4"),
+    "pad8": ("--pad-to", "8"),
+    "booklet": ("--booklet",),
+    "press-booklet": ("--booklet", "--press"),
+}
+
+
+class LayoutBuilds:
+    """A layout's sample built once per kind (BUILD_KINDS), on first use."""
+
+    def __init__(self, sample: LayoutSample, folder: Path) -> None:
+        self.sample = sample
+        self.folder = folder
+        self.built: dict[str, Path] = {}
+
+    def __getitem__(self, kind: str) -> Path:
+        if kind not in self.built:
+            target = self.folder / f"{self.sample.name}-{kind}.pdf"
+            result = run_cli("build", str(self.sample.issue), *BUILD_KINDS[kind], "-o", str(target))
+            assert result.returncode == 0, result.stderr
+            self.built[kind] = target
+        return self.built[kind]
+
+
+@pytest.fixture(scope="session")
+def every_layout_builds(tmp_path_factory) -> dict[str, LayoutBuilds]:
+    folder = tmp_path_factory.mktemp("layouts")
+    return {sample.name: LayoutBuilds(sample, folder) for sample in LAYOUT_SAMPLES}
+
+
+@pytest.fixture(scope="session", params=[sample.name for sample in LAYOUT_SAMPLES])
+def layout_builds(request, every_layout_builds) -> LayoutBuilds:
+    """The sample of each layout (parametrised: the test runs once per layout)."""
+    builds = every_layout_builds[request.param]
+    if request.param == "torch":  # the session builds these anyway: not twice
+        builds.built.setdefault("screen", request.getfixturevalue("sample_pdf").path)
+        builds.built.setdefault("press", request.getfixturevalue("sample_x4"))
+    return builds

@@ -8,6 +8,7 @@ pdftotext and mutool extract it, must be pdfium's. The engines are installed by
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -129,3 +130,41 @@ def test_press_preflight_of_the_sample_names_the_engines_that_agree(sample_x4):
     result = run_cli("preflight", str(sample_x4), "--press")
     assert result.returncode == 0, result.stdout
     assert "Engines:        poppler, MuPDF, Ghostscript draw and read it as pdfium" in result.stdout
+
+
+# --- a check that cannot check says so (issue 26) ------------------------------------------
+
+
+def preflight_with_path(pdf: Path, path: Path):
+    """``preflight --press`` with PATH holding only ``path`` (the engines it links)."""
+    return run_cli("preflight", str(pdf), "--press", env={**os.environ, "PATH": str(path)})
+
+
+def test_preflight_press_without_the_engines_exits_2_naming_them(sample_x4, tmp_path):
+    result = preflight_with_path(sample_x4, tmp_path)
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert result.returncode == 2, result.stdout
+    assert last.startswith("INCOMPLETE: 0 errors"), last
+    for engine in ENGINES:
+        assert f"{engine.name} (apt-get install {engine.package})" in last, last
+    assert not any(line.startswith("PASS") for line in result.stdout.splitlines())
+    assert "not checked with poppler, MuPDF, Ghostscript (not installed)" in result.stdout
+
+
+def test_preflight_press_with_one_engine_names_the_others(sample_x4, tmp_path):
+    (tmp_path / "gs").symlink_to(shutil.which("gs"))
+    result = preflight_with_path(sample_x4, tmp_path)
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert result.returncode == 2, result.stdout
+    assert "poppler (apt-get install poppler-utils)" in last
+    assert "MuPDF (apt-get install mupdf-tools)" in last
+    assert "Ghostscript" not in last  # it drew the file, as pdfium does
+    assert "Ghostscript draw and read it as pdfium" in result.stdout
+
+
+def test_without_the_engines_a_faulty_file_still_fails_and_exits_2(sample_pdf, tmp_path):
+    """A screen PDF is no PDF/X: FAIL, and exit 2 as the engine check was not made."""
+    result = preflight_with_path(sample_pdf.path, tmp_path)
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert result.returncode == 2, result.stdout
+    assert last.startswith("FAIL") and "not checked: poppler" in last, last

@@ -31,7 +31,7 @@ sys.path.insert(0, str(DATA / "figures"))
 from make_images import make_images  # noqa: E402  (the figures issue draws its pictures)
 
 PITCH = 18.375  # layouts/torch: the body's line pitch, pt
-VERDICT_WORDS = ("PASS", "FAIL")
+VERDICT_WORDS = ("PASS", "FAIL", "INCOMPLETE")
 # Paragraphs before the photo: with 5 it floats to the head of page 2, with 14 it is
 # the last thing on page 2 (found by building; both checked below from the PDF).
 PHOTO_AT_HEAD, PHOTO_AT_FOOT = 5, 14

@@ -1,7 +1,7 @@
 """Box sizes read from a layout's own CSS, so that estimates follow the designer's changes.
 
 This is not a CSS engine: it reads the declarations of plain selectors (as written,
-e.g. ``.article-title`` or ``.section + .section``) and of ``@page`` rules, in order,
+e.g. ``.a-title`` or ``.a-part + .a-part``) and of ``@page`` rules, in order,
 later ones winning, and computes font size, line height, margins, paddings and
 border widths in points. Inheritance is explicit: the caller names the parent box.
 """

@@ -7,8 +7,8 @@ the layout's own CSS (cssboxes.py), a Han character is 1 em wide and Latin lette
 and digits half of that, and lines flow into pages. Widows, orphans and
 punctuation compression are ignored, so the result is good to about a page.
 
-It knows the structure of the torch layout's template (which elements exist and
-how they nest); a layout with another structure needs its own estimate.
+Which rule sets which box the layout says ([selectors] and [grid.blocks] in its
+layout.toml); a box the layout does not have (a brief's contents) takes no room.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from compositor.layout import Layout
 from compositor.model import Article, Figure, Issue, ItemList, Paragraph, Table
 
 PT_PER_MM = PT_PER_UNIT["mm"]
+LINES = "issue-head-lines"  # the boxes stacked in the masthead ([selectors] in layout.toml)
 TOC_NUMBER_EM = 3  # the dot leader's minimum and a page number, after each contents entry
 
 
@@ -49,42 +50,67 @@ class Metrics:
     subhead: Box
     article_gap: float
     colophon: float
+    has_toc: bool = True
+    credit_mark: str = "{}"  # how the layout prints a credit ([marks] credit)
 
     @classmethod
     def of(cls, layout: Layout) -> Metrics:
         css = StyleSheet.read(layout.stylesheets)
         root = css.box("html", Box(em=12.0, line_factor=1.2))
         page, first = css.page_margins(), css.page_margins(":first")
-        masthead = css.box(".masthead", root)
-        toc = css.box(".toc", root)
-        banner = css.box(".banner", root)
-        title = css.box(".article-title", root)
-        lead = css.box(".lead", root)
+        part = _Parts(css, layout, root)
+        masthead = part.box(layout.selector("issue-head"))
+        toc = part.box(layout.selector("contents"))
+        banner = part.box(layout.role_selector("banner"))
         return cls(
             width=layout.page_width_mm * PT_PER_MM - page.left - page.right,
             height=layout.page_height_mm * PT_PER_MM - page.top - page.bottom,
             first_height=layout.page_height_mm * PT_PER_MM - first.top - first.bottom,
-            masthead=masthead.height(0)
-            + css.box(".masthead-title", masthead).height()
-            + css.box(".masthead-publisher", masthead).height()
-            + css.box(".masthead-line", masthead).height(),
+            masthead=part.height(layout.selector("issue-head"), root, 0)
+            + sum(css.box(one, masthead).height() for one in layout.selectors.get(LINES, ())),
             toc=toc,
-            toc_top=toc.margin.top,
-            toc_section=css.box(".toc-section-title", toc).height()
-            + css.box(".toc-section", toc).height(0),
-            toc_indent=css.box(".toc-entries", toc).padding.left,
-            section_gap=css.box(".section + .section", root).margin.top,
-            section_breaks_page=css.keyword(".section", "break-before") == "page",
-            banner=banner.height(),
-            banner_subtitle=css.box(".banner-subtitle", banner).line,
-            title=title,
-            lead_gap=lead.margin.vertical,
+            toc_top=toc.margin.top if layout.selector("contents") else 0.0,
+            has_toc=layout.selector("contents") is not None,
+            toc_section=part.height(layout.selector("contents-section-title"), toc)
+            + part.height(layout.selector("contents-section"), toc, 0),
+            toc_indent=part.box(layout.selector("contents-entries"), toc).padding.left,
+            section_gap=part.box(layout.selector("section-gap")).margin.top,
+            section_breaks_page=part.keyword(layout.selector("section"), "break-before") == "page",
+            banner=part.height(layout.role_selector("banner"), root),
+            banner_subtitle=part.line(layout.selector("section-subtitle"), banner),
+            title=part.box(layout.role_selector("title")),
+            lead_gap=part.box(layout.role_selector("lead")).margin.vertical,
             body=root,
             indent=2 * root.em,
-            subhead=css.box(".subhead", root),
-            article_gap=css.box("article", root).margin.vertical,
-            colophon=css.length(".colophon-space", "height", root),
+            subhead=part.box(layout.role_selector("subhead")),
+            article_gap=part.box(layout.selector("article")).margin.vertical,
+            colophon=part.length(layout.role_selector("colophon-space"), "height"),
+            credit_mark=layout.marks.get("credit", "{}"),
         )
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """The layout's boxes by selector; a part the layout does not have measures nothing."""
+
+    css: StyleSheet
+    layout: Layout
+    root: Box
+
+    def box(self, selector: str | None, parent: Box | None = None) -> Box:
+        return self.css.box(selector, parent or self.root) if selector else parent or self.root
+
+    def height(self, selector: str | None, parent: Box, lines: int = 1) -> float:
+        return self.css.box(selector, parent).height(lines) if selector else 0.0
+
+    def line(self, selector: str | None, parent: Box) -> float:
+        return self.css.box(selector, parent).line if selector else 0.0
+
+    def length(self, selector: str | None, prop: str) -> float:
+        return self.css.length(selector, prop, self.root) if selector else 0.0
+
+    def keyword(self, selector: str | None, prop: str) -> str:
+        return self.css.keyword(selector, prop) if selector else ""
 
 
 @dataclass(frozen=True)
@@ -115,13 +141,15 @@ def estimate_issue(issue: Issue, layout: Layout) -> Estimate:
     room = m.first_height - m.masthead
     return Estimate(
         pages=flow.pages,
-        toc_lines=math.ceil((toc - m.toc_top) / m.toc.line),
+        toc_lines=math.ceil((toc - m.toc_top) / m.toc.line) if m.has_toc else 0,
         toc_room_lines=int((room - m.toc_top) / m.toc.line),
         toc_overflows=toc > room,
     )
 
 
 def toc_height(issue: Issue, m: Metrics) -> float:
+    if not m.has_toc:
+        return 0.0
     entry_em = (m.width - m.toc_indent) / m.toc.em
     height = m.toc_top
     for section in issue.sections:
@@ -155,7 +183,7 @@ def _place_article(flow: _Flow, article: Article, m: Metrics, before: float) -> 
         if not texts:
             heading += m.subhead.height(lines(block.text, body_em, indent_em))
     if article.credit:
-        flow.place(m.body.line * lines(f"（供稿：{article.credit}）", body_em))
+        flow.place(m.body.line * lines(m.credit_mark.format(article.credit), body_em))
     flow.place(m.article_gap, splittable=True)
 
 

@@ -39,6 +39,9 @@ from compositor.press.placements import PlacedImage, placed_images
 from compositor.press.trim import POINTS_PER_MM, Rect
 
 ERROR, WARNING = "error", "warning"
+# A check that could not be made (an engine not installed): neither passed nor failed. The
+# verdict is then INCOMPLETE, never PASS, and preflight exits 2 naming what is missing.
+UNCHECKED = "unchecked"
 MIN_BLEED_MM = 3.0
 MAX_PDF_VERSION = {"PDF/X-1a": "1.4", "PDF/X-4": "1.6"}
 PRINTING_ANNOTATIONS = ("/TrapNet", "/PrinterMark")
@@ -70,6 +73,11 @@ class PressInspection:
     @property
     def passed(self) -> bool:
         return not any(f.severity == ERROR for f in self.findings)
+
+    @property
+    def unchecked(self) -> list[Finding]:
+        """The checks that could not be made, each naming what is missing."""
+        return [f for f in self.findings if f.severity == UNCHECKED]
 
     def add(self, page: int | None, rule: str, message: str, severity: str = ERROR) -> None:
         self.findings.append(Finding(page, rule, message, severity))
@@ -111,15 +119,16 @@ def _check_engines(path: Path, result: PressInspection) -> None:
     """A RIP is one of these engines: the file must draw the same in every one."""
     from compositor.check.engines import compare_engines
 
-    agreeing = []
+    agreeing, missing = [], []
     for engine in compare_engines(path):
         if not engine.available:
+            missing.append(engine.engine)
             result.add(
                 None,
                 "engines",
-                f"{engine.engine} is not installed, so not compared "
-                f"(apt-get install {engine.package})",
-                WARNING,
+                f"{engine.engine} is not installed, so this PDF was not drawn with it: "
+                f"apt-get install {engine.package}",
+                UNCHECKED,
             )
             continue
         if engine.agrees:
@@ -137,12 +146,14 @@ def _check_engines(path: Path, result: PressInspection) -> None:
             result.add(None, "engines", f"{engine.engine} warns: {shown}{more}")
         for problem in engine.text_problems:
             result.add(None, "engines", f"{engine.engine} text: {problem}")
-    result.summary.append(
-        (
-            "Engines",
-            f"{', '.join(agreeing)} draw and read it as pdfium" if agreeing else "none agree",
-        )
-    )
+    result.summary.append(("Engines", _engines_summary(agreeing, missing)))
+
+
+def _engines_summary(agreeing: list[str], missing: list[str]) -> str:
+    said = [f"{', '.join(agreeing)} draw and read it as pdfium"] if agreeing else []
+    if missing:
+        said.append(f"not checked with {', '.join(missing)} (not installed)")
+    return "; ".join(said) or "none agree"
 
 
 # ----------------------------------------------------------------- identification
@@ -553,8 +564,31 @@ def verdict(inspection: PressInspection, typesetting_errors: int = 0) -> str:
     FAIL for the same file."""
     errors = sum(f.severity == ERROR for f in inspection.findings)
     warnings = sum(f.severity == WARNING for f in inspection.findings)
-    word = "PASS" if inspection.passed and not typesetting_errors else "FAIL"
+    failed = not inspection.passed or typesetting_errors
+    word = "FAIL" if failed else "INCOMPLETE" if inspection.unchecked else "PASS"
     line = f"{word}: {errors} errors, {warnings} warnings"
     if typesetting_errors:
         line += f"; {typesetting_errors} typesetting findings to fix (listed above)"
+    if inspection.unchecked:
+        line += f"; not checked: {_missing_engines(inspection)}"
     return line
+
+
+def _missing_engines(inspection: PressInspection) -> str:
+    """What could not be checked, naming the engines and their packages."""
+    from compositor.check.engines import ENGINES
+
+    said = {f.message.split(" ", 1)[0] for f in inspection.unchecked}
+    return ", ".join(
+        f"{engine.name} (apt-get install {engine.package})"
+        for engine in ENGINES
+        if engine.name in said
+    )
+
+
+def exit_status(inspection: PressInspection, typesetting_errors: int = 0) -> int:
+    """0 PASS, 1 something to fix, 2 a check that could not be made (it says what is
+    missing): a run that did not check cannot say the file passed."""
+    if inspection.unchecked:
+        return 2
+    return 1 if not inspection.passed or typesetting_errors else 0

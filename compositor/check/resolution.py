@@ -5,9 +5,9 @@ it looks coarse. ``compositor check`` and ``build`` warn under 300 ppi; a press 
 refuses under 150 ppi unless ``--allow-low-res``. The screen PDF is downsampled to 200
 ppi (WeasyPrint's ``dpi`` option) so that it stays small enough to e-mail.
 
-The printed size follows the layout's rules for pictures (layouts/torch/style.css,
-``.figure img``): the ``{width=…}`` asked for, or the text width, never wider; never
-taller than the ``max-height`` of ``.figure img`` (then narrower, keeping its shape).
+The printed size follows the layout's rules for pictures (the rule layout.toml names as
+``[selectors] picture``): the ``{width=…}`` asked for, or the text width, never wider;
+never taller than its ``max-height`` (then narrower, keeping its shape).
 Both are read from the layout's CSS, so a designer's change is followed.
 """
 
@@ -23,7 +23,6 @@ from compositor.model import Figure, Issue
 GOOD_PPI = 300  # below: a warning
 LOWEST_PPI = 150  # below: an error for press output
 SCREEN_PPI = 200  # the screen PDF keeps no more than this
-PICTURE_SELECTOR = ".figure img"
 POINTS_PER_INCH = 72.0
 
 
@@ -64,7 +63,8 @@ def placements(issue: Issue, layout: Layout) -> list[Placement]:
     metrics = Metrics.of(layout)
     css = StyleSheet.read(layout.stylesheets)
     root = Box(em=10.5, line_factor=1.0)
-    max_height = css.length(PICTURE_SELECTOR, "max-height", root) or metrics.height
+    picture = layout.selector("picture")
+    max_height = (css.length(picture, "max-height", root) if picture else 0) or metrics.height
     return [place_figure(figure, metrics.width, max_height) for figure in figures]
 
 

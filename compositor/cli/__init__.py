@@ -158,6 +158,15 @@ def build(
             "innermost sheet, for thick booklets.",
         ),
     ] = None,
+    layout: Annotated[
+        str | None,
+        typer.Option(
+            "--layout",
+            metavar="NAME",
+            help="Set the issue in this layout (a name from `compositor layouts`, or a "
+            "layout folder) instead of its publication's.",
+        ),
+    ] = None,
 ) -> None:
     """Build an issue folder into a PDF, or several issues in parallel.
 
@@ -170,6 +179,8 @@ def build(
     Example: compositor build content/torch/2022-17 --press --inks black,spot -o 2c.pdf
 
     Example: compositor build content/torch/2022-17 --booklet -o sheets.pdf
+
+    Example: compositor build content/torch/2022-17 --layout jianbao -o brief.pdf
     """
     with imports_for_the_process():
         from compositor.weasy_import import import_weasyprint
@@ -188,6 +199,8 @@ def build(
     if creep is not None and not booklet:
         raise typer.BadParameter("--creep goes with --booklet")
     options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
+    if layout:
+        options["layout"] = layout
     if booklet:
         from compositor.press.booklet import Booklet
 
@@ -223,6 +236,23 @@ def build(
     for warning in result.placeholders:  # 待填写 (issue 24); --press refuses them
         typer.echo(str(warning), err=True)
     typer.echo(f"{result.path} ({result.pages} pages)")
+
+
+@app.command("layouts")
+def list_layouts(ctx: typer.Context) -> None:
+    """List the layouts an issue can be built in (build --layout NAME), with their descriptions.
+
+    Example: compositor layouts
+    """
+    from compositor.build import layouts
+
+    try:
+        found = layouts()
+    except CompositorError as error:
+        fail(ctx, error)
+    width = max(len(layout.name) for layout in found)
+    for layout in found:
+        typer.echo(f"{layout.folder.name:<{width}}  {layout.description}")
 
 
 @app.command()
@@ -434,9 +464,10 @@ def preflight(
     masks and forms included), grey and black text in K only, total ink, fonts,
     transparency, the inks each page uses, and that poppler, MuPDF and Ghostscript draw
     and read every page as pdfium does (Ghostscript is the base of many RIPs); the last
-    line is then the one verdict, PASS or FAIL, for all of it. Exit status: 0 nothing to
-    fix (warnings, and information on what the make-up did on purpose, do not count), 1
-    a finding to fix (each says what to do), 2 unreadable file.
+    line is then the one verdict, PASS, FAIL or INCOMPLETE, for all of it. Exit status: 0
+    nothing to fix (warnings, and information on what the make-up did on purpose, do not
+    count), 1 a finding to fix (each says what to do), 2 unreadable file, or a check that
+    could not be made (--press without Ghostscript, MuPDF or poppler: it names them).
 
     Example: compositor preflight build/torch-2022-17.pdf
 
@@ -453,7 +484,12 @@ def preflight(
         typer.echo(line)
     status = report.exit_code
     if press:
-        from compositor.check.press import format_press_report, inspect_press, verdict
+        from compositor.check.press import (
+            exit_status,
+            format_press_report,
+            inspect_press,
+            verdict,
+        )
         from compositor.check.typography import ERROR
 
         try:
@@ -463,7 +499,7 @@ def preflight(
         typer.echo("\n" + format_press_report(pdf, inspection) + "\n")
         line = verdict(inspection, typesetting_errors=len(report.of(ERROR)))
         typer.echo(line)  # the one verdict: typesetting, press and engines together
-        status = 0 if line.startswith("PASS") else 1
+        status = exit_status(inspection, typesetting_errors=len(report.of(ERROR)))
     raise typer.Exit(status)
 
 

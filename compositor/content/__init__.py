@@ -55,8 +55,13 @@ PUBLICATION_KEYS = {
     "layout": str,
     "colophon": dict,
     "buzi_font": str,
+    "distribution": dict,
 }
-PUBLICATION_OPTIONAL = {"buzi_font"}
+PUBLICATION_OPTIONAL = {"buzi_font", "distribution"}
+# A brief's 版记 (issue 26): whom it goes to — 报 (up), 送 (across), 发 (down) — and how
+# many copies are printed; a layout that prints a 版记 (layouts/jianbao) reads them.
+DISTRIBUTION_KEYS = {"report_to": list, "send_to": list, "issue_to": list, "copies": int}
+DISTRIBUTION_OPTIONAL = {"report_to", "send_to", "issue_to", "copies"}
 # A publication's own 补字 font: a TrueType or OpenType file in the publication folder.
 BUZI_FONT_SUFFIXES = (".ttf", ".otf")
 COLOPHON_KEYS = {

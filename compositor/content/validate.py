@@ -25,6 +25,7 @@ from compositor.errors import CompositorError
 from compositor.model import (
     Article,
     Colophon,
+    Distribution,
     Issue,
     ItemList,
     Paragraph,
@@ -44,6 +45,11 @@ from compositor.text.normalize import (
 Schema = tuple[dict[str, type], set[str], str]
 PUBLICATION_SCHEMA: Schema = (content.PUBLICATION_KEYS, content.PUBLICATION_OPTIONAL, "publication")
 COLOPHON_SCHEMA: Schema = (content.COLOPHON_KEYS, set(), "[colophon]")
+DISTRIBUTION_SCHEMA: Schema = (
+    content.DISTRIBUTION_KEYS,
+    content.DISTRIBUTION_OPTIONAL,
+    "[distribution]",
+)
 ISSUE_SCHEMA: Schema = (content.ISSUE_KEYS, content.ISSUE_OPTIONAL, "issue")
 SECTION_SCHEMA: Schema = (content.SECTION_KEYS, content.SECTION_OPTIONAL, "[[sections]]")
 ARTICLE_SCHEMA: Schema = (content.ARTICLE_KEYS, content.ARTICLE_OPTIONAL, "article front matter")
@@ -237,6 +243,26 @@ class _IssueReader:
             self.error(lines.path, where, problem.message)
         return not problems
 
+    def distribution(self, data, lines: TomlLines) -> Distribution | None | bool:
+        """The publication's [distribution] (a brief's 版记); None without one, False when
+        it has a problem (reported)."""
+        if data is None:
+            return None
+        if not self.check_keys(data, DISTRIBUTION_SCHEMA, lines, "distribution"):
+            return False
+        offices = {}
+        for key in ("report_to", "send_to", "issue_to"):
+            if key in data:
+                offices[key] = self.names(data[key], lines, key, "distribution")
+        copies = data.get("copies")
+        if copies is not None and copies < 1:
+            where = lines.value("copies", "distribution")
+            self.error(lines.path, where, f"copies must be 1 or more, not {copies}")
+            return False
+        if None in offices.values():
+            return False
+        return Distribution(**offices, copies=copies)
+
     def names(self, value, lines: TomlLines, key: str, table: str = "") -> tuple[str, ...] | None:
         if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
             return tuple(v.strip() for v in value)
@@ -288,7 +314,8 @@ class _IssueReader:
         editors = None
         if isinstance(colophon.get("editors"), list):  # else reported as a key problem
             editors = self.names(colophon["editors"], lines, "editors", "colophon")
-        if not valid or editors is None:
+        distribution = self.distribution(data.get("distribution"), lines)
+        if not valid or editors is None or distribution is False:
             return None
         fields = {k: v for k, v in colophon.items() if k != "editors"}
         return Publication(
@@ -298,6 +325,7 @@ class _IssueReader:
             colophon=Colophon(**fields, editors=editors),
             root=path.parent,
             buzi_font=buzi_font,
+            distribution=distribution or None,
         )
 
     def buzi_font(self, root: Path, value: str, lines: TomlLines) -> Path | None:

@@ -303,6 +303,10 @@ def issue_runs(issue: Issue) -> Iterator[Run]:
         yield Run(getattr(colophon, name), publication_file, (("body",),))
     editors_file = issue_file if issue.editors else publication_file
     yield Run("　".join(colophon.editors), editors_file, (("body",),))
+    if publication.distribution:  # a brief's 版记 (issue 26), in the body face
+        to = publication.distribution
+        offices = (*to.report_to, *to.send_to, *to.issue_to)
+        yield Run("，".join(offices), publication_file, (("body",),))
     for section in issue.sections:
         yield Run(section.title, section.source, (("heading",),))
         yield Run(section.subtitle, section.source, (("kai",),))

@@ -4,7 +4,9 @@ A bulletin is printed on folded sheets (4 pages per sheet of A3 folded once). Th
 back page (the colophon, 版记) must stay the last page, and the article text must
 not be split by blank pages. So when the count is not a multiple of N, the issue is
 laid out again with the colophon on a page of its own after the text, and blank
-pages go just before it. As GB/T 9704-2012 §7.5 prescribes for official bulletins,
+pages go just before it. The colophon is found by its spacer's role in the layout
+(``[grid.blocks]`` role ``colophon-space``); a layout without one has no back page, and
+its blank pages go at the end. As GB/T 9704-2012 §7.5 prescribes for official bulletins,
 the blank pages and the colophon page behind them carry no running header and no
 page number.
 """
@@ -21,31 +23,45 @@ from compositor.html import Rendered
 from compositor.pdf import Rendition
 from compositor.press.pdfsave import save_reproducibly
 
-# The torch layout's colophon is an absolutely positioned footer preceded by the
-# spacer ``.colophon-space`` (see layouts/torch/style.css): breaking before the spacer
-# moves both to a new page.
+# A layout's colophon is an absolutely positioned footer preceded by a spacer (the block
+# of role "colophon-space"): breaking before the spacer moves both to a new page, which
+# has no running header and no page number (a layout draws them in @top-center and
+# @bottom-center).
 BACK_PAGE_CSS = """
-.colophon-space { break-before: page; page: compositor-back-page; }
-@page compositor-back-page {
-  @top-center { content: none; border: none; }
-  @bottom-center { content: none; }
-}
+.{spacer} {{ break-before: page; page: compositor-back-page; }}
+@page compositor-back-page {{
+  @top-center {{ content: none; border: none; }}
+  @bottom-center {{ content: none; }}
+}}
 """
 
 
+def back_page_css(spacer: str | None) -> str:
+    """CSS putting the colophon, after ``.spacer``, on a page of its own."""
+    return BACK_PAGE_CSS.format(spacer=spacer) if spacer else ""
+
+
 def pad_pages(
-    rendered: Rendered, render: Callable[[Rendered], Rendition], multiple: int
+    rendered: Rendered,
+    render: Callable[[Rendered], Rendition],
+    multiple: int,
+    spacer: str | None,
 ) -> Rendition:
-    """Render ``rendered``; if needed, again with a separate back page and blank pages."""
+    """Render ``rendered``; if needed, again with a separate back page and blank pages.
+    ``spacer``: the class of the colophon's spacer in the layout (None: no back page)."""
     first = render(rendered)
     if multiple <= 1 or first.pages % multiple == 0:
         return first
-    separate = render(dataclasses.replace(rendered, css=rendered.css + BACK_PAGE_CSS))
+    if spacer is None:  # nothing to keep last: the blank pages end the issue
+        separate, before = first, first.pages
+    else:
+        separate = render(dataclasses.replace(rendered, css=rendered.css + back_page_css(spacer)))
+        before = separate.pages - 1
     blanks = -separate.pages % multiple
     if blanks == 0:
         return separate
     return Rendition(
-        pdf=insert_blank_pages(separate.pdf, before=separate.pages - 1, count=blanks),
+        pdf=insert_blank_pages(separate.pdf, before=before, count=blanks),
         pages=separate.pages + blanks,
     )
 

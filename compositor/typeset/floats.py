@@ -83,7 +83,7 @@ def can_defer(issue: Issue, key: str) -> bool:
 
 
 def _keeps_whole(block: Float) -> bool:
-    return isinstance(block, Table) and block.kept_whole and block.flow == "whole"
+    return isinstance(block, Table) and block.kept_whole and block.flow == "kept"
 
 
 def _floats(issue: Issue) -> list[Float]:

@@ -43,9 +43,10 @@ LATIN_WORD = re.compile(r"[^\s]+")
 UNIT = re.compile(r"(?P<head>.*[^\s（(])(?P<unit>[（(][^（()）]{1,6}[）)])")
 # Cells that stand for "no figure" in a column of numbers.
 EMPTY = frozenset({"", "-", "—", "——", "–", "…", "/", "／"})
-# The size classes of the layout's CSS (``.three-line.compact`` and ``.overfull``).
-COMPACT = "compact"
-OVERFULL = "overfull"
+# A table's size when it does not fit at the layout's table size (Table.size): a size
+# smaller, or too wide even then. The layout's template gives each a class of its own.
+COMPACT = "smaller"
+OVERFULL = "too-wide"
 # The estimate may be this much short of WeasyPrint's own measure (rounding, kerning).
 SAFETY_PT = 2.0
 
@@ -362,15 +363,16 @@ def header_widths(table: Table, metrics: TableMetrics) -> tuple[float, ...]:
 
 
 def table_metrics(layout: Layout, font_files: dict[str, Path]) -> TableMetrics:
-    """The torch layout's table measures, read from its CSS as ``compositor check`` does."""
+    """The layout's table measures, read from its CSS as ``compositor check`` does (the
+    rules layout.toml names as [selectors] table, table-compact and table-cell)."""
     from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
 
     css = StyleSheet.read(layout.stylesheets)
     page = css.page_margins()
     root = css.box("html", Box(em=12.0, line_factor=1.2))
-    table = css.box(".three-line", root)
-    compact = css.box(".three-line.compact", table)
-    cell = css.box(".three-line td", table)
+    table = _box(css, layout.selector("table"), root)
+    compact = _box(css, layout.selector("table-compact"), table)
+    cell = _box(css, layout.selector("table-cell"), table)
     return TableMetrics(
         measure=layout.page_width_mm * PT_PER_UNIT["mm"] - page.left - page.right,
         sizes=(table.em, compact.em),
@@ -379,6 +381,11 @@ def table_metrics(layout: Layout, font_files: dict[str, Path]) -> TableMetrics:
         heading=font_advances(font_files.get("heading", font_files["body"])),
         settings=layout.typesetting,
     )
+
+
+def _box(css, selector: str | None, parent):
+    """The box of ``selector``; the parent's for a layout that does not name one."""
+    return css.box(selector, parent) if selector else parent
 
 
 def font_advances(path: Path) -> Callable[[str], float]:
