@@ -40,11 +40,12 @@ def copy_mini(tmp_path: Path) -> Path:
 
 
 def draw_pictures(issue: Path) -> None:
-    """Draw the pictures of a copy of a test issue whose publication folder has a
-    make_images.py (no picture is committed)."""
+    """Draw the pictures of a copy of a test issue of tests/data/NAME, whose publication
+    folder has a make_images.py (no picture is committed). The script is run from
+    tests/data, where it may import its neighbours' (the copy has none)."""
     import importlib.util
 
-    script = issue.parent / "make_images.py"
+    script = DATA / issue.parent.name / "make_images.py"
     spec = importlib.util.spec_from_file_location(f"make_images_{issue.parent.name}", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
