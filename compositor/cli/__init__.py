@@ -19,6 +19,7 @@ import typer
 
 from compositor.cli.fonts import app as fonts_app
 from compositor.errors import CompositorError
+from compositor.i18n import LANGUAGES, _, ngettext, use_language
 from compositor.press.pdfx import PdfXChoice
 
 app = typer.Typer(
@@ -28,6 +29,29 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(fonts_app, name="fonts")
+
+
+def choose_language(value: str | None) -> str | None:
+    """--lang: the language of every message from here on (and of worker processes)."""
+    if value is not None:
+        if value not in LANGUAGES:
+            raise typer.BadParameter(f"{value!r}: use one of {', '.join(LANGUAGES)}")
+        use_language(value)
+    return value
+
+
+# Accepted before the command (compositor --lang zh check …) and after it (check … --lang zh).
+Language = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="zh|en",
+        callback=choose_language,
+        is_eager=True,
+        help="Language of the messages: zh (简体中文) or en. Default: from LC_ALL, "
+        "LC_MESSAGES or LANG (zh_CN → zh).",
+    ),
+]
 
 
 class Context:
@@ -55,6 +79,7 @@ def main_options(
             "--version", callback=show_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    lang: Language = None,
 ) -> None:
     ctx.obj = Context(debug=debug)
 
@@ -63,7 +88,7 @@ def fail(ctx: typer.Context, error: CompositorError) -> None:
     """Report an input error the way an editor can act on it, then exit 2."""
     if ctx.obj and ctx.obj.debug:
         raise error
-    typer.echo(f"error: {error}", err=True)
+    typer.echo(_("error: {error}").format(error=error), err=True)
     raise typer.Exit(2)
 
 
@@ -147,6 +172,7 @@ def build(
             "the short edge, fold, staple. With --press: crop and fold marks.",
         ),
     ] = False,
+    lang: Language = None,
     creep: Annotated[
         float | None,
         typer.Option(
@@ -181,12 +207,14 @@ def build(
         pdf_x or marks or bleed is not None or inks or convert_to_inks or allow_low_res
     ):
         raise typer.BadParameter(
-            "--pdf-x, --marks, --bleed, --inks, --convert-to-inks and --allow-low-res go with "
-            "--press"
+            _(
+                "--pdf-x, --marks, --bleed, --inks, --convert-to-inks and --allow-low-res go "
+                "with --press"
+            )
         )
     warn_if_slow_subsetting()
     if creep is not None and not booklet:
-        raise typer.BadParameter("--creep goes with --booklet")
+        raise typer.BadParameter(_("--creep goes with --booklet"))
     options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
     if booklet:
         from compositor.press.booklet import Booklet
@@ -222,7 +250,11 @@ def build(
         typer.echo(str(warning), err=True)
     for warning in result.placeholders:  # 待填写 (issue 24); --press refuses them
         typer.echo(str(warning), err=True)
-    typer.echo(f"{result.path} ({result.pages} pages)")
+    typer.echo(
+        ngettext("{path} ({count} page)", "{path} ({count} pages)", result.pages).format(
+            path=result.path, count=result.pages
+        )
+    )
 
 
 @app.command()
@@ -235,6 +267,7 @@ def new(
         datetime | None,
         typer.Option("--date", formats=["%Y-%m-%d"], help="Issue date (default: today)."),
     ] = None,
+    lang: Language = None,
 ) -> None:
     """Start the next issue from the latest one: numbers, date, sections, editors.
 
@@ -267,6 +300,7 @@ def check(
     show_diff: Annotated[
         bool, typer.Option("--diff", help="Show what --fix would change, as a unified diff.")
     ] = False,
+    lang: Language = None,
 ) -> None:
     """List every problem of an issue without building it, as file:line:column: level: message.
 
@@ -312,6 +346,7 @@ def watch(
         Path | None,
         typer.Option("-o", "--output", help="PDF to write (default: build/<issue>.pdf)."),
     ] = None,
+    lang: Language = None,
 ) -> None:
     """Rebuild the PDF every time a file of the issue (or its layout) is saved.
 
@@ -376,6 +411,7 @@ def preflight(
             help="With --press: total ink limit (the layout's [press] max_ink; default 300).",
         ),
     ] = 300.0,
+    lang: Language = None,
 ) -> None:
     """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
 
@@ -464,8 +500,10 @@ def warn_if_slow_subsetting() -> None:
 
     if not has_fast_subsetting():
         typer.echo(
-            "warning: libharfbuzz-subset is not installed; font subsetting falls back to "
-            "fontTools and is 40-50x slower. Install it: apt-get install libharfbuzz-subset0",
+            _(
+                "warning: libharfbuzz-subset is not installed; font subsetting falls back to "
+                "fontTools and is 40-50x slower. Install it: apt-get install libharfbuzz-subset0"
+            ),
             err=True,
         )
 
@@ -500,6 +538,7 @@ def import_(
     strict: Annotated[
         bool, typer.Option("--strict", help="Treat every ambiguity as an error.")
     ] = False,
+    lang: Language = None,
 ) -> None:
     """Import a legacy issue (text or PDF) into a new issue folder, or a Word article into one.
 
@@ -514,9 +553,11 @@ def import_(
     # A .txt with --into is a contribution typed as text; with -o, a legacy issue's text.
     if is_word_file(source) or (is_plain_text(source) and into is not None):
         if output is not None or into is None:
-            raise typer.BadParameter("a Word file is added to an existing issue: use --into FOLDER")
+            raise typer.BadParameter(
+                _("a Word file is added to an existing issue: use --into FOLDER")
+            )
         if strict:
-            raise typer.BadParameter("--strict goes with a legacy text or PDF, not a Word file")
+            raise typer.BadParameter(_("--strict goes with a legacy text or PDF, not a Word file"))
         from compositor.importer.contribution import import_contribution
 
         try:
@@ -525,10 +566,12 @@ def import_(
             fail(ctx, error)
         for line in added.report():
             typer.echo(line, err=True)
-        typer.echo(f"{added.article} (section {added.section})")
+        typer.echo(
+            _("{article} (section {section})").format(article=added.article, section=added.section)
+        )
         return
     if output is None or into is not None or section is not None:
-        raise typer.BadParameter("a legacy issue is imported into a new folder: use -o FOLDER")
+        raise typer.BadParameter(_("a legacy issue is imported into a new folder: use -o FOLDER"))
     from compositor.importer.pdftext import is_pdf
     from compositor.importer.run import import_legacy
 
@@ -543,8 +586,15 @@ def import_(
         fail(ctx, error)
     for warning in result.warnings:
         typer.echo(str(warning), err=True)
-    articles = len(result.issue.articles)
-    typer.echo(f"{output} ({articles} articles, {len(result.written)} files written)")
+    articles = ngettext("{count} article", "{count} articles", len(result.issue.articles))
+    files = ngettext("{count} file written", "{count} files written", len(result.written))
+    typer.echo(
+        _("{folder} ({articles}, {files})").format(
+            folder=output,
+            articles=articles.format(count=len(result.issue.articles)),
+            files=files.format(count=len(result.written)),
+        )
+    )
 
 
 def main() -> None:
