@@ -233,3 +233,31 @@ def test_a_build_stopped_by_the_content_says_why_in_chinese(issue, tmp_path):
     assert match[1] == str(issue / "01b.md") and match[2] == "8"
     assert "missing.jpg" in match[3]
     assert_no_english_sentence(match[3])
+
+
+def test_a_word_import_reports_in_chinese(tmp_path):
+    import docx
+
+    folder = copy_mini(tmp_path)
+    document = docx.Document()
+    document.add_paragraph("高新区座谈会", style="Title")
+    document.add_paragraph("会议强调,要抓落实:一是加快布局。")
+    paragraph = document.add_paragraph("会议")
+    paragraph.add_run("隆重").italic = True
+    paragraph.add_run("召开。")
+    source = tmp_path / "供稿.docx"
+    document.save(source)
+    result = run_cli(
+        *("import", str(source), "--into", str(folder), "--section", "火炬在行动"),
+        env=chinese_env(LC_MESSAGES="zh_CN.UTF-8"),
+    )
+    assert result.returncode == 0, result.stderr
+    report = result.stderr.splitlines()
+    # each normalisation with the paragraph Word numbers, then the count
+    assert "供稿.docx：第2段：',' 改为 '，'" in report
+    assert "供稿.docx：第2段：':' 改为 '：'" in report
+    assert "供稿.docx：第3段：斜体文字“隆重”将印作正体" in report
+    assert report[-1] == "供稿.docx：规范化改动2处"
+    added = folder / "02.md"
+    assert result.stdout.strip() == f"{added}（栏目：火炬在行动）"
+    assert "会议强调，要抓落实：一是加快布局。" in added.read_text(encoding="utf-8")

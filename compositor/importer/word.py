@@ -49,6 +49,7 @@ from lxml import etree
 
 from compositor.content.notes import MARKS
 from compositor.errors import ContentError
+from compositor.i18n import N_, _
 from compositor.importer.lines import ends_sentence
 from compositor.importer.numbering import Numbering
 from compositor.importer.wordnotes import PLACEHOLDERS, NoteTexts, as_marks
@@ -121,7 +122,9 @@ class Change:
     after: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.before!r} → {self.after!r}"
+        return _("{where}: {before!r} → {after!r}").format(
+            where=self.where, before=self.before, after=self.after
+        )
 
 
 @dataclass(frozen=True)
@@ -327,7 +330,7 @@ def _decode_plain_text(path: Path) -> tuple[str, str]:
             f"line {line} is neither UTF-8 nor GBK text: save the file as UTF-8 in your editor",
             path,
         ) from None
-    return text, "the file is GBK (GB18030) text, not UTF-8: read as GBK; check the characters"
+    return text, _("the file is GBK (GB18030) text, not UTF-8: read as GBK; check the characters")
 
 
 def _read_docx(path: Path, shown_as: Path) -> Contribution:
@@ -376,11 +379,15 @@ class _Reader:
         if not boxed:
             return
         self.notes.append(
-            f"paragraph {number}: a text box's text is imported after this paragraph, as "
-            f"ordinary paragraphs: check that it belongs there"
+            _(
+                "paragraph {number}: a text box's text is imported after this paragraph, as "
+                "ordinary paragraphs: check that it belongs there"
+            ).format(number=number)
         )
         for inner in boxed:
-            yield self.paragraph(inner, number, f"text box in paragraph {number}")
+            yield self.paragraph(
+                inner, number, _("text box in paragraph {number}").format(number=number)
+            )
 
     def run_text(self, run) -> str:
         """A run's text, with a placeholder where it refers to a footnote or endnote."""
@@ -395,7 +402,7 @@ class _Reader:
     def paragraph(self, element, number: int, where: str = "") -> _Para:
         from docx.text.paragraph import Paragraph as DocxParagraph
 
-        where = where or f"paragraph {number}"
+        where = where or _("paragraph {number}").format(number=number)
         for xpath, what, advice in UNPLACEABLE:
             if _xpath(element, xpath):
                 raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
@@ -440,7 +447,9 @@ class _Reader:
         cleaned = self.clean(marked, where, keep_han_spaces=False, record=False)
         plain, ranges = _emphasis_ranges(cleaned)
         if plain != text:
-            self.notes.append(f"{where}: its bold text prints as the rest of the paragraph")
+            self.notes.append(
+                _("{where}: its bold text prints as the rest of the paragraph").format(where=where)
+            )
             return ()
         return ranges
 
@@ -448,7 +457,9 @@ class _Reader:
         """Chinese text is not set in italics: italic runs print upright, said here."""
         slanted = "".join(run.text for run in runs if _is_italic(run)).strip()
         if slanted:
-            self.notes.append(f"{where}: italic {slanted[:20]!r} prints upright")
+            self.notes.append(
+                _("{where}: italic {text!r} prints upright").format(where=where, text=slanted[:20])
+            )
 
     def caption_text(self, raw: str, where: str) -> str:
         """The text as a caption, its number and text apart by one full-width space ("" when
@@ -494,17 +505,31 @@ class _Reader:
         """Name in the report what of this paragraph is not imported, or only as text."""
         for number in _xpath(element, ".//w:commentReference/@w:id"):
             comment = self.comments.get(number, "")
-            self.notes.append(f"{where}: the comment {comment[:40]!r} is left out")
+            self.notes.append(
+                _("{where}: the comment {comment!r} is left out").format(
+                    where=where, comment=comment[:40]
+                )
+            )
         if _xpath(element, ".//w:br[@w:type='page'] | ./w:pPr/w:pageBreakBefore"):
-            self.notes.append(f"{where}: a page break is left out (the layout makes the pages)")
+            self.notes.append(
+                _("{where}: a page break is left out (the layout makes the pages)").format(
+                    where=where
+                )
+            )
         for rid in _xpath(element, ".//w:hyperlink/@r:id"):
             relation = self.document.part.rels.get(rid)
             target = relation.target_ref if relation is not None else "?"
-            self.notes.append(f"{where}: the link to {target} is kept as its text only")
+            self.notes.append(
+                _("{where}: the link to {target} is kept as its text only").format(
+                    where=where, target=target
+                )
+            )
         for field_code in _field_codes(element):
             self.notes.append(
-                f"{where}: the field {field_code!r} is imported as the text Word last showed "
-                f"for it (it is not updated)"
+                _(
+                    "{where}: the field {field!r} is imported as the text Word last showed for "
+                    "it (it is not updated)"
+                ).format(where=where, field=field_code)
             )
 
     def tracked_changes(self, element, where: str) -> None:
@@ -512,13 +537,21 @@ class _Reader:
         deleted = "".join(_xpath(element, ".//w:del//w:delText/text()"))
         moved = "".join(_xpath(element, ".//w:moveFrom//w:t/text()"))
         if inserted:
-            self.notes.append(f"{where}: accepted the tracked insertion {inserted!r}")
+            self.notes.append(
+                _("{where}: accepted the tracked insertion {text!r}").format(
+                    where=where, text=inserted
+                )
+            )
         if deleted or moved:
-            self.notes.append(f"{where}: dropped the tracked deletion {deleted + moved!r}")
+            self.notes.append(
+                _("{where}: dropped the tracked deletion {text!r}").format(
+                    where=where, text=deleted + moved
+                )
+            )
 
     def table_rows(self, element, number: int) -> tuple[tuple[tuple[str, ...], ...], tuple]:
         """The table's rows of cell text on its grid, and its merged cells."""
-        where = f"table {number}"
+        where = _("table {number}").format(number=number)
         for xpath, what, advice in UNPLACEABLE:
             if _xpath(element, xpath):
                 raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
@@ -594,12 +627,13 @@ class _Reader:
 
     def headers_and_footers(self) -> None:
         """Headers and footers are the layout's: what the author typed there is named."""
-        for kind, label in (("header", "page header"), ("footer", "page footer")):
+        for kind, label in (
+            ("header", N_("the page header {text!r} is left out (the layout prints its own)")),
+            ("footer", N_("the page footer {text!r} is left out (the layout prints its own)")),
+        ):
             texts = _part_texts(self.document, kind, None)
             for text in dict.fromkeys(t for t in texts.values() if t.strip()):
-                self.notes.append(
-                    f"the {label} {text[:40]!r} is left out (the layout prints its own)"
-                )
+                self.notes.append(_(label).format(text=text[:40]))
 
     def title_lines(self, title: _Para) -> tuple[str, ...]:
         """A title's lines where the author broke it by hand (a line break, not a new
@@ -614,7 +648,11 @@ class _Reader:
         cleaned[0] = title.marker + cleaned[0]
         if "".join(cleaned) != title.printed:
             return ()  # the breaks fell where cleaning joins differently: one line, as cleaned
-        self.notes.append(f"{title.where}: the title keeps its line break(s) ({len(lines)} lines)")
+        self.notes.append(
+            _("{where}: the title keeps its line break(s) ({count} lines)").format(
+                where=title.where, count=len(lines)
+            )
+        )
         return tuple(cleaned)
 
     def title_index(self, items: list[_Para | _Table]) -> int:
@@ -625,8 +663,10 @@ class _Reader:
                     return index
         index, item = next((i, p) for i, p in paragraphs if p.text)
         self.notes.append(
-            f"{item.where}: no paragraph is styled Title or Heading 1, so the first one is "
-            f"the title: {item.text!r}"
+            _(
+                "{where}: no paragraph is styled Title or Heading 1, so the first one is the "
+                "title: {title!r}"
+            ).format(where=item.where, title=item.text)
         )
         return index
 
@@ -641,8 +681,10 @@ class _Reader:
         source, label = match["source"].strip(), match["label"]
         if label == "来源":
             self.notes.append(
-                f"{last.where}: the credit （来源：{source}） prints as （供稿：{source}）, "
-                f"the layout's wording"
+                _(
+                    "{where}: the credit （来源：{source}） prints as （供稿：{source}）, the "
+                    "layout's wording"
+                ).format(where=last.where, source=source)
             )
         before = last.text[: match.start()].strip()
         if before:
@@ -691,7 +733,9 @@ class _Reader:
                     f"article; style the title as Title and the headings as Heading 2"
                 )
             elif item.all_bold and self.looks_like_subhead(item):
-                self.notes.append(f"{item.where}: a short bold line, taken as a subhead")
+                self.notes.append(
+                    _("{where}: a short bold line, taken as a subhead").format(where=item.where)
+                )
                 blocks.append(Subhead(item.text, source))
             else:
                 blocks.append(Paragraph(item.text, source, item.emphasis))
@@ -714,8 +758,10 @@ class _Reader:
         if not items:
             return []
         self.notes.append(
-            f"{len(items)} footnote(s)/endnote(s) become the article's notes (注释), printed "
-            f"after its text and numbered ①②③ in the order they are referred to"
+            _(
+                "{count} footnote(s)/endnote(s) become the article's notes (注释), printed "
+                "after its text and numbered ①②③ in the order they are referred to"
+            ).format(count=len(items))
         )
         return [Notes(items, source)]
 
