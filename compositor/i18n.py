@@ -62,6 +62,11 @@ def _(message: str) -> str:
     return catalogue(language()).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the sense ``context`` gives it (a word with two translations)."""
+    return catalogue(language()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     """The singular or plural form for ``count`` (Chinese has one form)."""
     return catalogue(language()).ngettext(singular, plural, count)
@@ -73,4 +78,14 @@ def N_(message: str) -> str:
     return message
 
 
-__all__ = ["DOMAIN", "LOCALE_DIR", "N_", "_", "catalogue", "language", "ngettext", "use_language"]
+__all__ = [
+    "DOMAIN",
+    "LOCALE_DIR",
+    "N_",
+    "_",
+    "catalogue",
+    "language",
+    "ngettext",
+    "pgettext",
+    "use_language",
+]

@@ -26,13 +26,14 @@ CHINESE_FINDING = re.compile(r"^\S+ 第\d+行第\d+列 (错误|警告|提示)：
 
 
 def extracted() -> dict:
-    """msgid → where, for every message the code marks with _(), N_() or ngettext()."""
+    """(msgid, context) → where, for every message the code marks with _(), N_(),
+    ngettext() or pgettext()."""
     found = {}
     method_map = [("**.py", "python")]
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         ROOT / "compositor", method_map
     ):
-        found.setdefault(message, f"compositor/{filename}:{lineno}")
+        found.setdefault((message, context), f"compositor/{filename}:{lineno}")
     return found
 
 
@@ -72,8 +73,8 @@ def test_the_code_marks_its_messages():
 
 def test_every_message_has_its_chinese(catalogue):
     missing = []
-    for message, where in extracted().items():
-        entry = catalogue.get(message)
+    for (message, context), where in extracted().items():
+        entry = catalogue.get(message, context)
         strings = () if entry is None else entry.string
         strings = (strings,) if isinstance(strings, str) else strings
         if entry is None or entry.fuzzy or not all(strings):
