@@ -7,9 +7,9 @@ catalogue ``compositor/locale/zh_CN/LC_MESSAGES/compositor.po``, compiled to the
 ``.mo`` beside it that is committed (a fresh checkout needs no build step);
 tests/test_i18n.py fails when a message has no translation, a translation loses or adds
 a placeholder, or the ``.mo`` is older than the ``.po``. After changing messages:
-``pybabel extract -F babel.cfg -o /tmp/compositor.pot . && pybabel update -i
-/tmp/compositor.pot -d compositor/locale -D compositor`` then translate, and
-``pybabel compile -d compositor/locale -D compositor``.
+``pybabel extract -F babel.cfg --no-location --sort-output -o /tmp/c.pot . &&
+pybabel update -i /tmp/c.pot -d compositor/locale -D compositor --ignore-obsolete``, then
+translate, and ``pybabel compile -d compositor/locale -D compositor`` (docs/developers.md).
 
 The language is the process's: ``--lang zh|en`` puts it in ``COMPOSITOR_LANG`` (so
 that worker processes of a batch speak it too); without it, ``LC_ALL``, then
