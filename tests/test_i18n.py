@@ -262,3 +262,45 @@ def test_a_word_import_reports_in_chinese(tmp_path):
     added = folder / "02.md"
     assert result.stdout.strip() == f"{added}（栏目：火炬在行动）"
     assert "会议强调，要抓落实：一是加快布局。" in added.read_text(encoding="utf-8")
+
+
+# --- preflight: its summary and verdict ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_pdf(tmp_path_factory) -> Path:
+    folder = copy_mini(tmp_path_factory.mktemp("pdf"))
+    out = folder.parent.parent / "mini.pdf"
+    built = run_cli("build", str(folder), "-o", str(out), env=chinese_env(LANG="zh_CN.UTF-8"))
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.strip() == f"{out}（共2页）"
+    return out
+
+
+def test_preflight_summarises_in_chinese(small_pdf):
+    result = run_cli("preflight", str(small_pdf), "--lang", "zh")
+    english = run_cli("preflight", str(small_pdf))
+    assert result.returncode == english.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"排版预检：{small_pdf}（共2页）"
+    assert lines[-1] == "未发现问题" and english.stdout.splitlines()[-1] == "clean"
+    # the same counts as the English report, line for line
+    numbers = [re.findall(r"\d+(?:\.\d+)?", line) for line in english.stdout.splitlines()[1:]]
+    assert len(lines) == len(english.stdout.splitlines())
+    for chinese, counted in zip(lines[1:-1], numbers[:-1], strict=True):
+        assert HAN.search(chinese)
+        assert sorted(re.findall(r"\d+(?:\.\d+)?", chinese)) == sorted(counted)
+
+
+def test_the_press_verdict_keeps_pass_and_fail_and_says_the_rest_in_chinese(monkeypatch):
+    from compositor.check.press import PressInspection, verdict
+
+    monkeypatch.setenv("COMPOSITOR_LANG", "zh")
+    inspection = PressInspection()
+    inspection.add(1, "output-intent", "no OutputIntent")
+    inspection.add(2, "ink", "too much ink", severity="warning")
+    assert verdict(inspection) == "FAIL：1个错误，1个警告"
+    assert verdict(PressInspection(), typesetting_errors=3) == (
+        "FAIL：0个错误，0个警告；排版有3处需要修改（见上文）"
+    )
+    assert verdict(PressInspection()).startswith("PASS：")
