@@ -304,3 +304,16 @@ def test_the_press_verdict_keeps_pass_and_fail_and_says_the_rest_in_chinese(monk
         "FAIL：0个错误，0个警告；排版有3处需要修改（见上文）"
     )
     assert verdict(PressInspection()).startswith("PASS：")
+
+
+def test_help_is_chinese_under_a_chinese_locale_and_nothing_is_cut():
+    env = chinese_env(LANG="zh_CN.UTF-8", COLUMNS="80")
+    result = run_cli("check", "--help", env=env)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "不生成 PDF，列出一期的全部问题" in text
+    assert "示例：compositor check content/torch/2022-17 --strict" in text
+    # the longest option help, whole (a rich table would cut it with …)
+    assert "写回原稿，然后重新检查。" in text and "…" not in text.replace("……", "")
+    english = run_cli("check", "--help", env={**env, "LANG": "C.UTF-8"})
+    assert "List every problem of an issue" in " ".join(english.stdout.split())
