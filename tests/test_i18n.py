@@ -317,3 +317,20 @@ def test_help_is_chinese_under_a_chinese_locale_and_nothing_is_cut():
     assert "写回原稿，然后重新检查。" in text and "…" not in text.replace("……", "")
     english = run_cli("check", "--help", env={**env, "LANG": "C.UTF-8"})
     assert "List every problem of an issue" in " ".join(english.stdout.split())
+
+
+def test_check_fix_names_each_change_in_chinese(tmp_path):
+    folder = copy_mini(tmp_path)
+    article = folder / "01b.md"
+    article.write_text(
+        '+++\nsection = "火炬在行动"\ntitle = "改正"\n+++\n\n会议强调,要抓落实.\n', encoding="utf-8"
+    )
+    result = run_cli("check", str(folder), "--fix", "--lang", "zh")
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        f"{article} 第6行第5列 已改正：',' → '，'",
+        f"{article} 第6行第10列 已改正：'.' → '。'",
+    ]
+    assert lines[-1] == f"{folder}：0个错误，0个警告"
+    assert "会议强调，要抓落实。" in article.read_text(encoding="utf-8")

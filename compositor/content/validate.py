@@ -520,7 +520,7 @@ class _IssueReader:
                 _(
                     "the layout prints {marks} itself: write {stripped!r}, not {typed!r} "
                     "(the build leaves them out so they are not printed twice)"
-                ).format(marks=LAYOUT_MARKS[kind], stripped=stripped, typed=text.strip()),
+                ).format(marks=_(LAYOUT_MARKS[kind]), stripped=stripped, typed=text.strip()),
             )
 
     # -- the issue as a whole

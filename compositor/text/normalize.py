@@ -115,9 +115,9 @@ def _join(text: str, start: int, end: int) -> str:
 # The layout prints 【section】, ——subtitle and （供稿：credit）; editors who type the
 # marks themselves would see them twice (docs/编辑指南.md tells them not to).
 LAYOUT_MARKS = {
-    "section": "【】 around a section title",
-    "subtitle": "—— before a subtitle",
-    "credit": "（供稿：…） around a credit",
+    "section": N_("【】 around a section title"),
+    "subtitle": N_("—— before a subtitle"),
+    "credit": N_("（供稿：…） around a credit"),
 }
 _SECTION_BRACKETS = re.compile(r"^\s*【\s*(?P<text>.*?)\s*】\s*$", re.S)
 _SUBTITLE_DASHES = re.compile(r"^\s*(?:[—–－]+|-{2,})\s*")
