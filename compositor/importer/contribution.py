@@ -180,9 +180,11 @@ def _place(
             suffix = PICTURE_SUFFIXES.get(Path(block.name).suffix.lower())
             if suffix is None:
                 raise ContentError(
-                    f"{block.where} holds a picture in {Path(block.name).suffix or 'an unknown'} "
-                    "format, which cannot be printed: in Word, save it as PNG or JPEG (right "
-                    "click → Save as Picture) and insert that instead",
+                    _(
+                        "{where} holds a picture in {format} format, which cannot be printed: in "
+                        "Word, save it as PNG or JPEG (right click → Save as Picture) and insert "
+                        "that instead"
+                    ).format(where=block.where, format=Path(block.name).suffix or _("an unknown")),
                     contribution.path,
                 )
             name = _free_name(folder, stem, suffix, {taken for taken, _ in pictures})

@@ -95,10 +95,11 @@ TEXT_BOX_PARAGRAPHS = ".//w:txbxContent[not(ancestor::mc:Fallback)]/w:p"
 
 # Things a paragraph may hold that the content format cannot: (XPath, what to call it, advice).
 UNPLACEABLE = (
-    (".//m:oMath", "an equation", "write it as plain text"),
-    (".//w:object", "an embedded object", "paste it as a picture or as text"),
-    (".//w:sym", "a symbol character (Insert → Symbol)", "type the character as text"),
+    (".//m:oMath", N_("an equation"), N_("write it as plain text")),
+    (".//w:object", N_("an embedded object"), N_("paste it as a picture or as text")),
+    (".//w:sym", N_("a symbol character (Insert → Symbol)"), N_("type the character as text")),
 )  # fmt: skip
+HOLDS_UNPLACEABLE = N_("{where} holds {what}, which cannot be placed: {advice}")
 
 KAI_FONT = re.compile(r"楷|kai", re.IGNORECASE)
 FIGURE_CAPTION = re.compile(r"^(图\s*\d|图为|图\s*[:：])")
@@ -237,9 +238,11 @@ def convert_to_docx(path: Path, folder: Path) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ContentError(
-            f"{path.suffix} files (old Word, WPS, OpenDocument) need LibreOffice to be read, "
-            f"and it is not installed: open the file in Word or WPS and save it as .docx, or "
-            f"install LibreOffice (apt-get install libreoffice-writer)",
+            _(
+                "{suffix} files (old Word, WPS, OpenDocument) need LibreOffice to be read, and "
+                "it is not installed: open the file in Word or WPS and save it as .docx, or "
+                "install LibreOffice (apt-get install libreoffice-writer)"
+            ).format(suffix=path.suffix),
             path,
         )
     command = [soffice, "--headless", "--convert-to", "docx", "--outdir", str(folder), str(path)]
@@ -248,12 +251,14 @@ def convert_to_docx(path: Path, folder: Path) -> Path:
     try:
         subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
-        raise ContentError("LibreOffice did not convert the file in time", path) from None
+        raise ContentError(_("LibreOffice did not convert the file in time"), path) from None
     converted = folder / (path.stem + ".docx")
     if not converted.exists():
         raise ContentError(
-            "LibreOffice could not convert this file to .docx: open it in Word or WPS and "
-            "save it as .docx",
+            _(
+                "LibreOffice could not convert this file to .docx: open it in Word or WPS and "
+                "save it as .docx"
+            ),
             path,
         )
     return converted
@@ -269,18 +274,23 @@ def _open(path: Path, shown_as: Path):
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file, not a ZIP package
         if b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e" in path.read_bytes():
             raise ContentError(
-                "the document is password-protected: open it in Word, remove the password "
-                "(File → Info → Protect Document) and save it again",
+                _(
+                    "the document is password-protected: open it in Word, remove the password "
+                    "(File → Info → Protect Document) and save it again"
+                ),
                 shown_as,
             )
         raise ContentError(
-            "this is an old-format Word file (.doc) named like a .docx: save it as .docx "
-            "in Word or WPS",
+            _(
+                "this is an old-format Word file (.doc) named like a .docx: save it as .docx "
+                "in Word or WPS"
+            ),
             shown_as,
         )
     if not zipfile.is_zipfile(path):
         raise ContentError(
-            "not a Word .docx file (a .docx is a ZIP package; this file is not one)", shown_as
+            _("not a Word .docx file (a .docx is a ZIP package; this file is not one)"),
+            shown_as,
         )
     try:
         return docx.Document(str(path))
@@ -405,7 +415,9 @@ class _Reader:
         where = where or _("paragraph {number}").format(number=number)
         for xpath, what, advice in UNPLACEABLE:
             if _xpath(element, xpath):
-                raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
+                raise self.error(
+                    _(HOLDS_UNPLACEABLE).format(where=where, what=_(what), advice=_(advice))
+                )
         figures = self.figures(element, where)
         self.tracked_changes(element, where)
         self.left_out(element, where)
@@ -491,8 +503,10 @@ class _Reader:
                 continue  # a text box: its paragraphs are read after this one (text_boxes)
             if not blips:
                 raise self.error(
-                    f"{where} holds a drawing that is not a picture (a chart, shape or "
-                    f"SmartArt), which cannot be placed: paste it as a picture"
+                    _(
+                        "{where} holds a drawing that is not a picture (a chart, shape or "
+                        "SmartArt), which cannot be placed: paste it as a picture"
+                    ).format(where=where)
                 )
             width = _drawing_width_mm(drawing)
             for rid in blips:
@@ -554,7 +568,9 @@ class _Reader:
         where = _("table {number}").format(number=number)
         for xpath, what, advice in UNPLACEABLE:
             if _xpath(element, xpath):
-                raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
+                raise self.error(
+                    _(HOLDS_UNPLACEABLE).format(where=where, what=_(what), advice=_(advice))
+                )
         rows = []
         for row in _xpath(element, "./w:tr"):
             cells = []
@@ -598,12 +614,14 @@ class _Reader:
         self.headers_and_footers()
         texts = [item for item in items if isinstance(item, _Table) or item.text or item.figures]
         if not any(isinstance(item, _Para) and item.text for item in texts):
-            raise self.error("the document has no text")
+            raise self.error(_("the document has no text"))
         title_at = self.title_index(texts)
         for item in texts[:title_at]:
             raise self.error(
-                f"{item.where} stands before the title {texts[title_at].text!r} and cannot be "
-                f"placed: move it below the title or delete it"
+                _(
+                    "{where} stands before the title {title!r} and cannot be placed: move it "
+                    "below the title or delete it"
+                ).format(where=item.where, title=texts[title_at].text)
             )
         title = texts[title_at]
         rest = texts[title_at + 1 :]
@@ -611,7 +629,11 @@ class _Reader:
         lead, rest = self.lead(rest)
         blocks = self.blocks(rest, subhead_h1=title.styled("title")) + self.note_blocks()
         if not any(isinstance(block, Paragraph) for block in blocks):
-            raise self.error(f"the document has a title ({title.text!r}) but no body paragraphs")
+            raise self.error(
+                _("the document has a title ({title!r}) but no body paragraphs").format(
+                    title=title.text
+                )
+            )
         return Contribution(
             path=self.path,
             title=title.printed,
