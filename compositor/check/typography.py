@@ -63,7 +63,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from compositor.errors import CompositorError
-from compositor.i18n import _
+from compositor.i18n import N_, _
 from compositor.text.classes import (
     CLOSING,
     NOT_AT_LINE_END,
@@ -106,18 +106,18 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 # content; any other error is the build's (compositor's), and in a PDF made elsewhere it
 # is its maker's.
 EDITOR_FIXES = {
-    "halfwidth-punctuation": (
+    "halfwidth-punctuation": N_(
         "type the full-width mark (，：；（）！？) in the article and build again"
     ),
-    "single-char-last-line": (
+    "single-char-last-line": N_(
         "add or cut a few characters in the paragraph's last sentence and build again"
     ),
 }
-BUILD_FAULT = (
+BUILD_FAULT = N_(
     "compositor set this, not the editor: do not send the PDF to print; report it to "
     "compositor's maintainers with the issue folder and this report"
 )
-FOREIGN_FAULT = "fix it in the program that typeset the PDF, then check it again"
+FOREIGN_FAULT = N_("fix it in the program that typeset the PDF, then check it again")
 
 
 class PreflightError(CompositorError):
@@ -217,8 +217,8 @@ class Report:
 def what_to_do(rule: str, ours: bool) -> str:
     """The advice printed under an error of ``rule``."""
     if rule in EDITOR_FIXES:
-        return EDITOR_FIXES[rule]
-    return BUILD_FAULT if ours else FOREIGN_FAULT
+        return _(EDITOR_FIXES[rule])
+    return _(BUILD_FAULT if ours else FOREIGN_FAULT)
 
 
 @dataclass(frozen=True)
