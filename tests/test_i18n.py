@@ -4,6 +4,7 @@ English (gettext catalogues, compositor/i18n.py), chosen by LC_ALL/LC_MESSAGES/L
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import string
@@ -69,6 +70,62 @@ def test_the_code_marks_its_messages():
     # The extraction must see the messages at all, or the next test proves nothing.
     files = {where.rsplit(":", 1)[0] for where in extracted().values()}
     assert not [module for module in EDITOR_FACING if module not in files]
+
+
+# Where every message is marked: a literal or f-string passed straight to an error, to
+# the validator's error()/warning() or to typer.BadParameter is a message gettext
+# never sees, so it would print in English to a Chinese editor.
+FULLY_MARKED = (
+    "compositor/errors.py",
+    "compositor/content/__init__.py",
+    "compositor/content/validate.py",
+    "compositor/content/blocks.py",
+    "compositor/content/spans.py",
+    "compositor/content/notes.py",
+    "compositor/check/report.py",
+    "compositor/check/fix.py",
+    "compositor/check/resolution.py",
+    "compositor/press/pictures.py",
+    "compositor/targets.py",
+    "compositor/pdf.py",
+    "compositor/cli/batch.py",
+    "compositor/cli/watch.py",
+)
+REPORTERS = ("error", "warning", "BadParameter")
+
+
+def unmarked_messages(path: Path) -> list[int]:
+    """Lines where a message is given as a bare literal or f-string."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = getattr(func, "id", None) or getattr(func, "attr", "")
+        literal = any(
+            isinstance(arg, ast.JoinedStr)
+            or (isinstance(arg, ast.Constant) and isinstance(arg.value, str))
+            for arg in node.args
+        )
+        if literal and (name.endswith("Error") or name in REPORTERS):
+            lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("module", FULLY_MARKED)
+def test_editor_facing_modules_mark_every_message(module):
+    assert unmarked_messages(ROOT / module) == []
+
+
+def test_an_unmarked_message_is_caught(tmp_path):
+    # The guard above must see what it is meant to see.
+    source = tmp_path / "m.py"
+    source.write_text(
+        'raise ContentError(f"bad {x}", path)\nself.error(path, where, "bad")\n'
+        'raise ContentError(_("fine"), path)\n',
+        encoding="utf-8",
+    )
+    assert unmarked_messages(source) == [1, 2]
 
 
 def test_every_message_has_its_chinese(catalogue):

@@ -286,22 +286,24 @@ def _check_svg(path: Path, reference: str, article: Path, line: int) -> None:
     data = path.read_bytes()
     problem = ""
     if len(data) > MAX_SVG_BYTES:
-        problem = f"is larger than {MAX_SVG_BYTES // 1024 // 1024} MB"
+        problem = _("is larger than {size} MB").format(size=MAX_SVG_BYTES // 1024 // 1024)
     elif b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        problem = "declares a DOCTYPE or entities, which could expand without limit"
+        problem = _("declares a DOCTYPE or entities, which could expand without limit")
     else:
         try:
             root = ElementTree.fromstring(data)
         except ElementTree.ParseError as error:
-            problem = f"is not well-formed XML ({error})"
+            problem = _("is not well-formed XML ({error})").format(error=error)
         else:
             if not root.tag.endswith("svg"):
-                problem = "is not an SVG drawing"
+                problem = _("is not an SVG drawing")
             else:
                 problem = _svg_outside_reference(root)
     if problem:
         raise ContentError(
-            f"{reference}: the SVG {problem}; export it again as a plain SVG, PNG or JPEG",
+            _("{picture}: the SVG {problem}; export it again as a plain SVG, PNG or JPEG").format(
+                picture=reference, problem=problem
+            ),
             article,
             line,
         )
@@ -311,12 +313,16 @@ def _svg_outside_reference(root) -> str:
     for element in root.iter():
         for key, value in element.attrib.items():
             if key.endswith("href") and not value.strip().startswith("#"):
-                return f"links to {value!r} (an SVG may only draw what it contains)"
+                return _("links to {target!r} (an SVG may only draw what it contains)").format(
+                    target=value
+                )
         styles = [element.text or ""] if element.tag.endswith("style") else []
         styles.append(element.attrib.get("style", ""))
         for style in styles:
             if re.search(r"url\(\s*['\"]?(?!#)|@import", style):
-                return "loads a file or URL from its styles (an SVG may only draw what it contains)"
+                return _(
+                    "loads a file or URL from its styles (an SVG may only draw what it contains)"
+                )
     return ""
 
 
