@@ -29,6 +29,7 @@ from compositor.content.validate import (
 from compositor.errors import CompositorError, LayoutError
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
 from compositor.html import Rendered, Templates, render_html
+from compositor.i18n import _
 from compositor.layout import Layout, load_layout
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
@@ -196,7 +197,9 @@ def render_issue(
     if booklet:
         if pad_to and pad_to % 4:
             raise CompositorError(
-                f"--booklet folds sheets of 4 pages: --pad-to {pad_to} is not a multiple of 4"
+                _(
+                    "--booklet folds sheets of 4 pages: --pad-to {pad_to} is not a multiple of 4"
+                ).format(pad_to=pad_to)
             )
         pad_to = pad_to or 4
         if press:  # the marks go on the sheet, outside both pages, not on each page
@@ -348,7 +351,9 @@ def layout_for(issue: Issue) -> Layout:
     folder = layout_folder(issue.publication.layout)
     if not folder.is_dir():
         raise LayoutError(
-            f"layout {issue.publication.layout!r} not found in {LAYOUTS_DIR}",
+            _("layout {layout!r} not found in {folder}").format(
+                layout=issue.publication.layout, folder=LAYOUTS_DIR
+            ),
             issue.publication.root / "publication.toml",
         )
     return load_layout(folder)

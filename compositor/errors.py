@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from compositor.i18n import _
+
 
 class CompositorError(Exception):
     """Base class for errors caused by input rather than by a bug."""
@@ -24,13 +26,17 @@ class CompositorError(Exception):
         self.column = column  # 1-based; 0 when only the line is known
 
     def __str__(self) -> str:
-        where = ""
-        if self.path is not None:
-            where = f"{self.path}: "
-            if self.line:
-                column = f"{self.column}:" if self.column else ""
-                where = f"{self.path}:{self.line}:{column} "
-        return f"{where}{self.message}"
+        if self.path is None:
+            return self.message
+        if not self.line:
+            template = _("{path}: {message}")
+        elif self.column:
+            template = _("{path}:{line}:{column}: {message}")
+        else:
+            template = _("{path}:{line}: {message}")
+        return template.format(
+            path=self.path, line=self.line, column=self.column, message=self.message
+        )
 
 
 class ContentError(CompositorError):

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from compositor.errors import CompositorError
 from compositor.html import Rendered
+from compositor.i18n import _
 from compositor.scratch import scratch_folder
 
 DATA_URL_LIMIT = 64 * 1024
@@ -291,8 +292,9 @@ def write_atomically(data: bytes, target: Path) -> None:
     """
     if target.is_dir():  # os.replace would say "Is a directory" and blame a previous file
         raise OutputError(
-            "cannot write the PDF: this is a folder; give a file name, e.g. "
-            f"{target / 'issue.pdf'}",
+            _("cannot write the PDF: this is a folder; give a file name, e.g. {example}").format(
+                example=target / "issue.pdf"
+            ),
             target,
         )
     try:
@@ -302,7 +304,9 @@ def write_atomically(data: bytes, target: Path) -> None:
         )
     except OSError as error:
         raise OutputError(
-            f"cannot write the PDF here ({error.strerror}): choose a folder you may write to",
+            _("cannot write the PDF here ({reason}): choose a folder you may write to").format(
+                reason=error.strerror
+            ),
             target,
         ) from None
     try:
@@ -314,7 +318,10 @@ def write_atomically(data: bytes, target: Path) -> None:
         os.replace(temporary, target)
     except OSError as error:
         raise OutputError(
-            f"cannot write the PDF ({error.strerror}); a previous file there is unchanged", target
+            _("cannot write the PDF ({reason}); a previous file there is unchanged").format(
+                reason=error.strerror
+            ),
+            target,
         ) from None
     finally:
         Path(temporary).unlink(missing_ok=True)  # already gone after a successful rename

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from compositor.content import ISSUE_FILE, PUBLICATION_FILE
 from compositor.errors import CompositorError
+from compositor.i18n import _
 
 
 class TargetError(CompositorError):
@@ -34,8 +35,10 @@ def check_pdf_target(target: Path) -> None:
     # An existing folder is named as such when the PDF is written (pdf.write_atomically).
     if target.suffix.lower() != ".pdf" and not target.is_dir():
         raise TargetError(
-            "the output must be a file ending in .pdf (so that no source file is "
-            f"overwritten), e.g. {target.with_suffix('.pdf').name}",
+            _(
+                "the output must be a file ending in .pdf (so that no source file is "
+                "overwritten), e.g. {example}"
+            ).format(example=target.with_suffix(".pdf").name),
             target,
         )
 
@@ -45,8 +48,10 @@ def check_outside_content(target: Path) -> None:
     folder = content_folder_around(Path(target) / "x")  # a folder counts as inside itself
     if folder is not None:
         raise TargetError(
-            f"would write into the content folder {folder}: write the PDF outside the "
-            "content, e.g. build/",
+            _(
+                "would write into the content folder {folder}: write the PDF outside the "
+                "content, e.g. build/"
+            ).format(folder=folder),
             target,
         )
 
@@ -57,7 +62,9 @@ def check_distinct_outputs(folders_and_names: Iterable[tuple[Path, str]]) -> Non
     for folder, name in folders_and_names:
         if name in first:
             raise TargetError(
-                f"{first[name]} and {folder} are the same issue (both {name}): a batch "
-                "would write one over the other; remove the copy or change its year/number"
+                _(
+                    "{first} and {folder} are the same issue (both {name}): a batch would "
+                    "write one over the other; remove the copy or change its year/number"
+                ).format(first=first[name], folder=folder, name=name)
             )
         first[name] = folder

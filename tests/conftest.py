@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +25,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "torch" / "2022-17"
 SEED = ROOT / "tests" / "data" / "legacy" / "torch-2022-17.txt"
 DATA = ROOT / "tests" / "data"
+
+# The tests read the English messages unless a test asks for Chinese (tests/test_i18n.py):
+# a developer whose LANG is zh_CN would otherwise see the suite fail. COMPOSITOR_LANG is
+# what --lang sets; it outranks LC_ALL/LC_MESSAGES/LANG, in this process and the CLI runs.
+os.environ["COMPOSITOR_LANG"] = "en"
+
+
+def chinese_env(**variables: str) -> dict:
+    """The environment of a CLI run whose language comes from the locale variables given
+    (COMPOSITOR_LANG and the others removed), e.g. ``chinese_env(LANG="zh_CN.UTF-8")``."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("COMPOSITOR_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+    }
+    return {**env, **variables}
+
 
 FULL_TO_ASCII = str.maketrans("，：；（）！？", ",:;()!?")
 

@@ -326,11 +326,11 @@ def test_14_a_toc_title_ending_in_a_question_mark_is_a_title(tmp_path):
 
 
 def test_watch_shows_what_check_warns_about_and_stops_on_what_it_calls_an_error(issue, tmp_path):
-    from compositor.cli.watch import Rebuilder, describe
+    from compositor.cli.watch import BUILT, Rebuilder, describe
 
     edit(issue / "01.md", "会议强调，要", "会议强调， 要")
     rebuilder = Rebuilder(issue, tmp_path / "w.pdf")
-    shown = describe(rebuilder.timed_build(), "built")
+    shown = describe(rebuilder.timed_build(), BUILT)
     warning = f"{position(issue / '01.md', ' 要')}: warning: stray space in Chinese text"
     assert warning in shown and f"built {tmp_path / 'w.pdf'}" in shown
     assert warning in check(issue)[1]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from compositor.check.resolution import LOWEST_PPI, low_resolution, place_figure
 from compositor.errors import CompositorError
+from compositor.i18n import _
 from compositor.model import Figure, Issue, Table
 
 # The torch layout's figure and table boxes (style.css), for the page estimate: captions
@@ -32,9 +33,9 @@ def picture_findings(issue: Issue) -> Iterator[tuple[Path, int, str]]:
     for placed in low:
         message = placed.message
         if placed.ppi < LOWEST_PPI:
-            message += (
-                f"; under {LOWEST_PPI} ppi `build --press` stops unless given --allow-low-res"
-            )
+            message += _(
+                "; under {lowest} ppi `build --press` stops unless given --allow-low-res"
+            ).format(lowest=LOWEST_PPI)
         yield placed.figure.source.path, placed.figure.source.line, message
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from compositor.content.validate import SourceEdit
 from compositor.errors import ContentError
+from compositor.i18n import _
 
 BOM = b"\xef\xbb\xbf"
 _LINE_END = re.compile(r"(\r\n|\r|\n)")  # what content.read_text reads as a line end
@@ -67,7 +68,9 @@ def _plan(path: Path, edits: tuple[SourceEdit, ...]) -> FileFix:
         start, end = edit.column - 1, edit.end_column - 1
         if not 0 <= start <= end <= len(line):
             raise ContentError(
-                "the file changed while it was checked: run check --fix again", path, edit.line
+                _("the file changed while it was checked: run check --fix again"),
+                path,
+                edit.line,
             )
         parts[index] = line[:start] + edit.new + line[end:]
     return FileFix(path, before, "".join(parts), bom, edits)
@@ -92,7 +95,9 @@ def write_fix(fix: FileFix) -> None:
 
 def describe(edit: SourceEdit) -> str:
     """One line per change ``--fix`` makes, as ``check`` prints a finding."""
-    return f"{edit.path}:{edit.line}:{edit.column}: fixed: {edit.old!r} → {edit.new!r}"
+    return _("{path}:{line}:{column}: fixed: {old!r} → {new!r}").format(
+        path=edit.path, line=edit.line, column=edit.column, old=edit.old, new=edit.new
+    )
 
 
 __all__ = ["FileFix", "describe", "plan_fixes", "write_fix"]

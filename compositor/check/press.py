@@ -21,6 +21,7 @@ from pikepdf import Name
 
 from compositor.check.resolution import GOOD_PPI, LOWEST_PPI
 from compositor.errors import CompositorError
+from compositor.i18n import _
 from compositor.press.icc import read_icc_header
 from compositor.press.inks import PageInks, inks_by_page
 from compositor.press.pdfwalk import (
@@ -545,7 +546,7 @@ def _overlaps(a: Rect, b: Rect) -> bool:
 def format_press_report(path: Path | str, inspection: PressInspection) -> str:
     """The report as printed by ``compositor preflight --press``, without its verdict
     (``verdict``: one line for the whole run, typesetting included)."""
-    lines = [f"Press preflight (PDF/X): {path}", ""]
+    lines = [_("Press preflight (PDF/X): {path}").format(path=path), ""]
     width = max(len(label) for label, _ in inspection.summary) + 2
     lines += [f"  {label + ':':<{width}} {value}" for label, value in inspection.summary]
     lines.append("")
@@ -564,13 +565,19 @@ def verdict(inspection: PressInspection, typesetting_errors: int = 0) -> str:
     FAIL for the same file."""
     errors = sum(f.severity == ERROR for f in inspection.findings)
     warnings = sum(f.severity == WARNING for f in inspection.findings)
+    # PASS, FAIL and INCOMPLETE stay as they are in every language: print shops and
+    # scripts read them.
     failed = not inspection.passed or typesetting_errors
     word = "FAIL" if failed else "INCOMPLETE" if inspection.unchecked else "PASS"
-    line = f"{word}: {errors} errors, {warnings} warnings"
+    line = _("{verdict}: {errors} errors, {warnings} warnings").format(
+        verdict=word, errors=errors, warnings=warnings
+    )
     if typesetting_errors:
-        line += f"; {typesetting_errors} typesetting findings to fix (listed above)"
+        line += _("; {count} typesetting findings to fix (listed above)").format(
+            count=typesetting_errors
+        )
     if inspection.unchecked:
-        line += f"; not checked: {_missing_engines(inspection)}"
+        line += _("; not checked: {engines}").format(engines=_missing_engines(inspection))
     return line
 
 

@@ -23,6 +23,7 @@ from compositor.content.validate import (
     reading_order,
 )
 from compositor.errors import CompositorError
+from compositor.i18n import _, ngettext
 from compositor.model import Issue, Table
 
 
@@ -43,7 +44,13 @@ class Report:
 
     def summary(self) -> str:
         errors, warnings = self.count(Level.ERROR), self.count(Level.WARNING)
-        return f"{self.folder}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+        return _("{folder}: {errors}, {warnings}").format(
+            folder=self.folder,
+            errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+            warnings=ngettext("{count} warning", "{count} warnings", warnings).format(
+                count=warnings
+            ),
+        )
 
 
 def check_issue(folder: Path | str) -> Report:
@@ -85,8 +92,10 @@ def _font_findings(issue: Issue) -> Iterator[Finding]:
         advice = (
             ""
             if found.emoji
-            else ": it would print as a blank box; write it another way or add it to the "
-            "publication's 补字 font (buzi_font in publication.toml)"
+            else _(
+                ": it would print as a blank box; write it another way or add it to the "
+                "publication's 补字 font (buzi_font in publication.toml)"
+            )
         )
         yield Finding(
             path, line, column_of(path, line, found.char), Level.ERROR, found.describe() + advice
@@ -117,9 +126,11 @@ def _length_findings(issue: Issue) -> Iterator[Finding]:
             where.line,
             where.column,
             Level.WARNING,
-            f"the table of contents needs about {estimate.toc_lines} lines but page 1 has "
-            f"room for about {estimate.toc_room_lines}: it would run onto page 2 "
-            f"(shorten titles or move articles to the next issue)",
+            _(
+                "the table of contents needs about {lines} lines but page 1 has room for "
+                "about {room}: it would run onto page 2 (shorten titles or move articles to "
+                "the next issue)"
+            ).format(lines=estimate.toc_lines, room=estimate.toc_room_lines),
         )
     start = Position(1, 1)
     yield Finding(
@@ -127,7 +138,11 @@ def _length_findings(issue: Issue) -> Iterator[Finding]:
         start.line,
         start.column,
         Level.INFO,
-        f"about {_plural(estimate.pages, 'page')} (an estimate from line counts)",
+        ngettext(
+            "about {count} page (an estimate from line counts)",
+            "about {count} pages (an estimate from line counts)",
+            estimate.pages,
+        ).format(count=estimate.pages),
     )
 
 
@@ -155,20 +170,22 @@ def _table_findings(issue: Issue) -> Iterator[Finding]:
         for table in article.blocks:
             if isinstance(table, Table) and table.size == OVERFULL:
                 path, line = table.source.path, table.source.line
-                name = f'table "{table.caption}"' if table.caption else "a table"
+                name = (
+                    _('table "{caption}"').format(caption=table.caption)
+                    if table.caption
+                    else _("a table")
+                )
                 yield Finding(
                     path,
                     line,
                     column_of(path, line, "|"),
                     Level.WARNING,
-                    f"{name} is too wide for the page even at its smaller size: numbers, "
-                    "dates or words in its cells will be broken (drop or merge columns, "
-                    "shorten long words, or split it into two tables)",
+                    _(
+                        "{table} is too wide for the page even at its smaller size: numbers, "
+                        "dates or words in its cells will be broken (drop or merge columns, "
+                        "shorten long words, or split it into two tables)"
+                    ).format(table=name),
                 )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def format_report(report: Report) -> Iterator[str]:

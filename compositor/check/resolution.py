@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
 from compositor.errors import ContentError
+from compositor.i18n import _
 from compositor.layout import Layout
 from compositor.model import Figure, Issue
 
@@ -41,10 +42,16 @@ class Placement:
     @property
     def message(self) -> str:
         name = self.figure.path.name
-        return (
-            f"picture {name} prints at {self.ppi:.0f} ppi ({self.figure.pixels[0]} pixels over "
-            f"{self.width_pt / PT_PER_UNIT['mm']:.0f} mm); a photo needs {GOOD_PPI} ppi to print "
-            f"sharp: use a larger original or print it smaller with {{width=…}}"
+        return _(
+            "picture {name} prints at {ppi} ppi ({pixels} pixels over {mm} mm); a photo needs "
+            "{good} ppi to print sharp: use a larger original or print it smaller with "
+            "{{width=…}}"
+        ).format(
+            name=name,
+            ppi=f"{self.ppi:.0f}",
+            pixels=self.figure.pixels[0],
+            mm=f"{self.width_pt / PT_PER_UNIT['mm']:.0f}",
+            good=GOOD_PPI,
         )
 
 
@@ -98,8 +105,10 @@ def refuse_for_press(low: list[Placement]) -> None:
         if placed.ppi < LOWEST_PPI:
             source = placed.figure.source
             raise ContentError(
-                f"{placed.message}. Under {LOWEST_PPI} ppi it would print visibly coarse; "
-                "replace it, or build with --allow-low-res to print it anyway",
+                _(
+                    "{problem}. Under {lowest} ppi it would print visibly coarse; replace it, "
+                    "or build with --allow-low-res to print it anyway"
+                ).format(problem=placed.message, lowest=LOWEST_PPI),
                 source.path,
                 source.line,
             )

@@ -63,6 +63,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from compositor.errors import CompositorError
+from compositor.i18n import N_, _
 from compositor.text.classes import (
     CLOSING,
     NOT_AT_LINE_END,
@@ -105,18 +106,18 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 # content; any other error is the build's (compositor's), and in a PDF made elsewhere it
 # is its maker's.
 EDITOR_FIXES = {
-    "halfwidth-punctuation": (
+    "halfwidth-punctuation": N_(
         "type the full-width mark (，：；（）！？) in the article and build again"
     ),
-    "single-char-last-line": (
+    "single-char-last-line": N_(
         "add or cut a few characters in the paragraph's last sentence and build again"
     ),
 }
-BUILD_FAULT = (
+BUILD_FAULT = N_(
     "compositor set this, not the editor: do not send the PDF to print; report it to "
     "compositor's maintainers with the issue folder and this report"
 )
-FOREIGN_FAULT = "fix it in the program that typeset the PDF, then check it again"
+FOREIGN_FAULT = N_("fix it in the program that typeset the PDF, then check it again")
 
 
 class PreflightError(CompositorError):
@@ -216,8 +217,8 @@ class Report:
 def what_to_do(rule: str, ours: bool) -> str:
     """The advice printed under an error of ``rule``."""
     if rule in EDITOR_FIXES:
-        return EDITOR_FIXES[rule]
-    return BUILD_FAULT if ours else FOREIGN_FAULT
+        return _(EDITOR_FIXES[rule])
+    return _(BUILD_FAULT if ours else FOREIGN_FAULT)
 
 
 @dataclass(frozen=True)
@@ -858,19 +859,39 @@ def format_report(report: Report) -> list[str]:
     """The report as printed by ``compositor preflight``: a summary, then per page
     each rule with its count and up to three examples."""
     counts = report.counts
-    sheets = f" on {report.pages // 2} booklet sheet sides" if report.two_up else ""
+    sheets = (
+        _(" on {sides} booklet sheet sides").format(sides=report.pages // 2)
+        if report.two_up
+        else ""
+    )
     lines = [
-        f"Typesetting preflight: {report.path} ({report.pages} pages{sheets})",
-        f"  body lines {counts['body lines']}, short {counts['short lines']}",
-        f"  punctuation pairs {counts['punctuation pairs']}, "
-        f"uncompressed {counts['uncompressed pairs']}",
-        f"  Han-Latin boundaries {counts['Han-Latin boundaries']}, "
-        f"spaced {HAN_LATIN_RANGE[0]}-{HAN_LATIN_RANGE[1]} em {counts['Han-Latin spaced']}",
-        f"  line grid {counts['grid pitch']:g} pt, body lines off it {counts['lines off grid']}",
-        f"  bottoms: spread {counts['bottom spread']:.1f} pt over {counts['full pages']} "
-        f"full pages, short pages {counts['short pages']}"
+        _("Typesetting preflight: {path} ({pages} pages{sheets})").format(
+            path=report.path, pages=report.pages, sheets=sheets
+        ),
+        _("  body lines {lines}, short {short}").format(
+            lines=counts["body lines"], short=counts["short lines"]
+        ),
+        _("  punctuation pairs {pairs}, uncompressed {uncompressed}").format(
+            pairs=counts["punctuation pairs"], uncompressed=counts["uncompressed pairs"]
+        ),
+        _("  Han-Latin boundaries {boundaries}, spaced {low}-{high} em {spaced}").format(
+            boundaries=counts["Han-Latin boundaries"],
+            low=HAN_LATIN_RANGE[0],
+            high=HAN_LATIN_RANGE[1],
+            spaced=counts["Han-Latin spaced"],
+        ),
+        _("  line grid {pitch} pt, body lines off it {off}").format(
+            pitch=f"{counts['grid pitch']:g}", off=counts["lines off grid"]
+        ),
+        _("  bottoms: spread {spread} pt over {full} full pages, short pages {short}").format(
+            spread=f"{counts['bottom spread']:.1f}",
+            full=counts["full pages"],
+            short=counts["short pages"],
+        )
         + (
-            f" ({counts['short pages with a reason']} with the make-up's reason)"
+            _(" ({count} with the make-up's reason)").format(
+                count=counts["short pages with a reason"]
+            )
             if counts.get("short pages with a reason")
             else ""
         ),
@@ -879,7 +900,7 @@ def format_report(report: Report) -> list[str]:
     for finding in report.findings:
         by_page.setdefault(finding.page, {}).setdefault(finding.rule, []).append(finding)
     for page, rules in by_page.items():
-        lines.append(f"page {page}:" if page is not None else "document:")
+        lines.append(_("page {page}:").format(page=page) if page is not None else _("document:"))
         for rule, found in rules.items():
             lines.append(f"  {rule} ({len(found)})")
             for finding in found[:EXAMPLES]:
@@ -887,7 +908,8 @@ def format_report(report: Report) -> list[str]:
                 note = f" ({finding.severity})" if finding.severity != ERROR else ""
                 lines.append(f"    {finding.message}{example}{note}")
             if any(finding.severity == ERROR for finding in found):
-                lines.append(f"    what to do: {what_to_do(rule, report.ours)}")
+                advice = what_to_do(rule, report.ours)
+                lines.append(_("    what to do: {advice}").format(advice=advice))
     lines.append(closing_line(report))
     return lines
 
@@ -896,12 +918,12 @@ def closing_line(report: Report) -> str:
     """The typesetting report's last line: errors, else warnings, else clean; with the
     number of information lines (what the make-up did on purpose) after it."""
     errors, warnings, notes = (len(report.of(s)) for s in (ERROR, WARNING, INFO))
-    noted = f" ({notes} for information)" if notes else ""
+    noted = _(" ({count} for information)").format(count=notes) if notes else ""
     if errors:
-        return f"{errors} findings to fix{noted}"
+        return _("{count} findings to fix{noted}").format(count=errors, noted=noted)
     if warnings:
-        return f"clean but for {warnings} warning(s){noted}"
-    return f"clean{noted}"
+        return _("clean but for {count} warning(s){noted}").format(count=warnings, noted=noted)
+    return _("clean{noted}").format(noted=noted)
 
 
 __all__ = [

@@ -19,15 +19,48 @@ import typer
 
 from compositor.cli.fonts import app as fonts_app
 from compositor.errors import CompositorError
+from compositor.i18n import LANGUAGES, _, language, ngettext, use_language
 from compositor.press.pdfx import PdfXChoice
 
+# Typer's rich help tables wrap only at spaces and cut a longer run of Chinese with "…":
+# in Chinese, help is laid out by Click, which breaks long runs instead of cutting them.
+CHINESE_HELP = {"rich_markup_mode": None} if language() == "zh" else {}
+
 app = typer.Typer(
+    **CHINESE_HELP,
     name="compositor",
-    help="Typeset 火炬动态 and other Chinese bulletins from TOML + Markdown into print-ready PDF.",
+    help=_(
+        "Typeset 火炬动态 and other Chinese bulletins from TOML + Markdown into print-ready PDF."
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 app.add_typer(fonts_app, name="fonts")
+
+
+def choose_language(value: str | None) -> str | None:
+    """--lang: the language of every message from here on (and of worker processes)."""
+    if value is not None:
+        if value not in LANGUAGES:
+            raise typer.BadParameter(f"{value!r}: use one of {', '.join(LANGUAGES)}")
+        use_language(value)
+    return value
+
+
+# Accepted before the command (compositor --lang zh check …) and after it (check … --lang zh).
+Language = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="zh|en",
+        callback=choose_language,
+        is_eager=True,
+        help=_(
+            "Language of the messages: zh (简体中文) or en. Default: from LC_ALL, "
+            "LC_MESSAGES or LANG (zh_CN → zh)."
+        ),
+    ),
+]
 
 
 class Context:
@@ -48,13 +81,14 @@ def show_version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=_("Show tracebacks on errors."))] = False,
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=show_version, is_eager=True, help="Print the version and exit."
+            "--version", callback=show_version, is_eager=True, help=_("Print the version and exit.")
         ),
     ] = False,
+    lang: Language = None,
 ) -> None:
     ctx.obj = Context(debug=debug)
 
@@ -63,18 +97,32 @@ def fail(ctx: typer.Context, error: CompositorError) -> None:
     """Report an input error the way an editor can act on it, then exit 2."""
     if ctx.obj and ctx.obj.debug:
         raise error
-    typer.echo(f"error: {error}", err=True)
+    typer.echo(_("error: {error}").format(error=error), err=True)
     raise typer.Exit(2)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Build an issue folder into a PDF, or several issues in parallel.\n\n"
+        "Example: compositor build content/torch/2022-17 -o out.pdf\n\n"
+        "Example: compositor build content/torch/* -j 2 -o build/all\n\n"
+        "Example: compositor build content/torch/2022-17 --press --pad-to 4 -o "
+        "press.pdf\n\n"
+        "Example: compositor build content/torch/2022-17 --press --inks black,spot -o "
+        "2c.pdf\n\n"
+        "Example: compositor build content/torch/2022-17 --booklet -o sheets.pdf\n\n"
+        "Example: compositor build content/torch/2022-17 --layout jianbao -o brief.pdf"
+    )
+)
 def build(
     ctx: typer.Context,
     issues: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Issue folder(s) (default: the bundled sample content/torch/2022-17). "
-            "Several are built in parallel; files among them (publication.toml) are skipped."
+            help=_(
+                "Issue folder(s) (default: the bundled sample content/torch/2022-17). "
+                "Several are built in parallel; files among them (publication.toml) are skipped."
+            )
         ),
     ] = None,
     output: Annotated[
@@ -82,29 +130,31 @@ def build(
         typer.Option(
             "-o",
             "--output",
-            help="PDF to write (default: build/<issue>.pdf). With several issues: the folder "
-            "to write them to (default: build/).",
+            help=_(
+                "PDF to write (default: build/<issue>.pdf). With several issues: the folder "
+                "to write them to (default: build/)."
+            ),
         ),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("-j", "--jobs", min=1, help="Issues built at once (default: all cores)."),
+        typer.Option("-j", "--jobs", min=1, help=_("Issues built at once (default: all cores).")),
     ] = None,
     press: Annotated[
         bool,
-        typer.Option("--press", help="The PDF/X file for the printer: CMYK, bleed, profile."),
+        typer.Option("--press", help=_("The PDF/X file for the printer: CMYK, bleed, profile.")),
     ] = False,
     pdf_x: Annotated[
         PdfXChoice | None,
-        typer.Option("--pdf-x", help="With --press: PDF/X-4 (default) or PDF/X-1a:2003."),
+        typer.Option("--pdf-x", help=_("With --press: PDF/X-4 (default) or PDF/X-1a:2003.")),
     ] = None,
     marks: Annotated[
-        bool, typer.Option("--marks", help="With --press: crop marks outside the bleed.")
+        bool, typer.Option("--marks", help=_("With --press: crop marks outside the bleed."))
     ] = False,
     bleed: Annotated[
         float | None,
         typer.Option(
-            "--bleed", min=0, max=20, metavar="MM", help="With --press: bleed (default: 3 mm)."
+            "--bleed", min=0, max=20, metavar="MM", help=_("With --press: bleed (default: 3 mm).")
         ),
     ] = None,
     inks: Annotated[
@@ -112,22 +162,24 @@ def build(
         typer.Option(
             "--inks",
             metavar="INKS",
-            help="With --press: 'process' (four-colour CMYK) or 'black,spot' (two-colour: "
-            "black plus the layout's spot inks). Default: the layout's [press] inks.",
+            help=_(
+                "With --press: 'process' (four-colour CMYK) or 'black,spot' (two-colour: "
+                "black plus the layout's spot inks). Default: the layout's [press] inks."
+            ),
         ),
     ] = None,
     convert_to_inks: Annotated[
         bool,
         typer.Option(
             "--convert-to-inks",
-            help="With --inks black,spot: print other colours in black instead of refusing.",
+            help=_("With --inks black,spot: print other colours in black instead of refusing."),
         ),
     ] = False,
     allow_low_res: Annotated[
         bool,
         typer.Option(
             "--allow-low-res",
-            help="With --press: print pictures under 150 ppi instead of stopping.",
+            help=_("With --press: print pictures under 150 ppi instead of stopping."),
         ),
     ] = False,
     pad_to: Annotated[
@@ -136,17 +188,20 @@ def build(
             "--pad-to",
             min=1,
             metavar="N",
-            help="Blank pages before the back page up to a multiple of N pages (4: folded).",
+            help=_("Blank pages before the back page up to a multiple of N pages (4: folded)."),
         ),
     ] = None,
     booklet: Annotated[
         bool,
         typer.Option(
             "--booklet",
-            help="Pages 2-up on A3 sheets in saddle-stitch order: print duplex, flip on "
-            "the short edge, fold, staple. With --press: crop and fold marks.",
+            help=_(
+                "Pages 2-up on A3 sheets in saddle-stitch order: print duplex, flip on "
+                "the short edge, fold, staple. With --press: crop and fold marks."
+            ),
         ),
     ] = False,
+    lang: Language = None,
     creep: Annotated[
         float | None,
         typer.Option(
@@ -154,8 +209,10 @@ def build(
             min=0,
             max=5,
             metavar="MM",
-            help="With --booklet: move inner pages towards the spine, up to MM on the "
-            "innermost sheet, for thick booklets.",
+            help=_(
+                "With --booklet: move inner pages towards the spine, up to MM on the "
+                "innermost sheet, for thick booklets."
+            ),
         ),
     ] = None,
     layout: Annotated[
@@ -163,25 +220,13 @@ def build(
         typer.Option(
             "--layout",
             metavar="NAME",
-            help="Set the issue in this layout (a name from `compositor layouts`, or a "
-            "layout folder) instead of its publication's.",
+            help=_(
+                "Set the issue in this layout (a name from `compositor layouts`, or a "
+                "layout folder) instead of its publication's."
+            ),
         ),
     ] = None,
 ) -> None:
-    """Build an issue folder into a PDF, or several issues in parallel.
-
-    Example: compositor build content/torch/2022-17 -o out.pdf
-
-    Example: compositor build content/torch/* -j 2 -o build/all
-
-    Example: compositor build content/torch/2022-17 --press --pad-to 4 -o press.pdf
-
-    Example: compositor build content/torch/2022-17 --press --inks black,spot -o 2c.pdf
-
-    Example: compositor build content/torch/2022-17 --booklet -o sheets.pdf
-
-    Example: compositor build content/torch/2022-17 --layout jianbao -o brief.pdf
-    """
     with imports_for_the_process():
         from compositor.weasy_import import import_weasyprint
 
@@ -192,12 +237,14 @@ def build(
         pdf_x or marks or bleed is not None or inks or convert_to_inks or allow_low_res
     ):
         raise typer.BadParameter(
-            "--pdf-x, --marks, --bleed, --inks, --convert-to-inks and --allow-low-res go with "
-            "--press"
+            _(
+                "--pdf-x, --marks, --bleed, --inks, --convert-to-inks and --allow-low-res go "
+                "with --press"
+            )
         )
     warn_if_slow_subsetting()
     if creep is not None and not booklet:
-        raise typer.BadParameter("--creep goes with --booklet")
+        raise typer.BadParameter(_("--creep goes with --booklet"))
     options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
     if layout:
         options["layout"] = layout
@@ -235,15 +282,22 @@ def build(
         typer.echo(str(warning), err=True)
     for warning in result.placeholders:  # 待填写 (issue 24); --press refuses them
         typer.echo(str(warning), err=True)
-    typer.echo(f"{result.path} ({result.pages} pages)")
+    typer.echo(
+        ngettext("{path} ({count} page)", "{path} ({count} pages)", result.pages).format(
+            path=result.path, count=result.pages
+        )
+    )
 
 
-@app.command("layouts")
+@app.command(
+    "layouts",
+    help=_(
+        "List the layouts an issue can be built in (build --layout NAME), with their "
+        "descriptions.\n\n"
+        "Example: compositor layouts"
+    ),
+)
 def list_layouts(ctx: typer.Context) -> None:
-    """List the layouts an issue can be built in (build --layout NAME), with their descriptions.
-
-    Example: compositor layouts
-    """
     from compositor.build import layouts
 
     try:
@@ -255,21 +309,24 @@ def list_layouts(ctx: typer.Context) -> None:
         typer.echo(f"{layout.folder.name:<{width}}  {layout.description}")
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Start the next issue from the latest one: numbers, date, sections, "
+        "editors.\n\n"
+        "Example: compositor new content/torch --date 2022-11-08"
+    )
+)
 def new(
     ctx: typer.Context,
     publication: Annotated[
-        Path, typer.Argument(help="Publication folder holding the issues, e.g. content/torch.")
+        Path, typer.Argument(help=_("Publication folder holding the issues, e.g. content/torch."))
     ],
     date: Annotated[
         datetime | None,
-        typer.Option("--date", formats=["%Y-%m-%d"], help="Issue date (default: today)."),
+        typer.Option("--date", formats=["%Y-%m-%d"], help=_("Issue date (default: today).")),
     ] = None,
+    lang: Language = None,
 ) -> None:
-    """Start the next issue from the latest one: numbers, date, sections, editors.
-
-    Example: compositor new content/torch --date 2022-11-08
-    """
     from compositor.cli.new import new_issue, next_steps
 
     try:
@@ -279,31 +336,35 @@ def new(
     typer.echo("\n".join(next_steps(created)))
 
 
-@app.command()
+@app.command(
+    help=_(
+        "List every problem of an issue without building it, as file:line:column: "
+        "level: message.\n\n"
+        "Exit status: 0 clean, 1 warnings only (with --strict), 2 errors.\n\n"
+        "Example: compositor check content/torch/2022-17 --strict"
+    )
+)
 def check(
     ctx: typer.Context,
-    issue: Annotated[Path, typer.Argument(help="Issue folder to check.")],
+    issue: Annotated[Path, typer.Argument(help=_("Issue folder to check."))],
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 on warnings too (errors always exit 2).")
+        bool, typer.Option("--strict", help=_("Exit 1 on warnings too (errors always exit 2)."))
     ] = False,
     fix: Annotated[
         bool,
         typer.Option(
             "--fix",
-            help="Write what the build converts (quotes, 。, ……, full-width marks, half-width "
-            "digits, stray spaces) into the files, then check again.",
+            help=_(
+                "Write what the build converts (quotes, 。, ……, full-width marks, half-width "
+                "digits, stray spaces) into the files, then check again."
+            ),
         ),
     ] = False,
     show_diff: Annotated[
-        bool, typer.Option("--diff", help="Show what --fix would change, as a unified diff.")
+        bool, typer.Option("--diff", help=_("Show what --fix would change, as a unified diff."))
     ] = False,
+    lang: Language = None,
 ) -> None:
-    """List every problem of an issue without building it, as file:line:column: level: message.
-
-    Exit status: 0 clean, 1 warnings only (with --strict), 2 errors.
-
-    Example: compositor check content/torch/2022-17 --strict
-    """
     from compositor.check.report import check_issue, format_report
 
     report = check_issue(issue)
@@ -334,19 +395,21 @@ def _fix_typing(ctx: typer.Context, issue: Path, report, write: bool, show_diff:
     return check_issue(issue) if write else report
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Rebuild the PDF every time a file of the issue (or its layout) is saved.\n\n"
+        "Example: compositor watch content/torch/2022-17 -o preview.pdf"
+    )
+)
 def watch(
     ctx: typer.Context,
-    issue: Annotated[Path, typer.Argument(help="Issue folder to watch.")],
+    issue: Annotated[Path, typer.Argument(help=_("Issue folder to watch."))],
     output: Annotated[
         Path | None,
-        typer.Option("-o", "--output", help="PDF to write (default: build/<issue>.pdf)."),
+        typer.Option("-o", "--output", help=_("PDF to write (default: build/<issue>.pdf).")),
     ] = None,
+    lang: Language = None,
 ) -> None:
-    """Rebuild the PDF every time a file of the issue (or its layout) is saved.
-
-    Example: compositor watch content/torch/2022-17 -o preview.pdf
-    """
     with imports_for_the_process():
         from compositor.weasy_import import import_weasyprint
 
@@ -359,25 +422,28 @@ def watch(
         fail(ctx, error)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Show the issue's pages in the browser, rebuilt on every save; click a line to find "
+        "its source (set COMPOSITOR_EDITOR, e.g. 'code -g {file}:{line}:{column}', to open "
+        "it).\n\n"
+        "Example: compositor preview content/torch/2022-17"
+    )
+)
 def preview(
     ctx: typer.Context,
-    issue: Annotated[Path, typer.Argument(help="Issue folder to preview.")],
-    port: Annotated[int, typer.Option(help="Port to listen on (default: a free one).")] = 0,
+    issue: Annotated[Path, typer.Argument(help=_("Issue folder to preview."))],
+    port: Annotated[int, typer.Option(help=_("Port to listen on (default: a free one)."))] = 0,
     host: Annotated[
-        str, typer.Option(help="Address to listen on; any but 127.0.0.1 lets others connect.")
+        str,
+        typer.Option(help=_("Address to listen on; any but 127.0.0.1 lets others connect.")),
     ] = "127.0.0.1",
     against: Annotated[
         Path | None,
-        typer.Option(help="An approved PDF: the regions that differ from it are highlighted."),
+        typer.Option(help=_("An approved PDF: the regions that differ from it are highlighted.")),
     ] = None,
-    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open the browser.")] = False,
+    no_open: Annotated[bool, typer.Option("--no-open", help=_("Do not open the browser."))] = False,
 ) -> None:
-    """Show the issue's pages in the browser, rebuilt on every save; click a line to find
-    its source (set COMPOSITOR_EDITOR, e.g. 'code -g {file}:{line}:{column}', to open it).
-
-    Example: compositor preview content/torch/2022-17
-    """
     with imports_for_the_process():
         from compositor.weasy_import import import_weasyprint
 
@@ -388,8 +454,10 @@ def preview(
 
     if not loopback(host):
         typer.echo(
-            f"warning: listening on {host}: other machines can reach the preview "
-            "(it still needs the token printed below)",
+            _(
+                "warning: listening on {host}: other machines can reach the preview "
+                "(it still needs the token printed below)"
+            ).format(host=host),
             err=True,
         )
     try:
@@ -399,7 +467,7 @@ def preview(
     if running.preview.error:
         typer.echo(running.preview.error, err=True)
     typer.echo(f"preview: {running.url}")
-    typer.echo(f"watching {issue} for changes (Ctrl+C to stop)")
+    typer.echo(_("watching {issue} for changes (Ctrl+C to stop)").format(issue=issue))
     if not no_open:
         import webbrowser
 
@@ -410,24 +478,28 @@ def preview(
         stop_running(running)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Compare two issues page by page. Exit status: 0 identical, 1 different, 2 "
+        "error.\n\n"
+        "Example: compositor diff old.pdf new.pdf --out build/diff"
+    )
+)
 def diff(
     ctx: typer.Context,
-    old: Annotated[Path, typer.Argument(help="The old PDF, or an issue folder to build.")],
-    new: Annotated[Path, typer.Argument(help="The new PDF, or an issue folder to build.")],
+    old: Annotated[Path, typer.Argument(help=_("The old PDF, or an issue folder to build."))],
+    new: Annotated[Path, typer.Argument(help=_("The new PDF, or an issue folder to build."))],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write side-by-side PNGs of changed pages and index.html here."),
+        typer.Option(
+            "--out", help=_("Write side-by-side PNGs of changed pages and index.html here.")
+        ),
     ] = None,
     dpi: Annotated[
-        int | None, typer.Option("--dpi", min=20, max=600, help="Resolution (default 100).")
+        int | None, typer.Option("--dpi", min=20, max=600, help=_("Resolution (default 100)."))
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Print a JSON summary."))] = False,
 ) -> None:
-    """Compare two issues page by page. Exit status: 0 identical, 1 different, 2 error.
-
-    Example: compositor diff old.pdf new.pdf --out build/diff
-    """
     from compositor.cli.diff import run_diff
 
     try:
@@ -437,15 +509,32 @@ def diff(
     raise typer.Exit(status)
 
 
-@app.command()
+@app.command(
+    help=_(
+        "Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, "
+        "spacing.\n\n"
+        "With --press, also the PDF/X checks: keys, output intent, boxes, CMYK only "
+        "(soft masks and forms included), grey and black text in K only, total ink, "
+        "fonts, transparency, the inks each page uses, and that poppler, MuPDF and "
+        "Ghostscript draw and read every page as pdfium does (Ghostscript is the base "
+        "of many RIPs); the last line is then the one verdict, PASS, FAIL or INCOMPLETE, "
+        "for all of it. Exit status: 0 nothing to fix (warnings, and information on what "
+        "the make-up did on purpose, do not count), 1 a finding to fix (each says what "
+        "to do), 2 unreadable file, or a check that could not be made (--press without "
+        "Ghostscript, MuPDF or poppler: it names them).\n\n"
+        "Example: compositor preflight build/torch-2022-17.pdf\n\n"
+        "Example: compositor preflight press.pdf --press"
+    )
+)
 def preflight(
     ctx: typer.Context,
     pdf: Annotated[
-        Path, typer.Argument(exists=True, dir_okay=False, help="Any PDF, ours or made elsewhere.")
+        Path,
+        typer.Argument(exists=True, dir_okay=False, help=_("Any PDF, ours or made elsewhere.")),
     ],
     press: Annotated[
         bool,
-        typer.Option("--press", help="Also check it is a PDF/X file a print shop accepts."),
+        typer.Option("--press", help=_("Also check it is a PDF/X file a print shop accepts.")),
     ] = False,
     max_ink: Annotated[
         float,
@@ -454,25 +543,11 @@ def preflight(
             min=100,
             max=400,
             metavar="PERCENT",
-            help="With --press: total ink limit (the layout's [press] max_ink; default 300).",
+            help=_("With --press: total ink limit (the layout's [press] max_ink; default 300)."),
         ),
     ] = 300.0,
+    lang: Language = None,
 ) -> None:
-    """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
-
-    With --press, also the PDF/X checks: keys, output intent, boxes, CMYK only (soft
-    masks and forms included), grey and black text in K only, total ink, fonts,
-    transparency, the inks each page uses, and that poppler, MuPDF and Ghostscript draw
-    and read every page as pdfium does (Ghostscript is the base of many RIPs); the last
-    line is then the one verdict, PASS, FAIL or INCOMPLETE, for all of it. Exit status: 0
-    nothing to fix (warnings, and information on what the make-up did on purpose, do not
-    count), 1 a finding to fix (each says what to do), 2 unreadable file, or a check that
-    could not be made (--press without Ghostscript, MuPDF or poppler: it names them).
-
-    Example: compositor preflight build/torch-2022-17.pdf
-
-    Example: compositor preflight press.pdf --press
-    """
     from compositor.check.typography import format_report
     from compositor.check.typography import preflight as check_typesetting
 
@@ -551,59 +626,70 @@ def warn_if_slow_subsetting() -> None:
 
     if not has_fast_subsetting():
         typer.echo(
-            "warning: libharfbuzz-subset is not installed; font subsetting falls back to "
-            "fontTools and is 40-50x slower. Install it: apt-get install libharfbuzz-subset0",
+            _(
+                "warning: libharfbuzz-subset is not installed; font subsetting falls back to "
+                "fontTools and is 40-50x slower. Install it: apt-get install libharfbuzz-subset0"
+            ),
             err=True,
         )
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_(
+        "Import a legacy issue (text or PDF) into a new issue folder, or a Word article "
+        "into one.\n\n"
+        "Example: compositor import torch-2022-17.txt -o content/torch/2022-17\n\n"
+        "Example: compositor import torch-2022-17.pdf -o content/torch/2022-17\n\n"
+        "Example: compositor import 供稿.docx --into content/torch/2022-17 --section "
+        "火炬在行动"
+    ),
+)
 def import_(
     ctx: typer.Context,
     source: Annotated[
         Path,
         typer.Argument(
-            help="Plain text extracted from a printed issue, a past issue's PDF, or a Word "
-            "contribution (.docx; .doc/.wps with LibreOffice)."
+            help=_(
+                "Plain text extracted from a printed issue, a past issue's PDF, or a Word "
+                "contribution (.docx; .doc/.wps with LibreOffice)."
+            )
         ),
     ],
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="New issue folder (text or PDF), e.g. content/torch/2022-17."
+            "-o", "--output", help=_("New issue folder (text or PDF), e.g. content/torch/2022-17.")
         ),
     ] = None,
     into: Annotated[
         Path | None,
         typer.Option(
             "--into",
-            help="Word or plain-text contribution: the existing issue folder to add it to.",
+            help=_("Word or plain-text contribution: the existing issue folder to add it to."),
         ),
     ] = None,
     section: Annotated[
         str | None,
-        typer.Option("--section", help="Word file: the section (needed if the issue has several)."),
+        typer.Option(
+            "--section", help=_("Word file: the section (needed if the issue has several).")
+        ),
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Treat every ambiguity as an error.")
+        bool, typer.Option("--strict", help=_("Treat every ambiguity as an error."))
     ] = False,
+    lang: Language = None,
 ) -> None:
-    """Import a legacy issue (text or PDF) into a new issue folder, or a Word article into one.
-
-    Example: compositor import torch-2022-17.txt -o content/torch/2022-17
-
-    Example: compositor import torch-2022-17.pdf -o content/torch/2022-17
-
-    Example: compositor import 供稿.docx --into content/torch/2022-17 --section 火炬在行动
-    """
     from compositor.importer.word import is_plain_text, is_word_file
 
     # A .txt with --into is a contribution typed as text; with -o, a legacy issue's text.
     if is_word_file(source) or (is_plain_text(source) and into is not None):
         if output is not None or into is None:
-            raise typer.BadParameter("a Word file is added to an existing issue: use --into FOLDER")
+            raise typer.BadParameter(
+                _("a Word file is added to an existing issue: use --into FOLDER")
+            )
         if strict:
-            raise typer.BadParameter("--strict goes with a legacy text or PDF, not a Word file")
+            raise typer.BadParameter(_("--strict goes with a legacy text or PDF, not a Word file"))
         from compositor.importer.contribution import import_contribution
 
         try:
@@ -612,10 +698,12 @@ def import_(
             fail(ctx, error)
         for line in added.report():
             typer.echo(line, err=True)
-        typer.echo(f"{added.article} (section {added.section})")
+        typer.echo(
+            _("{article} (section {section})").format(article=added.article, section=added.section)
+        )
         return
     if output is None or into is not None or section is not None:
-        raise typer.BadParameter("a legacy issue is imported into a new folder: use -o FOLDER")
+        raise typer.BadParameter(_("a legacy issue is imported into a new folder: use -o FOLDER"))
     from compositor.importer.pdftext import is_pdf
     from compositor.importer.run import import_legacy
 
@@ -630,8 +718,15 @@ def import_(
         fail(ctx, error)
     for warning in result.warnings:
         typer.echo(str(warning), err=True)
-    articles = len(result.issue.articles)
-    typer.echo(f"{output} ({articles} articles, {len(result.written)} files written)")
+    articles = ngettext("{count} article", "{count} articles", len(result.issue.articles))
+    files = ngettext("{count} file written", "{count} files written", len(result.written))
+    typer.echo(
+        _("{folder} ({articles}, {files})").format(
+            folder=output,
+            articles=articles.format(count=len(result.issue.articles)),
+            files=files.format(count=len(result.written)),
+        )
+    )
 
 
 def main() -> None:

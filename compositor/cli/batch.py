@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import CompositorError
+from compositor.i18n import _, ngettext, pgettext
 from compositor.targets import check_distinct_outputs
 
 
@@ -102,14 +103,16 @@ def run_batch(
     # A shell glob such as content/torch/* also matches publication.toml.
     for path in folders:
         if Path(path).is_file():
-            errors.print(f"skipped {path}: a file, not an issue folder", markup=False)
+            skipped = _("skipped {path}: a file, not an issue folder").format(path=path)
+            errors.print(skipped, markup=False)
     jobs = [
         Job(Path(path), Path(output_dir), options) for path in folders if not Path(path).is_file()
     ]
     if not jobs:
-        raise CompositorError("none of the paths given is an issue folder")
+        raise CompositorError(_("none of the paths given is an issue folder"))
     if Path(output_dir).is_file() or Path(output_dir).suffix.lower() == ".pdf":
-        raise CompositorError("with several issues, -o names a folder, not a file", output_dir)
+        message = _("with several issues, -o names a folder, not a file")
+        raise CompositorError(message, output_dir)
     check_distinct_outputs((job.folder, output_name(job.folder)) for job in jobs)
     progress = Progress(
         "[progress.description]{task.description}",
@@ -120,12 +123,12 @@ def run_batch(
         transient=True,
     )
     with progress:
-        task = progress.add_task("building", total=len(jobs))
+        task = progress.add_task(_("building"), total=len(jobs))
         outcomes = build_all(jobs, workers, lambda _outcome: progress.advance(task))
     Console().print(summary_table(outcomes))
     for outcome in outcomes:
         if not outcome.ok:
-            errors.print(f"error: {outcome.error}", markup=False)
+            errors.print(_("error: {error}").format(error=outcome.error), markup=False)
     return outcomes
 
 
@@ -134,19 +137,23 @@ def summary_table(outcomes: Sequence[Outcome]):
 
     failed = sum(not outcome.ok for outcome in outcomes)
     table = Table(
-        title=f"{len(outcomes)} issues, {failed} failed",
-        caption="Output: " + (_common_dir(outcomes) or "none"),
+        title=ngettext(
+            "{count} issue, {failed} failed", "{count} issues, {failed} failed", len(outcomes)
+        ).format(count=len(outcomes), failed=failed),
+        caption=_("Output: {folder}").format(folder=_common_dir(outcomes) or _("none")),
     )
-    table.add_column("issue", overflow="fold")  # a path must never lose characters
-    table.add_column("pages", justify="right")
-    table.add_column("time", justify="right")
-    table.add_column("status")
+    table.add_column(
+        pgettext("batch table", "issue"), overflow="fold"
+    )  # a path must never lose characters
+    table.add_column(_("pages"), justify="right")
+    table.add_column(_("time"), justify="right")
+    table.add_column(_("status"))
     for outcome in outcomes:
         table.add_row(
             str(outcome.folder),
             "" if outcome.pages is None else str(outcome.pages),
             f"{outcome.seconds:.1f} s",
-            "ok" if outcome.ok else "[red]FAILED[/red]",
+            _("ok") if outcome.ok else "[red]" + _("FAILED") + "[/red]",
         )
     return table
 

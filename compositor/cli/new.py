@@ -25,6 +25,7 @@ from compositor.content import (
     read_issue,
 )
 from compositor.errors import CompositorError, ContentError
+from compositor.i18n import _
 from compositor.importer.write import issue_toml, toml_string
 from compositor.model import Issue
 
@@ -48,8 +49,10 @@ def new_issue(publication: Path, date: dt.date | None = None) -> NewIssue:
     publication = Path(publication)
     if not (publication / PUBLICATION_FILE).is_file():
         raise ScaffoldError(
-            f"not a publication folder (no {PUBLICATION_FILE}); give the folder that holds the "
-            f"issues, e.g. content/torch",
+            _(
+                "not a publication folder (no {file}); give the folder that holds the issues, "
+                "e.g. content/torch"
+            ).format(file=PUBLICATION_FILE),
             publication,
         )
     previous_folder = latest_issue_folder(publication)
@@ -58,8 +61,10 @@ def new_issue(publication: Path, date: dt.date | None = None) -> NewIssue:
     target = publication / folder_name(issue)
     if target.exists():
         raise ScaffoldError(
-            "this issue already exists; new never overwrites an issue (pick another --date or "
-            "remove the folder)",
+            _(
+                "this issue already exists; new never overwrites an issue (pick another --date "
+                "or remove the folder)"
+            ),
             target,
         )
     issue = dataclasses.replace(issue, folder=target)
@@ -78,8 +83,10 @@ def latest_issue_folder(publication: Path) -> Path:
     ]
     if not folders:
         raise ScaffoldError(
-            "no issue here to start from: create the first issue by hand or with "
-            "`compositor import` (see docs/编辑指南.md)",
+            _(
+                "no issue here to start from: create the first issue by hand or with "
+                "`compositor import` (see docs/编辑指南.md)"
+            ),
             publication,
         )
     return max(folders, key=issue_number)
@@ -90,7 +97,7 @@ def issue_number(folder: Path) -> tuple[int, int]:
     data = load_toml(path)
     year, number = data.get("year"), data.get("number")
     if not (type(year) is int and type(number) is int):  # bool is an int subclass
-        raise ContentError("year and number must be whole numbers", path)
+        raise ContentError(_("year and number must be whole numbers"), path)
     return year, number
 
 
@@ -98,8 +105,10 @@ def next_issue(previous: Issue, date: dt.date) -> Issue:
     """The numbers and date of the issue after ``previous``, with its sections and editors."""
     if date <= previous.date:
         raise ScaffoldError(
-            f"the date {date.isoformat()} is not after the latest issue's date "
-            f"{previous.date.isoformat()}; pass the new issue's date with --date",
+            _(
+                "the date {date} is not after the latest issue's date {previous}; pass the new "
+                "issue's date with --date"
+            ).format(date=date.isoformat(), previous=previous.date.isoformat()),
             previous.folder / ISSUE_FILE,
         )
     new_year = date.year != previous.year
@@ -159,7 +168,7 @@ def _staging_folder(target: Path) -> Path:
     """A new, empty hidden folder beside ``target``, made with the user's umask (0755
     under the usual 022) like the files in it: ``tempfile.mkdtemp`` would make it 0700,
     and the issue folder it becomes would open to its owner alone."""
-    for _ in range(100):
+    for _attempt in range(100):
         staging = target.parent / f".new-{target.name}-{secrets.token_hex(4)}"
         try:
             staging.mkdir(mode=0o777)  # the umask takes its share off, as for any folder
@@ -176,12 +185,19 @@ def next_steps(created: NewIssue) -> list[str]:
     folder = created.folder
     names = [path.name for path in created.articles]
     articles = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]}"
+    quoted = shlex.quote(str(folder))
     return [
-        f"created {folder} ({issue.label}, {issue.date_label}) from {created.previous.name}",
-        "next:",
-        f"  1. check the date, sections and editors in {folder / ISSUE_FILE}",
-        f"  2. write the articles ({articles}), one file per article, and replace every "
-        f"{PLACEHOLDER} (copy a file for more articles in a section)",
-        f"  3. compositor check {shlex.quote(str(folder))}",
-        f"  4. compositor watch {shlex.quote(str(folder))}    # rebuilds the PDF on every save",
+        _("created {folder} ({label}, {date}) from {previous}").format(
+            folder=folder, label=issue.label, date=issue.date_label, previous=created.previous.name
+        ),
+        _("next:"),
+        _("  1. check the date, sections and editors in {file}").format(file=folder / ISSUE_FILE),
+        _(
+            "  2. write the articles ({articles}), one file per article, and replace every "
+            "{placeholder} (copy a file for more articles in a section)"
+        ).format(articles=articles, placeholder=PLACEHOLDER),
+        f"  3. compositor check {quoted}",
+        _("  4. compositor watch {folder}    # rebuilds the PDF on every save").format(
+            folder=quoted
+        ),
     ]

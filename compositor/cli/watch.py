@@ -20,6 +20,7 @@ from threading import Event
 from compositor.build import LAYOUTS_DIR, BuildResult, BuildSession
 from compositor.content import PUBLICATION_FILE, require_directory
 from compositor.errors import CompositorError
+from compositor.i18n import N_, _
 from compositor.targets import check_pdf_target
 
 # What a save can change: articles, issue and publication facts, templates and CSS.
@@ -65,7 +66,9 @@ class Rebuilder:
         try:
             result = self.build()
         except CompositorError as error:
-            return Outcome(time.perf_counter() - start, error=f"error: {error}")
+            return Outcome(
+                time.perf_counter() - start, error=_("error: {error}").format(error=error)
+            )
         except Exception as error:  # a bug; keep watching, the next save may avoid it
             detail = traceback.format_exc() if debug else f"{type(error).__name__}: {error}"
             return Outcome(time.perf_counter() - start, error=f"internal error: {detail}")
@@ -91,12 +94,26 @@ class Rebuilder:
         )
 
 
-def describe(outcome: Outcome, verb: str) -> str:
+# What describe says of a build: the first one, then each after a save.
+BUILT = (
+    N_("built {path} ({count} page) in {seconds} s"),
+    N_("built {path} ({count} pages) in {seconds} s"),
+)
+REBUILT = (
+    N_("rebuilt {path} ({count} page) in {seconds} s"),
+    N_("rebuilt {path} ({count} pages) in {seconds} s"),
+)
+
+
+def describe(outcome: Outcome, said: tuple[str, str]) -> str:
+    seconds = f"{outcome.seconds:.2f}"
     if outcome.result is None:
-        return f"{outcome.error}\n(failed after {outcome.seconds:.2f} s; waiting for the next save)"
+        waiting = _("(failed after {seconds} s; waiting for the next save)")
+        return f"{outcome.error}\n{waiting.format(seconds=seconds)}"
     result = outcome.result
     lines = [str(warning) for warning in result.warnings]  # what `check` would say
-    lines.append(f"{verb} {result.path} ({result.pages} pages) in {outcome.seconds:.2f} s")
+    done = _(said[0] if result.pages == 1 else said[1])
+    lines.append(done.format(path=result.path, count=result.pages, seconds=seconds))
     return "\n".join(lines)
 
 
@@ -127,12 +144,13 @@ def watch(
     )
     with rebuilder.session:  # its font copies are removed however the watch ends
         next(changes, None)
-        echo(describe(rebuilder.timed_build(debug), "built"))
-        echo(f"watching {folder} for changes (Ctrl+C to stop)")
+        echo(describe(rebuilder.timed_build(debug), BUILT))
+        echo(_("watching {folder} for changes (Ctrl+C to stop)").format(folder=folder))
         for batch in changes:
             if batch:
-                echo(f"changed: {_names(path for _change, path in batch)}")
-                echo(describe(rebuilder.timed_build(debug), "rebuilt"))
+                changed = _names(path for _change, path in batch)
+                echo(_("changed: {files}").format(files=changed))
+                echo(describe(rebuilder.timed_build(debug), REBUILT))
 
 
 def _names(paths: Iterable[str]) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from compositor.content import blocks as content_blocks
 from compositor.content import lists, notes
 from compositor.errors import ContentError
+from compositor.i18n import N_, _
 from compositor.model import (
     Block,
     Issue,
@@ -113,8 +114,10 @@ def require_directory(folder: Path) -> None:
     if folder.is_dir():
         return
     if folder.exists():
-        raise ContentError("is a file, not an issue folder: give the folder that holds it", folder)
-    raise ContentError("is not an issue folder (no such directory)", folder)
+        raise ContentError(
+            _("is a file, not an issue folder: give the folder that holds it"), folder
+        )
+    raise ContentError(_("is not an issue folder (no such directory)"), folder)
 
 
 def publication_folder(issue_folder: Path) -> Path:
@@ -175,8 +178,9 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
     lines = text.split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
         raise ContentError(
-            f"an article starts with a {FRONT_MATTER_FENCE} line, then title/section, then "
-            f"{FRONT_MATTER_FENCE}",
+            _("an article starts with a {fence} line, then title/section, then {fence}").format(
+                fence=FRONT_MATTER_FENCE
+            ),
             path,
             1,
         )
@@ -185,7 +189,9 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict, str, int]:
             meta = _parse_toml("\n".join(lines[1:index]), path, line_offset=1)
             return meta, "\n".join(lines[index + 1 :]), index + 2
     raise ContentError(
-        f"the front matter is never closed with a {FRONT_MATTER_FENCE} line", path, 1
+        _("the front matter is never closed with a {fence} line").format(fence=FRONT_MATTER_FENCE),
+        path,
+        1,
     )
 
 
@@ -290,9 +296,10 @@ def _refuse_other_headings(markup: str, path: Path, line: int) -> None:
     would silently become one too, or print its #s if kept as text, so say so."""
     if markup != SUBHEAD_MARK:
         raise ContentError(
-            f"a subhead is written '{SUBHEAD_MARK} ' (two #), not '{markup} ': write "
-            f"'{SUBHEAD_MARK} ' for a subhead, or '\\{markup[0]}' to print a # at the start "
-            "of a paragraph",
+            _(
+                "a subhead is written '{mark} ' (two #), not '{markup} ': write '{mark} ' for a "
+                "subhead, or '\\{hash}' to print a # at the start of a paragraph"
+            ).format(mark=SUBHEAD_MARK, markup=markup, hash=markup[0]),
             path,
             line,
         )
@@ -364,14 +371,20 @@ def key_problems(
             problems.append(
                 KeyProblem(
                     key,
-                    f"unknown key {key!r} in {what}{_did_you_mean(key, schema)} "
-                    f"(known: {', '.join(schema)})",
+                    _("unknown key {key!r} in {what}{did_you_mean} (known: {known})").format(
+                        key=key,
+                        what=_(what),
+                        did_you_mean=_did_you_mean(key, schema),
+                        known=", ".join(schema),
+                    ),
                 )
             )
     for key, kind in schema.items():
         if key not in data:
             if key not in optional:
-                message = f"{what} is missing the required key {key!r}"
+                message = _("{what} is missing the required key {key!r}").format(
+                    what=_(what), key=key
+                )
                 problems.append(KeyProblem(key, message, missing=True))
             continue
         value = data[key]
@@ -380,29 +393,35 @@ def key_problems(
             problems.append(
                 KeyProblem(
                     key,
-                    f"{key!r} must be {_kind_name(kind)}, not {type(value).__name__} ({value!r})",
+                    _("{key!r} must be {kind}, not {type} ({value!r})").format(
+                        key=key, kind=_kind_name(kind), type=type(value).__name__, value=value
+                    ),
                 )
             )
         elif kind is str and key not in optional and not value.strip():
-            problems.append(KeyProblem(key, f"{key!r} is empty: write the text between the quotes"))
+            message = _("{key!r} is empty: write the text between the quotes").format(key=key)
+            problems.append(KeyProblem(key, message))
     return problems
 
 
 def _did_you_mean(key: str, schema: dict[str, type]) -> str:
     close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return _("; did you mean {key!r}?").format(key=close[0]) if close else ""
 
 
 def _kind_name(kind: type | tuple) -> str:
     if isinstance(kind, tuple):
-        return " or ".join(_kind_name(one) for one in kind)
-    return {
-        str: 'a "string"',
-        int: "a whole number",
-        list: "a list [ ... ]",
-        dict: "a table",
-        dt.date: "a date like 2022-10-18 (no quotes)",
-    }[kind]
+        return _(" or ").join(_kind_name(one) for one in kind)
+    return _(KIND_NAMES[kind])
+
+
+KIND_NAMES = {
+    str: N_('a "string"'),
+    int: N_("a whole number"),
+    list: N_("a list [ ... ]"),
+    dict: N_("a table"),
+    dt.date: N_("a date like 2022-10-18 (no quotes)"),
+}
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -411,11 +430,11 @@ def load_toml(path: Path) -> dict[str, Any]:
 
 # What to do about tomllib's commonest complaints, keyed by the start of its message.
 TOML_HINTS = {
-    "Invalid value": ': text goes in "double quotes"; numbers and dates go without',
-    "Invalid date": ": a date is written like 2022-10-18 (no quotes) and must exist",
-    "Cannot overwrite": ": this key is set twice; keep one",
-    "Cannot declare": ": this table is declared twice; keep one",
-    "Unterminated string": ': close the "quote" on the same line',
+    "Invalid value": N_(': text goes in "double quotes"; numbers and dates go without'),
+    "Invalid date": N_(": a date is written like 2022-10-18 (no quotes) and must exist"),
+    "Cannot overwrite": N_(": this key is set twice; keep one"),
+    "Cannot declare": N_(": this table is declared twice; keep one"),
+    "Unterminated string": N_(': close the "quote" on the same line'),
 }
 
 
@@ -428,31 +447,40 @@ def _parse_toml(text: str, path: Path, line_offset: int = 0) -> dict[str, Any]:
         line = int(match[1]) + line_offset if match else 0
         reason = re.sub(r"\s*\(at line.*\)$", "", message)
         hint = next((h for start, h in TOML_HINTS.items() if reason.startswith(start)), "")
-        raise ContentError(f"malformed TOML: {reason}{hint}", path, line) from None
+        message = _("malformed TOML: {reason}{hint}").format(
+            reason=reason, hint=_(hint) if hint else ""
+        )
+        raise ContentError(message, path, line) from None
     except ValueError as error:  # e.g. an impossible date such as 2022-02-30
-        raise ContentError(f"malformed TOML value: {error}", path, 0) from None
+        message = _("malformed TOML value: {error}").format(error=error)
+        raise ContentError(message, path, 0) from None
     except RecursionError:  # tomllib recurses once per level of [[[…]]] or {a={…}}
-        raise ContentError("malformed TOML: values are nested too deeply", path, 0) from None
+        message = _("malformed TOML: values are nested too deeply")
+        raise ContentError(message, path, 0) from None
 
 
 def read_text(path: Path) -> str:
     """The one file decoder: UTF-8 (a BOM dropped), any line ending read as \\n; raises
     ContentError with advice for folders, devices, binary and non-UTF-8 files."""
     if path.is_dir():
-        raise ContentError("this is a folder, not a file: rename or move it out of the way", path)
+        message = _("this is a folder, not a file: rename or move it out of the way")
+        raise ContentError(message, path)
     if path.exists() and not path.is_file():  # reading a pipe or /dev/zero would never end
-        raise ContentError("this is a device or pipe, not a file: use a text file", path)
+        raise ContentError(_("this is a device or pipe, not a file: use a text file"), path)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ContentError(
-            f"cannot read the file ({error.strerror}): check that it exists and that you may "
-            f"read it (ls -l)",
+            _(
+                "cannot read the file ({reason}): check that it exists and that you may read "
+                "it (ls -l)"
+            ).format(reason=error.strerror),
             path,
         ) from None
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise ContentError("this is a binary file, not text: save it as UTF-8 text", path, line)
+        message = _("this is a binary file, not text: save it as UTF-8 text")
+        raise ContentError(message, path, line)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a BOM from Windows editors is harmless
     try:
@@ -460,7 +488,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ContentError(
-            "the file is not UTF-8 (perhaps GBK): re-save it as UTF-8 in your editor",
+            _("the file is not UTF-8 (perhaps GBK): re-save it as UTF-8 in your editor"),
             path,
             line,
         ) from None

@@ -26,6 +26,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 
 from compositor.content import spans
 from compositor.errors import ContentError
+from compositor.i18n import _
 from compositor.model import Block, Figure, Source, Table
 
 TABLE_RULES = ["table"]
@@ -83,9 +84,10 @@ def read_block(
     ]
     if len(images) > 1 or others:
         raise ContentError(
-            "a picture stands alone in its paragraph: put a blank line before and after "
-            f"![{images[0].content}]({_src(images[0])}) and write its text as the caption "
-            "inside [ ]",
+            _(
+                "a picture stands alone in its paragraph: put a blank line before and after "
+                "{picture} and write its text as the caption inside [ ]"
+            ).format(picture=f"![{images[0].content}]({_src(images[0])})"),
             article,
             line + _line_offset(token.content, "!["),
         )
@@ -120,8 +122,10 @@ def _read_figure(image, article: Path, line: int) -> Figure:
             continue
         if key != "width":
             raise ContentError(
-                f"{reference}: unknown attribute {key!r}; only {{width=40mm}} or {{width=50%}} "
-                "may follow a picture",
+                _(
+                    "{picture}: unknown attribute {key!r}; only {{width=40mm}} or "
+                    "{{width=50%}} may follow a picture"
+                ).format(picture=reference, key=key),
                 article,
                 line,
             )
@@ -151,14 +155,18 @@ def _check_width(value: str, reference: str, article: Path, line: int) -> str:
     match = WIDTH.fullmatch(value.strip())
     if not match or float(match["number"]) == 0:
         raise ContentError(
-            f"{reference}: width {value!r} is not a printed size; write e.g. {{width=40mm}} "
-            "(mm, cm or pt) or {width=50%} (of the text width)",
+            _(
+                "{picture}: width {value!r} is not a printed size; write e.g. {{width=40mm}} "
+                "(mm, cm or pt) or {{width=50%}} (of the text width)"
+            ).format(picture=reference, value=value),
             article,
             line,
         )
     if match["unit"] == "%" and float(match["number"]) > 100:
         raise ContentError(
-            f"{reference}: width {value} is wider than the text; at most {{width=100%}}",
+            _("{picture}: width {value} is wider than the text; at most {{width=100%}}").format(
+                picture=reference, value=value
+            ),
             article,
             line,
         )
@@ -169,30 +177,36 @@ def resolve_image(src: str, article: Path, line: int, reference: str = "") -> Pa
     """The file a picture names, which must be inside the article's issue folder;
     ``reference`` is the Markdown that names it, quoted in messages."""
     folder = article.parent
-    where = reference or f"picture {src!r}"
+    where = reference or _("picture {file!r}").format(file=src)
     if not src.strip():
-        raise ContentError("a picture names no file: write ![图注](photo.jpg)", article, line)
+        raise ContentError(_("a picture names no file: write ![图注](photo.jpg)"), article, line)
     parts = urlsplit(src)
     drive = re.match(r"[A-Za-z]:", src)  # C:/photos/a.jpg parses as the URL scheme "c"
     if (parts.scheme and not drive) or parts.netloc or src.startswith("//"):
         raise ContentError(
-            f"{where}: a build never fetches a URL or data: address; save the picture in the "
-            "issue folder and name it by its file name, e.g. ![图注](photo.jpg)",
+            _(
+                "{picture}: a build never fetches a URL or data: address; save the picture in "
+                "the issue folder and name it by its file name, e.g. ![图注](photo.jpg)"
+            ).format(picture=where),
             article,
             line,
         )
     relative = PurePosixPath(src.replace("\\", "/"))
     if relative.is_absolute() or drive:
         raise ContentError(
-            f"{where}: an absolute path; copy the picture into the issue folder and name it "
-            "relative to it, e.g. ![图注](photos/a.jpg)",
+            _(
+                "{picture}: an absolute path; copy the picture into the issue folder and name "
+                "it relative to it, e.g. ![图注](photos/a.jpg)"
+            ).format(picture=where),
             article,
             line,
         )
     if ".." in relative.parts:
         raise ContentError(
-            f"{where}: '..' leads out of the issue folder; copy the picture into the issue "
-            "folder (or a folder under it)",
+            _(
+                "{picture}: '..' leads out of the issue folder; copy the picture into the issue "
+                "folder (or a folder under it)"
+            ).format(picture=where),
             article,
             line,
         )
@@ -200,15 +214,27 @@ def resolve_image(src: str, article: Path, line: int, reference: str = "") -> Pa
     resolved = path.resolve()  # follows symlinks: one pointing out of the issue is refused
     if not resolved.is_relative_to(folder.resolve()):
         raise ContentError(
-            f"{where}: a link to a file outside the issue folder; copy the picture itself into "
-            "the issue folder",
+            _(
+                "{picture}: a link to a file outside the issue folder; copy the picture itself "
+                "into the issue folder"
+            ).format(picture=where),
             article,
             line,
         )
     if not resolved.is_file():
-        what = "is a folder" if resolved.is_dir() else "does not exist"
+        message = (
+            _(
+                "{picture} is a folder (looked for {path}); check the file name, letter case "
+                "included"
+            )
+            if resolved.is_dir()
+            else _(
+                "{picture} does not exist (looked for {path}); check the file name, letter case "
+                "included"
+            )
+        )
         raise ContentError(
-            f"{where} {what} (looked for {path}); check the file name, letter case included",
+            message.format(picture=where, path=path),
             article,
             line,
         )
@@ -228,21 +254,27 @@ def _check_image_file(path: Path, reference: str, article: Path, line: int) -> t
             image.verify()  # reads the whole file: a truncated JPEG is caught here
     except Image.DecompressionBombError:
         raise ContentError(
-            f"{reference}: the picture has too many pixels to place safely; scale it down",
+            _("{picture}: the picture has too many pixels to place safely; scale it down").format(
+                picture=reference
+            ),
             article,
             line,
         ) from None
     except (OSError, SyntaxError, ValueError):
         raise ContentError(
-            f"{reference}: not a picture Pillow can read (damaged, or not JPEG, PNG or SVG); "
-            "save it again as JPEG or PNG",
+            _(
+                "{picture}: not a picture Pillow can read (damaged, or not JPEG, PNG or SVG); "
+                "save it again as JPEG or PNG"
+            ).format(picture=reference),
             article,
             line,
         ) from None
     if kind not in RASTER_FORMATS or mode not in RASTER_MODES:
         raise ContentError(
-            f"{reference}: a {kind} picture in mode {mode}, which cannot be placed; save it as "
-            "an 8-bit JPEG (RGB, greyscale or CMYK) or PNG, or as SVG",
+            _(
+                "{picture}: a {kind} picture in mode {mode}, which cannot be placed; save it as "
+                "an 8-bit JPEG (RGB, greyscale or CMYK) or PNG, or as SVG"
+            ).format(picture=reference, kind=kind, mode=mode),
             article,
             line,
         )
@@ -254,22 +286,24 @@ def _check_svg(path: Path, reference: str, article: Path, line: int) -> None:
     data = path.read_bytes()
     problem = ""
     if len(data) > MAX_SVG_BYTES:
-        problem = f"is larger than {MAX_SVG_BYTES // 1024 // 1024} MB"
+        problem = _("is larger than {size} MB").format(size=MAX_SVG_BYTES // 1024 // 1024)
     elif b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        problem = "declares a DOCTYPE or entities, which could expand without limit"
+        problem = _("declares a DOCTYPE or entities, which could expand without limit")
     else:
         try:
             root = ElementTree.fromstring(data)
         except ElementTree.ParseError as error:
-            problem = f"is not well-formed XML ({error})"
+            problem = _("is not well-formed XML ({error})").format(error=error)
         else:
             if not root.tag.endswith("svg"):
-                problem = "is not an SVG drawing"
+                problem = _("is not an SVG drawing")
             else:
                 problem = _svg_outside_reference(root)
     if problem:
         raise ContentError(
-            f"{reference}: the SVG {problem}; export it again as a plain SVG, PNG or JPEG",
+            _("{picture}: the SVG {problem}; export it again as a plain SVG, PNG or JPEG").format(
+                picture=reference, problem=problem
+            ),
             article,
             line,
         )
@@ -279,12 +313,16 @@ def _svg_outside_reference(root) -> str:
     for element in root.iter():
         for key, value in element.attrib.items():
             if key.endswith("href") and not value.strip().startswith("#"):
-                return f"links to {value!r} (an SVG may only draw what it contains)"
+                return _("links to {target!r} (an SVG may only draw what it contains)").format(
+                    target=value
+                )
         styles = [element.text or ""] if element.tag.endswith("style") else []
         styles.append(element.attrib.get("style", ""))
         for style in styles:
             if re.search(r"url\(\s*['\"]?(?!#)|@import", style):
-                return "loads a file or URL from its styles (an SVG may only draw what it contains)"
+                return _(
+                    "loads a file or URL from its styles (an SVG may only draw what it contains)"
+                )
     return ""
 
 
@@ -328,7 +366,7 @@ def _read_table(tokens: list, start: int, article: Path, first_line: int) -> Tab
         caption = _caption_paragraph(tokens, index + 1)
     if len(typed) <= heads:
         raise ContentError(
-            "a table needs at least one row under its header and |---| line", article, line
+            _("a table needs at least one row under its header and |---| line"), article, line
         )
     grid, merged = spans.resolve(typed, heads, article)
     return Table(

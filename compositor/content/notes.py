@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
 from compositor.errors import ContentError
+from compositor.i18n import _
 from compositor.model import ListItem, Notes, Source
 
 MARKS = tuple(chr(0x2460 + n) for n in range(20))  # ① … ⑳
@@ -32,8 +33,9 @@ def mark(note_id: int, path: Path, line: int) -> str:
     """The mark the ``note_id``-th note (0-based, in order of reference) prints as."""
     if note_id >= len(MARKS):
         raise ContentError(
-            f"an article may have at most {len(MARKS)} notes (① … ⑳): fold the others into "
-            "the text",
+            _(
+                "an article may have at most {count} notes (① … ⑳): fold the others into the text"
+            ).format(count=len(MARKS)),
             path,
             line,
         )
@@ -85,8 +87,10 @@ def refuse_unreferenced(env: dict, body: str, path: Path, first_line: int) -> No
         if note_id < 0:
             label = key.removeprefix(":")
             raise ContentError(
-                f"the note [^{label}] is never referred to: put [^{label}] in the text where "
-                "its mark should print, or delete the note",
+                _(
+                    "the note [^{label}] is never referred to: put [^{label}] in the text where "
+                    "its mark should print, or delete the note"
+                ).format(label=label),
                 path,
                 _definition_line(body, label, first_line),
             )

@@ -28,6 +28,7 @@ from markdown_it.rules_block.table import escapedSplit, table
 from markdown_it.token import Token
 
 from compositor.errors import ContentError
+from compositor.i18n import _
 from compositor.model import Span
 
 MERGE_LEFT = "<"
@@ -152,16 +153,18 @@ def resolve(
 def _owner(cell: TypedCell, owner: dict, heads: int, path: Path) -> tuple[int, int]:
     if cell.mark == MERGE_LEFT:
         if cell.column == 0:
-            _refuse(cell, path, "a “<” in the first column has no cell on its left to merge into")
+            _refuse(
+                cell, path, _("a “<” in the first column has no cell on its left to merge into")
+            )
         return owner[cell.row, cell.column - 1]
     if cell.mark == MERGE_UP:
         if cell.row == 0:
-            _refuse(cell, path, "a “^” in the table's first row has no cell above to merge into")
+            _refuse(cell, path, _("a “^” in the table's first row has no cell above to merge into"))
         if cell.row == heads:
             _refuse(
                 cell,
                 path,
-                "a “^” right under the |---| line would merge a body cell into the header",
+                _("a “^” right under the |---| line would merge a body cell into the header"),
             )
         return owner[cell.row - 1, cell.column]
     return (cell.row, cell.column)
@@ -179,14 +182,16 @@ def _rectangle(origin, members: set, cells: list[list[TypedCell]], path: Path) -
     if members != whole or min(rows) != origin[0] or min(columns) != origin[1]:
         row, column = min(whole - members or members - whole)
         cell = cells[row][column]
-        _refuse(cell, path, "merged cells must make a rectangle, and this one does not")
+        _refuse(cell, path, _("merged cells must make a rectangle, and this one does not"))
     return span
 
 
 def _refuse(cell: TypedCell, path: Path, problem: str) -> None:
     raise ContentError(
-        f"{problem}: “<” merges a cell into the one on its left, “^” into the one above; "
-        "write \\< or \\^ for the character itself",
+        _(
+            "{problem}: “<” merges a cell into the one on its left, “^” into the one above; "
+            "write \\< or \\^ for the character itself"
+        ).format(problem=problem),
         path,
         cell.line,
         column=source_column(path, cell.line, cell.column),

@@ -22,6 +22,7 @@ from pathlib import Path
 from compositor import content
 from compositor.content.locate import Position, Span, TomlLines, markdown_spans
 from compositor.errors import CompositorError
+from compositor.i18n import N_, _, ngettext
 from compositor.model import (
     Article,
     Colophon,
@@ -43,16 +44,24 @@ from compositor.text.normalize import (
 
 # The content schemas (content/__init__.py), with the name each table has in messages.
 Schema = tuple[dict[str, type], set[str], str]
-PUBLICATION_SCHEMA: Schema = (content.PUBLICATION_KEYS, content.PUBLICATION_OPTIONAL, "publication")
-COLOPHON_SCHEMA: Schema = (content.COLOPHON_KEYS, set(), "[colophon]")
+PUBLICATION_SCHEMA: Schema = (
+    content.PUBLICATION_KEYS,
+    content.PUBLICATION_OPTIONAL,
+    N_("publication"),
+)
+COLOPHON_SCHEMA: Schema = (content.COLOPHON_KEYS, set(), N_("[colophon]"))
 DISTRIBUTION_SCHEMA: Schema = (
     content.DISTRIBUTION_KEYS,
     content.DISTRIBUTION_OPTIONAL,
-    "[distribution]",
+    N_("[distribution]"),
 )
-ISSUE_SCHEMA: Schema = (content.ISSUE_KEYS, content.ISSUE_OPTIONAL, "issue")
-SECTION_SCHEMA: Schema = (content.SECTION_KEYS, content.SECTION_OPTIONAL, "[[sections]]")
-ARTICLE_SCHEMA: Schema = (content.ARTICLE_KEYS, content.ARTICLE_OPTIONAL, "article front matter")
+ISSUE_SCHEMA: Schema = (content.ISSUE_KEYS, content.ISSUE_OPTIONAL, N_("issue"))
+SECTION_SCHEMA: Schema = (content.SECTION_KEYS, content.SECTION_OPTIONAL, N_("[[sections]]"))
+ARTICLE_SCHEMA: Schema = (
+    content.ARTICLE_KEYS,
+    content.ARTICLE_OPTIONAL,
+    N_("article front matter"),
+)
 PLACEHOLDER_RULE = "placeholder"
 # An article file named by a number alone: 1.md, 2.md, 10.md.
 NUMBERED = re.compile(r"\d+")
@@ -62,6 +71,14 @@ class Level(enum.StrEnum):
     ERROR = "error"  # the issue cannot be built, or would print wrong
     WARNING = "warning"  # worth a look before printing; fails only with --strict
     INFO = "info"  # facts, such as the page-count estimate
+
+    @property
+    def label(self) -> str:
+        """The level as printed, in the editor's language."""
+        return _(LEVEL_LABELS[self.value])
+
+
+LEVEL_LABELS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
 
 
 @dataclass(frozen=True)
@@ -77,8 +94,12 @@ class Finding:
     rule: str = ""  # which rule found it, for findings a command acts on (PLACEHOLDER_RULE)
 
     def __str__(self) -> str:
-        return (
-            f"{self.path}:{max(self.line, 1)}:{max(self.column, 1)}: {self.level}: {self.message}"
+        return _("{path}:{line}:{column}: {level}: {message}").format(
+            path=self.path,
+            line=max(self.line, 1),
+            column=max(self.column, 1),
+            level=self.level.label,
+            message=self.message,
         )
 
     def error(self) -> content.ContentError:
@@ -169,9 +190,9 @@ class _IssueReader:
     def run(self) -> Issue | None:
         if not self.folder.is_dir():
             message = (
-                "is a file, not an issue folder: give the folder that holds it"
+                _("is a file, not an issue folder: give the folder that holds it")
                 if self.folder.exists()
-                else "is not an issue folder (no such directory)"
+                else _("is not an issue folder (no such directory)")
             )
             self.error(self.folder, Position(0, 1), message)
             return None
@@ -179,8 +200,10 @@ class _IssueReader:
             self.error(
                 self.folder,
                 Position(0, 1),
-                f"not an issue folder: it has no {content.ISSUE_FILE}, and an issue folder "
-                "needs one (see docs/content-format.md)",
+                _(
+                    "not an issue folder: it has no {file}, and an issue folder needs one "
+                    "(see docs/content-format.md)"
+                ).format(file=content.ISSUE_FILE),
             )
             return None
         publication = self.read_publication(
@@ -266,7 +289,8 @@ class _IssueReader:
     def names(self, value, lines: TomlLines, key: str, table: str = "") -> tuple[str, ...] | None:
         if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
             return tuple(v.strip() for v in value)
-        self.error(lines.path, lines.key(key, table), f"{key!r} must be a list of names in quotes")
+        message = _("{key!r} must be a list of names in quotes").format(key=key)
+        self.error(lines.path, lines.key(key, table), message)
         return None
 
     # -- files
@@ -286,8 +310,9 @@ class _IssueReader:
             self.error(
                 path.parent,
                 Position(0, 1),
-                f"no {content.PUBLICATION_FILE} in the publication folder: it holds the "
-                "masthead and colophon",
+                _("no {file} in the publication folder: it holds the masthead and colophon").format(
+                    file=content.PUBLICATION_FILE
+                ),
             )
             return None
         loaded = self.load(path)
@@ -301,7 +326,9 @@ class _IssueReader:
             self.error(
                 path,
                 lines.key("layout"),
-                f"layout {layout!r} must be the name of a folder under layouts/, not a path",
+                _(
+                    "layout {layout!r} must be the name of a folder under layouts/, not a path"
+                ).format(layout=layout),
             )
         buzi_font = data.get("buzi_font")
         if isinstance(buzi_font, str):
@@ -338,15 +365,19 @@ class _IssueReader:
             self.error(
                 lines.path,
                 where,
-                f"buzi_font {value!r} must name a .ttf or .otf file inside the publication "
-                'folder, e.g. buzi_font = "补字.ttf"',
+                _(
+                    "buzi_font {value!r} must name a .ttf or .otf file inside the publication "
+                    'folder, e.g. buzi_font = "补字.ttf"'
+                ).format(value=value),
             )
             return None
         if not path.is_file():
             self.error(
                 lines.path,
                 where,
-                f"buzi_font {value!r}: no such file in the publication folder {root}",
+                _("buzi_font {value!r}: no such file in the publication folder {root}").format(
+                    value=value, root=root
+                ),
             )
             return None
         return path
@@ -371,14 +402,14 @@ class _IssueReader:
         if not isinstance(raw, list):
             return None  # reported as a key problem
         if not raw:
-            self.error(self.issue_file, Position(1, 1), "the issue declares no [[sections]]")
+            self.error(self.issue_file, Position(1, 1), _("the issue declares no [[sections]]"))
             return None
         sections: list[_Section] = []
         valid = True
         for index, entry in enumerate(raw):
             if not isinstance(entry, dict):
                 where = lines.key("sections")
-                self.error(self.issue_file, where, "each [[sections]] entry must be a table")
+                self.error(self.issue_file, where, _("each [[sections]] entry must be a table"))
                 valid = False
                 continue
             if not self.check_keys(entry, SECTION_SCHEMA, lines, "sections", index):
@@ -396,7 +427,9 @@ class _IssueReader:
                 self.error(
                     self.issue_file,
                     where,
-                    f"section {title!r} is declared twice; declare each section once",
+                    _("section {title!r} is declared twice; declare each section once").format(
+                        title=title
+                    ),
                 )
                 valid = False
                 continue
@@ -409,15 +442,18 @@ class _IssueReader:
         numbers = {key: data.get(key) for key in ("year", "number", "cumulative")}
         for key, value in numbers.items():
             if type(value) is int and value < 1:
-                self.error(self.issue_file, lines.value(key), f"{key!r} must be 1 or more")
+                message = _("{key!r} must be 1 or more").format(key=key)
+                self.error(self.issue_file, lines.value(key), message)
                 valid = False
         number, cumulative = numbers["number"], numbers["cumulative"]
         if type(number) is int and type(cumulative) is int and cumulative < number:
             self.error(
                 self.issue_file,
                 lines.value("cumulative"),
-                f"'cumulative' (总第{cumulative}期) is smaller than 'number' (第{number}期): "
-                "the running count of all issues cannot be behind this year's number",
+                _(
+                    "'cumulative' (总第{cumulative}期) is smaller than 'number' (第{number}期): "
+                    "the running count of all issues cannot be behind this year's number"
+                ).format(cumulative=cumulative, number=number),
             )
             valid = False
         date, year = data.get("date"), numbers["year"]
@@ -425,7 +461,9 @@ class _IssueReader:
             self.warning(
                 self.issue_file,
                 lines.value("date"),
-                f"the date {date.isoformat()} is not in the issue's year {year}",
+                _("the date {date} is not in the issue's year {year}").format(
+                    date=date.isoformat(), year=year
+                ),
             )
         return valid
 
@@ -436,13 +474,15 @@ class _IssueReader:
         widths = {len(p.stem) for p in numbered}
         if len(widths) > 1:
             names = ", ".join(p.name for p in numbered)
-            width = max(widths)
+            zeros = "0" * (max(widths) - 1)
             self.warning(
                 numbered[0],
                 Position(1, 1),
-                f"articles are read in file-name order, which puts {names} in that order "
-                f"(10.md before 2.md): give the numbers the same width ({'0' * (width - 1)}1.md, "
-                f"{'0' * (width - 1)}2.md, …)",
+                _(
+                    "articles are read in file-name order, which puts {names} in that order "
+                    "(10.md before 2.md): give the numbers the same width ({zeros}1.md, "
+                    "{zeros}2.md, …)"
+                ).format(names=names, zeros=zeros),
             )
         return paths
 
@@ -463,7 +503,7 @@ class _IssueReader:
             self.error(
                 path,
                 Position(parts.body_line, 1),
-                "article has no paragraphs: write the text after the +++ block",
+                _("article has no paragraphs: write the text after the +++ block"),
             )
             valid = False
         if not valid:
@@ -493,7 +533,7 @@ class _IssueReader:
         self.error(
             path,
             front.value("title"),
-            'a title broken into lines is a list of its lines in quotes: title = ["…", "…"]',
+            _('a title broken into lines is a list of its lines in quotes: title = ["…", "…"]'),
         )
         return None
 
@@ -505,8 +545,10 @@ class _IssueReader:
             self.warning(
                 path or self.issue_file,
                 where,
-                f"the layout prints {LAYOUT_MARKS[kind]} itself: write {stripped!r}, not "
-                f"{text.strip()!r} (the build leaves them out so they are not printed twice)",
+                _(
+                    "the layout prints {marks} itself: write {stripped!r}, not {typed!r} "
+                    "(the build leaves them out so they are not printed twice)"
+                ).format(marks=_(LAYOUT_MARKS[kind]), stripped=stripped, typed=text.strip()),
             )
 
     # -- the issue as a whole
@@ -524,12 +566,21 @@ class _IssueReader:
                 self.error(
                     article.source.path,
                     front.value("section"),
-                    f"article is in section {title!r}, which {content.ISSUE_FILE} does not "
-                    "declare"
-                    + (
-                        f"; did you mean {hint[0]!r}?"
+                    (
+                        _(
+                            "article is in section {title!r}, which {file} does not declare; "
+                            "did you mean {hint!r}?"
+                        )
                         if hint
-                        else f" (declared: {', '.join(order)})"
+                        else _(
+                            "article is in section {title!r}, which {file} does not declare "
+                            "(declared: {declared})"
+                        )
+                    ).format(
+                        title=title,
+                        file=content.ISSUE_FILE,
+                        hint=hint[0] if hint else "",
+                        declared=", ".join(order),
                     ),
                 )
                 valid = False
@@ -538,9 +589,11 @@ class _IssueReader:
                 self.error(
                     article.source.path,
                     Position(1, 1),
-                    f"article is out of order: files are read by name, and its section {title!r} "
-                    f"comes before the previous file's in {content.ISSUE_FILE}; rename the file "
-                    "so that articles of one section are together and in section order",
+                    _(
+                        "article is out of order: files are read by name, and its section "
+                        "{title!r} comes before the previous file's in {file}; rename the file "
+                        "so that articles of one section are together and in section order"
+                    ).format(title=title, file=content.ISSUE_FILE),
                 )
                 valid = False
             furthest = max(furthest, order[title])
@@ -550,7 +603,9 @@ class _IssueReader:
                 self.warning(
                     self.issue_file,
                     section.where,
-                    f"section {section.title!r} has no articles: write one or remove the section",
+                    _("section {title!r} has no articles: write one or remove the section").format(
+                        title=section.title
+                    ),
                 )
         return sections if valid else None
 
@@ -562,7 +617,9 @@ class _IssueReader:
                 self.warning(
                     article.source.path,
                     self.article_lines[article.source.path].value("title"),
-                    f"the title {title!r} is also the title of {first_with[title].name}",
+                    _("the title {title!r} is also the title of {file}").format(
+                        title=title, file=first_with[title].name
+                    ),
                 )
             first_with.setdefault(title, article.source.path)
 
@@ -578,8 +635,10 @@ class _IssueReader:
                         where.line,
                         where.column,
                         Level.WARNING,
-                        f"placeholder {content.PLACEHOLDER} left by `compositor new`: replace "
-                        "it with the text",
+                        _(
+                            "placeholder {placeholder} left by `compositor new`: replace it "
+                            "with the text"
+                        ).format(placeholder=content.PLACEHOLDER),
                         rule=PLACEHOLDER_RULE,
                     )
                 )
@@ -615,9 +674,13 @@ def refuse_placeholders(found: tuple[Finding, ...]) -> None:
     first = found[0]
     places = "".join(f"\n  {f.path}:{max(f.line, 1)}:{max(f.column, 1)}" for f in found)
     raise content.ContentError(
-        f"{len(found)} placeholder{'s' if len(found) > 1 else ''} {content.PLACEHOLDER} left "
-        f"by `compositor new`: a press PDF is made only when each is replaced with the text:"
-        f"{places}",
+        ngettext(
+            "{count} placeholder {placeholder} left by `compositor new`: a press PDF is made "
+            "only when each is replaced with the text:{places}",
+            "{count} placeholders {placeholder} left by `compositor new`: a press PDF is made "
+            "only when each is replaced with the text:{places}",
+            len(found),
+        ).format(count=len(found), placeholder=content.PLACEHOLDER, places=places),
         first.path,
         first.line,
         column=first.column,

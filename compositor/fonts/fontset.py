@@ -19,6 +19,7 @@ from pathlib import Path
 from compositor.errors import FontError
 from compositor.fonts.charsets import TONGYONG_SIZE, gb2312_hanzi, tongyong
 from compositor.fonts.cmap import mapped_code_points
+from compositor.i18n import _
 from compositor.model import Issue, ItemList, Paragraph, Source, Table
 from compositor.paths import FONTS_DIR
 from compositor.text.classes import is_emoji
@@ -208,11 +209,13 @@ class Uncovered:
 
     def describe(self) -> str:
         if self.emoji:
-            return (
-                f"{self.char!r} ({self.code_point}) is an emoji: a bulletin does not print "
-                f"emoji; delete it or say it in words"
-            )
-        return f"{self.char!r} ({self.code_point}) is not in the {self.role} font {self.family}"
+            return _(
+                "{char!r} ({code_point}) is an emoji: a bulletin does not print emoji; delete "
+                "it or say it in words"
+            ).format(char=self.char, code_point=self.code_point)
+        return _("{char!r} ({code_point}) is not in the {role} font {family}").format(
+            char=self.char, code_point=self.code_point, role=self.role, family=self.family
+        )
 
     def __str__(self) -> str:
         return f"{self.source}: {self.describe()}"
@@ -231,7 +234,9 @@ class FallbackUse:
         return f"U+{ord(self.char):04X}"
 
     def describe(self) -> str:
-        return f"{self.char!r} ({self.code_point}) is printed from the fallback face {self.family}"
+        return _("{char!r} ({code_point}) is printed from the fallback face {family}").format(
+            char=self.char, code_point=self.code_point, family=self.family
+        )
 
     def __str__(self) -> str:
         return f"{self.source}: {self.describe()}"
@@ -393,8 +398,8 @@ def check_issue_coverage(
     message = first.describe()
     if rest:
         shown = "; ".join(str(finding) for finding in rest[:9])
-        more = f" and {len(rest) - 9} more" if len(rest) > 9 else ""
-        message += f" (also: {shown}{more})"
+        more = _(" and {count} more").format(count=len(rest) - 9) if len(rest) > 9 else ""
+        message += _(" (also: {others}{more})").format(others=shown, more=more)
     raise FontError(message, first.source.path, first.source.line)
 
 

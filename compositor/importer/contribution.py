@@ -37,6 +37,7 @@ from compositor.content import (
     read_issue,
 )
 from compositor.errors import ContentError
+from compositor.i18n import _, ngettext
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
 from compositor.importer.wordnotes import as_marks, as_references
 from compositor.importer.write import article_markdown, emphasised_markdown
@@ -61,12 +62,15 @@ class ContributionResult:
     def report(self) -> list[str]:
         """What the editor should review: renames, decisions, and every normalisation."""
         name = self.contribution.path.name
-        lines = [f"{old.name} → {new.name} (renumbered)" for old, new in self.renamed]
-        lines += [f"{name}: {note}" for note in self.contribution.notes]
-        lines += [f"{name}: {warning}" for warning in self.warnings]
-        lines += [f"{name}: {change}" for change in self.contribution.changes]
+        renamed = _("{old} → {new} (renumbered)")
+        lines = [renamed.format(old=old.name, new=new.name) for old, new in self.renamed]
+        said = _("{file}: {message}")
+        lines += [said.format(file=name, message=note) for note in self.contribution.notes]
+        lines += [said.format(file=name, message=warning) for warning in self.warnings]
+        lines += [said.format(file=name, message=change) for change in self.contribution.changes]
         count = len(self.contribution.changes)
-        lines.append(f"{name}: {count} normalisation{'' if count == 1 else 's'}")
+        normalised = ngettext("{count} normalisation", "{count} normalisations", count)
+        lines.append(said.format(file=name, message=normalised.format(count=count)))
         return lines
 
 
@@ -109,7 +113,9 @@ def _emphasis_that_reads_back(blocks: list, path: Path) -> tuple[list, tuple[str
     for block in blocks:
         if isinstance(block, Paragraph) and block.emphasis and not _reads_back(block, path):
             wanted = next(text for text, strong in block.segments() if strong)
-            plain.append(f"bold {wanted[:20]!r} prints as the rest of its paragraph")
+            plain.append(
+                _("bold {text!r} prints as the rest of its paragraph").format(text=wanted[:20])
+            )
             block = dataclasses.replace(block, emphasis=())
         kept.append(block)
     return kept, tuple(plain)
@@ -141,13 +147,18 @@ def _choose_section(issue: Issue, wanted: str | None, folder: Path) -> str:
         wanted = wanted.strip()
         if wanted not in names:
             raise ContentError(
-                f"the issue has no section {wanted!r}; its sections are {listing}", folder
+                _("the issue has no section {wanted!r}; its sections are {listing}").format(
+                    wanted=wanted, listing=listing
+                ),
+                folder,
             )
         return wanted
     if len(names) == 1:
         return names[0]
     raise ContentError(
-        f"the issue has {len(names)} sections: say which one with --section (one of {listing})",
+        _("the issue has {count} sections: say which one with --section (one of {listing})").format(
+            count=len(names), listing=listing
+        ),
         folder,
     )
 
@@ -169,9 +180,11 @@ def _place(
             suffix = PICTURE_SUFFIXES.get(Path(block.name).suffix.lower())
             if suffix is None:
                 raise ContentError(
-                    f"{block.where} holds a picture in {Path(block.name).suffix or 'an unknown'} "
-                    "format, which cannot be printed: in Word, save it as PNG or JPEG (right "
-                    "click → Save as Picture) and insert that instead",
+                    _(
+                        "{where} holds a picture in {format} format, which cannot be printed: in "
+                        "Word, save it as PNG or JPEG (right click → Save as Picture) and insert "
+                        "that instead"
+                    ).format(where=block.where, format=Path(block.name).suffix or _("an unknown")),
                     contribution.path,
                 )
             name = _free_name(folder, stem, suffix, {taken for taken, _ in pictures})

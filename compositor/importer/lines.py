@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import ContentError
+from compositor.i18n import _
 from compositor.text.normalize import fold_for_comparison
 
 SUBHEAD_MAX = 20
@@ -57,10 +58,12 @@ class ImportWarning:
 
     def __str__(self) -> str:
         if self.page:
-            where = f"{self.path}: page {self.page}"
+            template = _("{path}: page {page}: warning: {message}")
+        elif self.line:
+            template = _("{path}:{line}: warning: {message}")
         else:
-            where = f"{self.path}:{self.line}" if self.line else str(self.path)
-        return f"{where}: warning: {self.message}"
+            template = _("{path}: warning: {message}")
+        return template.format(path=self.path, page=self.page, line=self.line, message=self.message)
 
 
 @dataclass

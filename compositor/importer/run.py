@@ -24,6 +24,7 @@ from pathlib import Path
 
 from compositor.content import PUBLICATION_FILE, read_issue, read_publication
 from compositor.errors import ContentError
+from compositor.i18n import _
 from compositor.importer.parse import (
     ImportWarning,
     LegacyIssue,
@@ -146,9 +147,15 @@ def _fail_on_ambiguity(warnings: tuple[ImportWarning, ...], path: Path) -> None:
     if ambiguous:
         first, rest = ambiguous[0], ambiguous[1:]
         also = "".join(
-            f"\n  also {warning.path}:{warning.line}: {warning.message}" for warning in rest
+            _("\n  also {path}:{line}: {message}").format(
+                path=warning.path, line=warning.line, message=warning.message
+            )
+            for warning in rest
         )
-        raise ContentError(f"{first.message}; --strict makes this an error{also}", path, first.line)
+        message = _("{message}; --strict makes this an error{also}").format(
+            message=first.message, also=also
+        )
+        raise ContentError(message, path, first.line)
 
 
 def _write_checked(
@@ -198,7 +205,9 @@ def _read_staged(staged: Path, legacy: LegacyIssue, issue: Issue, path: Path) ->
         lines |= {n: a.source.line for n, a in zip(names, issue.articles, strict=True)}
         line = lines.get(error.path.name, 0) if error.path else 0
         raise ContentError(
-            f"the imported issue would not build: {error.message}", path, line
+            _("the imported issue would not build: {error}").format(error=error.message),
+            path,
+            line,
         ) from None
 
 

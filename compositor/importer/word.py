@@ -49,6 +49,7 @@ from lxml import etree
 
 from compositor.content.notes import MARKS
 from compositor.errors import ContentError
+from compositor.i18n import N_, _
 from compositor.importer.lines import ends_sentence
 from compositor.importer.numbering import Numbering
 from compositor.importer.wordnotes import PLACEHOLDERS, NoteTexts, as_marks
@@ -94,10 +95,11 @@ TEXT_BOX_PARAGRAPHS = ".//w:txbxContent[not(ancestor::mc:Fallback)]/w:p"
 
 # Things a paragraph may hold that the content format cannot: (XPath, what to call it, advice).
 UNPLACEABLE = (
-    (".//m:oMath", "an equation", "write it as plain text"),
-    (".//w:object", "an embedded object", "paste it as a picture or as text"),
-    (".//w:sym", "a symbol character (Insert → Symbol)", "type the character as text"),
+    (".//m:oMath", N_("an equation"), N_("write it as plain text")),
+    (".//w:object", N_("an embedded object"), N_("paste it as a picture or as text")),
+    (".//w:sym", N_("a symbol character (Insert → Symbol)"), N_("type the character as text")),
 )  # fmt: skip
+HOLDS_UNPLACEABLE = N_("{where} holds {what}, which cannot be placed: {advice}")
 
 KAI_FONT = re.compile(r"楷|kai", re.IGNORECASE)
 FIGURE_CAPTION = re.compile(r"^(图\s*\d|图为|图\s*[:：])")
@@ -121,7 +123,9 @@ class Change:
     after: str
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.before!r} → {self.after!r}"
+        return _("{where}: {before!r} → {after!r}").format(
+            where=self.where, before=self.before, after=self.after
+        )
 
 
 @dataclass(frozen=True)
@@ -234,9 +238,11 @@ def convert_to_docx(path: Path, folder: Path) -> Path:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ContentError(
-            f"{path.suffix} files (old Word, WPS, OpenDocument) need LibreOffice to be read, "
-            f"and it is not installed: open the file in Word or WPS and save it as .docx, or "
-            f"install LibreOffice (apt-get install libreoffice-writer)",
+            _(
+                "{suffix} files (old Word, WPS, OpenDocument) need LibreOffice to be read, and "
+                "it is not installed: open the file in Word or WPS and save it as .docx, or "
+                "install LibreOffice (apt-get install libreoffice-writer)"
+            ).format(suffix=path.suffix),
             path,
         )
     command = [soffice, "--headless", "--convert-to", "docx", "--outdir", str(folder), str(path)]
@@ -245,12 +251,14 @@ def convert_to_docx(path: Path, folder: Path) -> Path:
     try:
         subprocess.run(command, capture_output=True, timeout=CONVERT_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
-        raise ContentError("LibreOffice did not convert the file in time", path) from None
+        raise ContentError(_("LibreOffice did not convert the file in time"), path) from None
     converted = folder / (path.stem + ".docx")
     if not converted.exists():
         raise ContentError(
-            "LibreOffice could not convert this file to .docx: open it in Word or WPS and "
-            "save it as .docx",
+            _(
+                "LibreOffice could not convert this file to .docx: open it in Word or WPS and "
+                "save it as .docx"
+            ),
             path,
         )
     return converted
@@ -266,18 +274,23 @@ def _open(path: Path, shown_as: Path):
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file, not a ZIP package
         if b"E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e" in path.read_bytes():
             raise ContentError(
-                "the document is password-protected: open it in Word, remove the password "
-                "(File → Info → Protect Document) and save it again",
+                _(
+                    "the document is password-protected: open it in Word, remove the password "
+                    "(File → Info → Protect Document) and save it again"
+                ),
                 shown_as,
             )
         raise ContentError(
-            "this is an old-format Word file (.doc) named like a .docx: save it as .docx "
-            "in Word or WPS",
+            _(
+                "this is an old-format Word file (.doc) named like a .docx: save it as .docx "
+                "in Word or WPS"
+            ),
             shown_as,
         )
     if not zipfile.is_zipfile(path):
         raise ContentError(
-            "not a Word .docx file (a .docx is a ZIP package; this file is not one)", shown_as
+            _("not a Word .docx file (a .docx is a ZIP package; this file is not one)"),
+            shown_as,
         )
     try:
         return docx.Document(str(path))
@@ -327,7 +340,7 @@ def _decode_plain_text(path: Path) -> tuple[str, str]:
             f"line {line} is neither UTF-8 nor GBK text: save the file as UTF-8 in your editor",
             path,
         ) from None
-    return text, "the file is GBK (GB18030) text, not UTF-8: read as GBK; check the characters"
+    return text, _("the file is GBK (GB18030) text, not UTF-8: read as GBK; check the characters")
 
 
 def _read_docx(path: Path, shown_as: Path) -> Contribution:
@@ -376,11 +389,15 @@ class _Reader:
         if not boxed:
             return
         self.notes.append(
-            f"paragraph {number}: a text box's text is imported after this paragraph, as "
-            f"ordinary paragraphs: check that it belongs there"
+            _(
+                "paragraph {number}: a text box's text is imported after this paragraph, as "
+                "ordinary paragraphs: check that it belongs there"
+            ).format(number=number)
         )
         for inner in boxed:
-            yield self.paragraph(inner, number, f"text box in paragraph {number}")
+            yield self.paragraph(
+                inner, number, _("text box in paragraph {number}").format(number=number)
+            )
 
     def run_text(self, run) -> str:
         """A run's text, with a placeholder where it refers to a footnote or endnote."""
@@ -395,10 +412,12 @@ class _Reader:
     def paragraph(self, element, number: int, where: str = "") -> _Para:
         from docx.text.paragraph import Paragraph as DocxParagraph
 
-        where = where or f"paragraph {number}"
+        where = where or _("paragraph {number}").format(number=number)
         for xpath, what, advice in UNPLACEABLE:
             if _xpath(element, xpath):
-                raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
+                raise self.error(
+                    _(HOLDS_UNPLACEABLE).format(where=where, what=_(what), advice=_(advice))
+                )
         figures = self.figures(element, where)
         self.tracked_changes(element, where)
         self.left_out(element, where)
@@ -440,7 +459,9 @@ class _Reader:
         cleaned = self.clean(marked, where, keep_han_spaces=False, record=False)
         plain, ranges = _emphasis_ranges(cleaned)
         if plain != text:
-            self.notes.append(f"{where}: its bold text prints as the rest of the paragraph")
+            self.notes.append(
+                _("{where}: its bold text prints as the rest of the paragraph").format(where=where)
+            )
             return ()
         return ranges
 
@@ -448,7 +469,9 @@ class _Reader:
         """Chinese text is not set in italics: italic runs print upright, said here."""
         slanted = "".join(run.text for run in runs if _is_italic(run)).strip()
         if slanted:
-            self.notes.append(f"{where}: italic {slanted[:20]!r} prints upright")
+            self.notes.append(
+                _("{where}: italic {text!r} prints upright").format(where=where, text=slanted[:20])
+            )
 
     def caption_text(self, raw: str, where: str) -> str:
         """The text as a caption, its number and text apart by one full-width space ("" when
@@ -480,8 +503,10 @@ class _Reader:
                 continue  # a text box: its paragraphs are read after this one (text_boxes)
             if not blips:
                 raise self.error(
-                    f"{where} holds a drawing that is not a picture (a chart, shape or "
-                    f"SmartArt), which cannot be placed: paste it as a picture"
+                    _(
+                        "{where} holds a drawing that is not a picture (a chart, shape or "
+                        "SmartArt), which cannot be placed: paste it as a picture"
+                    ).format(where=where)
                 )
             width = _drawing_width_mm(drawing)
             for rid in blips:
@@ -494,17 +519,31 @@ class _Reader:
         """Name in the report what of this paragraph is not imported, or only as text."""
         for number in _xpath(element, ".//w:commentReference/@w:id"):
             comment = self.comments.get(number, "")
-            self.notes.append(f"{where}: the comment {comment[:40]!r} is left out")
+            self.notes.append(
+                _("{where}: the comment {comment!r} is left out").format(
+                    where=where, comment=comment[:40]
+                )
+            )
         if _xpath(element, ".//w:br[@w:type='page'] | ./w:pPr/w:pageBreakBefore"):
-            self.notes.append(f"{where}: a page break is left out (the layout makes the pages)")
+            self.notes.append(
+                _("{where}: a page break is left out (the layout makes the pages)").format(
+                    where=where
+                )
+            )
         for rid in _xpath(element, ".//w:hyperlink/@r:id"):
             relation = self.document.part.rels.get(rid)
             target = relation.target_ref if relation is not None else "?"
-            self.notes.append(f"{where}: the link to {target} is kept as its text only")
+            self.notes.append(
+                _("{where}: the link to {target} is kept as its text only").format(
+                    where=where, target=target
+                )
+            )
         for field_code in _field_codes(element):
             self.notes.append(
-                f"{where}: the field {field_code!r} is imported as the text Word last showed "
-                f"for it (it is not updated)"
+                _(
+                    "{where}: the field {field!r} is imported as the text Word last showed for "
+                    "it (it is not updated)"
+                ).format(where=where, field=field_code)
             )
 
     def tracked_changes(self, element, where: str) -> None:
@@ -512,16 +551,26 @@ class _Reader:
         deleted = "".join(_xpath(element, ".//w:del//w:delText/text()"))
         moved = "".join(_xpath(element, ".//w:moveFrom//w:t/text()"))
         if inserted:
-            self.notes.append(f"{where}: accepted the tracked insertion {inserted!r}")
+            self.notes.append(
+                _("{where}: accepted the tracked insertion {text!r}").format(
+                    where=where, text=inserted
+                )
+            )
         if deleted or moved:
-            self.notes.append(f"{where}: dropped the tracked deletion {deleted + moved!r}")
+            self.notes.append(
+                _("{where}: dropped the tracked deletion {text!r}").format(
+                    where=where, text=deleted + moved
+                )
+            )
 
     def table_rows(self, element, number: int) -> tuple[tuple[tuple[str, ...], ...], tuple]:
         """The table's rows of cell text on its grid, and its merged cells."""
-        where = f"table {number}"
+        where = _("table {number}").format(number=number)
         for xpath, what, advice in UNPLACEABLE:
             if _xpath(element, xpath):
-                raise self.error(f"{where} holds {what}, which cannot be placed: {advice}")
+                raise self.error(
+                    _(HOLDS_UNPLACEABLE).format(where=where, what=_(what), advice=_(advice))
+                )
         rows = []
         for row in _xpath(element, "./w:tr"):
             cells = []
@@ -565,12 +614,14 @@ class _Reader:
         self.headers_and_footers()
         texts = [item for item in items if isinstance(item, _Table) or item.text or item.figures]
         if not any(isinstance(item, _Para) and item.text for item in texts):
-            raise self.error("the document has no text")
+            raise self.error(_("the document has no text"))
         title_at = self.title_index(texts)
         for item in texts[:title_at]:
             raise self.error(
-                f"{item.where} stands before the title {texts[title_at].text!r} and cannot be "
-                f"placed: move it below the title or delete it"
+                _(
+                    "{where} stands before the title {title!r} and cannot be placed: move it "
+                    "below the title or delete it"
+                ).format(where=item.where, title=texts[title_at].text)
             )
         title = texts[title_at]
         rest = texts[title_at + 1 :]
@@ -578,7 +629,11 @@ class _Reader:
         lead, rest = self.lead(rest)
         blocks = self.blocks(rest, subhead_h1=title.styled("title")) + self.note_blocks()
         if not any(isinstance(block, Paragraph) for block in blocks):
-            raise self.error(f"the document has a title ({title.text!r}) but no body paragraphs")
+            raise self.error(
+                _("the document has a title ({title!r}) but no body paragraphs").format(
+                    title=title.text
+                )
+            )
         return Contribution(
             path=self.path,
             title=title.printed,
@@ -594,12 +649,13 @@ class _Reader:
 
     def headers_and_footers(self) -> None:
         """Headers and footers are the layout's: what the author typed there is named."""
-        for kind, label in (("header", "page header"), ("footer", "page footer")):
+        for kind, label in (
+            ("header", N_("the page header {text!r} is left out (the layout prints its own)")),
+            ("footer", N_("the page footer {text!r} is left out (the layout prints its own)")),
+        ):
             texts = _part_texts(self.document, kind, None)
             for text in dict.fromkeys(t for t in texts.values() if t.strip()):
-                self.notes.append(
-                    f"the {label} {text[:40]!r} is left out (the layout prints its own)"
-                )
+                self.notes.append(_(label).format(text=text[:40]))
 
     def title_lines(self, title: _Para) -> tuple[str, ...]:
         """A title's lines where the author broke it by hand (a line break, not a new
@@ -614,7 +670,11 @@ class _Reader:
         cleaned[0] = title.marker + cleaned[0]
         if "".join(cleaned) != title.printed:
             return ()  # the breaks fell where cleaning joins differently: one line, as cleaned
-        self.notes.append(f"{title.where}: the title keeps its line break(s) ({len(lines)} lines)")
+        self.notes.append(
+            _("{where}: the title keeps its line break(s) ({count} lines)").format(
+                where=title.where, count=len(lines)
+            )
+        )
         return tuple(cleaned)
 
     def title_index(self, items: list[_Para | _Table]) -> int:
@@ -625,8 +685,10 @@ class _Reader:
                     return index
         index, item = next((i, p) for i, p in paragraphs if p.text)
         self.notes.append(
-            f"{item.where}: no paragraph is styled Title or Heading 1, so the first one is "
-            f"the title: {item.text!r}"
+            _(
+                "{where}: no paragraph is styled Title or Heading 1, so the first one is the "
+                "title: {title!r}"
+            ).format(where=item.where, title=item.text)
         )
         return index
 
@@ -641,8 +703,10 @@ class _Reader:
         source, label = match["source"].strip(), match["label"]
         if label == "来源":
             self.notes.append(
-                f"{last.where}: the credit （来源：{source}） prints as （供稿：{source}）, "
-                f"the layout's wording"
+                _(
+                    "{where}: the credit （来源：{source}） prints as （供稿：{source}）, the "
+                    "layout's wording"
+                ).format(where=last.where, source=source)
             )
         before = last.text[: match.start()].strip()
         if before:
@@ -691,7 +755,9 @@ class _Reader:
                     f"article; style the title as Title and the headings as Heading 2"
                 )
             elif item.all_bold and self.looks_like_subhead(item):
-                self.notes.append(f"{item.where}: a short bold line, taken as a subhead")
+                self.notes.append(
+                    _("{where}: a short bold line, taken as a subhead").format(where=item.where)
+                )
                 blocks.append(Subhead(item.text, source))
             else:
                 blocks.append(Paragraph(item.text, source, item.emphasis))
@@ -714,8 +780,10 @@ class _Reader:
         if not items:
             return []
         self.notes.append(
-            f"{len(items)} footnote(s)/endnote(s) become the article's notes (注释), printed "
-            f"after its text and numbered ①②③ in the order they are referred to"
+            _(
+                "{count} footnote(s)/endnote(s) become the article's notes (注释), printed "
+                "after its text and numbered ①②③ in the order they are referred to"
+            ).format(count=len(items))
         )
         return [Notes(items, source)]
 

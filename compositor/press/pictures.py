@@ -10,6 +10,7 @@ from __future__ import annotations
 from PIL import Image
 
 from compositor.errors import ContentError
+from compositor.i18n import _
 from compositor.model import Figure, Issue
 
 ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
@@ -21,9 +22,11 @@ def refuse_transparency(issue: Issue) -> None:
         for block in article.blocks:
             if isinstance(block, Figure) and has_alpha(block):
                 raise ContentError(
-                    f"picture {block.path.name} has an alpha channel (transparency), which "
-                    "PDF/X-1a does not allow: flatten it onto white in an image editor, or "
-                    "build with --pdf-x 4",
+                    _(
+                        "picture {name} has an alpha channel (transparency), which PDF/X-1a "
+                        "does not allow: flatten it onto white in an image editor, or build "
+                        "with --pdf-x 4"
+                    ).format(name=block.path.name),
                     block.source.path,
                     block.source.line,
                 )

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 
 # The one table of character classes (text/classes.py); is_han and is_chinese_context
 # are named here too because the normaliser's rules are written in their terms.
+from compositor.i18n import N_, _
 from compositor.text import typed
 from compositor.text.classes import (
     BULLET,
@@ -114,9 +115,9 @@ def _join(text: str, start: int, end: int) -> str:
 # The layout prints 【section】, ——subtitle and （供稿：credit）; editors who type the
 # marks themselves would see them twice (docs/编辑指南.md tells them not to).
 LAYOUT_MARKS = {
-    "section": "【】 around a section title",
-    "subtitle": "—— before a subtitle",
-    "credit": "（供稿：…） around a credit",
+    "section": N_("【】 around a section title"),
+    "subtitle": N_("—— before a subtitle"),
+    "credit": N_("（供稿：…） around a credit"),
 }
 _SECTION_BRACKETS = re.compile(r"^\s*【\s*(?P<text>.*?)\s*】\s*$", re.S)
 _SUBTITLE_DASHES = re.compile(r"^\s*(?:[—–－]+|-{2,})\s*")
@@ -182,7 +183,7 @@ class _Tracked:
 
 def _normalized(text: str) -> _Tracked:
     tracked = _Tracked(text, tuple(range(len(text))))
-    for _ in range(MAX_PASSES):
+    for _pass in range(MAX_PASSES):
         normalized = _one_pass(tracked)
         if normalized.text == tracked.text:
             break
@@ -238,36 +239,50 @@ def _apply(tracked: _Tracked, edits: list[typed.Edit]) -> _Tracked:
 
 # Every message about typed text, in one place (plain sentences naming what to do).
 CHANGE_MESSAGES = {
-    "punctuation": "half-width {old!r} in Chinese text: type the full-width {new!r} "
-    "(the build converts it)",
-    "space": "stray space in Chinese text: delete it (the build removes it; the layout sets "
-    "the spacing itself)",
-    "quotes": "straight quotes in Chinese text: type {new!r} for {old!r} (the build converts them)",
-    "full_stop": "a Chinese sentence ends with 。: type {new!r} for {old!r} (the build "
-    "converts it)",
-    "ellipsis": "the Chinese ellipsis is …… (two …): type {new!r} for {old!r} (the build "
-    "converts it)",
-    "dash": "the Chinese dash (破折号) is ——: type {new!r} for {old!r} (the build converts it)",
-    "fullwidth": "digits and Latin letters are half-width: type {new!r} for {old!r} (the "
-    "build converts them)",
-    "several": "type {new!r} for {old!r} in Chinese text ({rules}; the build converts it)",
+    "punctuation": N_(
+        "half-width {old!r} in Chinese text: type the full-width {new!r} (the build converts it)"
+    ),
+    "space": N_(
+        "stray space in Chinese text: delete it (the build removes it; the layout sets "
+        "the spacing itself)"
+    ),
+    "quotes": N_(
+        "straight quotes in Chinese text: type {new!r} for {old!r} (the build converts them)"
+    ),
+    "full_stop": N_(
+        "a Chinese sentence ends with 。: type {new!r} for {old!r} (the build converts it)"
+    ),
+    "ellipsis": N_(
+        "the Chinese ellipsis is …… (two …): type {new!r} for {old!r} (the build converts it)"
+    ),
+    "dash": N_("the Chinese dash (破折号) is ——: type {new!r} for {old!r} (the build converts it)"),
+    "fullwidth": N_(
+        "digits and Latin letters are half-width: type {new!r} for {old!r} (the "
+        "build converts them)"
+    ),
+    "several": N_("type {new!r} for {old!r} in Chinese text ({rules}; the build converts it)"),
 }
 RULE_NAMES = {
-    "punctuation": "full-width ，：；！？（）",
-    "space": "no stray spaces",
-    "quotes": "quotes “ ” ‘ ’",
-    "full_stop": "full stop 。",
-    "ellipsis": "ellipsis ……",
-    "dash": "dash ——",
-    "fullwidth": "half-width digits and letters",
+    "punctuation": N_("full-width ，：；！？（）"),
+    "space": N_("no stray spaces"),
+    "quotes": N_("quotes “ ” ‘ ’"),
+    "full_stop": N_("full stop 。"),
+    "ellipsis": N_("ellipsis ……"),
+    "dash": N_("dash ——"),
+    "fullwidth": N_("half-width digits and letters"),
 }
 DOUBT_MESSAGES = {
-    "unpaired_quote": "a straight quote {char!r} without its partner, so it is printed as "
-    "typed: type “ ” or ‘ ’ yourself, so that the quotes pair as you mean",
-    "lone_dash": "a single — between Chinese characters prints as a 连接号 (北京—上海): if you "
-    "meant a 破折号, type ——",
-    "han_enumerator": "a Han number with a dot ({char!r}) is printed as typed: type 、 after "
-    "a Han number (一、)",
+    "unpaired_quote": N_(
+        "a straight quote {char!r} without its partner, so it is printed as "
+        "typed: type “ ” or ‘ ’ yourself, so that the quotes pair as you mean"
+    ),
+    "lone_dash": N_(
+        "a single — between Chinese characters prints as a 连接号 (北京—上海): if you "
+        "meant a 破折号, type ——"
+    ),
+    "han_enumerator": N_(
+        "a Han number with a dot ({char!r}) is printed as typed: type 、 after a Han number (一、)"
+    ),
 }
 
 
@@ -284,9 +299,9 @@ class Change:
     @property
     def message(self) -> str:
         if len(self.rules) == 1:
-            return CHANGE_MESSAGES[self.rules[0]].format(old=self.old, new=self.new)
-        rules = ", ".join(RULE_NAMES[rule] for rule in self.rules)
-        return CHANGE_MESSAGES["several"].format(old=self.old, new=self.new, rules=rules)
+            return _(CHANGE_MESSAGES[self.rules[0]]).format(old=self.old, new=self.new)
+        rules = _(", ").join(_(RULE_NAMES[rule]) for rule in self.rules)
+        return _(CHANGE_MESSAGES["several"]).format(old=self.old, new=self.new, rules=rules)
 
 
 @dataclass(frozen=True)
@@ -406,7 +421,7 @@ def apply_changes(text: str, found: list[Change]) -> str:
 def doubts(text: str) -> list[Doubt]:
     """What the normaliser keeps as typed but an editor should decide."""
     return [
-        Doubt(d.index, DOUBT_MESSAGES[d.rule].format(char=text[d.index]))
+        Doubt(d.index, _(DOUBT_MESSAGES[d.rule]).format(char=text[d.index]))
         for d in typed.doubts(text)
     ]
 
