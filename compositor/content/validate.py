@@ -280,7 +280,8 @@ class _IssueReader:
         copies = data.get("copies")
         if copies is not None and copies < 1:
             where = lines.value("copies", "distribution")
-            self.error(lines.path, where, f"copies must be 1 or more, not {copies}")
+            message = _("copies must be 1 or more, not {copies}").format(copies=copies)
+            self.error(lines.path, where, message)
             return False
         if None in offices.values():
             return False
