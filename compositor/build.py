@@ -296,8 +296,9 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
     if not job:
         return rendition.pdf, rendition.pages
     from compositor.press.output import make_press_pdf
+    from compositor.press.pictures import picture_names
 
-    return make_press_pdf(rendition.pdf, job), rendition.pages
+    return make_press_pdf(rendition.pdf, job, picture_names(issue)), rendition.pages
 
 
 def layout_for(issue: Issue) -> Layout:

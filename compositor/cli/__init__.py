@@ -130,6 +130,18 @@ def build(
             help="With --press: print pictures under 150 ppi instead of stopping.",
         ),
     ] = False,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            exists=True,
+            dir_okay=False,
+            metavar="ICC",
+            help="With --press: the print shop's CMYK profile (default: the layout's). A "
+            "registered one (ISO Coated v2 / FOGRA39, Japan Color 2001 Coated) is declared "
+            "by its registered name and brings its ink limit.",
+        ),
+    ] = None,
     pad_to: Annotated[
         int | None,
         typer.Option(
@@ -178,11 +190,11 @@ def build(
         from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
 
     if not press and (
-        pdf_x or marks or bleed is not None or inks or convert_to_inks or allow_low_res
+        pdf_x or marks or bleed is not None or inks or convert_to_inks or allow_low_res or profile
     ):
         raise typer.BadParameter(
-            "--pdf-x, --marks, --bleed, --inks, --convert-to-inks and --allow-low-res go with "
-            "--press"
+            "--pdf-x, --marks, --bleed, --inks, --convert-to-inks, --allow-low-res and "
+            "--profile go with --press"
         )
     warn_if_slow_subsetting()
     if creep is not None and not booklet:
@@ -202,6 +214,7 @@ def build(
             inks=inks.replace(" ", "") if inks else None,
             convert_to_inks=convert_to_inks,
             allow_low_res=allow_low_res,
+            profile=profile.resolve() if profile else None,
         )
     if issues and len(issues) > 1:
         from compositor.cli.batch import run_batch
@@ -367,15 +380,16 @@ def preflight(
         typer.Option("--press", help="Also check it is a PDF/X file a print shop accepts."),
     ] = False,
     max_ink: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--max-ink",
             min=100,
             max=400,
             metavar="PERCENT",
-            help="With --press: total ink limit (the layout's [press] max_ink; default 300).",
+            help="With --press: total ink limit (the layout's [press] max_ink; default: the "
+            "registered output condition's the file declares, e.g. 330 for FOGRA39, else 300).",
         ),
-    ] = 300.0,
+    ] = None,
 ) -> None:
     """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
 
