@@ -19,6 +19,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
+from compositor.check.press_paint import check_painting, objects_with_ink, recorded_settings
+from compositor.check.press_plates import DPI, PREVIEW_DPI, check_plates, separate
 from compositor.check.resolution import GOOD_PPI, LOWEST_PPI
 from compositor.errors import CompositorError
 from compositor.press.conditions import registered_limit
@@ -83,12 +85,24 @@ def check_press(path: Path | str, max_ink: float | None = None) -> list[Finding]
 
 
 def inspect_press(
-    path: Path | str, max_ink: float | None = None, *, engines: bool = False
+    path: Path | str,
+    max_ink: float | None = None,
+    *,
+    engines: bool = False,
+    separations: bool = False,
+    small_text_pt: float | None = None,
+    inks: str | None = None,
+    previews: Path | None = None,
 ) -> PressInspection:
     """The press findings and summary. ``max_ink``: the total area coverage limit in
     percent (the layout's ``max_ink``; None: the registered output condition's the file
     declares, else 300 %); ``engines`` also draws and reads every page with
-    poppler, MuPDF and Ghostscript and compares them with pdfium (a few seconds)."""
+    poppler, MuPDF and Ghostscript and compares them with pdfium (a few seconds);
+    ``separations`` measures the plates Ghostscript separates (press_plates.py), and
+    with ``inks`` "black,spot" (default: what the build recorded) fails ink on the
+    process plates; ``small_text_pt``: the size under which type must be solid ink
+    (default: the layout's, as the build recorded it, else 12); ``previews``: a folder
+    to keep the plates in as PNG."""
     result = PressInspection()
     try:
         pdf = pikepdf.open(path)
@@ -108,6 +122,11 @@ def inspect_press(
         _check_transparency(parts, standard, labels, result)
         _check_images(pdf, labels, result)  # issue 14: count, colour, ppi, transparency
         _check_annotations(pdf, result)
+        everything = check_painting(pdf, result, small_text_pt)  # issue 27
+        expected = inks or recorded_settings(pdf).inks
+    if separations:
+        plates = separate(Path(path), PREVIEW_DPI if previews else DPI, keep=previews)
+        check_plates(plates, max_ink, expected, result, objects_with_ink(everything, labels))
     if engines:
         _check_engines(Path(path), result)
     return result

@@ -369,6 +369,17 @@ def diff(
     raise typer.Exit(status)
 
 
+def _keep_press_reports(pdf: Path, inspection, line: str, json_file, report_dir) -> None:
+    """``--json FILE`` and ``--report DIR`` of ``preflight --press``."""
+    from compositor.check.press_report import write_html, write_json
+
+    if json_file is not None:
+        write_json(json_file, pdf, inspection, line)
+        typer.echo(f"findings written to {json_file}")
+    if report_dir is not None:
+        typer.echo(f"separations report: {write_html(report_dir, pdf, inspection, line)}")
+
+
 @app.command()
 def preflight(
     ctx: typer.Context,
@@ -390,6 +401,38 @@ def preflight(
             "registered output condition's the file declares, e.g. 330 for FOGRA39, else 300).",
         ),
     ] = None,
+    small_text: Annotated[
+        float | None,
+        typer.Option(
+            "--small-text",
+            min=0,
+            metavar="PT",
+            help="With --press: type under this size must be solid ink on one plate "
+            "(default: the layout's [press] small_text_pt the build recorded, else 12).",
+        ),
+    ] = None,
+    inks: Annotated[
+        str | None,
+        typer.Option(
+            "--inks",
+            metavar="INKS",
+            help="With --press: 'black,spot' fails ink on the cyan, magenta or yellow plate "
+            "(default: the inks the build recorded).",
+        ),
+    ] = None,
+    json_file: Annotated[
+        Path | None,
+        typer.Option("--json", metavar="FILE", help="With --press: write the findings as JSON."),
+    ] = None,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            metavar="DIR",
+            file_okay=False,
+            help="With --press: a PNG per plate per page and an HTML page showing them.",
+        ),
+    ] = None,
 ) -> None:
     """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
 
@@ -408,6 +451,10 @@ def preflight(
     from compositor.check.typography import format_report
     from compositor.check.typography import preflight as check_typesetting
 
+    if not press and (small_text is not None or inks or json_file or report_dir):
+        raise typer.BadParameter("--small-text, --inks, --json and --report go with --press")
+    if inks and inks.replace(" ", "") not in ("process", "black,spot"):
+        raise typer.BadParameter(f"unknown inks {inks!r}: choose process or black,spot")
     try:
         report = check_typesetting(pdf)
     except CompositorError as error:
@@ -420,11 +467,20 @@ def preflight(
         from compositor.check.typography import ERROR
 
         try:
-            inspection = inspect_press(pdf, max_ink, engines=True)
+            inspection = inspect_press(
+                pdf,
+                max_ink,
+                engines=True,
+                separations=True,
+                small_text_pt=small_text,
+                inks=inks.replace(" ", "") if inks else None,
+                previews=report_dir,
+            )
         except CompositorError as error:
             fail(ctx, error)
         typer.echo("\n" + format_press_report(pdf, inspection) + "\n")
         line = verdict(inspection, typesetting_errors=len(report.of(ERROR)))
+        _keep_press_reports(pdf, inspection, line, json_file, report_dir)
         typer.echo(line)  # the one verdict: typesetting, press and engines together
         status = 0 if line.startswith("PASS") else 1
     raise typer.Exit(status)
