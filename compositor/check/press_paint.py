@@ -25,6 +25,7 @@ import pikepdf
 
 from compositor.press.painted import FILL, IMAGE, SHADING, STROKE, TEXT, Painted, painted
 from compositor.press.pdfwalk import CMYK, GRAY, SPOT
+from compositor.press.pdfx import PRESS_RECORD_KEY
 from compositor.press.pictures import image_label
 from compositor.press.trim import Rect
 
@@ -35,8 +36,6 @@ WARN_WEIGHT_PT = 0.25
 ERROR_WEIGHT_PT = 0.1
 EDGE_PT = 0.5  # within this of a trim or bleed edge counts as on it
 SOLID = 0.995  # a tint at least this strong is solid ink (colours are written to 4 places)
-# The PDF Info key in which a press build records its settings for preflight (JSON).
-PRESS_SETTINGS_KEY = "/CompositorPress"
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ class PaintSettings:
 def recorded_settings(pdf: pikepdf.Pdf) -> PaintSettings:
     """The settings a press build recorded in the file; the defaults for another PDF."""
     try:
-        data = json.loads(str(pdf.docinfo.get(PRESS_SETTINGS_KEY, "{}")))
+        data = json.loads(str(pdf.docinfo.get(PRESS_RECORD_KEY, "{}")))
     except ValueError:
         data = {}
     if not isinstance(data, dict):

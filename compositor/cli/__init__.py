@@ -130,6 +130,13 @@ def build(
             help="With --press: print pictures under 150 ppi instead of stopping.",
         ),
     ] = False,
+    no_overprint_black: Annotated[
+        bool,
+        typer.Option(
+            "--no-overprint-black",
+            help="With --press: 100 % K text and rules knock out instead of overprinting.",
+        ),
+    ] = False,
     profile: Annotated[
         Path | None,
         typer.Option(
@@ -190,11 +197,18 @@ def build(
         from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
 
     if not press and (
-        pdf_x or marks or bleed is not None or inks or convert_to_inks or allow_low_res or profile
+        pdf_x
+        or marks
+        or bleed is not None
+        or inks
+        or convert_to_inks
+        or allow_low_res
+        or profile
+        or no_overprint_black
     ):
         raise typer.BadParameter(
-            "--pdf-x, --marks, --bleed, --inks, --convert-to-inks, --allow-low-res and "
-            "--profile go with --press"
+            "--pdf-x, --marks, --bleed, --inks, --convert-to-inks, --allow-low-res, "
+            "--profile and --no-overprint-black go with --press"
         )
     warn_if_slow_subsetting()
     if creep is not None and not booklet:
@@ -215,6 +229,7 @@ def build(
             convert_to_inks=convert_to_inks,
             allow_low_res=allow_low_res,
             profile=profile.resolve() if profile else None,
+            overprint_black=not no_overprint_black,
         )
     if issues and len(issues) > 1:
         from compositor.cli.batch import run_batch

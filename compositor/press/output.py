@@ -32,12 +32,14 @@ from compositor.layout import MANIFEST, Layout
 from compositor.press.cmyk import CmykConverter, PressRefused, convert_to_cmyk
 from compositor.press.icc import OutputProfile, load_output_profile
 from compositor.press.inks import inks_by_page
+from compositor.press.overprint import overprint_black
 from compositor.press.pdfsave import save_reproducibly
 from compositor.press.pdfwalk import Parts, walk
 from compositor.press.pdfx import (
     STANDARDS,
     Standard,
     fingerprint,
+    record_press_settings,
     set_output_intent,
     set_pdfx_metadata,
 )
@@ -69,6 +71,7 @@ class PressSettings:
     convert_to_inks: bool = False  # two-colour: other colours become black, not an error
     allow_low_res: bool = False  # print pictures under 150 ppi anyway (check/resolution.py)
     profile: Path | None = None  # the shop's CMYK profile (--profile), over the layout's
+    overprint_black: bool = True  # 100 % K text and rules overprint (--no-overprint-black)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class PressJob:
     max_ink: float = 300.0  # percent, the layout's total area coverage limit
     spots: tuple[SpotInk, ...] = ()  # a two-colour job's spot inks; () for four-colour
     convert_to_inks: bool = False
+    overprint_black: bool = True
+    small_text_pt: float = 12.0  # recorded for preflight: the layout's small type
 
     @classmethod
     def plan(cls, settings: PressSettings, layout: Layout) -> PressJob:
@@ -119,6 +124,8 @@ class PressJob:
             max_ink=float(max_ink),
             spots=spots,
             convert_to_inks=settings.convert_to_inks,
+            overprint_black=settings.overprint_black,
+            small_text_pt=float(layout.press.small_text_pt),
         )
 
     @property
@@ -134,13 +141,23 @@ class PressJob:
         """The press CSS added to a document rendered with ``press=True`` colours."""
         return dataclasses.replace(rendered, css=rendered.css + self.css)
 
+    @property
+    def record(self) -> dict:
+        """What preflight should know of the job (pdfx.PRESS_RECORD_KEY)."""
+        return {
+            "inks": BLACK_AND_SPOT if self.spots else "process",
+            "overprint_black": self.overprint_black,
+            "small_text_pt": self.small_text_pt,
+        }
+
     def describe(self) -> str:
         marks = ", crop marks" if self.boxes.marks else ""
         inks = ", black + " + " + ".join(s.name for s in self.spots) if self.spots else ""
         condition = self.profile.condition
         registered = f" ({condition.identifier})" if condition.registered else ""
+        overprint = "" if self.overprint_black else ", black knocks out"
         return (
-            f"{self.standard.name}{inks}, {self.bleed_mm:g} mm bleed{marks}, "
+            f"{self.standard.name}{inks}, {self.bleed_mm:g} mm bleed{marks}{overprint}, "
             f"output profile {self.profile.description!r}{registered}, "
             f"ink limit {self.max_ink:g} %"
         )
@@ -160,6 +177,8 @@ def make_press_pdf(
         if job.spots:
             paint_spots(pdf, parts, job.spots)
             keep_to_inks(parts, job.spots, convert=job.convert_to_inks)
+        if job.overprint_black:
+            overprint_black(pdf, walk(pdf))
         check_total_ink(walk(pdf), job.max_ink)
         check_fonts(parts, job.standard)
         if not job.standard.allows_transparency:
@@ -170,6 +189,7 @@ def make_press_pdf(
                 add_crop_marks(page, job.boxes)
         set_output_intent(pdf, job.profile)
         record_picture_names(pdf.docinfo, pictures or {})
+        record_press_settings(pdf, job.record)
         identity = fingerprint(
             bytes(pdf.trailer.ID[0]) if "/ID" in pdf.trailer else pdf_bytes,
             job.describe().encode("utf-8"),

@@ -129,6 +129,17 @@ def set_pdfx_metadata(pdf: pikepdf.Pdf, standard: Standard, fingerprint: bytes) 
 XMP_IDS = re.compile(r"<(xmpMM:(?:DocumentID|InstanceID))>uuid:([0-9a-f-]+)</\1>")
 
 
+# The PDF Info key in which a press build records, as JSON, what preflight should know
+# of the job: its inks, whether black overprints, the small-type size of the layout.
+PRESS_RECORD_KEY = "/CompositorPress"
+
+
+def record_press_settings(pdf: pikepdf.Pdf, settings: dict) -> None:
+    import json
+
+    pdf.docinfo[PRESS_RECORD_KEY] = json.dumps(settings, sort_keys=True)
+
+
 def renew_identity(pdf: pikepdf.Pdf, derivation: str) -> None:
     """Give a file made from a PDF/X file (its booklet sheets) an identity of its own: new
     XMP DocumentID and InstanceID, derived from the old ones and ``derivation`` (so the
