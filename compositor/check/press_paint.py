@@ -181,12 +181,14 @@ def _not_solid(colour) -> str:
     if colour.family == CMYK and len(values) == 4:
         c, m, y, k = values
         name = f"C{c:.0%} M{m:.0%} Y{y:.0%} K{k:.0%}"
-        if k > 1 - SOLID and max(c, m, y) > 1 - SOLID:
+        if k >= SOLID and max(c, m, y) > 1 - SOLID:
             return f"rich black {name}"
+        if min(c, m, y, k) > 1 - SOLID:
+            return f"four-colour black {name}"
         if any(v < SOLID for v in tints):
-            kind = "screened black" if k > 0 and max(c, m, y) == 0 else "screened colour"
-            if min(c, m, y) > 0:
-                kind = "four-colour grey" if k > 0 else "three-colour grey"
+            if min(c, m, y) > 1 - SOLID:
+                return f"three-colour grey {name}"
+            kind = "screened black" if max(c, m, y) <= 1 - SOLID else "screened colour"
             return f"{kind} {name}"
         return ""
     if colour.family == GRAY and values[0] > 1 - SOLID and values[0] < SOLID:

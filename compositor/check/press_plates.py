@@ -61,8 +61,42 @@ def separate(pdf: Path, dpi: int = DPI, keep: Path | None = None) -> Separations
         plates = _read_plates(Path(folder))
         if keep is not None:
             _save_pngs(plates, keep)
-    pages = [_measure(page, by_ink, dpi) for page, by_ink in sorted(plates.items())]
+    areas = printed_areas(pdf, dpi)
+    pages = [
+        _measure(page, _crop(by_ink, areas.get(page)), dpi)
+        for page, by_ink in sorted(plates.items())
+    ]
     return Separations(True, pages)
+
+
+def printed_areas(pdf: Path, dpi: int) -> dict[int, tuple[int, int, int, int]]:
+    """Per page, the pixels (left, top, right, bottom) of the bleed box: crop and fold
+    marks, outside it, are on every plate (registration) and print on no page."""
+    import pikepdf
+
+    from compositor.press.trim import Rect
+
+    areas = {}
+    scale = dpi / 72
+    with pikepdf.open(pdf) as document:
+        for number, page in enumerate(document.pages, start=1):
+            obj = page.obj
+            media = Rect.of(obj.get("/CropBox", obj.MediaBox))
+            bleed = Rect.of(obj.get("/BleedBox", obj.get("/TrimBox", media)))
+            areas[number] = (
+                round((bleed.x0 - media.x0) * scale),
+                round((media.y1 - bleed.y1) * scale),
+                round((bleed.x1 - media.x0) * scale),
+                round((media.y1 - bleed.y0) * scale),
+            )
+    return areas
+
+
+def _crop(by_ink: dict[str, np.ndarray], area) -> dict[str, np.ndarray]:
+    if area is None:
+        return by_ink
+    left, top, right, bottom = area
+    return {ink: plate[max(top, 0) : bottom, max(left, 0) : right] for ink, plate in by_ink.items()}
 
 
 def _read_plates(folder: Path) -> dict[int, dict[str, np.ndarray]]:
@@ -85,7 +119,7 @@ def _measure(page: int, by_ink: dict[str, np.ndarray], dpi: int) -> PagePlates:
         result.peak[ink] = 100 * float(plate.max())
     row, column = np.unravel_index(int(np.argmax(total)), total.shape)
     result.total = 100 * float(total[row, column])
-    result.total_at = (float(column) * 25.4 / dpi, float(row) * 25.4 / dpi)
+    result.total_at = (float(column) * 25.4 / dpi, float(row) * 25.4 / dpi)  # from the bleed
     return result
 
 
@@ -127,8 +161,8 @@ def check_plates(
                 page.page,
                 "total-ink",
                 f"{page.total:.0f} % total ink on the plates at {x:.0f} mm, {y:.0f} mm from "
-                f"the top left, above the {max_ink:g} % limit (gradients, pictures and "
-                "overprint included)",
+                f"the bleed's top left corner, above the {max_ink:g} % limit (gradients, "
+                "pictures and overprint included)",
             )
         if inks == BLACK_AND_SPOT:
             _check_black_and_spot(page, result, objects)
