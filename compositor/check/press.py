@@ -525,7 +525,8 @@ def _check_images(pdf: pikepdf.Pdf, labels: dict[str, str], result: PressInspect
         result.summary.append(
             (
                 f"  image {n}",
-                f"page {image.page}, {width}×{height} px, {family}, {image.ppi:.0f} ppi, {alpha}",
+                f"page {image.page}, {image_label(image.name, labels)}, {width}×{height} px, "
+                f"{family}, {image.ppi:.0f} ppi, {alpha}",
             )
         )
         where = f"{image_label(image.name, labels)} ({width}×{height} px)"

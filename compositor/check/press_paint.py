@@ -4,7 +4,8 @@ the PDF/X keys do not show.
 - **Small text and thin rules in one solid ink.** Type under the layout's
   ``small_text_pt`` (12 pt by default) and rules under ``THIN_RULE_PT`` must print from
   one plate at 100 % (or several solid plates, as M100 Y100 red): rich black (K100 plus
-  C, M or Y), screened black (K93) and four-colour greys misregister or print ragged.
+  C, M or Y) and four-colour greys misregister; a screen (K93) prints type and rules
+  under ``SCREENED_RULE_PT`` ragged.
 - **Line weights.** A rule thinner than 0.25 pt may break up on the plate (a warning),
   thinner than 0.1 pt it may vanish (an error).
 - **Trim edges.** A background or picture that touches a trim edge must go on into the
@@ -32,6 +33,9 @@ from compositor.press.trim import Rect
 ERROR, WARNING = "error", "warning"
 DEFAULT_SMALL_TEXT_PT = 12.0
 THIN_RULE_PT = 2.0  # a painted band thinner than this is a rule, not an area
+# A screen (one ink at a tint) breaks a rule into dots: under this weight it prints
+# ragged; over it, a grey rule is fine. Several inks misregister at any rule weight.
+SCREENED_RULE_PT = 0.5
 WARN_WEIGHT_PT = 0.25
 ERROR_WEIGHT_PT = 0.1
 EDGE_PT = 0.5  # within this of a trim or bleed edge counts as on it
@@ -144,7 +148,8 @@ def _rule_findings(item: Painted, problem: str):
     elif weight < WARN_WEIGHT_PT:
         message = f"{what}, under {WARN_WEIGHT_PT:g} pt: it may break up in print"
         yield item.page, "line-weight", message, WARNING
-    if problem and weight < THIN_RULE_PT:
+    limit = SCREENED_RULE_PT if problem.startswith("screened") else THIN_RULE_PT
+    if problem and weight < limit:
         message = f"{weight:.2f} pt rule in {problem}: thin rules must print in solid ink"
         yield item.page, "rule-ink", message, ERROR
 
