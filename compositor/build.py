@@ -324,8 +324,9 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles, on_layout) -> tup
     if not job:
         return rendition.pdf, rendition.pages
     from compositor.press.output import make_press_pdf
+    from compositor.press.pictures import picture_names
 
-    return make_press_pdf(rendition.pdf, job), rendition.pages
+    return make_press_pdf(rendition.pdf, job, picture_names(issue)), rendition.pages
 
 
 def with_layout(issue: Issue, name: str) -> Issue:

@@ -73,6 +73,8 @@ class Press:
     # "process" (four-colour, CMYK) or "black,spot" (two-colour: black plus the spot inks
     # named in [colours]); ``build --inks`` overrides it.
     inks: str = "process"
+    # Type under this size (pt) must print in one solid ink (preflight --press checks it).
+    small_text_pt: float = 12.0
 
 
 @dataclass(frozen=True)

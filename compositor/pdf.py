@@ -159,7 +159,7 @@ def write_pdf(
     laying out, not when writing). ``laid_out``: what ``lay_out`` gave for ``rendered``
     with these same arguments and ``styles``, drawn as it is instead of laid out again."""
 
-    from compositor.weasy_seam import Written, streams_serialised_once
+    from compositor.weasy_seam import Written, cmyk_gradients, streams_serialised_once
 
     with (
         nullcontext(laid_out)
@@ -171,7 +171,7 @@ def write_pdf(
             # (taken after the layout: new fonts there drop the old memo)
             written = styles.written = styles.written or Written()
         # once per write, not twice: the /ID's hash would compress every stream again
-        with streams_serialised_once(written):
+        with streams_serialised_once(written), cmyk_gradients():
             pdf = document.write_pdf(
                 pdf_identifier=identifier,
                 pdf_variant=variant,

@@ -9,6 +9,7 @@ pdfplumber (text and positions) and pikepdf (boxes, fonts).
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -232,7 +233,25 @@ def test_the_sample_sheets_embed_each_font_once(sample_builds):
 
 
 def test_press_sheets_pass_preflight(sample_builds):
+    """Case 7 of issue 27: the pages on the sheets are checked, not the 2-up sheets."""
     result = run_cli("preflight", str(sample_builds["press"]), "--press")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "short-line" not in result.stdout
     report = result.stdout[result.stdout.index("Press preflight") :]
     assert "PASS: 0 errors" in report, report
     assert "420.0 × 297.0 mm, every page" in report  # the trim: A3 landscape
+
+
+def test_press_sheets_have_an_identity_of_their_own(sample_builds, sample_x4):
+    """Issue 27: the booklet is another file than the flat PDF/X-4 it is imposed from."""
+
+    def identity(path: Path) -> tuple[str, ...]:
+        with pikepdf.open(path) as pdf:
+            xmp = pdf.Root.Metadata.read_bytes().decode("utf-8")
+            ids = re.findall(r"<xmpMM:(?:DocumentID|InstanceID)>([^<]+)<", xmp)
+            return (*ids, bytes(pdf.trailer.ID[0]).hex(), bytes(pdf.trailer.ID[1]).hex())
+
+    sheets, flat = identity(sample_builds["press"]), identity(sample_x4)
+    assert len(sheets) == len(flat) == 4
+    assert all(s.startswith("uuid:") for s in sheets[:2])
+    assert not set(sheets) & set(flat), (sheets, flat)

@@ -39,6 +39,13 @@ DPI = 100
 # differ on at most 0.05 % of a page; a glyph drawn as a box, as another glyph or
 # not at all differs on 1-9 %. A page differs above MAX_DIFFERENT.
 INK_LEVEL = 160
+# Translucent areas (opacity, soft masks) are drawn in greys that engines mix each their
+# own way: a banner at opacity 0.6 is grey 157 in pdfium, 176 in Ghostscript, either
+# side of INK_LEVEL (issue 27). There a pixel counts against the other drawing only
+# where it is ink and the other drawing is lighter than INK_LEVEL + GREY_MARGIN: a grey
+# that differs is a colour, not a glyph, question; a glyph missing is black on white.
+GREY_MARGIN = 40
+TRANSLUCENT_CHANGE = 8  # grey levels: what opacity changes in pdfium's drawing
 MAX_SHIFT = 2
 BLUR = 9
 DENSITY_TOLERANCE = 0.25
@@ -131,7 +138,52 @@ def compare_engines(
         runs = [pool.submit(_run_engine, engine, pdf, dpi) for engine in engines]
         reference, reference_text = _pdfium_read(pdf, dpi)
         pictures = picture_areas(pdf, dpi)
-        return [_compare(run.result(), reference, reference_text, pictures) for run in runs]
+        translucent = translucent_areas(pdf, dpi, reference)
+        return [
+            _compare(run.result(), reference, reference_text, pictures, translucent) for run in runs
+        ]
+
+
+def translucent_areas(pdf: Path, dpi: int, drawn: list[np.ndarray]) -> list[np.ndarray | None]:
+    """Per page, where transparency changes the drawing (None: nowhere): pdfium draws the
+    page again with every opacity 1 and every soft mask off, and the pixels that change,
+    widened by BLUR, are the translucent areas."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        if not _make_opaque(document):
+            return [None] * len(drawn)
+        with scratch_folder("engines") as folder:
+            opaque_pdf = Path(folder) / "opaque.pdf"
+            document.save(opaque_pdf)
+            opaque, _ = _pdfium_read(opaque_pdf, dpi)
+    areas: list[np.ndarray | None] = []
+    for page, other in zip(drawn, opaque, strict=False):
+        if page.shape != other.shape:
+            areas.append(None)
+            continue
+        changed = (np.abs(page.astype(np.int16) - other) > TRANSLUCENT_CHANGE).astype(np.float32)
+        area = _box_blur(changed, 2 * BLUR + 1) > 0
+        areas.append(area if area.any() else None)
+    return areas
+
+
+def _make_opaque(document) -> bool:
+    """Set every graphics state of ``document`` opaque; whether any was not."""
+    import pikepdf
+
+    from compositor.press.pdfwalk import walk
+
+    changed = False
+    for state in walk(document).states:
+        for key in ("/ca", "/CA"):
+            if float(state.obj.get(key, 1)) < 1:
+                state.obj[key] = 1
+                changed = True
+        if state.obj.get("/SMask", pikepdf.Name("/None")) != pikepdf.Name("/None"):
+            state.obj.SMask = pikepdf.Name("/None")
+            changed = True
+    return changed
 
 
 def picture_areas(pdf: Path, dpi: int) -> list[list[tuple[int, int, int, int]]]:
@@ -193,6 +245,7 @@ def _compare(
     reference: list[np.ndarray],
     reference_text: list[str],
     pictures: list[list[tuple[int, int, int, int]]] | None = None,
+    translucent: list[np.ndarray | None] | None = None,
 ) -> EngineResult:
     result = run.result
     if not result.available:
@@ -202,7 +255,8 @@ def _compare(
         result.warnings.append(f"drew {len(run.drawn)} pages, pdfium {len(reference)}")
     for number, (mine, theirs) in enumerate(zip(reference, run.drawn, strict=False), 1):
         areas = pictures[number - 1] if pictures and number <= len(pictures) else []
-        share = different_share(_blank(mine, areas), _blank(theirs, areas))
+        apart = translucent[number - 1] if translucent and number <= len(translucent) else None
+        share = different_share(_blank(mine, areas), _blank(theirs, areas), apart)
         result.worst = max(result.worst, share)
         if share > MAX_DIFFERENT:
             result.different_pages.append(PageDifference(number, share))
@@ -221,8 +275,12 @@ def _blank(drawing: np.ndarray, areas: list[tuple[int, int, int, int]]) -> np.nd
     return drawing
 
 
-def different_share(reference: np.ndarray, drawn: np.ndarray) -> float:
-    """The share of pixels where two greyscale drawings of one page really differ."""
+def different_share(
+    reference: np.ndarray, drawn: np.ndarray, translucent: np.ndarray | None = None
+) -> float:
+    """The share of pixels where two greyscale drawings of one page really differ;
+    ``translucent`` (True where transparency is drawn, in ``reference``'s pixels) is
+    compared by ink that goes missing, not by grey level (GREY_MARGIN)."""
     if any(abs(a - b) > MAX_SHIFT for a, b in zip(reference.shape, drawn.shape, strict=True)):
         return 1.0  # another page size: every pixel is in question
     ink_a = (reference < INK_LEVEL).astype(np.float32)
@@ -234,7 +292,21 @@ def different_share(reference: np.ndarray, drawn: np.ndarray) -> float:
     m = MAX_SHIFT
     a = _box_blur(ink_a[m : m + height, m : m + width], BLUR)
     b = _box_blur(ink_b[m + dy : m + dy + height, m + dx : m + dx + width], BLUR)
-    return float(np.count_nonzero(np.abs(a - b) > DENSITY_TOLERANCE)) / a.size
+    differs = np.abs(a - b) > DENSITY_TOLERANCE
+    if translucent is not None and translucent.shape == reference.shape:
+        apart = translucent[m : m + height, m : m + width]
+        grey_a = reference[m : m + height, m : m + width]
+        grey_b = drawn[m + dy : m + dy + height, m + dx : m + dx + width]
+        missing = _ink_missing(grey_a, grey_b) | _ink_missing(grey_b, grey_a)
+        differs = np.where(apart, missing, differs)
+    return float(np.count_nonzero(differs)) / differs.size
+
+
+def _ink_missing(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Where ``a`` has ink that ``b`` has not even counting its light greys."""
+    ink = _box_blur((a < INK_LEVEL).astype(np.float32), BLUR)
+    any_ink = _box_blur((b < INK_LEVEL + GREY_MARGIN).astype(np.float32), BLUR)
+    return ink - any_ink > DENSITY_TOLERANCE
 
 
 def _best_shift(profile_a: np.ndarray, profile_b: np.ndarray) -> int:

@@ -19,9 +19,12 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
+from compositor.check.press_paint import check_painting, objects_with_ink, recorded_settings
+from compositor.check.press_plates import DPI, PREVIEW_DPI, check_plates, separate
 from compositor.check.resolution import GOOD_PPI, LOWEST_PPI
 from compositor.errors import CompositorError
 from compositor.i18n import _
+from compositor.press.conditions import registered_limit
 from compositor.press.icc import read_icc_header
 from compositor.press.inks import PageInks, inks_by_page
 from compositor.press.pdfwalk import (
@@ -36,6 +39,7 @@ from compositor.press.pdfwalk import (
     colour_family,
     walk,
 )
+from compositor.press.pictures import image_label, picture_labels
 from compositor.press.placements import PlacedImage, placed_images
 from compositor.press.trim import POINTS_PER_MM, Rect
 
@@ -84,17 +88,30 @@ class PressInspection:
         self.findings.append(Finding(page, rule, message, severity))
 
 
-def check_press(path: Path | str, max_ink: float = DEFAULT_MAX_INK) -> list[Finding]:
+def check_press(path: Path | str, max_ink: float | None = None) -> list[Finding]:
     """Every press finding for the PDF at ``path``; no finding of severity error = pass."""
     return inspect_press(path, max_ink).findings
 
 
 def inspect_press(
-    path: Path | str, max_ink: float = DEFAULT_MAX_INK, *, engines: bool = False
+    path: Path | str,
+    max_ink: float | None = None,
+    *,
+    engines: bool = False,
+    separations: bool = False,
+    small_text_pt: float | None = None,
+    inks: str | None = None,
+    previews: Path | None = None,
 ) -> PressInspection:
     """The press findings and summary. ``max_ink``: the total area coverage limit in
-    percent (the layout's ``max_ink``); ``engines`` also draws and reads every page with
-    poppler, MuPDF and Ghostscript and compares them with pdfium (a few seconds)."""
+    percent (the layout's ``max_ink``; None: the registered output condition's the file
+    declares, else 300 %); ``engines`` also draws and reads every page with
+    poppler, MuPDF and Ghostscript and compares them with pdfium (a few seconds);
+    ``separations`` measures the plates Ghostscript separates (press_plates.py), and
+    with ``inks`` "black,spot" (default: what the build recorded) fails ink on the
+    process plates; ``small_text_pt``: the size under which type must be solid ink
+    (default: the layout's, as the build recorded it, else 12); ``previews``: a folder
+    to keep the plates in as PNG."""
     result = PressInspection()
     try:
         pdf = pikepdf.open(path)
@@ -104,13 +121,21 @@ def inspect_press(
         standard = _check_identification(pdf, result)
         _check_output_intent(pdf, result)
         _check_boxes(pdf, result)
+        if max_ink is None:
+            max_ink = _declared_limit(pdf)
         parts = walk(pdf)
-        _check_colour(parts, result)
-        _check_total_ink(parts, max_ink, result)
+        labels = picture_labels(pdf.docinfo)  # issue 27: pictures by file and article
+        _check_colour(parts, labels, result)
+        _check_total_ink(parts, max_ink, labels, result)
         _check_fonts(parts, standard, result)
-        _check_transparency(parts, standard, result)
-        _check_images(pdf, result)  # issue 14: count, colour, ppi, transparency
+        _check_transparency(parts, standard, labels, result)
+        _check_images(pdf, labels, result)  # issue 14: count, colour, ppi, transparency
         _check_annotations(pdf, result)
+        everything = check_painting(pdf, result, small_text_pt)  # issue 27
+        expected = inks or recorded_settings(pdf).inks
+    if separations:
+        plates = separate(Path(path), PREVIEW_DPI if previews else DPI, keep=previews)
+        check_plates(plates, max_ink, expected, result, objects_with_ink(everything, labels))
     if engines:
         _check_engines(Path(path), result)
     return result
@@ -205,6 +230,16 @@ def _xmp(pdf: pikepdf.Pdf) -> str:
     if metadata is None:
         return ""
     return metadata.read_bytes().decode("utf-8", errors="replace")
+
+
+def _declared_limit(pdf: pikepdf.Pdf) -> float:
+    """The ink limit of the registered output condition the file declares, else 300 %."""
+    for intent in pdf.Root.get("/OutputIntents", []):
+        identifier = str(intent.get("/OutputConditionIdentifier", ""))
+        limit = registered_limit(identifier)
+        if limit is not None:
+            return limit
+    return DEFAULT_MAX_INK
 
 
 def _check_output_intent(pdf: pikepdf.Pdf, result: PressInspection) -> None:
@@ -310,7 +345,7 @@ def _bleed_text(bleeds: set[tuple[float, ...]]) -> str:
 # ------------------------------------------------------------------------ colour
 
 
-def _check_colour(parts: Parts, result: PressInspection) -> None:
+def _check_colour(parts: Parts, labels: dict[str, str], result: PressInspection) -> None:
     # The same problem repeats per glyph run or path: report it once per page, with a count.
     seen: Counter = Counter()
 
@@ -340,7 +375,8 @@ def _check_colour(parts: Parts, result: PressInspection) -> None:
     for image in parts.images:
         family = colour_family(image.obj.get("/ColorSpace"), image.resources)
         if not image.obj.get("/ImageMask", False) and family not in NOT_COLOURS:
-            report(image.page, _colour_rule(family), f"image {image.name} is {family}")
+            label = image_label(image.name, labels)
+            report(image.page, _colour_rule(family), f"{label} is {family}")
     for shading in parts.shadings:
         family = colour_family(shading.obj.get("/ColorSpace"), shading.resources)
         if family not in NOT_COLOURS:
@@ -379,9 +415,11 @@ def _check_text_colour(fill, content, report) -> None:
         report(content.page, "grey-text", f"{content.where}: text in DeviceGray", WARNING)
 
 
-def _check_total_ink(parts: Parts, max_ink: float, result: PressInspection) -> None:
+def _check_total_ink(
+    parts: Parts, max_ink: float, labels: dict[str, str], result: PressInspection
+) -> None:
     """Total area coverage (the heaviest colour on each page) and the inks of each page."""
-    pages = inks_by_page(parts)
+    pages = inks_by_page(parts, labels)
     for page, inks in sorted(pages.items()):
         if inks.total > max_ink + 0.5:  # colours are rounded to 1/10000 when written
             result.add(
@@ -445,7 +483,9 @@ def _check_fonts(parts: Parts, standard: str | None, result: PressInspection) ->
 # ------------------------------------------------------------------ transparency
 
 
-def _check_transparency(parts: Parts, standard: str | None, result: PressInspection) -> None:
+def _check_transparency(
+    parts: Parts, standard: str | None, labels: dict[str, str], result: PressInspection
+) -> None:
     uses = []
     for state in parts.states:
         alpha = min(float(state.obj.get(key, 1)) for key in ("/CA", "/ca"))
@@ -459,7 +499,8 @@ def _check_transparency(parts: Parts, standard: str | None, result: PressInspect
             uses.append((state.page, f"blend mode {blend} in graphics state {state.name}"))
     for image in parts.images:
         if "/SMask" in image.obj:
-            uses.append((image.page, f"image {image.name} has a soft mask (alpha)"))
+            label = image_label(image.name, labels)
+            uses.append((image.page, f"{label} has a soft mask (alpha)"))
     for group in parts.groups:
         if group.obj.Group.get("/S") == Name.Transparency:
             uses.append((group.page, f"{group.name} is a transparency group"))
@@ -472,7 +513,7 @@ def _check_transparency(parts: Parts, standard: str | None, result: PressInspect
 # ------------------------------------------------------------------- annotations
 
 
-def _check_images(pdf: pikepdf.Pdf, result: PressInspection) -> None:
+def _check_images(pdf: pikepdf.Pdf, labels: dict[str, str], result: PressInspection) -> None:
     """One line per image drawn: its pixels, colour, effective ppi and transparency.
 
     Under 150 ppi prints visibly coarse (an error), under 300 ppi soft (a warning);
@@ -496,10 +537,11 @@ def _check_images(pdf: pikepdf.Pdf, result: PressInspection) -> None:
         result.summary.append(
             (
                 f"  image {n}",
-                f"page {image.page}, {width}×{height} px, {family}, {image.ppi:.0f} ppi, {alpha}",
+                f"page {image.page}, {image_label(image.name, labels)}, {width}×{height} px, "
+                f"{family}, {image.ppi:.0f} ppi, {alpha}",
             )
         )
-        where = f"image {image.name} ({width}×{height} px)"
+        where = f"{image_label(image.name, labels)} ({width}×{height} px)"
         if image.ppi < LOWEST_PPI:
             result.add(
                 image.page,

@@ -182,6 +182,27 @@ def build(
             help=_("With --press: print pictures under 150 ppi instead of stopping."),
         ),
     ] = False,
+    no_overprint_black: Annotated[
+        bool,
+        typer.Option(
+            "--no-overprint-black",
+            help=_("With --press: 100 % K text and rules knock out instead of overprinting."),
+        ),
+    ] = False,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            exists=True,
+            dir_okay=False,
+            metavar="ICC",
+            help=_(
+                "With --press: the print shop's CMYK profile (default: the layout's). A "
+                "registered one (ISO Coated v2 / FOGRA39, Japan Color 2001 Coated) is "
+                "declared by its registered name and brings its ink limit."
+            ),
+        ),
+    ] = None,
     pad_to: Annotated[
         int | None,
         typer.Option(
@@ -234,12 +255,19 @@ def build(
         from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
 
     if not press and (
-        pdf_x or marks or bleed is not None or inks or convert_to_inks or allow_low_res
+        pdf_x
+        or marks
+        or bleed is not None
+        or inks
+        or convert_to_inks
+        or allow_low_res
+        or profile
+        or no_overprint_black
     ):
         raise typer.BadParameter(
             _(
-                "--pdf-x, --marks, --bleed, --inks, --convert-to-inks and --allow-low-res go "
-                "with --press"
+                "--pdf-x, --marks, --bleed, --inks, --convert-to-inks, --allow-low-res, "
+                "--profile and --no-overprint-black go with --press"
             )
         )
     warn_if_slow_subsetting()
@@ -262,6 +290,8 @@ def build(
             inks=inks.replace(" ", "") if inks else None,
             convert_to_inks=convert_to_inks,
             allow_low_res=allow_low_res,
+            profile=profile.resolve() if profile else None,
+            overprint_black=not no_overprint_black,
         )
     if issues and len(issues) > 1:
         from compositor.cli.batch import run_batch
@@ -509,6 +539,18 @@ def diff(
     raise typer.Exit(status)
 
 
+def _keep_press_reports(pdf: Path, inspection, line: str, json_file, report_dir) -> None:
+    """``--json FILE`` and ``--report DIR`` of ``preflight --press``."""
+    from compositor.check.press_report import write_html, write_json
+
+    if json_file is not None:
+        write_json(json_file, pdf, inspection, line)
+        typer.echo(_("findings written to {file}").format(file=json_file))
+    if report_dir is not None:
+        page = write_html(report_dir, pdf, inspection, line)
+        typer.echo(_("separations report: {page}").format(page=page))
+
+
 @app.command(
     help=_(
         "Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, "
@@ -537,20 +579,64 @@ def preflight(
         typer.Option("--press", help=_("Also check it is a PDF/X file a print shop accepts.")),
     ] = False,
     max_ink: Annotated[
-        float,
+        float | None,
         typer.Option(
             "--max-ink",
             min=100,
             max=400,
             metavar="PERCENT",
-            help=_("With --press: total ink limit (the layout's [press] max_ink; default 300)."),
+            help=_(
+                "With --press: total ink limit (the layout's [press] max_ink; default: the "
+                "registered output condition's the file declares, e.g. 330 for FOGRA39, "
+                "else 300)."
+            ),
         ),
-    ] = 300.0,
+    ] = None,
+    small_text: Annotated[
+        float | None,
+        typer.Option(
+            "--small-text",
+            min=0,
+            metavar="PT",
+            help=_(
+                "With --press: type under this size must be solid ink on one plate "
+                "(default: the layout's [press] small_text_pt the build recorded, else 12)."
+            ),
+        ),
+    ] = None,
+    inks: Annotated[
+        str | None,
+        typer.Option(
+            "--inks",
+            metavar="INKS",
+            help=_(
+                "With --press: 'black,spot' fails ink on the cyan, magenta or yellow plate "
+                "(default: the inks the build recorded)."
+            ),
+        ),
+    ] = None,
+    json_file: Annotated[
+        Path | None,
+        typer.Option("--json", metavar="FILE", help=_("With --press: write the findings as JSON.")),
+    ] = None,
+    report_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            metavar="DIR",
+            file_okay=False,
+            help=_("With --press: a PNG per plate per page and an HTML page showing them."),
+        ),
+    ] = None,
     lang: Language = None,
 ) -> None:
     from compositor.check.typography import format_report
     from compositor.check.typography import preflight as check_typesetting
 
+    if not press and (small_text is not None or inks or json_file or report_dir):
+        raise typer.BadParameter("--small-text, --inks, --json and --report go with --press")
+    if inks and inks.replace(" ", "") not in ("process", "black,spot"):
+        raise typer.BadParameter(f"unknown inks {inks!r}: choose process or black,spot")
     try:
         report = check_typesetting(pdf)
     except CompositorError as error:
@@ -568,11 +654,20 @@ def preflight(
         from compositor.check.typography import ERROR
 
         try:
-            inspection = inspect_press(pdf, max_ink, engines=True)
+            inspection = inspect_press(
+                pdf,
+                max_ink,
+                engines=True,
+                separations=True,
+                small_text_pt=small_text,
+                inks=inks.replace(" ", "") if inks else None,
+                previews=report_dir,
+            )
         except CompositorError as error:
             fail(ctx, error)
         typer.echo("\n" + format_press_report(pdf, inspection) + "\n")
         line = verdict(inspection, typesetting_errors=len(report.of(ERROR)))
+        _keep_press_reports(pdf, inspection, line, json_file, report_dir)
         typer.echo(line)  # the one verdict: typesetting, press and engines together
         status = exit_status(inspection, typesetting_errors=len(report.of(ERROR)))
     raise typer.Exit(status)

@@ -32,6 +32,7 @@ from pikepdf import Name
 
 from compositor.errors import CompositorError
 from compositor.press.pdfsave import save_reproducibly
+from compositor.press.pdfx import renew_identity
 from compositor.press.trim import (
     MARK_GAP_MM,
     MARK_LENGTH_MM,
@@ -102,6 +103,7 @@ def impose_booklet(pdf_bytes: bytes, booklet: Booklet, version: str = "") -> byt
             del pdf.Root.Names.Dests
         record = {"imposition": SADDLE_STITCH_2UP, "creep_mm": booklet.creep_mm}
         pdf.docinfo[IMPOSITION_KEY] = json.dumps(record, sort_keys=True)
+        renew_identity(pdf, json.dumps(record, sort_keys=True))  # not the flat file's
         return save_reproducibly(pdf, version=version)
 
 

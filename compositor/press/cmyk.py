@@ -161,7 +161,8 @@ def convert_to_cmyk(parts: Parts, converter: CmykConverter) -> None:
         if family not in (MASK_FAMILIES if shading.soft_mask else KEPT_FAMILIES):
             raise PressRefused(
                 f"page {shading.page}: gradient {shading.name} is {family}; press output "
-                "keeps gradients only in CMYK: use colours from layout.toml [colours]"
+                "keeps gradients only in CMYK: give every stop a colour of layout.toml "
+                "[colours], e.g. linear-gradient(to right, var(--red), var(--paper))"
             )
     for group in parts.groups:
         blending = group.obj.Group.get("/CS")

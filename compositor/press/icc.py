@@ -1,10 +1,13 @@
 """Output profiles: the CMYK ICC profile a press PDF declares as its printing condition.
 
-The default is Ghostscript's coated-offset profile from the Debian package
-``libgs-common``. It is installed at set-up rather than shipped in this repository
-because Debian distributes Ghostscript's ``iccprofiles/`` under the AGPL-3+, which
-an MIT repository should not carry along (see README, "Sending to print"). A layout
-can name the printer's own profile in ``layout.toml`` (``[press] icc_profile``).
+The default is Ghostscript's "Artifex CMYK SWOP Profile" (a US web-offset condition,
+not FOGRA39 or Japan Color) from the Debian package ``libgs-common``. It is installed
+at set-up rather than shipped in this repository because Debian distributes
+Ghostscript's ``iccprofiles/`` under the AGPL-3+, which an MIT repository should not
+carry along (see README, "Sending to print"). A layout
+can name the printer's own profile in ``layout.toml`` (``[press] icc_profile``), a build
+can take the shop's with ``--profile``; a registered one (conditions.py) is declared by
+its registered identifier.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor.errors import LayoutError
+from compositor.press.conditions import OutputCondition, output_condition
 
 DEFAULT_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 DEFAULT_PROFILE_PACKAGE = "libgs-common"
@@ -52,6 +56,10 @@ class OutputProfile:
     data: bytes
     description: str  # the profile's own name, shown to the printer in the OutputIntent
     header: IccHeader
+
+    @property
+    def condition(self) -> OutputCondition:
+        return output_condition(self.description)
 
 
 def load_output_profile(path: Path | None, named_in: Path | None = None) -> OutputProfile:

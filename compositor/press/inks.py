@@ -7,8 +7,8 @@ tints, in percent), which must stay under the limit of the paper and press. Buil
 (``output.py``) and preflight (``check/press.py``) both ask them here.
 
 Colours are read from the content (fills and strokes of every page, form, pattern and
-glyph; soft masks do not print and are left out) and from CMYK images. A form shared
-by several pages counts for the first page that shows it, as in ``pdfwalk``.
+glyph; soft masks do not print and are left out) and from CMYK images. A form or image
+drawn on several pages counts for each page that draws it (``pdfwalk``'s ``pages``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from compositor.press.pdfwalk import (
     colour_family,
     image_pixels,
 )
+from compositor.press.pictures import image_label
 
 PROCESS_INKS = ("Cyan", "Magenta", "Yellow", "Black")
 REGISTRATION = "All (marks)"  # the /All separation: crop and fold marks on every plate
@@ -43,6 +44,10 @@ class PageInks:
         if total > self.total:
             self.total, self.heaviest = total, what
 
+    def merge(self, other: PageInks) -> None:
+        self.inks |= other.inks
+        self.weigh(other.total, other.heaviest)
+
     def names(self) -> list[str]:
         """Process inks in press order, then spot inks by name."""
         return sorted(
@@ -51,55 +56,69 @@ class PageInks:
         )
 
 
-def inks_by_page(parts: Parts) -> dict[int, PageInks]:
+def inks_by_page(parts: Parts, labels: dict[str, str] | None = None) -> dict[int, PageInks]:
+    """{page: its inks}; ``labels`` names pictures (pictures.picture_labels)."""
     pages: dict[int, PageInks] = {}
+
+    def add(found: PageInks, where) -> None:
+        for number in where.pages or (where.page,):
+            pages.setdefault(number, PageInks()).merge(found)
+
     for content in parts.contents:
         if content.soft_mask:
             continue
-        page = pages.setdefault(content.page, PageInks())
-        tracker = ColourTracker(content.resources)
-        names = {True: [], False: []}  # the current stroke / fill ink names
-        for instruction in content.instructions():
-            if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-                continue
-            operator = str(instruction.operator)
-            paint = tracker.step(instruction.operands, operator)
-            if operator in ("cs", "CS") and instruction.operands:
-                names[operator == "CS"] = spot_names(instruction.operands[0], content.resources)
-            if paint is None or not paint.values:
-                continue
-            used = _inks_of(paint.family, paint.values, names[paint.stroke])
-            if used:  # WeasyPrint sets a colour just before it paints with it
-                page.inks.update(used)
-                if used != [REGISTRATION]:  # marks are outside the printed page
-                    page.weigh(
-                        100 * _coverage(paint.family, paint.values), _describe(paint, content)
-                    )
+        add(_content_inks(content), content)
     for image in parts.images:
         if image.soft_mask or image.obj.get("/ImageMask", False):
             continue
-        page = pages.setdefault(image.page, PageInks())
-        family = colour_family(image.obj.get("/ColorSpace"), image.resources)
-        if family == GRAY:
-            page.inks.add("Black")
-        elif family == CMYK:
-            extremes = _cmyk_image_extremes(image.obj)
-            if extremes is None:
-                page.inks.update(PROCESS_INKS)
-                continue
-            highest, total = extremes
-            page.inks.update(ink for ink, top in zip(PROCESS_INKS, highest, strict=True) if top)
-            page.weigh(total, f"image {image.name}")
-        elif family == SPOT:
-            page.inks.update(spot_names(image.obj.get("/ColorSpace"), image.resources))
+        add(_image_inks(image, labels or {}), image)
     for shading in parts.shadings:
         if shading.soft_mask:
             continue
-        page = pages.setdefault(shading.page, PageInks())
         space = shading.obj.get("/ColorSpace")
         family = colour_family(space, shading.resources)
-        page.inks.update(PROCESS_INKS if family == CMYK else spot_names(space, shading.resources))
+        inks = PROCESS_INKS if family == CMYK else spot_names(space, shading.resources)
+        add(PageInks(set(inks)), shading)
     return pages
+
+
+def _content_inks(content) -> PageInks:
+    page = PageInks()
+    tracker = ColourTracker(content.resources)
+    names = {True: [], False: []}  # the current stroke / fill ink names
+    for instruction in content.instructions():
+        if isinstance(instruction, pikepdf.ContentStreamInlineImage):
+            continue
+        operator = str(instruction.operator)
+        paint = tracker.step(instruction.operands, operator)
+        if operator in ("cs", "CS") and instruction.operands:
+            names[operator == "CS"] = spot_names(instruction.operands[0], content.resources)
+        if paint is None or not paint.values:
+            continue
+        used = _inks_of(paint.family, paint.values, names[paint.stroke])
+        if used:  # WeasyPrint sets a colour just before it paints with it
+            page.inks.update(used)
+            if used != [REGISTRATION]:  # marks are outside the printed page
+                page.weigh(100 * _coverage(paint.family, paint.values), _describe(paint, content))
+    return page
+
+
+def _image_inks(image, labels: dict[str, str]) -> PageInks:
+    page = PageInks()
+    family = colour_family(image.obj.get("/ColorSpace"), image.resources)
+    if family == GRAY:
+        page.inks.add("Black")
+    elif family == CMYK:
+        extremes = _cmyk_image_extremes(image.obj)
+        if extremes is None:
+            page.inks.update(PROCESS_INKS)
+            return page
+        highest, total = extremes
+        page.inks.update(ink for ink, top in zip(PROCESS_INKS, highest, strict=True) if top)
+        page.weigh(total, image_label(image.name, labels))
+    elif family == SPOT:
+        page.inks.update(spot_names(image.obj.get("/ColorSpace"), image.resources))
+    return page
 
 
 def spot_names(space: pikepdf.Object, resources: pikepdf.Dictionary) -> list[str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Name
@@ -31,15 +32,18 @@ from compositor.layout import MANIFEST, Layout
 from compositor.press.cmyk import CmykConverter, PressRefused, convert_to_cmyk
 from compositor.press.icc import OutputProfile, load_output_profile
 from compositor.press.inks import inks_by_page
+from compositor.press.overprint import overprint_black
 from compositor.press.pdfsave import save_reproducibly
 from compositor.press.pdfwalk import Parts, walk
 from compositor.press.pdfx import (
     STANDARDS,
     Standard,
     fingerprint,
+    record_press_settings,
     set_output_intent,
     set_pdfx_metadata,
 )
+from compositor.press.pictures import record_picture_names
 from compositor.press.spot import (
     BLACK_AND_SPOT,
     INK_CHOICES,
@@ -66,6 +70,8 @@ class PressSettings:
     inks: str | None = None  # "process" or "black,spot" (spot.INK_CHOICES)
     convert_to_inks: bool = False  # two-colour: other colours become black, not an error
     allow_low_res: bool = False  # print pictures under 150 ppi anyway (check/resolution.py)
+    profile: Path | None = None  # the shop's CMYK profile (--profile), over the layout's
+    overprint_black: bool = True  # 100 % K text and rules overprint (--no-overprint-black)
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ class PressJob:
     max_ink: float = 300.0  # percent, the layout's total area coverage limit
     spots: tuple[SpotInk, ...] = ()  # a two-colour job's spot inks; () for four-colour
     convert_to_inks: bool = False
+    overprint_black: bool = True
+    small_text_pt: float = 12.0  # recorded for preflight: the layout's small type
 
     @classmethod
     def plan(cls, settings: PressSettings, layout: Layout) -> PressJob:
@@ -101,14 +109,23 @@ class PressJob:
         bleed = layout.press.bleed_mm if settings.bleed_mm is None else settings.bleed_mm
         if not 0 <= bleed <= MAX_BLEED_MM:
             raise PressRefused(f"bleed must be between 0 and {MAX_BLEED_MM:g} mm, not {bleed}")
+        if settings.profile is not None:
+            profile = load_output_profile(settings.profile)
+        else:
+            profile = load_output_profile(layout.press.icc_profile, named_in=manifest)
+        # A registered condition comes with its paper's ink limit; a custom one takes the
+        # layout's (the printer's figure).
+        max_ink = profile.condition.max_ink or layout.press.max_ink
         return cls(
             standard=STANDARDS[settings.pdf_x],
             bleed_mm=float(bleed),
             boxes=page_boxes(layout.page_width_mm, layout.page_height_mm, bleed, settings.marks),
-            profile=load_output_profile(layout.press.icc_profile, named_in=manifest),
-            max_ink=float(layout.press.max_ink),
+            profile=profile,
+            max_ink=float(max_ink),
             spots=spots,
             convert_to_inks=settings.convert_to_inks,
+            overprint_black=settings.overprint_black,
+            small_text_pt=float(layout.press.small_text_pt),
         )
 
     @property
@@ -124,17 +141,34 @@ class PressJob:
         """The press CSS added to a document rendered with ``press=True`` colours."""
         return dataclasses.replace(rendered, css=rendered.css + self.css)
 
+    @property
+    def record(self) -> dict:
+        """What preflight should know of the job (pdfx.PRESS_RECORD_KEY)."""
+        return {
+            "inks": BLACK_AND_SPOT if self.spots else "process",
+            "overprint_black": self.overprint_black,
+            "small_text_pt": self.small_text_pt,
+        }
+
     def describe(self) -> str:
         marks = ", crop marks" if self.boxes.marks else ""
         inks = ", black + " + " + ".join(s.name for s in self.spots) if self.spots else ""
+        condition = self.profile.condition
+        registered = f" ({condition.identifier})" if condition.registered else ""
+        overprint = "" if self.overprint_black else ", black knocks out"
         return (
-            f"{self.standard.name}{inks}, {self.bleed_mm:g} mm bleed{marks}, "
-            f"output profile {self.profile.description!r}"
+            f"{self.standard.name}{inks}, {self.bleed_mm:g} mm bleed{marks}{overprint}, "
+            f"output profile {self.profile.description!r}{registered}, "
+            f"ink limit {self.max_ink:g} %"
         )
 
 
-def make_press_pdf(pdf_bytes: bytes, job: PressJob) -> bytes:
-    """WeasyPrint's PDF (rendered from ``job.prepare``'d HTML) → the PDF/X file."""
+def make_press_pdf(
+    pdf_bytes: bytes, job: PressJob, pictures: dict[str, str] | None = None
+) -> bytes:
+    """WeasyPrint's PDF (rendered from ``job.prepare``'d HTML) → the PDF/X file.
+    ``pictures``: which file and article each image is (pictures.picture_names), kept
+    in the file for preflight's messages."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         check_trim_size(pdf, job.boxes.trim)
         remove_annotations(pdf)
@@ -143,6 +177,8 @@ def make_press_pdf(pdf_bytes: bytes, job: PressJob) -> bytes:
         if job.spots:
             paint_spots(pdf, parts, job.spots)
             keep_to_inks(parts, job.spots, convert=job.convert_to_inks)
+        if job.overprint_black:
+            overprint_black(pdf, walk(pdf))
         check_total_ink(walk(pdf), job.max_ink)
         check_fonts(parts, job.standard)
         if not job.standard.allows_transparency:
@@ -152,6 +188,8 @@ def make_press_pdf(pdf_bytes: bytes, job: PressJob) -> bytes:
             if job.boxes.marks:
                 add_crop_marks(page, job.boxes)
         set_output_intent(pdf, job.profile)
+        record_picture_names(pdf.docinfo, pictures or {})
+        record_press_settings(pdf, job.record)
         identity = fingerprint(
             bytes(pdf.trailer.ID[0]) if "/ID" in pdf.trailer else pdf_bytes,
             job.describe().encode("utf-8"),
@@ -182,8 +220,9 @@ def check_total_ink(parts: Parts, max_ink: float) -> None:
         if inks.total > max_ink + 0.5:  # colours are rounded to 1/10000
             raise PressRefused(
                 f"page {page} ({inks.heaviest}): {inks.total:.0f} % total ink, above the "
-                f"layout's limit of {max_ink:g} % (layout.toml [press] max_ink): use a "
-                "lighter colour, or raise the limit to the printer's figure"
+                f"limit of {max_ink:g} % (the registered output condition's, or layout.toml "
+                "[press] max_ink): use a lighter colour, or raise the limit to the "
+                "printer's figure"
             )
 
 

@@ -16,6 +16,8 @@ from decimal import Decimal
 import pikepdf
 from pikepdf import Name
 
+from compositor.press.drawn import drawn_pages, object_key
+
 # Families of colour: what a printer cares about is whether it is CMYK.
 CMYK, RGB, GRAY, LAB, SPOT, PATTERN, UNKNOWN = (
     "CMYK",
@@ -54,6 +56,7 @@ class Content:
     resources: pikepdf.Dictionary
     # Inside a soft mask: its colours set opacity (as luminosity), they never print.
     soft_mask: bool = False
+    pages: tuple[int, ...] = ()  # every page that draws it (``page`` is the first)
 
     def instructions(self) -> list:
         return pikepdf.parse_content_stream(self.owner)
@@ -76,6 +79,7 @@ class Item:
     obj: pikepdf.Object
     resources: pikepdf.Dictionary
     soft_mask: bool = False  # met inside a soft mask (see Content)
+    pages: tuple[int, ...] = ()  # every page that draws it (``page`` is the first)
 
 
 @dataclass
@@ -89,17 +93,29 @@ class Parts:
 
 
 def walk(pdf: pikepdf.Pdf) -> Parts:
-    """Every part of every page; an object shared by several pages is listed once."""
-    walker = _Walker()
+    """Every part of every page; an object shared by several pages is listed once, with
+    the pages whose content draws it (drawn.py): not the first page whose resources
+    list it, which in WeasyPrint's PDFs is page 1 for everything."""
+    walker = _Walker(drawn_pages(pdf))
     for number, page in enumerate(pdf.pages, start=1):
         walker.page(number, page)
     return walker.parts
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, drawn: dict[tuple, list[int]]) -> None:
         self.parts = Parts()
         self.seen: set[tuple[int, int] | int] = set()
+        self.drawn = drawn
+
+    def pages(self, number: int, key: tuple) -> tuple[int, ...]:
+        """The pages that draw the object ``key``; one listed but never drawn counts for
+        the page whose resources list it."""
+        return tuple(self.drawn.get(key, ())) or (number,)
+
+    def item(self, number, category, name, obj, resources, mask) -> Item:
+        pages = self.pages(number, object_key(obj, resources, category, name))
+        return Item(pages[0], name, obj, resources, mask, pages)
 
     def first_time(self, obj: pikepdf.Object) -> bool:
         key = obj.objgen if obj.is_indirect else id(obj)
@@ -110,14 +126,15 @@ class _Walker:
 
     def page(self, number: int, page: pikepdf.Page) -> None:
         resources = page.obj.get("/Resources", pikepdf.Dictionary())
-        self.parts.contents.append(Content(number, "page", page, resources))
+        self.parts.contents.append(Content(number, "page", page, resources, pages=(number,)))
         if "/Group" in page.obj:
             self.parts.groups.append(Item(number, "page", page.obj, resources))
         self.resources(number, resources)
         for annotation in page.obj.get("/Annots", []):
             subtype = str(annotation.get("/Subtype", "annotation"))
             for appearance in _appearance_streams(annotation):
-                self.form(number, f"annotation {subtype} appearance", appearance, resources)
+                where = f"annotation {subtype} appearance"
+                self.form((number,), where, appearance, resources)
 
     def resources(self, number: int, resources: pikepdf.Dictionary, mask: bool = False) -> None:
         if not self.first_time(resources):
@@ -125,37 +142,46 @@ class _Walker:
         for name, xobject in resources.get("/XObject", {}).items():
             if xobject.get("/Subtype") == Name.Image:
                 if self.first_time(xobject):
-                    self.parts.images.append(Item(number, name, xobject, resources, mask))
+                    item = self.item(number, "/XObject", name, xobject, resources, mask)
+                    self.parts.images.append(item)
             elif xobject.get("/Subtype") == Name.Form:
-                self.form(number, f"form {name}", xobject, resources, mask)
+                pages = self.pages(number, object_key(xobject, resources, "/XObject", name))
+                self.form(pages, f"form {name}", xobject, resources, mask)
         for name, pattern in resources.get("/Pattern", {}).items():
             if pattern.get("/PatternType") == 1:
-                self.form(number, f"pattern {name}", pattern, resources, mask)
+                pages = self.pages(number, object_key(pattern, resources, "/Pattern", name))
+                self.form(pages, f"pattern {name}", pattern, resources, mask)
             elif "/Shading" in pattern and self.first_time(pattern.Shading):
-                self.parts.shadings.append(Item(number, name, pattern.Shading, resources, mask))
+                category = "/Pattern shading"
+                item = self.item(number, category, name, pattern.Shading, resources, mask)
+                self.parts.shadings.append(item)
         for name, shading in resources.get("/Shading", {}).items():
             if self.first_time(shading):
-                self.parts.shadings.append(Item(number, name, shading, resources, mask))
+                item = self.item(number, "/Shading", name, shading, resources, mask)
+                self.parts.shadings.append(item)
         for name, state in resources.get("/ExtGState", {}).items():
             if self.first_time(state):
-                self.parts.states.append(Item(number, name, state, resources, mask))
+                item = self.item(number, "/ExtGState", name, state, resources, mask)
+                self.parts.states.append(item)
                 # A soft mask is a form of its own, drawn to measure opacity.
                 soft_mask = state.get("/SMask")
                 if isinstance(soft_mask, pikepdf.Dictionary) and "/G" in soft_mask:
-                    self.form(number, f"soft mask of {name}", soft_mask.G, resources, True)
+                    where = f"soft mask of {name}"
+                    self.form(item.pages, where, soft_mask.G, resources, True)
         for name, font in resources.get("/Font", {}).items():
             if not self.first_time(font):
                 continue
-            self.parts.fonts.append(Item(number, name, font, resources, mask))
+            item = self.item(number, "/Font", name, font, resources, mask)
+            self.parts.fonts.append(item)
             if font.get("/Subtype") == Name.Type3:
                 glyph_resources = font.get("/Resources", resources)
                 for glyph, procedure in font.get("/CharProcs", {}).items():
                     where = f"Type 3 glyph {name}{glyph}"
-                    self.form(number, where, procedure, glyph_resources, mask)
+                    self.form(item.pages, where, procedure, glyph_resources, mask)
 
     def form(
         self,
-        number: int,
+        pages: tuple[int, ...],
         where: str,
         stream: pikepdf.Stream,
         parent: pikepdf.Dictionary,
@@ -165,9 +191,10 @@ class _Walker:
             return
         # A form without its own resources uses its parent's (old PDFs rely on this).
         resources = stream.get("/Resources", parent)
-        self.parts.contents.append(Content(number, where, stream, resources, mask))
+        number = pages[0]
+        self.parts.contents.append(Content(number, where, stream, resources, mask, pages))
         if "/Group" in stream:
-            self.parts.groups.append(Item(number, where, stream, resources, mask))
+            self.parts.groups.append(Item(number, where, stream, resources, mask, pages))
         self.resources(number, resources, mask)
 
 

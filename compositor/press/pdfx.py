@@ -52,8 +52,7 @@ class PdfXChoice(StrEnum):
 
 
 # An OutputIntent for a profile that is not a registered characterisation (FOGRA39,
-# Japan Color 2001 …) says "Custom" and embeds the profile (ISO 15930).
-CUSTOM_CONDITION = "Custom"
+# Japan Color 2001 …, press/conditions.py) says "Custom" and embeds the profile (ISO 15930).
 ICC_REGISTRY = "http://www.color.org"
 ID_NAMESPACE = uuid.UUID("6f1e4c52-6a0e-5d1b-9a57-2f6c6f6d706f")  # fixed: ids stay stable
 
@@ -67,6 +66,9 @@ def set_output_intent(pdf: pikepdf.Pdf, profile: OutputProfile) -> None:
     import pikepdf
     from pikepdf import Name
 
+    # A registered condition (FOGRA39, JC200103) is named by its identifier, which a
+    # RIP recognises; the profile stays embedded all the same.
+    condition = profile.condition
     destination = pdf.make_stream(profile.data)
     destination.N = 4
     pdf.Root.OutputIntents = pikepdf.Array(
@@ -74,8 +76,8 @@ def set_output_intent(pdf: pikepdf.Pdf, profile: OutputProfile) -> None:
             pikepdf.Dictionary(
                 Type=Name.OutputIntent,
                 S=Name.GTS_PDFX,
-                OutputConditionIdentifier=pikepdf.String(CUSTOM_CONDITION),
-                OutputCondition=pikepdf.String(profile.description),
+                OutputConditionIdentifier=pikepdf.String(condition.identifier),
+                OutputCondition=pikepdf.String(condition.name),
                 Info=pikepdf.String(profile.description),
                 RegistryName=pikepdf.String(ICC_REGISTRY),
                 DestOutputProfile=destination,
@@ -122,6 +124,40 @@ def set_pdfx_metadata(pdf: pikepdf.Pdf, standard: Standard, fingerprint: bytes) 
     )
     # Left uncompressed, as PDF/X-4 and PDF/A readers expect of XMP.
     pdf.Root.Metadata = pdf.make_stream(packet, Type=Name.Metadata, Subtype=Name.XML)
+
+
+XMP_IDS = re.compile(r"<(xmpMM:(?:DocumentID|InstanceID))>uuid:([0-9a-f-]+)</\1>")
+
+
+# The PDF Info key in which a press build records, as JSON, what preflight should know
+# of the job: its inks, whether black overprints, the small-type size of the layout.
+PRESS_RECORD_KEY = "/CompositorPress"
+
+
+def record_press_settings(pdf: pikepdf.Pdf, settings: dict) -> None:
+    import json
+
+    pdf.docinfo[PRESS_RECORD_KEY] = json.dumps(settings, sort_keys=True)
+
+
+def renew_identity(pdf: pikepdf.Pdf, derivation: str) -> None:
+    """Give a file made from a PDF/X file (its booklet sheets) an identity of its own: new
+    XMP DocumentID and InstanceID, derived from the old ones and ``derivation`` (so the
+    same input still gives the same bytes), and no trailer /ID, which saving derives
+    from the new content. A print shop tells two outputs apart by these ids."""
+    if "/ID" in pdf.trailer:
+        del pdf.trailer.ID
+    metadata = pdf.Root.get("/Metadata")
+    if metadata is None:
+        return
+    packet = metadata.read_bytes().decode("utf-8")
+
+    def renewed(match: re.Match) -> str:
+        key, old = match.group(1), match.group(2)
+        new = uuid.uuid5(ID_NAMESPACE, f"{derivation}:{old}")
+        return f"<{key}>uuid:{new}</{key}>"
+
+    metadata.write(XMP_IDS.sub(renewed, packet).encode("utf-8"))
 
 
 def xmp_packet(

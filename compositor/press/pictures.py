@@ -7,11 +7,19 @@ file and which line of which article, and what to do.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from PIL import Image
 
 from compositor.errors import ContentError
+from compositor.html import picture_url
 from compositor.i18n import _
 from compositor.model import Figure, Issue
+
+# The PDF Info key under which a press file records, for preflight, which picture file
+# and article each image object is: {image id: "photo.jpg (article title)"}.
+PICTURES_KEY = "/CompositorPictures"
 
 ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
 
@@ -38,3 +46,41 @@ def has_alpha(figure: Figure) -> bool:
         return False
     with Image.open(figure.path) as image:
         return image.mode in ALPHA_MODES or "transparency" in image.info
+
+
+def picture_names(issue: Issue) -> dict[str, str]:
+    """{WeasyPrint's image id: "file (article title)"} for every picture of the issue.
+
+    WeasyPrint names an image object ``/i`` + the MD5 of its URL + 0 or 1 (interpolated
+    or not); preflight reports the file and article instead of that id.
+    """
+    names = {}
+    for article in issue.articles:
+        for block in article.blocks:
+            if isinstance(block, Figure):
+                url = picture_url(block.path, issue.folder)
+                digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+                names[f"i{digest}"] = f"{block.path.name} ({article.title})"
+    return names
+
+
+def record_picture_names(info, names: dict[str, str]) -> None:
+    """Write ``names`` into a PDF's Info dictionary (see PICTURES_KEY)."""
+    if names:
+        info[PICTURES_KEY] = json.dumps(names, ensure_ascii=False, sort_keys=True)
+
+
+def picture_labels(info) -> dict[str, str]:
+    """The names a press file recorded (``record_picture_names``); {} for another PDF."""
+    try:
+        names = json.loads(str(info.get(PICTURES_KEY, "{}")))
+    except ValueError:
+        return {}
+    return names if isinstance(names, dict) else {}
+
+
+def image_label(name: str, labels: dict[str, str]) -> str:
+    """``picture photo.jpg (article)`` for an image a press build recorded, else
+    ``image /Name``. The id's last digit says whether the image is interpolated."""
+    label = labels.get(str(name).lstrip("/")[:-1])
+    return f"picture {label}" if label else f"image {name}"
