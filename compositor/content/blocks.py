@@ -121,7 +121,7 @@ def _read_figure(image, article: Path, line: int) -> Figure:
         if key != "width":
             raise ContentError(
                 f"{reference}: unknown attribute {key!r}; only {{width=40mm}} or {{width=50%}} "
-                "may follow a picture",
+                '(and alt="…", what a screen reader says for the picture) may follow a picture',
                 article,
                 line,
             )
@@ -133,6 +133,7 @@ def _read_figure(image, article: Path, line: int) -> Figure:
         caption,
         Source(article, line),
         width=width,
+        alt=str(image.attrs.get("alt") or "").strip(),  # {alt="…"}: else the caption
         pixels=pixels,
         key=_key("figure", article, line),
     )
