@@ -40,6 +40,7 @@ from compositor.pdf import (
     write_pdf,
 )
 from compositor.press.pictures import refuse_transparency
+from compositor.standards import PdfStandard, screen_standard
 from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
 from compositor.typeset.continued import has_tables, settle_layout
@@ -79,6 +80,7 @@ def build_issue(
     press: PressSettings | None = None,
     pad_to: int | None = None,
     booklet: Booklet | None = None,
+    standard: str | None = None,
 ) -> BuildResult:
     """Build one issue folder into a PDF and return its path and page count.
 
@@ -86,10 +88,13 @@ def build_issue(
     it the PDF/X file for the printer (see press/output.py); ``pad_to`` adds blank pages
     before the back page up to a multiple of that many pages (see press/padding.py);
     ``booklet`` imposes the pages 2-up on saddle-stitch sheets (see press/booklet.py),
-    and the page count is then the number of sheet sides.
+    and the page count is then the number of sheet sides. ``standard`` names the screen
+    edition's standards (standards.py; default PDF/UA-1 + PDF/A-2a).
     """
     with BuildSession() as session:
-        return session.build(folder, output, press=press, pad_to=pad_to, booklet=booklet)
+        return session.build(
+            folder, output, press=press, pad_to=pad_to, booklet=booklet, standard=standard
+        )
 
 
 class BuildSession:
@@ -123,6 +128,7 @@ class BuildSession:
         press: PressSettings | None = None,
         pad_to: int | None = None,
         booklet: Booklet | None = None,
+        standard: str | None = None,
     ) -> BuildResult:
         """Read, check and render one issue, then write it atomically to ``output`` (or
         ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/)."""
@@ -142,6 +148,7 @@ class BuildSession:
             refuse_transparency(issue)
         if output is not None:
             check_pdf_target(Path(output))  # before the slow part, and never over a source file
+        screen = screen_standard(standard)  # an unknown name stops before the slow part
         pdf, pages = render_issue(
             issue,
             layout,
@@ -150,6 +157,7 @@ class BuildSession:
             pad_to=pad_to,
             styles=self.styles,
             booklet=booklet,
+            standard=screen,
         )
         target = Path(output) if output else (output_dir or BUILD_DIR) / f"{issue.slug}.pdf"
         write_atomically(pdf, target)
@@ -175,9 +183,12 @@ def render_issue(
     pad_to: int | None = None,
     styles: StyleCache | None = None,
     booklet: Booklet | None = None,
+    standard: PdfStandard | None = None,
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
-    stylesheets for the next build in this process (``compositor watch``)."""
+    stylesheets for the next build in this process (``compositor watch``); ``standard``
+    is the screen edition's (default: standards.DEFAULT_STANDARD), a press file's is
+    its PDF/X."""
     if booklet:
         if pad_to and pad_to % 4:
             raise CompositorError(
@@ -194,7 +205,9 @@ def render_issue(
         job = PressJob.plan(press, layout)
     # One cache for the renders of one build (pad_pages); removed after it, unless kept.
     with nullcontext(styles) if styles else StyleCache() as cache:
-        pdf, pages = _render_issue(issue, layout, fontset, job, pad_to, cache)
+        pdf, pages = _render_issue(
+            issue, layout, fontset, job, pad_to, cache, standard or screen_standard(None)
+        )
     if booklet:
         version = job.standard.pdf_version if job else ""
         from compositor.press.booklet import impose_booklet
@@ -203,7 +216,7 @@ def render_issue(
     return pdf, pages
 
 
-def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:
+def _render_issue(issue, layout, fontset, job, pad_to, styles, standard) -> tuple[bytes, int]:
     from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
         Shaping,
         cjk_typesetting,
@@ -280,11 +293,13 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
                 document,
                 allowed_roots=roots,
                 identifier=content_identifier(document.html, document.css, roots=roots),
-                variant=job.variant if job else None,
+                variant=job.variant if job else standard.variant,
                 styles=styles,
                 makeup=makeup,
                 image_dpi=image_dpi,
                 laid_out=laid_out,
+                tagged=standard.tagged and not job,
+                ua_part=None if job else standard.ua_part,
             )
 
     if pad_to:
@@ -294,10 +309,19 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
     else:
         rendition = render(rendered)
     if not job:
-        return rendition.pdf, rendition.pages
+        return _archival(rendition.pdf, issue, layout, standard), rendition.pages
     from compositor.press.output import make_press_pdf
 
     return make_press_pdf(rendition.pdf, job), rendition.pages
+
+
+def _archival(pdf: bytes, issue: Issue, layout: Layout, standard: PdfStandard) -> bytes:
+    """A PDF/A file's CMYK pictures get the layout's CMYK profile (archival.py)."""
+    from compositor.archival import has_cmyk_pictures, press_profile, with_default_cmyk
+
+    if not (standard.variant or "").startswith("pdf/a") or not has_cmyk_pictures(issue):
+        return pdf
+    return with_default_cmyk(pdf, press_profile(layout.press.icc_profile))
 
 
 def layout_for(issue: Issue) -> Layout:

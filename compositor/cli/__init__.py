@@ -20,6 +20,7 @@ import typer
 from compositor.cli.fonts import app as fonts_app
 from compositor.errors import CompositorError
 from compositor.press.pdfx import PdfXChoice
+from compositor.standards import PdfStandardChoice
 
 app = typer.Typer(
     name="compositor",
@@ -97,6 +98,14 @@ def build(
     pdf_x: Annotated[
         PdfXChoice | None,
         typer.Option("--pdf-x", help="With --press: PDF/X-4 (default) or PDF/X-1a:2003."),
+    ] = None,
+    pdf_standard: Annotated[
+        PdfStandardChoice | None,
+        typer.Option(
+            "--pdf-standard",
+            help="The screen edition: tagged PDF/UA-1 + PDF/A-2a (default, ua1-a2a), PDF/UA-1 "
+            "alone (ua1), untagged PDF/A-2b (a2b) or a plain untagged PDF (none).",
+        ),
     ] = None,
     marks: Annotated[
         bool, typer.Option("--marks", help="With --press: crop marks outside the bleed.")
@@ -184,10 +193,14 @@ def build(
             "--pdf-x, --marks, --bleed, --inks, --convert-to-inks and --allow-low-res go with "
             "--press"
         )
+    if press and pdf_standard:
+        raise typer.BadParameter("--pdf-standard is for the screen edition; --press uses --pdf-x")
     warn_if_slow_subsetting()
     if creep is not None and not booklet:
         raise typer.BadParameter("--creep goes with --booklet")
     options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
+    if pdf_standard:
+        options["standard"] = pdf_standard.value
     if booklet:
         from compositor.press.booklet import Booklet
 
