@@ -298,7 +298,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles, standard) -> tupl
                 makeup=makeup,
                 image_dpi=image_dpi,
                 laid_out=laid_out,
-                tagged=standard.tagged and not job,
+                tagged=job.tagged if job else standard.tagged,
                 ua_part=None if job else standard.ua_part,
             )
 

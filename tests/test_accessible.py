@@ -19,11 +19,13 @@ import pikepdf
 import pikepdf.pdfa
 import pypdfium2 as pdfium
 import pytest
-from conftest import DATA, SAMPLE, copy_mini, draw_pictures, edit
+from conftest import DATA, SAMPLE, copy_mini, draw_pictures, edit, run_cli, shipped_fonts_only
 from structure import Node, artifact_text, read_structure, untagged_characters
 
 from compositor.build import build_issue
 from compositor.content import read_issue
+from compositor.press.booklet import Booklet
+from compositor.press.output import PressSettings
 from compositor.text import typeset_issue
 from compositor.weasy_tags import check_tags_internals
 
@@ -61,10 +63,12 @@ def built(tmp_path_factory, sample_pdf) -> dict:
         ("mini", mini),
     ):
         found[name] = (folder, build_issue(folder, root / f"{name}.pdf").path)
+    # blank pages before the back page (press/padding.py), added after WeasyPrint wrote
+    found["padded"] = (mini, build_issue(mini, root / "padded.pdf", pad_to=4).path)
     return found
 
 
-ISSUES = ("sample", "figures", "makeup", "mini")
+ISSUES = ("sample", "figures", "makeup", "mini", "padded")
 
 
 @pytest.fixture(scope="module", params=ISSUES)
@@ -77,7 +81,10 @@ def issue(request, built):
 
 
 def test_outloud_finds_no_error(issue):
-    _, _, path = issue
+    outloud_finds_no_error(issue[2])
+
+
+def outloud_finds_no_error(path) -> None:
     run = subprocess.run(
         [shutil.which("outloud") or "outloud", "--json", "-", "--fail-on", "error", str(path)],
         capture_output=True,
@@ -93,7 +100,10 @@ def test_outloud_finds_no_error(issue):
 
 
 def test_pdfua_finds_no_error(issue):
-    _, _, path = issue
+    pdfua_finds_no_error(issue[2])
+
+
+def pdfua_finds_no_error(path) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "pdfua", "check", "-f", "json", str(path)],
         capture_output=True,
@@ -162,7 +172,10 @@ def test_articles_read_in_source_order(issue):
     """Each Art element holds its article's text, piece by piece in source order; what is
     left over is only what the layout adds (供稿, 注释). Its figures and tables are read
     where they float to, each whole, in source order among themselves."""
-    _, folder, path = issue
+    articles_read_in_source_order(*issue[1:])
+
+
+def articles_read_in_source_order(folder, path) -> None:
     typeset = typeset_issue(read_issue(folder))
     articles = whole_articles(read_structure(path))
     assert [squash(a.children[0].text) for a in articles] == [
@@ -204,7 +217,10 @@ def whole_articles(tree) -> list:
 def test_headings_nest_as_the_contents(issue):
     """H1 the masthead, H2 each section's banner, H3 each article's title, H4 its subheads:
     the heading list reads like the contents."""
-    _, folder, path = issue
+    headings_nest_as_the_contents(*issue[1:])
+
+
+def headings_nest_as_the_contents(folder, path) -> None:
     typeset = typeset_issue(read_issue(folder))
     headings = [
         (node.kind, squash(node.text))
@@ -222,7 +238,10 @@ def test_headings_nest_as_the_contents(issue):
 
 
 def test_figures_have_alt_text_and_tables_header_cells(issue):
-    _, folder, path = issue
+    figures_and_tables_described(*issue[1:])
+
+
+def figures_and_tables_described(folder, path) -> None:
     typeset = typeset_issue(read_issue(folder))
     blocks = [b for a in typeset.articles for b in a.blocks]
     tree = read_structure(path)
@@ -254,11 +273,15 @@ def test_contents_are_toc_entries_with_links(issue):
 
 def test_page_furniture_is_artifact(issue):
     """Running heads and folios are artifacts; every other character is tagged."""
-    _, folder, path = issue
+    furniture_is_artifact(*issue[1:])
+
+
+def furniture_is_artifact(folder, path) -> None:
     assert untagged_characters(path) == []
     furniture = artifact_text(path)
-    for number, text in enumerate(furniture, start=1):
-        assert f"— {number} —" in text
+    assert "— 1 —" in furniture[0]
+    for number, text in enumerate(furniture, start=1):  # padding's pages have none
+        assert f"— {number} —" in text or not text
     tree_text = read_structure(path).text
     assert "—1—" not in squash(tree_text)
     issue_model = read_issue(folder)
@@ -361,3 +384,92 @@ def test_seam_notices_a_changed_internal(monkeypatch):
 
     monkeypatch.setattr(tags, "_build_box_tree", lambda box, parent: None)
     assert any("_build_box_tree" in problem for problem in check_tags_internals())
+
+
+def test_padding_adds_blank_pages(built):
+    with pikepdf.open(built["padded"][1]) as pdf, pikepdf.open(built["mini"][1]) as unpadded:
+        assert len(pdf.pages) == 4 and len(unpadded.pages) == 2
+
+
+# --- press files and booklets ---------------------------------------------------------
+
+
+def test_press_x4_keeps_the_structure(sample_x4):
+    """PDF/X-4 + PDF/UA-1: the tree survives the colour conversion and the press pass;
+    links (not allowed on paper in PDF/X) leave Span elements behind."""
+    outloud_finds_no_error(sample_x4)
+    pdfua_finds_no_error(sample_x4)
+    articles_read_in_source_order(SAMPLE, sample_x4)
+    headings_nest_as_the_contents(SAMPLE, sample_x4)
+    figures_and_tables_described(SAMPLE, sample_x4)
+    furniture_is_artifact(SAMPLE, sample_x4)
+    tree = read_structure(sample_x4)
+    assert not tree.all("Link") and len(tree.all("TOCI")) > 10
+    with pikepdf.open(sample_x4) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["pdfuaid:part"] == "1"
+        assert str(pdf.docinfo.GTS_PDFXVersion) == "PDF/X-4"
+
+
+def test_press_crop_marks_are_artifacts(tmp_path, built):
+    folder, _ = built["mini"]
+    path = build_issue(folder, tmp_path / "marks.pdf", press=PressSettings(marks=True)).path
+    assert untagged_characters(path) == []
+    with pikepdf.open(path) as pdf:
+        content = pdf.pages[0].obj.Contents.read_bytes()
+    assert content.rstrip().endswith(b"EMC") and b"/Artifact BMC" in content
+    outloud_finds_no_error(path)
+
+
+def test_press_x1a_is_untagged(sample_x1a):
+    with pikepdf.open(sample_x1a) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root
+        assert "pdfuaid" not in pdf.Root.Metadata.read_bytes().decode()
+
+
+def test_booklet_sheets_are_untagged_and_say_so(tmp_path, built):
+    folder, _ = built["mini"]
+    path = build_issue(folder, tmp_path / "sheets.pdf", booklet=Booklet()).path
+    with pikepdf.open(path) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root and "/Metadata" not in pdf.Root
+        assert all("/StructParents" not in page.obj for page in pdf.pages)
+    run = run_cli("preflight", str(path), "--accessible")
+    assert run.returncode == 1
+    assert "the PDF is not tagged" in run.stdout
+
+
+# --- compositor preflight --accessible ------------------------------------------------
+
+
+def test_preflight_accessible_passes_the_sample(sample_pdf):
+    run = run_cli("preflight", str(sample_pdf.path), "--accessible")
+    assert run.returncode == 0, run.stdout
+    assert "accessible structure: clean" in run.stdout
+
+
+def test_preflight_accessible_names_what_an_editor_fixes(tmp_path):
+    """A picture without a caption or alt text, and a table without a header row, in a
+    PDF tagged elsewhere (plain WeasyPrint's PDF/UA variant)."""
+    from PIL import Image
+
+    picture = tmp_path / "dot.png"
+    Image.new("RGB", (20, 20), "red").save(picture)
+    html = (
+        '<html lang="zh-CN"><title>t</title><h1>标题</h1><h3>小标题</h3>'
+        f'<img src="{picture.as_uri()}" alt="">'
+        "<table><tr><td>营业收入</td><td>51.3</td></tr></table></html>"
+    )
+    pdf = tmp_path / "made-elsewhere.pdf"
+    with shipped_fonts_only() as font_config:
+        import weasyprint
+
+        document = weasyprint.HTML(string=html).render(font_config=font_config)
+        document.write_pdf(pdf, pdf_variant="pdf/ua-1")
+    run = run_cli("preflight", str(pdf), "--accessible")
+    assert run.returncode == 1
+    report = run.stdout
+    assert "page 1: a picture has no text for a screen reader" in report
+    assert "page 1: a picture without a caption (图注)" in report
+    assert "page 1: a table without a header row (表头)" in report
+    assert "a heading skips a level (H1 to H3)" in report
+    assert "put the column names in the row above the |---| line" in report

@@ -389,6 +389,14 @@ def preflight(
             help="With --press: total ink limit (the layout's [press] max_ink; default 300).",
         ),
     ] = 300.0,
+    accessible: Annotated[
+        bool,
+        typer.Option(
+            "--accessible",
+            help="Also check its structure tree as a screen reader reads it: pictures "
+            "without captions or alt text, tables without a header row, headings.",
+        ),
+    ] = False,
 ) -> None:
     """Check the Chinese typesetting of a PDF: justified lines, 避头尾, punctuation, spacing.
 
@@ -403,6 +411,8 @@ def preflight(
     Example: compositor preflight build/torch-2022-17.pdf
 
     Example: compositor preflight press.pdf --press
+
+    Example: compositor preflight build/torch-2022-17.pdf --accessible
     """
     from compositor.check.typography import format_report
     from compositor.check.typography import preflight as check_typesetting
@@ -426,6 +436,14 @@ def preflight(
         line = verdict(inspection, typesetting_errors=len(report.of(ERROR)))
         typer.echo(line)  # the one verdict: typesetting, press and engines together
         status = 0 if line.startswith("PASS") else 1
+    if accessible:
+        from compositor.check.accessibility import ERROR as A11Y_ERROR
+        from compositor.check.accessibility import format_accessibility, inspect_accessibility
+
+        problems = inspect_accessibility(pdf)
+        typer.echo("\n" + "\n".join(format_accessibility(pdf, problems)))
+        if any(problem.severity == A11Y_ERROR for problem in problems):
+            status = max(status, 1)
     raise typer.Exit(status)
 
 
