@@ -354,7 +354,8 @@ def test_a_plain_pdf_on_request_has_the_same_pages(built, tmp_path):
     folder, tagged = built["mini"]
     plain = build_issue(folder, tmp_path / "plain.pdf", standard="none").path
     with pikepdf.open(plain) as pdf:
-        assert "/StructTreeRoot" not in pdf.Root and "/Metadata" not in pdf.Root
+        assert "/StructTreeRoot" not in pdf.Root
+        assert not re.search(r"pdfuaid:|pdfaid:", pdf.Root.Metadata.read_bytes().decode())
     assert _page_images(plain) == _page_images(tagged)
 
 
@@ -431,7 +432,8 @@ def test_booklet_sheets_are_untagged_and_say_so(tmp_path, built):
     folder, _ = built["mini"]
     path = build_issue(folder, tmp_path / "sheets.pdf", booklet=Booklet()).path
     with pikepdf.open(path) as pdf:
-        assert "/StructTreeRoot" not in pdf.Root and "/Metadata" not in pdf.Root
+        assert "/StructTreeRoot" not in pdf.Root
+        assert not re.search(r"pdfuaid:|pdfaid:", pdf.Root.Metadata.read_bytes().decode())
         assert all("/StructParents" not in page.obj for page in pdf.pages)
     run = run_cli("preflight", str(path), "--accessible")
     assert run.returncode == 1
