@@ -15,10 +15,10 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from run import RAW_WEASYPRINT, compositor, in_turns, python_code, seconds  # noqa: I001
+import run  # first: it puts this checkout's compositor first on sys.path
+from references import plain_html
 
 from compositor.build import SAMPLE_ISSUE
-from references import plain_html
 
 RAW_WEASYPRINT_UA = """
 import sys, weasyprint
@@ -33,23 +33,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         html = plain_html(SAMPLE_ISSUE, work / "html")
-        measured = in_turns(
+        measured = run.in_turns(
             times,
             {
-                "tagged": compositor("build", SAMPLE_ISSUE, "-o", work / "tagged.pdf"),
-                "untagged": compositor(
+                "tagged": run.compositor("build", SAMPLE_ISSUE, "-o", work / "tagged.pdf"),
+                "untagged": run.compositor(
                     "build", SAMPLE_ISSUE, "--pdf-standard", "none", "-o", work / "plain.pdf"
                 ),
-                "weasy": python_code(RAW_WEASYPRINT, html, work / "w.pdf"),
-                "weasy-ua": python_code(RAW_WEASYPRINT_UA, html, work / "wua.pdf"),
+                "weasy": run.python_code(run.RAW_WEASYPRINT, html, work / "w.pdf"),
+                "weasy-ua": run.python_code(RAW_WEASYPRINT_UA, html, work / "wua.pdf"),
             },
         )
     weasy = measured["weasy"]
     for name, measure in measured.items():
-        print(
-            f"{name:9} {seconds(measure.seconds)} (CPU {seconds(measure.cpu)})  "
-            f"{measure.seconds / weasy.seconds:.2f}× ({measure.cpu / weasy.cpu:.2f}×) raw WeasyPrint"
-        )
+        ratio = f"{measure.seconds / weasy.seconds:.2f}× ({measure.cpu / weasy.cpu:.2f}×)"
+        times = f"{run.seconds(measure.seconds)} (CPU {run.seconds(measure.cpu)})"
+        print(f"{name:9} {times}  {ratio} raw WeasyPrint")
 
 
 if __name__ == "__main__":
