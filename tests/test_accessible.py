@@ -427,6 +427,16 @@ def test_press_x1a_is_untagged(sample_x1a):
         assert "pdfuaid" not in pdf.Root.Metadata.read_bytes().decode()
 
 
+def test_press_x1a_says_it_is_untagged(built, tmp_path):
+    folder, _ = built["mini"]
+    out = tmp_path / "x1a.pdf"
+    run = run_cli("build", str(folder), "--press", "--pdf-x", "1a", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert "PDF/X-1a (PDF 1.3) is untagged by nature" in run.stderr
+    with pikepdf.open(out) as pdf:
+        assert "/StructTreeRoot" not in pdf.Root
+
+
 def test_booklet_sheets_are_untagged_and_say_so(tmp_path, built):
     folder, _ = built["mini"]
     path = build_issue(folder, tmp_path / "sheets.pdf", booklet=Booklet()).path

@@ -235,6 +235,12 @@ def build(
         typer.echo(str(warning), err=True)
     for warning in result.placeholders:  # 待填写 (issue 24); --press refuses them
         typer.echo(str(warning), err=True)
+    if press and pdf_x is PdfXChoice.x1a:  # issue 28: X-4 keeps the tags, X-1a cannot
+        typer.echo(
+            "note: PDF/X-1a (PDF 1.3) is untagged by nature: a screen reader cannot read it; "
+            "publish the screen edition (build without --press) online",
+            err=True,
+        )
     typer.echo(f"{result.path} ({result.pages} pages)")
 
 
