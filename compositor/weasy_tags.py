@@ -92,7 +92,7 @@ def tagged_structure(document, ua_part: int | None = None) -> Iterator[None]:
     original_tag = weasy_tags._get_pdf_tag
     original_tree = weasy_tags._build_box_tree
     original_marked = weasy_stream.Stream.marked
-    weasy_tags._get_pdf_tag = partial_tag(original_tag)
+    weasy_tags._get_pdf_tag = _mapped_tag(original_tag)
     weasy_tags._build_box_tree = _tree_builder(original_tree, marks)
     weasy_stream.Stream.marked = _marker(original_marked, marks)
     metadata = document.metadata
@@ -109,7 +109,9 @@ def tagged_structure(document, ua_part: int | None = None) -> Iterator[None]:
             del metadata.generate_rdf_metadata  # the class's method again
 
 
-def partial_tag(original):
+def _mapped_tag(original):
+    """WeasyPrint's tag mapping, which gives our ``pdf:TYPE`` element tags their TYPE."""
+
     def get_pdf_tag(tag):
         if tag and tag.startswith(PREFIX):
             return tag[len(PREFIX) :]
