@@ -42,6 +42,7 @@ from compositor.pdf import (
     write_pdf,
 )
 from compositor.press.pictures import refuse_transparency
+from compositor.standards import PdfStandard, screen_standard
 from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
 from compositor.typeset.continued import has_tables, settle_layout
@@ -82,6 +83,7 @@ def build_issue(
     pad_to: int | None = None,
     booklet: Booklet | None = None,
     layout: str | None = None,
+    standard: str | None = None,
 ) -> BuildResult:
     """Build one issue folder into a PDF and return its path and page count.
 
@@ -91,10 +93,18 @@ def build_issue(
     ``booklet`` imposes the pages 2-up on saddle-stitch sheets (see press/booklet.py),
     and the page count is then the number of sheet sides. ``layout`` sets the issue in
     another layout than its publication's (a name under layouts/, or a layout folder).
+    ``standard`` names the screen edition's standards (standards.py; default PDF/UA-1 +
+    PDF/A-2a).
     """
     with BuildSession() as session:
         return session.build(
-            folder, output, press=press, pad_to=pad_to, booklet=booklet, layout=layout
+            folder,
+            output,
+            press=press,
+            pad_to=pad_to,
+            booklet=booklet,
+            layout=layout,
+            standard=standard,
         )
 
 
@@ -131,6 +141,7 @@ class BuildSession:
         booklet: Booklet | None = None,
         on_layout: Callable[[object], None] | None = None,
         layout: str | None = None,
+        standard: str | None = None,
     ) -> BuildResult:
         """Read, check and render one issue, then write it atomically to ``output`` (or
         ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/).
@@ -155,6 +166,7 @@ class BuildSession:
             refuse_transparency(issue)
         if output is not None:
             check_pdf_target(Path(output))  # before the slow part, and never over a source file
+        screen = screen_standard(standard)  # an unknown name stops before the slow part
         pdf, pages = render_issue(
             issue,
             chosen,
@@ -164,6 +176,7 @@ class BuildSession:
             styles=self.styles,
             booklet=booklet,
             on_layout=on_layout,
+            standard=screen,
         )
         target = Path(output) if output else (output_dir or BUILD_DIR) / f"{issue.slug}.pdf"
         write_atomically(pdf, target)
@@ -190,10 +203,13 @@ def render_issue(
     styles: StyleCache | None = None,
     booklet: Booklet | None = None,
     on_layout: Callable[[object], None] | None = None,
+    standard: PdfStandard | None = None,
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
     stylesheets for the next build in this process (``compositor watch``); ``on_layout``
-    marks the HTML with sources and is given the drawn layout (see ``BuildSession``)."""
+    marks the HTML with sources and is given the drawn layout (see ``BuildSession``);
+    ``standard`` is the screen edition's (default: standards.DEFAULT_STANDARD), a press
+    file's is its PDF/X."""
     if booklet:
         if pad_to and pad_to % 4:
             raise CompositorError(
@@ -212,7 +228,16 @@ def render_issue(
         job = PressJob.plan(press, layout)
     # One cache for the renders of one build (pad_pages); removed after it, unless kept.
     with nullcontext(styles) if styles else StyleCache() as cache:
-        pdf, pages = _render_issue(issue, layout, fontset, job, pad_to, cache, on_layout)
+        pdf, pages = _render_issue(
+            issue,
+            layout,
+            fontset,
+            job,
+            pad_to,
+            cache,
+            on_layout,
+            standard or screen_standard(None),
+        )
     if booklet:
         version = job.standard.pdf_version if job else ""
         from compositor.press.booklet import impose_booklet
@@ -221,7 +246,9 @@ def render_issue(
     return pdf, pages
 
 
-def _render_issue(issue, layout, fontset, job, pad_to, styles, on_layout) -> tuple[bytes, int]:
+def _render_issue(
+    issue, layout, fontset, job, pad_to, styles, on_layout, standard
+) -> tuple[bytes, int]:
     from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
         Shaping,
         cjk_typesetting,
@@ -308,11 +335,13 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles, on_layout) -> tup
                 document,
                 allowed_roots=roots,
                 identifier=content_identifier(document.html, document.css, roots=roots),
-                variant=job.variant if job else None,
+                variant=job.variant if job else standard.variant,
                 styles=styles,
                 makeup=makeup,
                 image_dpi=image_dpi,
                 laid_out=laid_out,
+                tagged=job.tagged if job else standard.tagged,
+                ua_part=None if job else standard.ua_part,
             )
 
     if pad_to:
@@ -322,7 +351,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles, on_layout) -> tup
     else:
         rendition = render(rendered)
     if not job:
-        return rendition.pdf, rendition.pages
+        return _archival(rendition.pdf, issue, layout, standard), rendition.pages
     from compositor.press.output import make_press_pdf
     from compositor.press.pictures import picture_names
 
@@ -346,6 +375,15 @@ def layouts() -> list[Layout]:
     """Every layout under layouts/, by name (``compositor layouts``)."""
     folders = sorted(p for p in LAYOUTS_DIR.iterdir() if (p / "layout.toml").is_file())
     return [load_layout(folder) for folder in folders]
+
+
+def _archival(pdf: bytes, issue: Issue, layout: Layout, standard: PdfStandard) -> bytes:
+    """A PDF/A file's CMYK pictures get the layout's CMYK profile (archival.py)."""
+    from compositor.archival import has_cmyk_pictures, press_profile, with_default_cmyk
+
+    if not (standard.variant or "").startswith("pdf/a") or not has_cmyk_pictures(issue):
+        return pdf
+    return with_default_cmyk(pdf, press_profile(layout.press.icc_profile))
 
 
 def layout_for(issue: Issue) -> Layout:

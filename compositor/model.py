@@ -138,7 +138,9 @@ class Figure:
 
     ``path`` is the resolved file inside the issue folder (compositor/content/blocks.py
     checks that); ``width`` is a CSS length as the editor wrote it (``40mm``, ``50%``) or
-    empty for the text width; ``pixels`` is (width, height) in pixels, (0, 0) for SVG.
+    empty for the text width; ``pixels`` is (width, height) in pixels, (0, 0) for SVG;
+    ``alt`` is what a screen reader says for the picture when the editor gave it
+    (``{alt="…"}``), else the caption is said.
     """
 
     path: Path
@@ -147,6 +149,7 @@ class Figure:
     width: str = ""
     pixels: tuple[int, int] = (0, 0)
     key: str = "figure"  # unique in the issue: the HTML id of the figure (typeset/floats.py)
+    alt: str = ""
     kind: ClassVar[str] = "figure"
 
     @property

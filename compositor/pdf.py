@@ -149,6 +149,8 @@ def write_pdf(
     makeup: Callable | None = None,
     image_dpi: int | None = None,
     laid_out=None,
+    tagged: bool = False,
+    ua_part: int | None = None,
 ) -> Rendition:
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
     ``styles`` keeps parsed stylesheets for the next call (default: none kept);
@@ -157,7 +159,9 @@ def write_pdf(
     lays the document out again with some CSS added); its metadata.custom is written.
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
     laying out, not when writing). ``laid_out``: what ``lay_out`` gave for ``rendered``
-    with these same arguments and ``styles``, drawn as it is instead of laid out again."""
+    with these same arguments and ``styles``, drawn as it is instead of laid out again.
+    ``tagged`` writes the structure tree (``weasy_tags.tagged_structure``, which adds
+    ``pdfuaid:part`` ``ua_part`` to a PDF/A variant's XMP)."""
 
     from compositor.weasy_seam import Written, cmyk_gradients, streams_serialised_once
 
@@ -171,14 +175,27 @@ def write_pdf(
             # (taken after the layout: new fonts there drop the old memo)
             written = styles.written = styles.written or Written()
         # once per write, not twice: the /ID's hash would compress every stream again
-        with streams_serialised_once(written), cmyk_gradients():
+        with (
+            streams_serialised_once(written),
+            cmyk_gradients(),
+            _tagging(document, tagged, ua_part),
+        ):
             pdf = document.write_pdf(
                 pdf_identifier=identifier,
                 pdf_variant=variant,
                 custom_metadata=makeup is not None,
+                **({"pdf_tags": True} if tagged else {}),
                 **(options or {}),
             )
     return Rendition(pdf=pdf, pages=len(document.pages))
+
+
+def _tagging(document, tagged: bool, ua_part: int | None):
+    if not tagged:
+        return nullcontext()
+    from compositor.weasy_tags import tagged_structure
+
+    return tagged_structure(document, ua_part)
 
 
 def lay_out(

@@ -107,7 +107,7 @@ def test_metadata_language_and_bookmarks(sample_pdf):
     issue = read_issue(SAMPLE)
     with pikepdf.open(sample_pdf.path) as pdf:
         info = pdf.docinfo
-        assert str(info["/Title"]) == "火炬动态 2022年第17期"
+        assert str(info["/Title"]) == "《火炬动态》2022年第17期"  # issue 28: as it is cited
         assert str(info["/Author"]) == "科技部火炬高技术产业开发中心"
         assert str(pdf.Root.Lang) == "zh-CN"
         with pdf.open_outline() as outline:

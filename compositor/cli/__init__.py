@@ -21,6 +21,7 @@ from compositor.cli.fonts import app as fonts_app
 from compositor.errors import CompositorError
 from compositor.i18n import LANGUAGES, _, language, ngettext, use_language
 from compositor.press.pdfx import PdfXChoice
+from compositor.standards import PdfStandardChoice
 
 # Typer's rich help tables wrap only at spaces and cut a longer run of Chinese with "…":
 # in Chinese, help is laid out by Click, which breaks long runs instead of cutting them.
@@ -148,6 +149,16 @@ def build(
         PdfXChoice | None,
         typer.Option("--pdf-x", help=_("With --press: PDF/X-4 (default) or PDF/X-1a:2003.")),
     ] = None,
+    pdf_standard: Annotated[
+        PdfStandardChoice | None,
+        typer.Option(
+            "--pdf-standard",
+            help=_(
+                "The screen edition: tagged PDF/UA-1 + PDF/A-2a (default, ua1-a2a), PDF/UA-1 "
+                "alone (ua1), untagged PDF/A-2b (a2b) or a plain untagged PDF (none)."
+            ),
+        ),
+    ] = None,
     marks: Annotated[
         bool, typer.Option("--marks", help=_("With --press: crop marks outside the bleed."))
     ] = False,
@@ -270,12 +281,18 @@ def build(
                 "--profile and --no-overprint-black go with --press"
             )
         )
+    if press and pdf_standard:
+        raise typer.BadParameter(
+            _("--pdf-standard is for the screen edition; --press uses --pdf-x")
+        )
     warn_if_slow_subsetting()
     if creep is not None and not booklet:
         raise typer.BadParameter(_("--creep goes with --booklet"))
     options: dict = {"pad_to": pad_to}  # keyword options of build_issue, for each issue
     if layout:
         options["layout"] = layout
+    if pdf_standard:
+        options["standard"] = pdf_standard.value
     if booklet:
         from compositor.press.booklet import Booklet
 
@@ -312,6 +329,14 @@ def build(
         typer.echo(str(warning), err=True)
     for warning in result.placeholders:  # 待填写 (issue 24); --press refuses them
         typer.echo(str(warning), err=True)
+    if press and pdf_x is PdfXChoice.x1a:  # issue 28: X-4 keeps the tags, X-1a cannot
+        typer.echo(
+            _(
+                "note: PDF/X-1a (PDF 1.3) is untagged by nature: a screen reader cannot read "
+                "it; publish the screen edition (build without --press) online"
+            ),
+            err=True,
+        )
     typer.echo(
         ngettext("{path} ({count} page)", "{path} ({count} pages)", result.pages).format(
             path=result.path, count=result.pages
@@ -565,7 +590,8 @@ def _keep_press_reports(pdf: Path, inspection, line: str, json_file, report_dir)
         "to do), 2 unreadable file, or a check that could not be made (--press without "
         "Ghostscript, MuPDF or poppler: it names them).\n\n"
         "Example: compositor preflight build/torch-2022-17.pdf\n\n"
-        "Example: compositor preflight press.pdf --press"
+        "Example: compositor preflight press.pdf --press\n\n"
+        "Example: compositor preflight build/torch-2022-17.pdf --accessible"
     )
 )
 def preflight(
@@ -628,6 +654,16 @@ def preflight(
             help=_("With --press: a PNG per plate per page and an HTML page showing them."),
         ),
     ] = None,
+    accessible: Annotated[
+        bool,
+        typer.Option(
+            "--accessible",
+            help=_(
+                "Also check its structure tree as a screen reader reads it: pictures "
+                "without captions or alt text, tables without a header row, headings."
+            ),
+        ),
+    ] = False,
     lang: Language = None,
 ) -> None:
     from compositor.check.typography import format_report
@@ -670,6 +706,14 @@ def preflight(
         _keep_press_reports(pdf, inspection, line, json_file, report_dir)
         typer.echo(line)  # the one verdict: typesetting, press and engines together
         status = exit_status(inspection, typesetting_errors=len(report.of(ERROR)))
+    if accessible:
+        from compositor.check.accessibility import ERROR as A11Y_ERROR
+        from compositor.check.accessibility import format_accessibility, inspect_accessibility
+
+        problems = inspect_accessibility(pdf)
+        typer.echo("\n" + "\n".join(format_accessibility(pdf, problems)))
+        if any(problem.severity == A11Y_ERROR for problem in problems):
+            status = max(status, 1)
     raise typer.Exit(status)
 
 

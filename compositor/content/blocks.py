@@ -124,7 +124,8 @@ def _read_figure(image, article: Path, line: int) -> Figure:
             raise ContentError(
                 _(
                     "{picture}: unknown attribute {key!r}; only {{width=40mm}} or "
-                    "{{width=50%}} may follow a picture"
+                    '{{width=50%}} (and alt="…", what a screen reader says for the picture) '
+                    "may follow a picture"
                 ).format(picture=reference, key=key),
                 article,
                 line,
@@ -137,6 +138,7 @@ def _read_figure(image, article: Path, line: int) -> Figure:
         caption,
         Source(article, line),
         width=width,
+        alt=str(image.attrs.get("alt") or "").strip(),  # {alt="…"}: else the caption
         pixels=pixels,
         key=_key("figure", article, line),
     )

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 
 import pikepdf
@@ -101,10 +102,33 @@ def impose_booklet(pdf_bytes: bytes, booklet: Booklet, version: str = "") -> byt
                 del pdf.Root[key]
         if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
             del pdf.Root.Names.Dests
+        _drop_structure(pdf)
         record = {"imposition": SADDLE_STITCH_2UP, "creep_mm": booklet.creep_mm}
         pdf.docinfo[IMPOSITION_KEY] = json.dumps(record, sort_keys=True)
         renew_identity(pdf, json.dumps(record, sort_keys=True))  # not the flat file's
         return save_reproducibly(pdf, version=version)
+
+
+# PDF/UA's and PDF/A's identification in XMP, as attributes or as elements
+CLAIMS = re.compile(rb'\s(?:pdfuaid|pdfaid):\w+="[^"]*"|<pdfuaid:part>\d+</pdfuaid:part>')
+
+
+def _drop_structure(pdf: pikepdf.Pdf) -> None:
+    """Sheets are for printing: two pages side by side have no reading order, and the
+    structure tree points at pages that are no longer pages. A tagged edition's sheets
+    are untagged and no longer claim PDF/UA or PDF/A (read the edition itself); a press
+    file's stay PDF/X."""
+    if "/StructTreeRoot" not in pdf.Root:
+        return
+    for key in ("/StructTreeRoot", "/MarkInfo"):
+        del pdf.Root[key]
+    for page in pdf.pages:
+        for key in ("/StructParents", "/Tabs"):
+            if key in page.obj:
+                del page.obj[key]
+    if "/Metadata" in pdf.Root:  # a press file's PDF/X identification stays
+        packet = pdf.Root.Metadata.read_bytes()
+        pdf.Root.Metadata.write(re.sub(CLAIMS, b"", packet))
 
 
 def creep_shift(creep_mm: float, side: int, sides: int) -> float:

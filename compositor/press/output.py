@@ -51,6 +51,12 @@ from compositor.press.spot import (
     keep_to_inks,
     paint_spots,
 )
+from compositor.press.structure import (
+    TAGGED_STANDARDS,
+    is_tagged,
+    unlink_removed_annotations,
+    with_pdfua,
+)
 from compositor.press.trim import PageBoxes, Rect, add_crop_marks, page_boxes, set_boxes
 
 MAX_BLEED_MM = 20.0
@@ -133,6 +139,11 @@ class PressJob:
         return self.standard.weasyprint_variant
 
     @property
+    def tagged(self) -> bool:
+        """PDF/X-4 keeps the structure tree (PDF/UA-1 too); X-1a is untagged by nature."""
+        return self.standard.key in TAGGED_STANDARDS
+
+    @property
     def css(self) -> str:
         bleed = f"{self.bleed_mm:g}mm"
         return f"@page {{ bleed: {bleed}; }}\n:root {{ --bleed: {bleed}; }}\n"
@@ -171,7 +182,10 @@ def make_press_pdf(
     in the file for preflight's messages."""
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         check_trim_size(pdf, job.boxes.trim)
+        tagged = is_tagged(pdf)  # PDF/X-4 keeps the screen edition's tags (issue 28)
         remove_annotations(pdf)
+        if tagged:
+            unlink_removed_annotations(pdf)
         parts = walk(pdf)
         convert_to_cmyk(parts, CmykConverter(job.profile))
         if job.spots:
@@ -186,7 +200,7 @@ def make_press_pdf(
         for page in pdf.pages:
             set_boxes(page, job.boxes)
             if job.boxes.marks:
-                add_crop_marks(page, job.boxes)
+                add_crop_marks(page, job.boxes, artifact=tagged)
         set_output_intent(pdf, job.profile)
         record_picture_names(pdf.docinfo, pictures or {})
         record_press_settings(pdf, job.record)
@@ -196,6 +210,9 @@ def make_press_pdf(
             job.profile.data,
         )
         set_pdfx_metadata(pdf, job.standard, identity)
+        if tagged:
+            packet = pdf.Root.Metadata.read_bytes()
+            pdf.Root.Metadata.write(with_pdfua(packet))
         return save_reproducibly(pdf, version=job.standard.pdf_version)
 
 

@@ -107,7 +107,7 @@ def crop_marks(boxes: PageBoxes) -> bytes:
     return f"q\n{REGISTRATION}\n{MARK_WIDTH_PT} w 0 J [] 0 d\n{path}\nQ\n".encode("ascii")
 
 
-def add_crop_marks(page: pikepdf.Page, boxes: PageBoxes) -> None:
+def add_crop_marks(page: pikepdf.Page, boxes: PageBoxes, artifact: bool = False) -> None:
     """Draw the marks after the page's content, in a clean graphics state.
 
     WeasyPrint leaves its page transformation in place at the end of the stream,
@@ -115,7 +115,10 @@ def add_crop_marks(page: pikepdf.Page, boxes: PageBoxes) -> None:
     """
     page.contents_coalesce()
     contents = page.obj.Contents
-    contents.write(b"q\n" + contents.read_bytes() + b"\nQ\n" + crop_marks(boxes))
+    marks = crop_marks(boxes)
+    if artifact:  # a tagged file: marks are not content (press/structure.py)
+        marks = b"/Artifact BMC\n" + marks + b"\nEMC\n"
+    contents.write(b"q\n" + contents.read_bytes() + b"\nQ\n" + marks)
     add_registration_space(page.obj.Resources)
 
 
