@@ -28,7 +28,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "data" / "figures")]
 # (feature, owner module, attribute path, what the function does). The first entry must
 # be import_weasyprint, wrapped before anything imports WeasyPrint (see stages.py).
 FEATURES = (
-    ("", "compositor.weasy_import", "import_weasyprint", "import WeasyPrint"),
+    ("", "compositor.weasy.importing", "import_weasyprint", "import WeasyPrint"),
     ("clreq line breaking", "compositor.weasy_seam", "_split_first_line", "break and plan lines"),
     ("make-up pass", "compositor.weasy_seam", "_snap_to_lines", "pad blocks to whole lines"),
     ("make-up pass", "compositor.weasy_seam", "page_makeup", "齐底 and colophon, relayouts"),

@@ -32,8 +32,12 @@ STAGES = (
     ("read the content", "compositor/content/validate.py", "read_findings"),
     ("check the fonts cover the text", "compositor/fonts/fontset.py", "check_issue_coverage"),
     ("normalise the text (typeset_issue)", "compositor/text/__init__.py", "typeset_issue"),
-    ("render the HTML (Jinja2)", "compositor/html.py", "render_html"),
-    ("parse CSS, load @font-face fonts (pdf.parse_styles)", "compositor/pdf.py", "parse_styles"),
+    ("render the HTML (Jinja2)", "compositor/render/html.py", "render_html"),
+    (
+        "parse CSS, load @font-face fonts (pdf.parse_styles)",
+        "compositor/render/pdf.py",
+        "parse_styles",
+    ),
     (
         "seam self-check (check_internals)",
         "compositor/weasy_seam.py",
@@ -48,7 +52,7 @@ STAGES = (
     ("  of which CJK line breaking and spacing", "compositor/weasy_seam.py", "_split_first_line"),
     ("  of which whole-line blocks (line_grid)", "compositor/weasy_seam.py", "_snap_to_lines"),
     ("page make-up: 齐底, colophon (page_makeup)", "compositor/weasy_seam.py", "page_makeup"),
-    ("  of which the second layout, when needed", "compositor/pdf.py", "relayout"),
+    ("  of which the second layout, when needed", "compositor/render/pdf.py", "relayout"),
     ("write the PDF (Document.write_pdf)", "weasyprint/document.py", "write_pdf"),
     ("  of which drawing pages", "weasyprint/document.py", "paint"),
     ("  of which font subsetting", "weasyprint/pdf/fonts.py", "subset"),
@@ -90,7 +94,7 @@ profiler.dump_stats(sys.argv[1])
 # run, by wrapping the stage's function. (owner module, attribute path, label); indented
 # labels are parts of a stage above them, and a stage called twice is summed.
 TIMED = (
-    ("compositor.weasy_import", "import_weasyprint", "import WeasyPrint"),
+    ("compositor.weasy.importing", "import_weasyprint", "import WeasyPrint"),
     ("compositor.build", "BuildSession.__init__", "font set (manifest)"),
     ("compositor.build", "read_findings", "read and validate the content"),
     ("compositor.build", "check_issue_coverage", "check the fonts cover the text"),
@@ -98,7 +102,7 @@ TIMED = (
     ("compositor.build", "render_html", "render the HTML (Jinja2)"),
     ("compositor.weasy_seam", "_verify_internals", "seam self-check"),
     ("compositor.weasy_seam", "_verify_makeup_internals", "make-up self-check"),
-    ("compositor.pdf", "parse_styles", "parse CSS, load the fonts into fontconfig"),
+    ("compositor.render.pdf", "parse_styles", "parse CSS, load the fonts into fontconfig"),
     ("compositor.weasy_seam", "shipped_font_configuration", "  of which shipped fonts only"),
     ("weasyprint", "HTML.render", "lay out (every layout)"),
     ("compositor.weasy_seam", "_split_first_line", "  of which CJK line breaking"),
@@ -135,10 +139,10 @@ wrap(*stages[0])  # import_weasyprint: before anything imports WeasyPrint
 import compositor.cli as cli
 totals["import typer and the CLI"] = time.process_time() - start
 with cli.imports_for_the_process():  # as the build command imports (collector paused)
-    import compositor.weasy_import
-    compositor.weasy_import.import_weasyprint()
+    import compositor.weasy.importing
+    compositor.weasy.importing.import_weasyprint()
     before = time.process_time()
-    import compositor.build, compositor.pdf, compositor.weasy_seam
+    import compositor.build, compositor.render.pdf, compositor.weasy_seam
     totals["import compositor's pipeline"] = time.process_time() - before
 for stage in stages[1:]:
     wrap(*stage)

@@ -35,9 +35,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from synthetic import synthetic_issue  # noqa: E402
 
 from compositor import build, weasy_seam  # noqa: E402
-from compositor.check.typography import preflight  # noqa: E402
 from compositor.content import read_issue  # noqa: E402
 from compositor.fonts.fontset import load_fontset  # noqa: E402
+from compositor.preflight.typography import preflight  # noqa: E402
 
 TARGET = 1.25
 RESULTS = ROOT / "benchmarks" / "results"

@@ -17,7 +17,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compositor.check.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.content.validate import (
     Finding,
     Level,
@@ -27,11 +26,13 @@ from compositor.content.validate import (
 )
 from compositor.errors import CompositorError, LayoutError
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
-from compositor.html import Rendered, Templates, render_html
 from compositor.layout import Layout, load_layout
+from compositor.layout.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
-from compositor.pdf import (
+from compositor.press.pictures import refuse_transparency
+from compositor.render.html import Rendered, Templates, render_html
+from compositor.render.pdf import (
     Rendition,
     StyleCache,
     content_identifier,
@@ -39,7 +40,6 @@ from compositor.pdf import (
     write_atomically,
     write_pdf,
 )
-from compositor.press.pictures import refuse_transparency
 from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
 from compositor.typeset.continued import has_tables, settle_layout

@@ -10,8 +10,8 @@ import pytest
 from conftest import SAMPLE, copy_mini, edit, read_pdf, run_cli
 
 from compositor.build import layout_for
-from compositor.check.estimate import estimate_issue
 from compositor.content import read_issue
+from compositor.layout.estimate import estimate_issue
 from compositor.text import typeset_issue
 
 FINDING = re.compile(r"^(.+):(\d+):(\d+): (error|warning|info): (.+)$")

@@ -20,7 +20,7 @@ from weasyprint.urls import FatalURLFetchingError
 
 import compositor.build
 from compositor.cli import app
-from compositor.pdf import DATA_URL_LIMIT, make_fetcher
+from compositor.render.pdf import DATA_URL_LIMIT, make_fetcher
 
 FONTS = ROOT / "fonts"
 

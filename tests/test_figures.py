@@ -569,7 +569,8 @@ def test_page_makeup_keeps_tables_inside_the_text_block(screen):
 def test_the_settled_layout_is_drawn_not_laid_out_again(issue: Path, tmp_path, monkeypatch):
     """Settling figures lays the issue out until nothing moves; that last layout is the
     one drawn. Drawn from a fresh layout instead, the PDF is the same bytes."""
-    from compositor import build, pdf
+    from compositor import build
+    from compositor.render import pdf
 
     layouts = []
     original_laid_out = pdf._laid_out

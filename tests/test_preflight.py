@@ -10,8 +10,8 @@ from pathlib import Path
 
 from conftest import ROOT, run_cli, weasy_write
 
-from compositor.check.typography import preflight
 from compositor.layout import Typesetting
+from compositor.preflight.typography import preflight
 from compositor.weasy_seam import cjk_typesetting
 
 FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"

@@ -15,9 +15,9 @@ from compositor.build import FONTS_DIR, LAYOUTS_DIR, build_issue
 from compositor.cli.watch import Rebuilder
 from compositor.content import read_issue
 from compositor.fonts.fontset import load_fontset
-from compositor.html import Templates, render_html
 from compositor.layout import load_layout
-from compositor.pdf import StyleCache, write_pdf
+from compositor.render.html import Templates, render_html
+from compositor.render.pdf import StyleCache, write_pdf
 
 A4_POINTS = (595, 842)
 A5_POINTS = (420, 595)

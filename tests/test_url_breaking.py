@@ -16,8 +16,8 @@ import pytest
 from conftest import copy_mini
 
 from compositor.build import build_issue
-from compositor.check.typography import preflight
 from compositor.layout import Typesetting
+from compositor.preflight.typography import preflight
 from compositor.text.classes import is_han
 from compositor.typeset.linebreak import UrlBreaks, can_break_before, choose_break
 

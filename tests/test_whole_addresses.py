@@ -19,9 +19,9 @@ import pytest
 from conftest import copy_mini, run_cli, shipped_fonts_only, weasy_write
 
 from compositor.build import build_issue
-from compositor.check.typography import URL_SPLIT, preflight
 from compositor.layout import Typesetting, load_layout
 from compositor.paths import LAYOUTS_DIR
+from compositor.preflight.typography import URL_SPLIT, preflight
 from compositor.text.classes import is_han
 from compositor.typeset.linebreak import UrlBreaks, can_break_before
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from compositor.check.resolution import LOWEST_PPI, low_resolution, place_figure
 from compositor.errors import CompositorError
+from compositor.layout.resolution import LOWEST_PPI, low_resolution, place_figure
 from compositor.model import Figure, Issue, Table
 
 # The torch layout's figure and table boxes (style.css), for the page estimate: captions

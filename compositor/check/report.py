@@ -101,7 +101,7 @@ def _font_findings(issue: Issue) -> Iterator[Finding]:
 
 def _length_findings(issue: Issue) -> Iterator[Finding]:
     from compositor.build import layout_for
-    from compositor.check.estimate import estimate_issue
+    from compositor.layout.estimate import estimate_issue
     from compositor.text import typeset_issue
 
     issue_file = issue.folder / ISSUE_FILE

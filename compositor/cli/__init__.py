@@ -172,7 +172,7 @@ def build(
     Example: compositor build content/torch/2022-17 --booklet -o sheets.pdf
     """
     with imports_for_the_process():
-        from compositor.weasy_import import import_weasyprint
+        from compositor.weasy.importing import import_weasyprint
 
         import_weasyprint()  # first: importing .build would load WeasyPrint the slow way
         from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
@@ -318,7 +318,7 @@ def watch(
     Example: compositor watch content/torch/2022-17 -o preview.pdf
     """
     with imports_for_the_process():
-        from compositor.weasy_import import import_weasyprint
+        from compositor.weasy.importing import import_weasyprint
 
         import_weasyprint()  # first: importing .watch would load WeasyPrint the slow way
         from compositor.cli.watch import watch as watch_issue
@@ -391,8 +391,8 @@ def preflight(
 
     Example: compositor preflight press.pdf --press
     """
-    from compositor.check.typography import format_report
-    from compositor.check.typography import preflight as check_typesetting
+    from compositor.preflight.typography import format_report
+    from compositor.preflight.typography import preflight as check_typesetting
 
     try:
         report = check_typesetting(pdf)
@@ -402,8 +402,8 @@ def preflight(
         typer.echo(line)
     status = report.exit_code
     if press:
-        from compositor.check.press import format_press_report, inspect_press, verdict
-        from compositor.check.typography import ERROR
+        from compositor.preflight.press import format_press_report, inspect_press, verdict
+        from compositor.preflight.typography import ERROR
 
         try:
             inspection = inspect_press(pdf, max_ink, engines=True)

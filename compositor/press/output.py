@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Name
 
-from compositor.html import Rendered
 from compositor.layout import MANIFEST, Layout
 from compositor.press.cmyk import CmykConverter, PressRefused, convert_to_cmyk
 from compositor.press.icc import OutputProfile, load_output_profile
@@ -48,6 +47,7 @@ from compositor.press.spot import (
     paint_spots,
 )
 from compositor.press.trim import PageBoxes, Rect, add_crop_marks, page_boxes, set_boxes
+from compositor.render.html import Rendered
 
 MAX_BLEED_MM = 20.0
 # Annotations printers keep: trap networks and printer's marks. Links and the like are

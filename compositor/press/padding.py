@@ -17,9 +17,9 @@ from collections.abc import Callable
 
 import pikepdf
 
-from compositor.html import Rendered
-from compositor.pdf import Rendition
 from compositor.press.pdfsave import save_reproducibly
+from compositor.render.html import Rendered
+from compositor.render.pdf import Rendition
 
 # The torch layout's colophon is an absolutely positioned footer preceded by the
 # spacer ``.colophon-space`` (see layouts/torch/style.css): breaking before the spacer

@@ -363,7 +363,7 @@ def header_widths(table: Table, metrics: TableMetrics) -> tuple[float, ...]:
 
 def table_metrics(layout: Layout, font_files: dict[str, Path]) -> TableMetrics:
     """The torch layout's table measures, read from its CSS as ``compositor check`` does."""
-    from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
+    from compositor.layout.cssboxes import PT_PER_UNIT, Box, StyleSheet
 
     css = StyleSheet.read(layout.stylesheets)
     page = css.page_margins()

@@ -17,9 +17,9 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
 from compositor.check.figures import block_height
 from compositor.layout import Layout
+from compositor.layout.cssboxes import PT_PER_UNIT, Box, StyleSheet
 from compositor.model import Article, Figure, Issue, ItemList, Paragraph, Table
 
 PT_PER_MM = PT_PER_UNIT["mm"]

@@ -19,8 +19,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
-from compositor.check.resolution import GOOD_PPI, LOWEST_PPI
 from compositor.errors import CompositorError
+from compositor.layout.resolution import GOOD_PPI, LOWEST_PPI
 from compositor.press.icc import read_icc_header
 from compositor.press.inks import PageInks, inks_by_page
 from compositor.press.pdfwalk import (
@@ -109,7 +109,7 @@ def inspect_press(
 
 def _check_engines(path: Path, result: PressInspection) -> None:
     """A RIP is one of these engines: the file must draw the same in every one."""
-    from compositor.check.engines import compare_engines
+    from compositor.preflight.engines import compare_engines
 
     agreeing = []
     for engine in compare_engines(path):

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from compositor.errors import CompositorError
-from compositor.html import Rendered
+from compositor.render.html import Rendered
 from compositor.scratch import scratch_folder
 
 DATA_URL_LIMIT = 64 * 1024
