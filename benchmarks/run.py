@@ -100,7 +100,7 @@ sys.argv = ["compositor", *sys.argv[1:]]
 main()
 """
 HAS_HB_SUBSET = """
-from compositor.weasy_seam import has_fast_subsetting
+from compositor.weasy.fonts import has_fast_subsetting
 print(has_fast_subsetting())
 """
 # Pure Python arithmetic: how much of the machine's cores other processes leave us.

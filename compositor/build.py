@@ -204,13 +204,10 @@ def render_issue(
 
 
 def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, int]:
-    from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
-        Shaping,
-        cjk_typesetting,
-        line_grid,
-        page_makeup,
-        page_total_settled,
-    )
+    # These import WeasyPrint: `compositor check` does not.
+    from compositor.weasy.contents import page_total_settled
+    from compositor.weasy.linebreak import Shaping, cjk_typesetting
+    from compositor.weasy.makeup import line_grid, page_makeup
 
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}

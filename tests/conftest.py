@@ -97,7 +97,7 @@ def shipped_fonts_only() -> Iterator[object]:
     takes part (a fresh machine has no CJK font; a developer's may have several).
     """
     from compositor.render.pdf import shipped_faces
-    from compositor.weasy_seam import shipped_font_configuration
+    from compositor.weasy.fonts import shipped_font_configuration
 
     with tempfile.TemporaryDirectory(prefix="compositor-test-fonts-") as folder:
         yield shipped_font_configuration(Path(folder), shipped_faces(ROOT / "fonts"))

@@ -23,7 +23,7 @@ from compositor.preflight.typography import (
     read_makeup,
     read_pages,
 )
-from compositor.weasy_seam import check_makeup_internals, line_grid, page_makeup
+from compositor.weasy.makeup import check_makeup_internals, line_grid, page_makeup
 
 MM = 72 / 25.4
 PAGE_HEIGHT = 297 * MM

@@ -23,7 +23,7 @@ from compositor.layout import Typesetting
 from compositor.preflight.typography import preflight, read_pages
 from compositor.text import typeset_issue
 from compositor.typeset.spacing import SPACER
-from compositor.weasy_seam import cjk_typesetting
+from compositor.weasy.linebreak import cjk_typesetting
 
 FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"
 EM = 10.0  # pt

@@ -207,7 +207,7 @@ def render_lines(tmp_path, settings: Typesetting) -> list[list[dict]]:
     import weasyprint
 
     from compositor.paths import FONTS_DIR
-    from compositor.weasy_seam import cjk_typesetting
+    from compositor.weasy.linebreak import cjk_typesetting
 
     font = FONTS_DIR / "CompositorSong-Regular.otf"
     html = f"""<html lang="zh-CN"><style>

@@ -164,7 +164,7 @@ def render_box(tmp_path, body: str) -> list[list[dict]]:
     import weasyprint
 
     from compositor.paths import FONTS_DIR
-    from compositor.weasy_seam import cjk_typesetting
+    from compositor.weasy.linebreak import cjk_typesetting
 
     font = FONTS_DIR / "CompositorSong-Regular.otf"
     html = f"""<html lang="zh-CN"><style>

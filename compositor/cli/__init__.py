@@ -460,7 +460,7 @@ def imports_for_the_process() -> Iterator[None]:
 
 
 def warn_if_slow_subsetting() -> None:
-    from compositor.weasy_seam import has_fast_subsetting
+    from compositor.weasy.fonts import has_fast_subsetting
 
     if not has_fast_subsetting():
         typer.echo(

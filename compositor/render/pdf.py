@@ -158,7 +158,7 @@ def write_pdf(
     laying out, not when writing). ``laid_out``: what ``lay_out`` gave for ``rendered``
     with these same arguments and ``styles``, drawn as it is instead of laid out again."""
 
-    from compositor.weasy_seam import Written, streams_serialised_once
+    from compositor.weasy.serialise import Written, streams_serialised_once
 
     with (
         nullcontext(laid_out)
@@ -239,7 +239,7 @@ def parse_styles(
     import weasyprint
 
     from compositor.paths import FONTS_DIR
-    from compositor.weasy_seam import shipped_font_configuration
+    from compositor.weasy.fonts import shipped_font_configuration
 
     font_config = shipped_font_configuration(font_folder, shipped_faces(FONTS_DIR))
     stylesheets = [weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=font_config)]
