@@ -24,9 +24,9 @@ from compositor.content.validate import (
     read_findings,
     refuse_placeholders,
 )
-from compositor.errors import CompositorError, LayoutError
+from compositor.errors import CompositorError
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
-from compositor.layout import Layout, load_layout
+from compositor.layout import Layout, layout_for
 from compositor.layout.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
@@ -295,16 +295,6 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
     from compositor.press.output import make_press_pdf
 
     return make_press_pdf(rendition.pdf, job), rendition.pages
-
-
-def layout_for(issue: Issue) -> Layout:
-    folder = LAYOUTS_DIR / issue.publication.layout
-    if not folder.is_dir():
-        raise LayoutError(
-            f"layout {issue.publication.layout!r} not found in {LAYOUTS_DIR}",
-            issue.publication.root / "publication.toml",
-        )
-    return load_layout(folder)
 
 
 def timestamp(issue: Issue) -> str:

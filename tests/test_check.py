@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, copy_mini, edit, read_pdf, run_cli
 
-from compositor.build import layout_for
 from compositor.content import read_issue
+from compositor.layout import layout_for
 from compositor.layout.estimate import estimate_issue
 from compositor.text import typeset_issue
 

@@ -23,6 +23,7 @@ from compositor.content.validate import (
     reading_order,
 )
 from compositor.errors import CompositorError
+from compositor.layout import layout_for
 from compositor.model import Issue, Table
 
 
@@ -71,8 +72,8 @@ def check_issue(folder: Path | str) -> Report:
 
 
 def _font_findings(issue: Issue) -> Iterator[Finding]:
-    from compositor.build import FONTS_DIR, layout_for
     from compositor.fonts.fontset import font_use, load_fontset
+    from compositor.paths import FONTS_DIR
 
     try:
         layout = layout_for(issue)
@@ -100,7 +101,6 @@ def _font_findings(issue: Issue) -> Iterator[Finding]:
 
 
 def _length_findings(issue: Issue) -> Iterator[Finding]:
-    from compositor.build import layout_for
     from compositor.layout.estimate import estimate_issue
     from compositor.text import typeset_issue
 
@@ -134,7 +134,6 @@ def _length_findings(issue: Issue) -> Iterator[Finding]:
 def _table_findings(issue: Issue) -> Iterator[Finding]:
     """Issue 23: a table whose numbers, dates and words do not fit the measure even a
     size smaller (typeset/tables.py); the build breaks its cells anywhere."""
-    from compositor.build import layout_for
     from compositor.fonts.fontset import load_fontset
     from compositor.paths import FONTS_DIR
     from compositor.text import typeset_issue

@@ -145,11 +145,13 @@ class ArticleParts:
     problems: tuple[ContentError, ...] = ()
 
 
-def parse_article(path: Path) -> ArticleParts:
+def parse_article(path: Path, text: str | None = None) -> ArticleParts:
     """Split an article into front matter and blocks; raises if it cannot be read or its
     front matter cannot be parsed, never for a bad key, and keeps the errors of the blocks
-    it cannot read in ``problems``."""
-    text = read_text(path)
+    it cannot read in ``problems``. ``text``: the file's text when the caller has read it
+    (the validator reads each file once, for the model and for its positions)."""
+    if text is None:
+        text = read_text(path)
     meta, body, body_line = _split_front_matter(text, path)
     problems: list[ContentError] = []
     blocks = _parse_body(body, path, body_line, problems)
@@ -401,7 +403,12 @@ def _kind_name(kind: type | tuple) -> str:
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    return _parse_toml(read_text(path), path)
+    return parse_toml(read_text(path), path)
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """A TOML file's text (read by ``read_text``) parsed, with advice for its errors."""
+    return _parse_toml(text, path)
 
 
 # What to do about tomllib's commonest complaints, keyed by the start of its message.

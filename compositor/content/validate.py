@@ -247,11 +247,12 @@ class _IssueReader:
 
     def load(self, path: Path) -> tuple[dict, TomlLines] | None:
         try:
-            data = content.load_toml(path)
+            text = content.read_text(path)  # once: for the data and for the positions
+            data = content.parse_toml(text, path)
         except CompositorError as error:
             self.content_error(error, path)
             return None
-        lines = TomlLines(path, content.read_text(path).split("\n"))
+        lines = TomlLines(path, text.split("\n"))
         self.spans.extend(lines.strings())
         return data, lines
 
@@ -420,11 +421,12 @@ class _IssueReader:
 
     def read_article(self, path: Path) -> Article | None:
         try:
-            parts = content.parse_article(path)
+            text = content.read_text(path)  # once: for the model and for the positions
+            parts = content.parse_article(path, text)
         except CompositorError as error:
             self.content_error(error, path)
             return None
-        file_lines = content.read_text(path).split("\n")
+        file_lines = text.split("\n")
         front = TomlLines(path, file_lines[1 : parts.body_line - 2], first_line=2)
         self.spans.extend(front.strings())
         self.spans.extend(markdown_spans(path, file_lines, parts.body_line))

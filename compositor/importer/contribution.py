@@ -37,6 +37,7 @@ from compositor.errors import ContentError
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
 from compositor.importer.wordnotes import as_marks, as_references
 from compositor.importer.write import article_markdown, emphasised_markdown
+from compositor.layout import layout_for
 from compositor.layout.cssboxes import PT_PER_UNIT
 from compositor.layout.estimate import Metrics
 from compositor.layout.resolution import low_resolution
@@ -79,7 +80,6 @@ def import_contribution(
     section = _choose_section(issue, section, issue_folder)
     contribution = read_contribution(path)
     name, renames = _file_name(issue, section, issue_folder)
-    from compositor.build import layout_for  # here: the build's imports are slow to load
 
     layout = layout_for(issue)
     measure_mm = Metrics.of(layout).width / PT_PER_UNIT["mm"]

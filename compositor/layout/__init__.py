@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import LayoutError
+from compositor.layout.roles import KINDS, ROLES, SPACED
+from compositor.model import Issue
+from compositor.paths import LAYOUTS_DIR
 
 MANIFEST = "layout.toml"
 PUNCTUATION_STYLES = ("gb", "none")
@@ -152,8 +155,6 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
 
 
 def _grid_from(data: dict, path: Path) -> Grid:
-    from compositor.typeset.makeup import KINDS, ROLES, SPACED
-
     SPACED_KINDS = tuple(kind for group in SPACED for kind in group)
 
     grid = Grid(
@@ -173,3 +174,14 @@ def _grid_from(data: dict, path: Path) -> Grid:
             f"grid.max_lines: gap kind(s) {sorted(unknown)} take no slack; use {SPACED_KINDS}", path
         )
     return grid
+
+
+def layout_for(issue: Issue) -> Layout:
+    """The layout the issue's publication names, from the shipped layouts."""
+    folder = LAYOUTS_DIR / issue.publication.layout
+    if not folder.is_dir():
+        raise LayoutError(
+            f"layout {issue.publication.layout!r} not found in {LAYOUTS_DIR}",
+            issue.publication.root / "publication.toml",
+        )
+    return load_layout(folder)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import json
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -14,6 +13,8 @@ from functools import partial
 from weasyprint.formatting_structure import boxes as weasy_boxes
 from weasyprint.layout import absolute as weasy_absolute
 
+from compositor.makeup_record import KEY as MAKEUP_KEY
+from compositor.makeup_record import MakeupRecord
 from compositor.weasy.internals import _source_of, _verified
 
 # ==================================================================== page make-up (版面)
@@ -58,8 +59,6 @@ from compositor.weasy.internals import _source_of, _verified
 PX_PER_PT = 4 / 3
 GRID_EPSILON = 0.01  # px: what counts as on a grid line after float arithmetic
 ALIGN_LIMIT = 0.15  # of a pitch: font metrics differ this much at most
-MAKEUP_KEY = "CompositorMakeup"
-RELAXED = "orphans and widows 1 for 齐底"  # the PDF Info key preflight reads (alphanumeric only)
 
 
 @contextmanager
@@ -175,7 +174,7 @@ class _PageShape:
 class _Pass:
     """What one make-up pass over a laid-out document did and could not do."""
 
-    record: dict  # written into the PDF for preflight
+    record: MakeupRecord  # written into the PDF for preflight
     short: int  # lines left short on pages the text runs through
     relax: dict  # CSS selector → element: paragraphs that may break one line differently
     alone: bool  # the colophon still has a page to itself (not asked for by --pad-to)
@@ -225,9 +224,8 @@ def page_makeup(grid, document, relayout=None):
             best = _better(best, _laid_out_again(grid, relayout, best.css + carry))
         if relax_css and best.css.startswith(relax_css):
             pages = _pages_breaking(best.document, grid, set(first.relax.values()))
-            best.made.record["relaxed"] = {str(page): RELAXED for page in sorted(pages)}
-    record = json.dumps(best.made.record, sort_keys=True, ensure_ascii=False)
-    best.document.metadata.custom[MAKEUP_KEY] = record
+            best.made.record.relaxed = frozenset(pages)
+    best.document.metadata.custom[MAKEUP_KEY] = best.made.record.to_json()
     return best.document
 
 
@@ -251,7 +249,7 @@ def _make_up(grid, document) -> _Pass:
     """One make-up pass over ``document``'s pages (changed in place)."""
     from compositor.typeset import makeup
 
-    record: dict = {"pitch_pt": grid.pitch_pt, "short": {}}
+    record = MakeupRecord(grid.pitch_pt)
     total_short = 0
     relax: dict = {}
     alone_at_end, tighten_css = False, ""
@@ -280,12 +278,12 @@ def _make_up(grid, document) -> _Pass:
             if foot := _float_foot(shape):
                 # Table rows and captions (one size smaller) do not sit on the body's
                 # lines: the page's last line ends short of the foot by part of a line.
-                record["short"][str(index + 1)] = foot
+                record.reasons[index + 1] = foot
             if slack <= 0:
                 continue
             if index == text_end:
                 # 齐底 is for pages the text runs through: where it ends, it ends
-                record["short"][str(index + 1)] = f"the text ends here; {colophon_note}"
+                record.reasons[index + 1] = f"the text ends here; {colophon_note}"
                 continue
             gaps, sides = _gaps(shape, grid, pitch, makeup)
             plan = makeup.plan_flush_bottom(slack, gaps, grid.max_gap_lines, grid.max_lines)
@@ -295,10 +293,10 @@ def _make_up(grid, document) -> _Pass:
                     _shift_below(pages[index]._page_box, y, lines * pitch)
                     moved.add(index)
             if any(plan.added):
-                record.setdefault("spaced", {})[str(index + 1)] = _spaced(gaps, plan.added)
+                record.spaced[index + 1] = _spaced(gaps, plan.added)
             if plan.short:
                 held = _held_over(pages[index + 1], grid)
-                record["short"][str(index + 1)] = f"{plan.reason}{held}"
+                record.reasons[index + 1] = f"{plan.reason}{held}"
                 total_short += plan.short
                 # one line more on the page, and its gaps take the rest: let the next
                 # page's first paragraph break one line differently
