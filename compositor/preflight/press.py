@@ -21,6 +21,7 @@ from pikepdf import Name
 
 from compositor.errors import CompositorError
 from compositor.layout.resolution import GOOD_PPI, LOWEST_PPI
+from compositor.preflight.findings import ERROR, WARNING, Finding, Level
 from compositor.press.icc import read_icc_header
 from compositor.press.inks import PageInks, inks_by_page
 from compositor.press.pdfwalk import (
@@ -38,7 +39,6 @@ from compositor.press.pdfwalk import (
 from compositor.press.placements import PlacedImage, placed_images
 from compositor.press.trim import POINTS_PER_MM, Rect
 
-ERROR, WARNING = "error", "warning"
 MIN_BLEED_MM = 3.0
 MAX_PDF_VERSION = {"PDF/X-1a": "1.4", "PDF/X-4": "1.6"}
 PRINTING_ANNOTATIONS = ("/TrapNet", "/PrinterMark")
@@ -54,14 +54,6 @@ class UnreadablePdf(CompositorError):
     """The file is not a PDF pikepdf can open (damaged, encrypted with a password, …)."""
 
 
-@dataclass(frozen=True)
-class Finding:
-    page: int | None  # None: the document as a whole
-    rule: str
-    message: str
-    severity: str = ERROR
-
-
 @dataclass
 class PressInspection:
     summary: list[tuple[str, str]] = field(default_factory=list)
@@ -71,8 +63,8 @@ class PressInspection:
     def passed(self) -> bool:
         return not any(f.severity == ERROR for f in self.findings)
 
-    def add(self, page: int | None, rule: str, message: str, severity: str = ERROR) -> None:
-        self.findings.append(Finding(page, rule, message, severity))
+    def add(self, page: int | None, rule: str, message: str, severity: Level = ERROR) -> None:
+        self.findings.append(Finding(page, rule, message, severity=severity))
 
 
 def check_press(path: Path | str, max_ink: float = DEFAULT_MAX_INK) -> list[Finding]:
@@ -302,7 +294,7 @@ def _check_colour(parts: Parts, result: PressInspection) -> None:
     # The same problem repeats per glyph run or path: report it once per page, with a count.
     seen: Counter = Counter()
 
-    def report(page: int, rule: str, message: str, severity: str = ERROR) -> None:
+    def report(page: int, rule: str, message: str, severity: Level = ERROR) -> None:
         seen[(page, rule, message, severity)] += 1
 
     for content in parts.contents:

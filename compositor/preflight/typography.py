@@ -67,6 +67,7 @@ from compositor.makeup_record import KEY as RECORD_KEY
 
 # What a build recorded about its page make-up (the name preflight has always used).
 from compositor.makeup_record import MakeupRecord as Makeup
+from compositor.preflight.findings import ERROR, INFO, WARNING, Finding, Level
 from compositor.text.classes import (
     CLOSING,
     NOT_AT_LINE_END,
@@ -103,7 +104,6 @@ LEADER_RUN = 4  # this many leader glyphs in a row make a contents line
 GRID_TOLERANCE = 0.1  # pt: how far a baseline may miss its grid line
 MAKEUP_KEY = "/" + RECORD_KEY  # written by weasy.makeup.page_makeup
 FOLIO = re.compile(r"[\s\-–—]*\d+[\s\-–—]*")  # a page number line: "— 3 —"
-ERROR, WARNING, INFO = "error", "warning", "info"
 
 # What to do about an error. In a PDF of ours only these are the editor's to fix in the
 # content; any other error is the build's (compositor's), and in a PDF made elsewhere it
@@ -192,15 +192,6 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Finding:
-    page: int | None  # None: the document as a whole
-    rule: str
-    message: str
-    example: str = ""
-    severity: str = ERROR
-
-
-@dataclass(frozen=True)
 class Report:
     path: Path
     pages: int
@@ -209,7 +200,7 @@ class Report:
     ours: bool = False  # built by compositor (the make-up record is in the PDF)
     two_up: bool = False  # a booklet: its pages were read off 2-up sheet sides
 
-    def of(self, severity: str) -> tuple[Finding, ...]:
+    def of(self, severity: Level) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == severity)
 
     @property
