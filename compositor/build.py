@@ -214,7 +214,7 @@ def _render_issue(issue, layout, fontset, job, pad_to, styles) -> tuple[bytes, i
     if has_tables(typeset):  # issue 23: each table's size from its cells' widths
         typeset = size_tables(typeset, table_metrics(layout, font_files))
     stamp = timestamp(issue)
-    roots = (issue.folder, layout.folder, FONTS_DIR)
+    roots: tuple[Path, ...] = (issue.folder, layout.folder, FONTS_DIR)
     buzi = issue.publication.buzi_font
     if buzi is not None:  # the publication's own 补字 font: @font-face role-buzi
         roots += (buzi,)

@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,12 @@ ISSUE_OPTIONAL = {"editors"}
 SECTION_KEYS = {"title": str, "subtitle": str}
 SECTION_OPTIONAL = {"subtitle"}
 # A title is one string, or a list of its lines where the author breaks it (issue 25).
-ARTICLE_KEYS = {"section": str, "title": (str, list), "lead": str, "credit": str}
+ARTICLE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "section": str,
+    "title": (str, list),
+    "lead": str,
+    "credit": str,
+}
 ARTICLE_OPTIONAL = {"lead", "credit"}
 
 
@@ -265,7 +271,8 @@ def _commonmark_blocks(found, tokens, index: int, body: str, path: Path, first_l
     if found.ordered and len(found.items) == 1:
         item = found.items[0]
         typed = body.split("\n")[tokens[index].map[0]].lstrip()
-        space = re.match(r"\s*", typed[len(item.marker) :])[0]  # as typed after the marker
+        after = typed[len(item.marker) :]
+        space = after[: len(after) - len(after.lstrip())]  # as typed after the marker
         return [Paragraph(item.marker + space + item.text, item.source)]
     return [ItemList(found.items, found.items[0].source)]
 
@@ -349,7 +356,7 @@ class KeyProblem:
 
 
 def key_problems(
-    data: dict, schema: dict[str, type], optional: set[str], what: str
+    data: dict, schema: Mapping[str, type | tuple[type, ...]], optional: set[str], what: str
 ) -> list[KeyProblem]:
     """Every unknown, missing or mistyped key of one table.
 
@@ -380,12 +387,12 @@ def key_problems(
                     f"{key!r} must be {_kind_name(kind)}, not {type(value).__name__} ({value!r})",
                 )
             )
-        elif kind is str and key not in optional and not value.strip():
+        elif kind is str and isinstance(value, str) and key not in optional and not value.strip():
             problems.append(KeyProblem(key, f"{key!r} is empty: write the text between the quotes"))
     return problems
 
 
-def _did_you_mean(key: str, schema: dict[str, type]) -> str:
+def _did_you_mean(key: str, schema: Mapping[str, object]) -> str:
     close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 

@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +42,7 @@ from compositor.text.normalize import (
 )
 
 # The content schemas (content/__init__.py), with the name each table has in messages.
-Schema = tuple[dict[str, type], set[str], str]
+Schema = tuple[Mapping[str, type | tuple[type, ...]], set[str], str]
 PUBLICATION_SCHEMA: Schema = (content.PUBLICATION_KEYS, content.PUBLICATION_OPTIONAL, "publication")
 COLOPHON_SCHEMA: Schema = (content.COLOPHON_KEYS, set(), "[colophon]")
 ISSUE_SCHEMA: Schema = (content.ISSUE_KEYS, content.ISSUE_OPTIONAL, "issue")
@@ -181,8 +182,8 @@ class _IssueReader:
             content.publication_folder(self.folder) / content.PUBLICATION_FILE
         )
         facts = self.read_issue_file()
-        articles = [self.read_article(path) for path in self.article_files()]
-        articles = [article for article in articles if article is not None]
+        read = [self.read_article(path) for path in self.article_files()]
+        articles = [article for article in read if article is not None]
         declared = self.sections
         sections = self.group(declared, articles) if declared is not None else None
         self.check_titles(articles)

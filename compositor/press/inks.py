@@ -58,7 +58,7 @@ def inks_by_page(parts: Parts) -> dict[int, PageInks]:
             continue
         page = pages.setdefault(content.page, PageInks())
         tracker = ColourTracker(content.resources)
-        names = {True: [], False: []}  # the current stroke / fill ink names
+        names: dict[bool, list[str]] = {True: [], False: []}  # current stroke / fill inks
         for instruction in content.instructions():
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
                 continue
@@ -102,10 +102,10 @@ def inks_by_page(parts: Parts) -> dict[int, PageInks]:
     return pages
 
 
-def spot_names(space: pikepdf.Object, resources: pikepdf.Dictionary) -> list[str]:
+def spot_names(space: pikepdf.Object | None, resources: pikepdf.Object) -> list[str]:
     """The ink names of a Separation or DeviceN colour space (empty for any other)."""
     if isinstance(space, pikepdf.Name):
-        named = resources.get("/ColorSpace", {}).get(str(space))
+        named = resources.get("/ColorSpace", pikepdf.Dictionary()).get(str(space))
         return spot_names(named, resources) if named is not None else []
     if not isinstance(space, pikepdf.Array) or len(space) < 2:
         return []
@@ -143,7 +143,7 @@ def _coverage(family: str, values: tuple[float, ...]) -> float:
     return sum(values)
 
 
-def _cmyk_image_extremes(obj: pikepdf.Stream) -> tuple[tuple[int, ...], float] | None:
+def _cmyk_image_extremes(obj: pikepdf.Object) -> tuple[tuple[int, ...], float] | None:
     """Per channel the most ink (0–255), and the highest C+M+Y+K of a pixel in percent."""
     try:
         pixels = image_pixels(obj)

@@ -167,7 +167,8 @@ def spot_inks(layout: Layout) -> tuple[SpotInk, ...]:
     for colour in layout.colours:
         if colour.spot is None:
             continue
-        ink = SpotInk(colour.spot, tuple(v / 100 for v in colour.cmyk))
+        c, m, y, k = colour.cmyk
+        ink = SpotInk(colour.spot, (c / 100, m / 100, y / 100, k / 100))
         if inks.setdefault(ink.name, ink) != ink:
             raise PressRefused(
                 f"two colours name the spot ink {ink.name!r} with different CMYK values: "
@@ -226,7 +227,7 @@ def check_fonts(parts: Parts, standard: Standard) -> None:
                 _embed_bare_cff(descendant, font.page)
 
 
-def _embed_bare_cff(cid_font: pikepdf.Dictionary, page: int) -> None:
+def _embed_bare_cff(cid_font: pikepdf.Object, page: int) -> None:
     """FontFile3/OpenType (PDF 1.6) → FontFile3/CIDFontType0C (PDF 1.3): the same CFF."""
     descriptor = cid_font.get("/FontDescriptor")
     program = descriptor.get("/FontFile3") if descriptor is not None else None

@@ -15,11 +15,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from compositor.errors import CompositorError
 from compositor.render.html import Rendered
 from compositor.scratch import scratch_folder
+
+if TYPE_CHECKING:
+    from compositor.weasy.serialise import Written
 
 DATA_URL_LIMIT = 64 * 1024
 # Pictures are named issue:photos/a.jpg, relative to the issue folder (the first allowed
@@ -109,7 +113,7 @@ class StyleCache:
         self.templates = None
         # Font subsets and compressed streams of the last PDF written with these fonts
         # (weasy_seam.Written): dropped with them, as it knows faces by their address.
-        self.written = None
+        self.written: Written | None = None
 
     def styles(self, key: tuple, parse: Callable[[Path], tuple]) -> tuple:
         """The styles for ``key``; ``parse(font_folder)`` makes them when the key is new."""
@@ -118,6 +122,7 @@ class StyleCache:
             self._folder = scratch_folder("fonts")
             self._styles = parse(Path(self._folder.name))
             self._key = key
+        assert self._styles is not None  # parsed for this key above, or before
         return self._styles
 
     def close(self) -> None:
