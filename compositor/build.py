@@ -68,7 +68,7 @@ class BuildResult:
     pages: int
     # What ``compositor check`` would warn about (the build applied the normaliser's fixes).
     warnings: tuple[Finding, ...] = ()
-    # Pictures under 300 ppi at their printed size (check/resolution.py), printed by `build`.
+    # Pictures under 300 ppi at their printed size (layout/resolution.py), printed by `build`.
     picture_warnings: tuple[Finding, ...] = ()
     placeholders: tuple[Finding, ...] = ()  # 待填写 still in the issue: a screen build warns
 

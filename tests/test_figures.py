@@ -306,7 +306,7 @@ def test_preflight_reports_the_images(press):
     assert "2000×1300 px, CMYK, 327 ppi, opaque" in report  # 2000 px over 155.6 mm
     assert "600×800 px, CMYK, 305 ppi, opaque" in report  # 600 px over 50 mm
     assert "soft mask (alpha)" in report
-    # Outside the pictures every engine draws what pdfium draws (check/engines.py).
+    # Outside the pictures every engine draws what pdfium draws (preflight/engines.py).
     assert "Engines:        poppler, MuPDF, Ghostscript draw and read it as pdfium" in report
     assert "PASS" in report
 

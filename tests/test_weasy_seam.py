@@ -1,6 +1,6 @@
 """The WeasyPrint seam: the internals it relies on, and how it is switched on and off.
 
-If an upgrade of WeasyPrint changes what compositor/weasy_seam.py reaches into,
+If an upgrade of WeasyPrint changes what compositor/weasy/ reaches into,
 ``test_weasyprint_internals_are_as_the_seam_expects`` fails and lists what moved.
 """
 
@@ -31,9 +31,7 @@ body {{ margin: 0 }} p {{ font: 10pt song; text-align: justify }}</style>
 
 def test_weasyprint_internals_are_as_the_seam_expects():
     problems = check_internals()
-    assert not problems, "WeasyPrint changed under compositor/weasy_seam.py:\n" + "\n".join(
-        problems
-    )
+    assert not problems, "WeasyPrint changed under compositor/weasy/:\n" + "\n".join(problems)
 
 
 def test_a_changed_signature_is_reported(monkeypatch):

@@ -58,7 +58,7 @@ def check_issue(folder: Path | str) -> Report:
     if issue is not None:
         findings.extend(_font_findings(issue))
         findings.extend(_table_findings(issue))
-        # Issue 14: pictures under 300 ppi at their printed size (check/resolution.py).
+        # Issue 14: pictures under 300 ppi at their printed size (layout/resolution.py).
         for path, line, message in picture_findings(issue):
             findings.append(
                 Finding(path, line, column_of(path, line, "!["), Level.WARNING, message)

@@ -41,7 +41,7 @@ A booklet of ours (``--booklet``: two pages side by side on each PDF page, in
 saddle-stitch order, marked by the Info key ``/CompositorImposition``) is checked page by
 page: each sheet side is cut at its spine and its halves put back in page order.
 
-Press checks (``--press``) live in check/press.py; both report ``Finding``s.
+Press checks (``--press``) live in preflight/press.py; both report ``findings.Finding``s.
 """
 
 from __future__ import annotations

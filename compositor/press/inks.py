@@ -4,7 +4,7 @@ A printer asks two questions of a press PDF before making plates: which plates d
 each page need (Cyan, Magenta, Yellow, Black and the spot inks by name), and what is
 the heaviest total of ink anywhere (total area coverage, TAC: C+M+Y+K plus the spot
 tints, in percent), which must stay under the limit of the paper and press. Build
-(``output.py``) and preflight (``check/press.py``) both ask them here.
+(``output.py``) and preflight (``preflight/press.py``) both ask them here.
 
 Colours are read from the content (fills and strokes of every page, form, pattern and
 glyph; soft masks do not print and are left out) and from CMYK images. A form shared

@@ -65,7 +65,7 @@ class PressSettings:
     bleed_mm: float | None = None
     inks: str | None = None  # "process" or "black,spot" (spot.INK_CHOICES)
     convert_to_inks: bool = False  # two-colour: other colours become black, not an error
-    allow_low_res: bool = False  # print pictures under 150 ppi anyway (check/resolution.py)
+    allow_low_res: bool = False  # print pictures under 150 ppi anyway (layout/resolution.py)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Everything on a PDF's pages that can carry colour, listed once, with the page it is on.
 
-Press conversion (``cmyk.py``) and press preflight (``check/press.py``) look at the
+Press conversion (``cmyk.py``) and press preflight (``preflight/press.py``) look at the
 same things: page contents, form XObjects (nested), tiling patterns, annotation
 appearances, Type 3 glyphs, images, shadings, graphics states, transparency groups
 and fonts. ``walk`` finds them; ``colour_family`` and ``ColourTracker`` say which

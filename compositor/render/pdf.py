@@ -106,13 +106,13 @@ class StyleCache:
         self._key: tuple | None = None
         self._styles: tuple | None = None
         self._folder: tempfile.TemporaryDirectory | None = None
-        # Text shaped with these fonts (weasy_seam.Shaping), kept by the build for the
+        # Text shaped with these fonts (weasy.linebreak.Shaping), kept by the build for the
         # next layout; it forgets what it holds when the font configuration changes.
         self.shaping = None
         # The layout's compiled template (html.Templates), kept by the build likewise.
         self.templates = None
         # Font subsets and compressed streams of the last PDF written with these fonts
-        # (weasy_seam.Written): dropped with them, as it knows faces by their address.
+        # (weasy.serialise.Written): dropped with them, as it knows faces by their address.
         self.written: Written | None = None
 
     def styles(self, key: tuple, parse: Callable[[Path], tuple]) -> tuple:
@@ -157,7 +157,7 @@ def write_pdf(
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
     ``styles`` keeps parsed stylesheets for the next call (default: none kept);
     ``makeup(document, relayout)`` is given the laid-out document before it is drawn and
-    returns the one to draw (page make-up, see ``weasy_seam.page_makeup``; ``relayout``
+    returns the one to draw (page make-up, see ``weasy.makeup.page_makeup``; ``relayout``
     lays the document out again with some CSS added); its metadata.custom is written.
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
     laying out, not when writing). ``laid_out``: what ``lay_out`` gave for ``rendered``

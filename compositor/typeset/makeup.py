@@ -1,6 +1,6 @@
 """Page make-up (版面) decisions: where a short page's slack goes, and whether the
 colophon can share the last text page. Pure functions on plain numbers: the seam
-(``weasy_seam.page_makeup``) measures WeasyPrint's laid-out pages into these
+(``weasy.makeup.page_makeup``) measures WeasyPrint's laid-out pages into these
 dataclasses and applies the plans; tests call them without WeasyPrint.
 
 Everything on a page occupies whole lines of the line grid (the layout's CSS and

@@ -1,4 +1,16 @@
-"""WeasyPrint with the shipped fonts only, and whether it subsets fonts fast."""
+"""WeasyPrint with the shipped fonts only, and whether it subsets fonts fast.
+
+Internals used (checked by ``internals.check_internals``, which verifies them with the
+line-breaking ones before each build):
+- ``weasyprint.text.fonts.FontConfiguration``: subclassed without calling its
+  ``__init__``; we set what it sets (``_config``, ``font_map``, ``_folder``,
+  ``strut_layouts``, ``font_features``), and ``add_font_face`` still copies each
+  @font-face file into ``self._folder`` and adds it to ``self._config``.
+- ``weasyprint.text.ffi``: ``ffi``, ``fontconfig`` (``FcConfigAppFontAddFile``,
+  ``FcConfigDestroy``), ``pangoft2`` (``pango_ft2_font_map_new``,
+  ``pango_fc_font_map_set_config``), ``gobject.g_object_unref``, and
+  ``harfbuzz_subset`` (``None`` without libharfbuzz-subset).
+"""
 
 from __future__ import annotations
 

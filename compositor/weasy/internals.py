@@ -1,4 +1,10 @@
-"""What the line breaking and font seams reach into, checked against the pinned WeasyPrint."""
+"""What the line-breaking and font seams reach into, checked against the pinned WeasyPrint.
+
+``check_internals`` verifies the internals listed in ``linebreak`` and ``fonts``;
+``_verify_internals`` runs it once per process, before ``linebreak.cjk_typesetting``
+swaps anything in. ``_verified`` and ``_source_of`` serve the other seam modules' own
+checks (``makeup``, ``contents``, ``serialise``), each next to the code it guards.
+"""
 
 from __future__ import annotations
 
