@@ -5,7 +5,7 @@
 
 For each PDF and engine (poppler, MuPDF, Ghostscript): the pages drawn differently
 from pdfium, the warnings the engine printed, and whether the text it extracts is
-pdfium's with lines as lines (see compositor/check/engines.py for the measures).
+pdfium's with lines as lines (see compositor/preflight/engines.py for the measures).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from compositor.check.engines import compare_engines  # noqa: E402
+from compositor.preflight.engines import compare_engines  # noqa: E402
 
 OUTPUTS = {"screen": [], "PDF/X-4": ["--press"], "PDF/X-1a": ["--press", "--pdf-x", "1a"]}
 

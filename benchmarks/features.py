@@ -28,15 +28,20 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "data" / "figures")]
 # (feature, owner module, attribute path, what the function does). The first entry must
 # be import_weasyprint, wrapped before anything imports WeasyPrint (see stages.py).
 FEATURES = (
-    ("", "compositor.weasy_import", "import_weasyprint", "import WeasyPrint"),
-    ("clreq line breaking", "compositor.weasy_seam", "_split_first_line", "break and plan lines"),
-    ("make-up pass", "compositor.weasy_seam", "_snap_to_lines", "pad blocks to whole lines"),
-    ("make-up pass", "compositor.weasy_seam", "page_makeup", "齐底 and colophon, relayouts"),
-    ("contents", "compositor.weasy_seam", "_settle_page_total", "page numbers read early"),
+    ("", "compositor.weasy.importing", "import_weasyprint", "import WeasyPrint"),
+    (
+        "clreq line breaking",
+        "compositor.weasy.linebreak",
+        "_split_first_line",
+        "break and plan lines",
+    ),
+    ("make-up pass", "compositor.weasy.makeup", "_snap_to_lines", "pad blocks to whole lines"),
+    ("make-up pass", "compositor.weasy.makeup", "page_makeup", "齐底 and colophon, relayouts"),
+    ("contents", "compositor.weasy.contents", "_settle_page_total", "page numbers read early"),
     ("font changes", "compositor.build", "check_issue_coverage", "sha256 and coverage"),
     (
         "font changes",
-        "compositor.weasy_seam",
+        "compositor.weasy.fonts",
         "shipped_font_configuration",
         "fontconfig with shipped fonts only",
     ),

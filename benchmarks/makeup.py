@@ -19,11 +19,11 @@ import time
 from pathlib import Path
 
 from compositor.build import layout_for, render_issue
-from compositor.check.typography import body_lines, page_bottoms, read_makeup, read_pages
 from compositor.content import read_issue
 from compositor.fonts.fontset import load_fontset
 from compositor.layout import Grid
 from compositor.paths import FONTS_DIR, SAMPLE_ISSUE
+from compositor.preflight.typography import body_lines, page_bottoms, read_makeup, read_pages
 
 RUNS = 3
 

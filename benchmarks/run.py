@@ -72,7 +72,7 @@ weasyprint.HTML(filename=sys.argv[1]).write_pdf(sys.argv[2])
 WARM = """
 import json, sys, time
 from pathlib import Path
-from compositor.cli.watch import Rebuilder
+from compositor.watch import Rebuilder
 folder = Path(sys.argv[1])
 articles = sorted(folder.glob("*.md"))
 article = articles[len(articles) // 2]
@@ -100,7 +100,7 @@ sys.argv = ["compositor", *sys.argv[1:]]
 main()
 """
 HAS_HB_SUBSET = """
-from compositor.weasy_seam import has_fast_subsetting
+from compositor.weasy.fonts import has_fast_subsetting
 print(has_fast_subsetting())
 """
 # Pure Python arithmetic: how much of the machine's cores other processes leave us.

@@ -32,23 +32,31 @@ STAGES = (
     ("read the content", "compositor/content/validate.py", "read_findings"),
     ("check the fonts cover the text", "compositor/fonts/fontset.py", "check_issue_coverage"),
     ("normalise the text (typeset_issue)", "compositor/text/__init__.py", "typeset_issue"),
-    ("render the HTML (Jinja2)", "compositor/html.py", "render_html"),
-    ("parse CSS, load @font-face fonts (pdf.parse_styles)", "compositor/pdf.py", "parse_styles"),
+    ("render the HTML (Jinja2)", "compositor/render/html.py", "render_html"),
+    (
+        "parse CSS, load @font-face fonts (pdf.parse_styles)",
+        "compositor/render/pdf.py",
+        "parse_styles",
+    ),
     (
         "seam self-check (check_internals)",
-        "compositor/weasy_seam.py",
+        "compositor/weasy/internals.py",
         "check_internals",
     ),
     (
         "make-up self-check (check_makeup_internals)",
-        "compositor/weasy_seam.py",
+        "compositor/weasy/makeup.py",
         "check_makeup_internals",
     ),
     ("lay out, every layout (WeasyPrint HTML.render)", "weasyprint/__init__.py", "render"),
-    ("  of which CJK line breaking and spacing", "compositor/weasy_seam.py", "_split_first_line"),
-    ("  of which whole-line blocks (line_grid)", "compositor/weasy_seam.py", "_snap_to_lines"),
-    ("page make-up: 齐底, colophon (page_makeup)", "compositor/weasy_seam.py", "page_makeup"),
-    ("  of which the second layout, when needed", "compositor/pdf.py", "relayout"),
+    (
+        "  of which CJK line breaking and spacing",
+        "compositor/weasy/linebreak.py",
+        "_split_first_line",
+    ),
+    ("  of which whole-line blocks (line_grid)", "compositor/weasy/makeup.py", "_snap_to_lines"),
+    ("page make-up: 齐底, colophon (page_makeup)", "compositor/weasy/makeup.py", "page_makeup"),
+    ("  of which the second layout, when needed", "compositor/render/pdf.py", "relayout"),
     ("write the PDF (Document.write_pdf)", "weasyprint/document.py", "write_pdf"),
     ("  of which drawing pages", "weasyprint/document.py", "paint"),
     ("  of which font subsetting", "weasyprint/pdf/fonts.py", "subset"),
@@ -69,7 +77,7 @@ profiler.dump_stats(output)
 WARM = """
 import cProfile, sys
 from pathlib import Path
-from compositor.cli.watch import Rebuilder
+from compositor.watch import Rebuilder
 folder = Path(sys.argv[2])
 articles = sorted(folder.glob("*.md"))
 article = articles[len(articles) // 2]
@@ -90,19 +98,19 @@ profiler.dump_stats(sys.argv[1])
 # run, by wrapping the stage's function. (owner module, attribute path, label); indented
 # labels are parts of a stage above them, and a stage called twice is summed.
 TIMED = (
-    ("compositor.weasy_import", "import_weasyprint", "import WeasyPrint"),
+    ("compositor.weasy.importing", "import_weasyprint", "import WeasyPrint"),
     ("compositor.build", "BuildSession.__init__", "font set (manifest)"),
     ("compositor.build", "read_findings", "read and validate the content"),
     ("compositor.build", "check_issue_coverage", "check the fonts cover the text"),
     ("compositor.build", "typeset_issue", "normalise the text"),
     ("compositor.build", "render_html", "render the HTML (Jinja2)"),
-    ("compositor.weasy_seam", "_verify_internals", "seam self-check"),
-    ("compositor.weasy_seam", "_verify_makeup_internals", "make-up self-check"),
-    ("compositor.pdf", "parse_styles", "parse CSS, load the fonts into fontconfig"),
-    ("compositor.weasy_seam", "shipped_font_configuration", "  of which shipped fonts only"),
+    ("compositor.weasy.internals", "_verify_internals", "seam self-check"),
+    ("compositor.weasy.makeup", "_verify_makeup_internals", "make-up self-check"),
+    ("compositor.render.pdf", "parse_styles", "parse CSS, load the fonts into fontconfig"),
+    ("compositor.weasy.fonts", "shipped_font_configuration", "  of which shipped fonts only"),
     ("weasyprint", "HTML.render", "lay out (every layout)"),
-    ("compositor.weasy_seam", "_split_first_line", "  of which CJK line breaking"),
-    ("compositor.weasy_seam", "page_makeup", "page make-up (齐底, colophon)"),
+    ("compositor.weasy.linebreak", "_split_first_line", "  of which CJK line breaking"),
+    ("compositor.weasy.makeup", "page_makeup", "page make-up (齐底, colophon)"),
     ("weasyprint.document", "Document.write_pdf", "write the PDF"),
     ("weasyprint.document", "Page.paint", "  of which drawing pages"),
     ("weasyprint.pdf.fonts", "Font.subset", "  of which font subsetting"),
@@ -135,10 +143,10 @@ wrap(*stages[0])  # import_weasyprint: before anything imports WeasyPrint
 import compositor.cli as cli
 totals["import typer and the CLI"] = time.process_time() - start
 with cli.imports_for_the_process():  # as the build command imports (collector paused)
-    import compositor.weasy_import
-    compositor.weasy_import.import_weasyprint()
+    import compositor.weasy.importing
+    compositor.weasy.importing.import_weasyprint()
     before = time.process_time()
-    import compositor.build, compositor.pdf, compositor.weasy_seam
+    import compositor.build, compositor.render.pdf, compositor.weasy.linebreak
     totals["import compositor's pipeline"] = time.process_time() - before
 for stage in stages[1:]:
     wrap(*stage)

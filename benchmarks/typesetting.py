@@ -6,7 +6,7 @@ Run by hand, never by the test suite (timings on a shared machine are noise to a
 
 Both variants run the same in-memory pipeline (``build.render_issue``: typesetting
 stage, HTML, WeasyPrint layout and drawing); "without" replaces the seam's context
-manager (weasy_seam.cjk_typesetting) with one that does nothing, so WeasyPrint lays
+manager (linebreak.cjk_typesetting) with one that does nothing, so WeasyPrint lays
 the text out alone. Runs alternate between the two variants in one warm process,
 and CPU time is reported next to wall time because this machine is shared. The
 target is ≤ 1.25× (issue 3). The preflight summary of both PDFs is written too:
@@ -34,10 +34,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from synthetic import synthetic_issue  # noqa: E402
 
-from compositor import build, weasy_seam  # noqa: E402
-from compositor.check.typography import preflight  # noqa: E402
+from compositor import build  # noqa: E402
 from compositor.content import read_issue  # noqa: E402
 from compositor.fonts.fontset import load_fontset  # noqa: E402
+from compositor.preflight.typography import preflight  # noqa: E402
+from compositor.weasy import linebreak  # noqa: E402
 
 TARGET = 1.25
 RESULTS = ROOT / "benchmarks" / "results"
@@ -53,14 +54,14 @@ def render(folder: Path, typeset: bool) -> tuple[bytes, float, float]:
     issue = read_issue(folder)
     layout = build.layout_for(issue)
     fontset = load_fontset(build.FONTS_DIR)
-    original = weasy_seam.cjk_typesetting  # render_issue imports it when it renders
-    weasy_seam.cjk_typesetting = original if typeset else without_seam
+    original = linebreak.cjk_typesetting  # render_issue imports it when it renders
+    linebreak.cjk_typesetting = original if typeset else without_seam
     try:
         wall, cpu = time.perf_counter(), time.process_time()
         pdf, _ = build.render_issue(issue, layout, fontset)
         return pdf, time.perf_counter() - wall, time.process_time() - cpu
     finally:
-        weasy_seam.cjk_typesetting = original
+        linebreak.cjk_typesetting = original
 
 
 def measure(folder: Path, runs: int) -> dict[bool, dict]:

@@ -125,7 +125,7 @@ def compositor(*args: str) -> list[str]:
 
 
 def format_report(cold: float, waits: list[float], rebuilds: list[float]) -> str:
-    from compositor.weasy_seam import has_fast_subsetting
+    from compositor.weasy.fonts import has_fast_subsetting
 
     median = statistics.median(waits)
     verdict = "PASS" if median < TARGET_SECONDS else "FAIL"

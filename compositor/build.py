@@ -17,7 +17,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from compositor.check.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.content.marks import SourceMarks
 from compositor.content.validate import (
     Finding,
@@ -26,14 +25,16 @@ from compositor.content.validate import (
     read_findings,
     refuse_placeholders,
 )
-from compositor.errors import CompositorError, LayoutError
+from compositor.errors import CompositorError
 from compositor.fonts.fontset import FontSet, check_issue_coverage, load_fontset
-from compositor.html import Rendered, Templates, render_html
 from compositor.i18n import _
-from compositor.layout import Layout, load_layout
+from compositor.layout import Layout, layout_for
+from compositor.layout.resolution import SCREEN_PPI, low_resolution, refuse_for_press
 from compositor.model import Issue
 from compositor.paths import FONTS_DIR, LAYOUTS_DIR, PROJECT_ROOT, SAMPLE_ISSUE
-from compositor.pdf import (
+from compositor.press.pictures import refuse_transparency
+from compositor.render.html import Rendered, Templates, render_html
+from compositor.render.pdf import (
     Rendition,
     StyleCache,
     content_identifier,
@@ -41,8 +42,7 @@ from compositor.pdf import (
     write_atomically,
     write_pdf,
 )
-from compositor.press.pictures import refuse_transparency
-from compositor.standards import PdfStandard, screen_standard
+from compositor.render.standards import PdfStandard, screen_standard
 from compositor.targets import check_pdf_target
 from compositor.text import typeset_issue
 from compositor.typeset.continued import has_tables, settle_layout
@@ -71,7 +71,7 @@ class BuildResult:
     pages: int
     # What ``compositor check`` would warn about (the build applied the normaliser's fixes).
     warnings: tuple[Finding, ...] = ()
-    # Pictures under 300 ppi at their printed size (check/resolution.py), printed by `build`.
+    # Pictures under 300 ppi at their printed size (layout/resolution.py), printed by `build`.
     picture_warnings: tuple[Finding, ...] = ()
     placeholders: tuple[Finding, ...] = ()  # 待填写 still in the issue: a screen build warns
 
@@ -249,20 +249,17 @@ def render_issue(
 def _render_issue(
     issue, layout, fontset, job, pad_to, styles, on_layout, standard
 ) -> tuple[bytes, int]:
-    from compositor.weasy_seam import (  # imports WeasyPrint: `compositor check` does not
-        Shaping,
-        cjk_typesetting,
-        line_grid,
-        page_makeup,
-        page_total_settled,
-    )
+    # These import WeasyPrint: `compositor check` does not.
+    from compositor.weasy.contents import page_total_settled
+    from compositor.weasy.linebreak import Shaping, cjk_typesetting
+    from compositor.weasy.makeup import line_grid, page_makeup
 
     typeset = typeset_issue(issue)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     if has_tables(typeset):  # issue 23: each table's size from its cells' widths
         typeset = size_tables(typeset, table_metrics(layout, font_files))
     stamp = timestamp(issue)
-    roots = (issue.folder, layout.folder, FONTS_DIR)
+    roots: tuple[Path, ...] = (issue.folder, layout.folder, FONTS_DIR)
     buzi = issue.publication.buzi_font
     if buzi is not None:  # the publication's own 补字 font: @font-face role-buzi
         roots += (buzi,)
@@ -364,38 +361,13 @@ def with_layout(issue: Issue, name: str) -> Issue:
     return dataclasses.replace(issue, publication=publication)
 
 
-def layout_folder(name: str) -> Path:
-    """The folder of the layout ``name``: a folder under layouts/, or a path to one."""
-    if "/" in name or "\\" in name:
-        return Path(name)
-    return LAYOUTS_DIR / name
-
-
-def layouts() -> list[Layout]:
-    """Every layout under layouts/, by name (``compositor layouts``)."""
-    folders = sorted(p for p in LAYOUTS_DIR.iterdir() if (p / "layout.toml").is_file())
-    return [load_layout(folder) for folder in folders]
-
-
 def _archival(pdf: bytes, issue: Issue, layout: Layout, standard: PdfStandard) -> bytes:
     """A PDF/A file's CMYK pictures get the layout's CMYK profile (archival.py)."""
-    from compositor.archival import has_cmyk_pictures, press_profile, with_default_cmyk
+    from compositor.press.archival import has_cmyk_pictures, press_profile, with_default_cmyk
 
     if not (standard.variant or "").startswith("pdf/a") or not has_cmyk_pictures(issue):
         return pdf
     return with_default_cmyk(pdf, press_profile(layout.press.icc_profile))
-
-
-def layout_for(issue: Issue) -> Layout:
-    folder = layout_folder(issue.publication.layout)
-    if not folder.is_dir():
-        raise LayoutError(
-            _("layout {layout!r} not found in {folder}").format(
-                layout=issue.publication.layout, folder=LAYOUTS_DIR
-            ),
-            issue.publication.root / "publication.toml",
-        )
-    return load_layout(folder)
 
 
 def timestamp(issue: Issue) -> str:

@@ -115,8 +115,8 @@ def shipped_fonts_only() -> Iterator[object]:
     Tests that lay out HTML with plain WeasyPrint use it, so that no machine font ever
     takes part (a fresh machine has no CJK font; a developer's may have several).
     """
-    from compositor.pdf import shipped_faces
-    from compositor.weasy_seam import shipped_font_configuration
+    from compositor.render.pdf import shipped_faces
+    from compositor.weasy.fonts import shipped_font_configuration
 
     with tempfile.TemporaryDirectory(prefix="compositor-test-fonts-") as folder:
         yield shipped_font_configuration(Path(folder), shipped_faces(ROOT / "fonts"))
@@ -141,10 +141,10 @@ def weasy_write(html: str, target: Path) -> Path:
 def press_page(body: str, css: str, settings) -> bytes:
     """A page of ``body`` styled by ``css``, made a press PDF with the torch layout and
     ``settings`` (press.output.PressSettings): for what the sample does not show."""
-    from compositor.html import Rendered
     from compositor.layout import load_layout
-    from compositor.pdf import content_identifier, write_pdf
     from compositor.press.output import PressJob, make_press_pdf
+    from compositor.render.html import Rendered
+    from compositor.render.pdf import content_identifier, write_pdf
 
     layout = load_layout(ROOT / "layouts" / "torch")
     html = (

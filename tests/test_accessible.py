@@ -27,7 +27,7 @@ from compositor.content import read_issue
 from compositor.press.booklet import Booklet
 from compositor.press.output import PressSettings
 from compositor.text import typeset_issue
-from compositor.weasy_tags import check_tags_internals
+from compositor.weasy.tags import check_tags_internals
 
 EDITOR_ALT = "一位与会代表在座谈会上发言"
 NOTE = "火炬计划于1988年经国务院批准实施。"

@@ -12,10 +12,10 @@ import pytest
 from conftest import DATA, run_cli
 from typer.testing import CliRunner
 
-import compositor.pdf
+import compositor.render.pdf
 from compositor.build import build_issue
 from compositor.cli import app
-from compositor.pdf import OutputError, write_atomically
+from compositor.render.pdf import OutputError, write_atomically
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_a_write_failing_halfway_leaves_no_temporary_file_and_the_old_pdf(
     seen: list[tuple[Path, int]] = []
     real_fdopen = os.fdopen
     monkeypatch.setattr(
-        compositor.pdf.os,
+        compositor.render.pdf.os,
         "fdopen",
         lambda fd, mode: DiskFullHalfway(real_fdopen(fd, mode), seen, built.parent),
     )
@@ -123,7 +123,7 @@ def test_a_failing_rename_leaves_no_temporary_file(tmp_path, monkeypatch):
     def refuse(*args) -> None:
         raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
 
-    monkeypatch.setattr(compositor.pdf.os, "replace", refuse)
+    monkeypatch.setattr(compositor.render.pdf.os, "replace", refuse)
     with pytest.raises(OutputError):
         write_atomically(b"new", target)
     assert target.read_bytes() == b"old"
@@ -137,7 +137,7 @@ def test_an_interrupt_while_writing_leaves_no_temporary_file(tmp_path, monkeypat
     def interrupt(fd) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(compositor.pdf.os, "fsync", interrupt)
+    monkeypatch.setattr(compositor.render.pdf.os, "fsync", interrupt)
     with pytest.raises(KeyboardInterrupt):
         write_atomically(b"new", target)
     assert target.read_bytes() == b"old"

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLE, copy_mini, edit, read_pdf, run_cli
 
-from compositor.build import layout_for
-from compositor.check.estimate import estimate_issue
 from compositor.content import read_issue
-from compositor.layout import load_layout
+from compositor.layout import layout_for, load_layout
+from compositor.layout.estimate import estimate_issue
 from compositor.text import typeset_issue
 
 FINDING = re.compile(r"^(.+):(\d+):(\d+): (error|warning|info): (.+)$")

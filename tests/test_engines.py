@@ -17,8 +17,8 @@ from conftest import DATA, ROOT, SAMPLE, draw_pictures, run_cli, weasy_write
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from compositor.check.engines import ENGINES, compare_engines, format_engine_report
-from compositor.check.press import inspect_press
+from compositor.preflight.engines import ENGINES, compare_engines, format_engine_report
+from compositor.preflight.press import inspect_press
 
 OUTPUTS = {
     "screen": (),

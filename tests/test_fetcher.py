@@ -18,9 +18,9 @@ from loopback import recording_server
 from typer.testing import CliRunner
 from weasyprint.urls import FatalURLFetchingError
 
-import compositor.build
+import compositor.layout
 from compositor.cli import app
-from compositor.pdf import DATA_URL_LIMIT, make_fetcher
+from compositor.render.pdf import DATA_URL_LIMIT, make_fetcher
 
 FONTS = ROOT / "fonts"
 
@@ -164,7 +164,7 @@ def test_a_layout_reaching_outside_fails_the_build_naming_the_reference(
     css, reference = (part.format(**values) for part in LAYOUT_CASES[case])
     style = layouts / "torch" / "style.css"
     style.write_text(css + "\n" + style.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(compositor.build, "LAYOUTS_DIR", layouts)
+    monkeypatch.setattr(compositor.layout, "LAYOUTS_DIR", layouts)
     out = tmp_path / "out.pdf"
 
     result = CliRunner().invoke(app, ["build", str(issue), "-o", str(out)])
@@ -180,6 +180,6 @@ def test_the_untouched_layout_copy_builds(issue, tmp_path, monkeypatch, server_i
     """The cases above fail because of the CSS they add, not because of the copy."""
     layouts = tmp_path / "layouts"
     shutil.copytree(ROOT / "layouts", layouts)
-    monkeypatch.setattr(compositor.build, "LAYOUTS_DIR", layouts)
+    monkeypatch.setattr(compositor.layout, "LAYOUTS_DIR", layouts)
     result = CliRunner().invoke(app, ["build", str(issue), "-o", str(tmp_path / "out.pdf")])
     assert result.exit_code == 0, result.output

@@ -306,7 +306,7 @@ def test_preflight_reports_the_images(press):
     assert "2000×1300 px, CMYK, 327 ppi, opaque" in report  # 2000 px over 155.6 mm
     assert "600×800 px, CMYK, 305 ppi, opaque" in report  # 600 px over 50 mm
     assert "soft mask (alpha)" in report
-    # Outside the pictures every engine draws what pdfium draws (check/engines.py).
+    # Outside the pictures every engine draws what pdfium draws (preflight/engines.py).
     assert "Engines:        poppler, MuPDF, Ghostscript draw and read it as pdfium" in report
     assert "PASS" in report
 
@@ -569,7 +569,8 @@ def test_page_makeup_keeps_tables_inside_the_text_block(screen):
 def test_the_settled_layout_is_drawn_not_laid_out_again(issue: Path, tmp_path, monkeypatch):
     """Settling figures lays the issue out until nothing moves; that last layout is the
     one drawn. Drawn from a fresh layout instead, the PDF is the same bytes."""
-    from compositor import build, pdf
+    from compositor import build
+    from compositor.render import pdf
 
     layouts = []
     original_laid_out = pdf._laid_out

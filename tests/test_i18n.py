@@ -350,7 +350,7 @@ def test_preflight_summarises_in_chinese(small_pdf):
 
 
 def test_the_press_verdict_keeps_pass_and_fail_and_says_the_rest_in_chinese(monkeypatch):
-    from compositor.check.press import PressInspection, verdict
+    from compositor.preflight.press import PressInspection, verdict
 
     monkeypatch.setenv("COMPOSITOR_LANG", "zh")
     inspection = PressInspection()

@@ -20,8 +20,8 @@ from conftest import ROOT, copy_mini, edit, run_cli
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont
 
-from compositor.check.engines import compare_engines, format_engine_report
 from compositor.fonts.fontset import load_fontset
+from compositor.preflight.engines import compare_engines, format_engine_report
 
 FOREIGN = "Łódź Škoda € 5 ₹"
 NAMES = "ŁóźŠ€₹"  # what a CJK face lacks (ó is Latin-1, drawn as before)

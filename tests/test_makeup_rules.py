@@ -19,8 +19,8 @@ import pdfplumber
 import pytest
 from conftest import DATA, draw_pictures, run_cli
 
-from compositor.check.typography import Line, read_makeup, read_pages
 from compositor.paths import LAYOUTS_DIR
+from compositor.preflight.typography import Line, read_makeup, read_pages
 
 sys.path.insert(0, str(DATA / "figures"))
 from make_images import make_images  # noqa: E402

@@ -26,11 +26,11 @@ from hypothesis import strategies as st
 from compositor.content import read_issue
 from compositor.errors import CompositorError
 from compositor.fonts.fontset import check_issue_coverage, load_fontset
-from compositor.html import render_html
 from compositor.importer.run import import_legacy
 from compositor.importer.write import toml_string  # keeps lone surrogates raw, as these tests need
 from compositor.layout import load_layout
 from compositor.model import Issue
+from compositor.render.html import render_html
 from compositor.text import normalize_text, typeset_issue
 from compositor.text.normalize import HALFWIDTH_TO_FULLWIDTH
 

@@ -221,7 +221,7 @@ def test_11_hidden_files_are_not_articles(issue, tmp_path):
     built = run_cli("build", str(issue), "-o", str(tmp_path / "x.pdf"))
     assert built.returncode == 0, built.stderr
 
-    from compositor.cli.watch import Rebuilder
+    from compositor.watch import Rebuilder
 
     assert Rebuilder(issue, tmp_path / "w.pdf").timed_build().error == ""
 
@@ -326,7 +326,7 @@ def test_14_a_toc_title_ending_in_a_question_mark_is_a_title(tmp_path):
 
 
 def test_watch_shows_what_check_warns_about_and_stops_on_what_it_calls_an_error(issue, tmp_path):
-    from compositor.cli.watch import BUILT, Rebuilder, describe
+    from compositor.watch import BUILT, Rebuilder, describe
 
     edit(issue / "01.md", "会议强调，要", "会议强调， 要")
     rebuilder = Rebuilder(issue, tmp_path / "w.pdf")

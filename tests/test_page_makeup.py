@@ -15,15 +15,15 @@ import pytest
 import weasyprint
 from conftest import run_cli, squash
 
-from compositor.check.typography import (
+from compositor.layout import Grid
+from compositor.paths import LAYOUTS_DIR
+from compositor.preflight.typography import (
     body_lines,
     page_bottoms,
     read_makeup,
     read_pages,
 )
-from compositor.layout import Grid
-from compositor.paths import LAYOUTS_DIR
-from compositor.weasy_seam import check_makeup_internals, line_grid, page_makeup
+from compositor.weasy.makeup import check_makeup_internals, line_grid, page_makeup
 
 MM = 72 / 25.4
 PAGE_HEIGHT = 297 * MM

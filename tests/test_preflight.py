@@ -10,9 +10,9 @@ from pathlib import Path
 
 from conftest import ROOT, run_cli, weasy_write
 
-from compositor.check.typography import preflight
 from compositor.layout import Typesetting
-from compositor.weasy_seam import cjk_typesetting
+from compositor.preflight.typography import preflight
+from compositor.weasy.linebreak import cjk_typesetting
 
 FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"
 FILLER = "国家高新区发展的新成效和科技创新的新突破，" * 4

@@ -19,9 +19,9 @@ import pytest
 from conftest import SAMPLE, press_page, read_pdf, run_cli, squash
 from PIL import Image
 
-from compositor.check.press import check_press
 from compositor.errors import LayoutError
 from compositor.layout import load_layout
+from compositor.preflight.press import check_press
 from compositor.press.icc import DEFAULT_PROFILE, load_output_profile, read_icc_header
 from compositor.press.output import PressSettings
 

@@ -15,9 +15,9 @@ from pikepdf import Name
 from test_press import content_streams
 from test_spot_colours import press
 
-from compositor.check.press import check_press
 from compositor.errors import LayoutError
 from compositor.layout import load_layout
+from compositor.preflight.press import check_press
 from compositor.press.cmyk import CmykConverter, convert_to_cmyk
 from compositor.press.icc import load_output_profile
 from compositor.press.output import PressJob, PressSettings

@@ -22,8 +22,8 @@ from PIL import Image
 
 import compositor.build
 from compositor.build import build_issue
-from compositor.check.press import inspect_press
-from compositor.check.press_plates import plate_file, separate
+from compositor.preflight.press import inspect_press
+from compositor.preflight.press_plates import plate_file, separate
 from compositor.press.output import PressSettings
 from compositor.press.pdfwalk import walk
 

@@ -16,14 +16,14 @@ from conftest import DATA, ROOT, SAMPLE, draw_pictures, press_page, run_cli
 from pikepdf import Name
 from PIL import Image
 
-from compositor.check.press import inspect_press
-from compositor.check.press_plates import plate_file, separate
 from compositor.errors import LayoutError
-from compositor.html import colour_css
 from compositor.layout import load_layout
+from compositor.preflight.press import inspect_press
+from compositor.preflight.press_plates import plate_file, separate
 from compositor.press.cmyk import PressRefused
 from compositor.press.icc import DEFAULT_PROFILE
 from compositor.press.output import PressSettings
+from compositor.render.html import colour_css
 
 ARTICLE = "火炬中心召开高新区工作座谈会"  # tests/data/figures/2023-02/01.md
 CHART_ARTICLE = "2022年国家高新区主要经济指标"  # 02.md

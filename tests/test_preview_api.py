@@ -317,7 +317,7 @@ def test_marks_are_the_only_difference_from_the_print_html():
     added (so the layout, and the published PDF's bytes, do not depend on the preview)."""
     from compositor.build import layout_for
     from compositor.content.marks import SourceMarks
-    from compositor.html import render_html
+    from compositor.render.html import render_html
 
     issue = typeset_issue(read_findings(SAMPLE).issue)
     layout = layout_for(issue)

@@ -18,13 +18,13 @@ import pytest
 from conftest import SAMPLE, press_page, run_cli
 from PIL import Image
 
-from compositor.check.press import check_press
 from compositor.errors import LayoutError
 from compositor.fonts.fontset import load_fontset
-from compositor.html import font_face_css
 from compositor.layout import load_layout
 from compositor.paths import FONTS_DIR
+from compositor.preflight.press import check_press
 from compositor.press.output import PressJob, PressSettings
+from compositor.render.html import font_face_css
 
 ROOT = Path(__file__).resolve().parent.parent
 SPOT = "PANTONE 485 C"

@@ -10,14 +10,14 @@ import pypdfium2
 import pytest
 from conftest import DATA
 
-from compositor import weasy_seam
 from compositor.build import FONTS_DIR, LAYOUTS_DIR, build_issue
-from compositor.cli.watch import Rebuilder
 from compositor.content import read_issue
 from compositor.fonts.fontset import load_fontset
-from compositor.html import Templates, render_html
 from compositor.layout import load_layout
-from compositor.pdf import StyleCache, write_pdf
+from compositor.render.html import Templates, render_html
+from compositor.render.pdf import StyleCache, write_pdf
+from compositor.watch import Rebuilder
+from compositor.weasy import linebreak, serialise
 
 A4_POINTS = (595, 842)
 A5_POINTS = (420, 595)
@@ -52,9 +52,9 @@ def test_a_rebuild_after_an_edit_does_again_only_the_edited_paragraphs_work(
     tmp_path: Path, issue: Path, monkeypatch, work: str
 ):
     done: list[str] = []
-    original = getattr(weasy_seam, work)
+    original = getattr(linebreak, work)
     monkeypatch.setattr(
-        weasy_seam, work, lambda text, *a, **k: done.append(text) or original(text, *a, **k)
+        linebreak, work, lambda text, *a, **k: done.append(text) or original(text, *a, **k)
     )
     rebuilder = Rebuilder(issue, tmp_path / "warm.pdf")
     rebuilder.build()
@@ -141,9 +141,9 @@ def test_a_rebuild_subsets_and_compresses_again_only_the_faces_whose_glyphs_chan
     tmp_path: Path, issue: Path, monkeypatch
 ):
     made: list[str] = []
-    get = weasy_seam.Written.get
+    get = serialise.Written.get
     monkeypatch.setattr(
-        weasy_seam.Written,
+        serialise.Written,
         "get",
         lambda self, key, make: get(self, key, lambda: made.append(key[0]) or make()),
     )

@@ -18,12 +18,12 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from conftest import ROOT, SAMPLE, weasy_write
 
-from compositor.check.typography import preflight, read_pages
 from compositor.content import read_issue
 from compositor.layout import Typesetting
+from compositor.preflight.typography import preflight, read_pages
 from compositor.text import typeset_issue
 from compositor.typeset.spacing import SPACER
-from compositor.weasy_seam import cjk_typesetting
+from compositor.weasy.linebreak import cjk_typesetting
 
 FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"
 EM = 10.0  # pt

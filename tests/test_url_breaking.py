@@ -16,8 +16,8 @@ import pytest
 from conftest import copy_mini
 
 from compositor.build import build_issue
-from compositor.check.typography import preflight
 from compositor.layout import Typesetting
+from compositor.preflight.typography import preflight
 from compositor.text.classes import is_han
 from compositor.typeset.linebreak import UrlBreaks, can_break_before, choose_break
 
@@ -207,7 +207,7 @@ def render_lines(tmp_path, settings: Typesetting) -> list[list[dict]]:
     import weasyprint
 
     from compositor.paths import FONTS_DIR
-    from compositor.weasy_seam import cjk_typesetting
+    from compositor.weasy.linebreak import cjk_typesetting
 
     font = FONTS_DIR / "CompositorSong-Regular.otf"
     html = f"""<html lang="zh-CN"><style>

@@ -118,7 +118,7 @@ def test_a_folder_that_does_not_exist_is_an_error_not_a_traceback(tmp_path):
 
 def test_a_changed_picture_rebuilds_but_another_issues_does_not(tmp_path):
     """Pictures are sources too (issue 14), in the issue folder or a folder under it."""
-    from compositor.cli.watch import Rebuilder
+    from compositor.watch import Rebuilder
 
     folder = copy_mini(tmp_path)
     rebuilder = Rebuilder(folder)

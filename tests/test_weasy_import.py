@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from compositor.weasy_import import quick_library_lookup
+from compositor.weasy.importing import quick_library_lookup
 
 # Names WeasyPrint 70 tries (text/ffi.py): the Linux ones are found, the others not.
 FOUND = ["gobject-2.0", "pango-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "pangoft2-1.0"]
@@ -46,7 +46,7 @@ def test_weasyprint_imported_quickly_loads_the_same_libraries():
         "print([name for name in ('harfbuzz_subset', 'harfbuzz_vector') "
         "if getattr(ffi, name) is not None])"
     )
-    quick = "from compositor.weasy_import import import_weasyprint; import_weasyprint(); "
+    quick = "from compositor.weasy.importing import import_weasyprint; import_weasyprint(); "
 
     def libraries(code: str) -> str:
         done = subprocess.run(
@@ -77,7 +77,7 @@ def test_the_deferred_fonttools_parts_run_only_when_used():
     code = """
 import sys
 from pathlib import Path
-from compositor.weasy_import import import_weasyprint
+from compositor.weasy.importing import import_weasyprint
 import_weasyprint()
 import weasyprint.pdf.fonts as fonts
 print("fontTools.varLib" in sys.modules, "fontTools.subset.cff" in sys.modules)
@@ -97,7 +97,7 @@ print(instantiateVariableFont.__module__, fonts.instantiateVariableFont.__module
     assert lines[2] == "True"  # the stand-in imported the instancer on its first call
     real, stand_in = lines[3].split()
     assert real == "fontTools.varLib.instancer"  # imported later: the real module
-    assert stand_in == "compositor.weasy_import"
+    assert stand_in == "compositor.weasy.importing"
 
 
 def test_weasyprint_subsets_with_fonttools_as_before_without_harfbuzz_subset(tmp_path):
@@ -105,7 +105,7 @@ def test_weasyprint_subsets_with_fonttools_as_before_without_harfbuzz_subset(tmp
     code = f"""
 import sys
 from pathlib import Path
-from compositor.weasy_import import import_weasyprint
+from compositor.weasy.importing import import_weasyprint
 import_weasyprint()
 import weasyprint.pdf.fonts, weasyprint.text.ffi
 weasyprint.text.ffi.harfbuzz_subset = None
@@ -143,7 +143,7 @@ def without_subset(self, name, *args, **kwargs):
         raise OSError(f"no {name} here")
     return dlopen(self, name, *args, **kwargs)
 cffi.FFI.dlopen = without_subset
-from compositor.weasy_import import import_weasyprint
+from compositor.weasy.importing import import_weasyprint
 import_weasyprint()
 from weasyprint.text import ffi
 print(ffi.harfbuzz_subset is None, "fontTools.subset.cff" in sys.modules)

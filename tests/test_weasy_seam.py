@@ -1,6 +1,6 @@
 """The WeasyPrint seam: the internals it relies on, and how it is switched on and off.
 
-If an upgrade of WeasyPrint changes what compositor/weasy_seam.py reaches into,
+If an upgrade of WeasyPrint changes what compositor/weasy/ reaches into,
 ``test_weasyprint_internals_are_as_the_seam_expects`` fails and lists what moved.
 """
 
@@ -15,10 +15,11 @@ from conftest import ROOT, weasy_render
 from weasyprint.layout import inline, preferred
 from weasyprint.text import line_break
 
-from compositor import weasy_seam
 from compositor.layout import Typesetting
 from compositor.typeset.spacing import LinePlan
-from compositor.weasy_seam import PlannedLayout, check_internals, cjk_typesetting
+from compositor.weasy import contents, linebreak, serialise
+from compositor.weasy.internals import check_internals
+from compositor.weasy.linebreak import PlannedLayout, cjk_typesetting
 
 SETTINGS = Typesetting()
 FONT = ROOT / "fonts" / "CompositorSong-Regular.otf"
@@ -30,9 +31,7 @@ body {{ margin: 0 }} p {{ font: 10pt song; text-align: justify }}</style>
 
 def test_weasyprint_internals_are_as_the_seam_expects():
     problems = check_internals()
-    assert not problems, "WeasyPrint changed under compositor/weasy_seam.py:\n" + "\n".join(
-        problems
-    )
+    assert not problems, "WeasyPrint changed under compositor/weasy/:\n" + "\n".join(problems)
 
 
 def test_a_changed_signature_is_reported(monkeypatch):
@@ -106,12 +105,12 @@ def test_chinese_lines_are_planned_and_their_widths_are_what_pango_draws():
         layout = box.pango_layout
         layout.reactivate(box.style)  # as WeasyPrint does before drawing
         line, _ = layout.get_first_line()
-        drawn = weasy_seam._glyph_advance(line) - layout.plan.end_trim
+        drawn = linebreak._glyph_advance(line) - layout.plan.end_trim
         layout.deactivate()
         # Drawing shrinks the invisible spacers by 1000/1024 to undo WeasyPrint's
         # misdrawing of empty glyphs; add that back to compare with the laid-out width.
         spacers = sum(gap for gap in layout.plan.gaps if gap) * (
-            1 - weasy_seam.EMPTY_GLYPH_DRAW_SCALE
+            1 - linebreak.EMPTY_GLYPH_DRAW_SCALE
         )
         assert drawn + spacers == pytest.approx(box.width, abs=0.01), layout.plan.text
 
@@ -131,7 +130,7 @@ def test_plan_survives_the_layout_being_recreated_for_drawing():
 
 
 def test_pydyf_is_as_the_serialisation_memo_expects():
-    assert weasy_seam.check_serialisation_internals() == []
+    assert serialise.check_serialisation_internals() == []
 
 
 def test_a_pydyf_that_no_longer_rereads_streams_is_reported(monkeypatch):
@@ -141,7 +140,7 @@ def test_a_pydyf_that_no_longer_rereads_streams_is_reported(monkeypatch):
         pass  # a future pydyf that hashes while it writes
 
     monkeypatch.setattr(pydyf.PDF, "write", write)
-    assert any("/ID" in problem for problem in weasy_seam.check_serialisation_internals())
+    assert any("/ID" in problem for problem in serialise.check_serialisation_internals())
 
 
 def test_streams_are_serialised_once_inside_the_block_only():
@@ -149,7 +148,7 @@ def test_streams_are_serialised_once_inside_the_block_only():
 
     original = pydyf.Stream.data
     stream = pydyf.Stream([b"BT ET"], compress=True)
-    with weasy_seam.streams_serialised_once():
+    with serialise.streams_serialised_once():
         first = stream.data
         stream.stream.append(b"q Q")  # never done while writing; shows the bytes are kept
         assert stream.data is first
@@ -164,7 +163,7 @@ def test_a_weasyprint_that_subsets_fonts_differently_is_reported(monkeypatch):
         pass  # a future WeasyPrint whose subsets depend on more than the memo's key
 
     monkeypatch.setattr(weasy_pdf_fonts.Font, "subset", subset)
-    assert any("Font.subset" in problem for problem in weasy_seam.check_serialisation_internals())
+    assert any("Font.subset" in problem for problem in serialise.check_serialisation_internals())
 
 
 def test_a_leader_is_one_text_run_with_its_dots_where_weasyprint_puts_them(tmp_path, monkeypatch):
@@ -193,7 +192,7 @@ def test_a_leader_is_one_text_run_with_its_dots_where_weasyprint_puts_them(tmp_p
 
     dots, texts = written(tmp_path / "merged.pdf")
     # WeasyPrint's own leaders, for comparison
-    monkeypatch.setattr(weasy_seam, "_handle_leader", lambda original, *args: original(*args))
+    monkeypatch.setattr(linebreak, "_handle_leader", lambda original, *args: original(*args))
     plain_dots, plain_texts = written(tmp_path / "plain.pdf")
     assert len(dots) == len(plain_dots) > 40
     # Pango sets the run's advances in its units (1/1024 pt): over 60 dots they drift
@@ -230,14 +229,14 @@ def contents_layouts(monkeypatch, settled: bool) -> tuple[int, str]:
 
     with monkeypatch.context() as patch:
         patch.setattr(weasy_page, "make_page", counted)
-        with weasy_seam.page_total_settled() if settled else nullcontext():
+        with contents.page_total_settled() if settled else nullcontext():
             pdf = weasy_render(CONTENTS).write_pdf()
     return made.count(1), pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
 
 
 def test_the_contents_page_is_laid_out_twice_with_its_page_numbers(monkeypatch):
     """WeasyPrint alone lays the contents' page out three times; the third pass only
-    lays out the numbers the second one read (see weasy_seam.page_total_settled)."""
+    lays out the numbers the second one read (see contents.page_total_settled)."""
     plain_count, plain_text = contents_layouts(monkeypatch, settled=False)
     count, text = contents_layouts(monkeypatch, settled=True)
     assert plain_count == 3
@@ -280,7 +279,7 @@ def page_texts(body: str, settled: bool) -> list[str]:
     @font-face {{ font-family: song; src: url({FONT.as_uri()}) }}
     body {{ margin: 0; font: 10pt/12pt song }} h2 {{ font-size: 10pt; margin: 0 }}</style>
     {body}</html>"""
-    with weasy_seam.page_total_settled() if settled else nullcontext():
+    with contents.page_total_settled() if settled else nullcontext():
         pdf = pypdfium2.PdfDocument(weasy_render(html).write_pdf())
     return [page.get_textpage().get_text_range() for page in pdf]
 
@@ -299,10 +298,22 @@ def test_contents_settling_draws_what_weasyprint_draws(body):
 def test_weasyprint_internals_are_as_the_contents_settling_expects(monkeypatch):
     from weasyprint.layout import page as weasy_page
 
-    assert weasy_seam.check_contents_internals() == []
+    assert contents.check_contents_internals() == []
 
     def make_page(context, root_box, page_type, resume_at, page_number, page_state):
         pass  # a future WeasyPrint that re-reads page counters some other way
 
     monkeypatch.setattr(weasy_page, "make_page", make_page)
-    assert any("make_page" in problem for problem in weasy_seam.check_contents_internals())
+    assert any("make_page" in problem for problem in contents.check_contents_internals())
+
+
+def test_the_cmyk_gradient_seam_finds_what_it_needs_and_says_when_it_is_gone(monkeypatch):
+    """weasy/gradients.py replaces Gradient.draw and calls the stream's shading methods:
+    an upgrade that drops one of them is named, not met mid-build."""
+    from weasyprint.pdf.stream import Stream
+
+    from compositor.weasy.gradients import check_gradient_internals
+
+    assert check_gradient_internals() == []
+    monkeypatch.delattr(Stream, "paint_shading")
+    assert check_gradient_internals() == ["weasyprint.pdf.stream.Stream.paint_shading"]

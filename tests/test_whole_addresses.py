@@ -19,9 +19,9 @@ import pytest
 from conftest import copy_mini, run_cli, shipped_fonts_only, weasy_write
 
 from compositor.build import build_issue
-from compositor.check.typography import URL_SPLIT, preflight
 from compositor.layout import Typesetting, load_layout
 from compositor.paths import LAYOUTS_DIR
+from compositor.preflight.typography import URL_SPLIT, preflight
 from compositor.text.classes import is_han
 from compositor.typeset.linebreak import UrlBreaks, can_break_before
 
@@ -164,7 +164,7 @@ def render_box(tmp_path, body: str) -> list[list[dict]]:
     import weasyprint
 
     from compositor.paths import FONTS_DIR
-    from compositor.weasy_seam import cjk_typesetting
+    from compositor.weasy.linebreak import cjk_typesetting
 
     font = FONTS_DIR / "CompositorSong-Regular.otf"
     html = f"""<html lang="zh-CN"><style>

@@ -24,6 +24,7 @@ from compositor.content.validate import (
 )
 from compositor.errors import CompositorError
 from compositor.i18n import _, ngettext
+from compositor.layout import layout_for
 from compositor.model import Issue, Table
 
 
@@ -64,7 +65,7 @@ def check_issue(folder: Path | str) -> Report:
     if issue is not None:
         findings.extend(_font_findings(issue))
         findings.extend(_table_findings(issue))
-        # Issue 14: pictures under 300 ppi at their printed size (check/resolution.py).
+        # Issue 14: pictures under 300 ppi at their printed size (layout/resolution.py).
         for path, line, message in picture_findings(issue):
             findings.append(
                 Finding(path, line, column_of(path, line, "!["), Level.WARNING, message)
@@ -78,8 +79,8 @@ def check_issue(folder: Path | str) -> Report:
 
 
 def _font_findings(issue: Issue) -> Iterator[Finding]:
-    from compositor.build import FONTS_DIR, layout_for
     from compositor.fonts.fontset import font_use, load_fontset
+    from compositor.paths import FONTS_DIR
 
     try:
         layout = layout_for(issue)
@@ -109,8 +110,7 @@ def _font_findings(issue: Issue) -> Iterator[Finding]:
 
 
 def _length_findings(issue: Issue) -> Iterator[Finding]:
-    from compositor.build import layout_for
-    from compositor.check.estimate import estimate_issue
+    from compositor.layout.estimate import estimate_issue
     from compositor.text import typeset_issue
 
     issue_file = issue.folder / ISSUE_FILE
@@ -149,7 +149,6 @@ def _length_findings(issue: Issue) -> Iterator[Finding]:
 def _table_findings(issue: Issue) -> Iterator[Finding]:
     """Issue 23: a table whose numbers, dates and words do not fit the measure even a
     size smaller (typeset/tables.py); the build breaks its cells anywhere."""
-    from compositor.build import layout_for
     from compositor.fonts.fontset import load_fontset
     from compositor.paths import FONTS_DIR
     from compositor.text import typeset_issue

@@ -21,7 +21,7 @@ from compositor.cli.fonts import app as fonts_app
 from compositor.errors import CompositorError
 from compositor.i18n import LANGUAGES, _, language, ngettext, use_language
 from compositor.press.pdfx import PdfXChoice
-from compositor.standards import PdfStandardChoice
+from compositor.render.standards import PdfStandardChoice
 
 # Typer's rich help tables wrap only at spaces and cut a longer run of Chinese with "…":
 # in Chinese, help is laid out by Click, which breaks long runs instead of cutting them.
@@ -260,7 +260,7 @@ def build(
     ] = None,
 ) -> None:
     with imports_for_the_process():
-        from compositor.weasy_import import import_weasyprint
+        from compositor.weasy.importing import import_weasyprint
 
         import_weasyprint()  # first: importing .build would load WeasyPrint the slow way
         from compositor.build import BUILD_DIR, SAMPLE_ISSUE, build_issue
@@ -466,10 +466,10 @@ def watch(
     lang: Language = None,
 ) -> None:
     with imports_for_the_process():
-        from compositor.weasy_import import import_weasyprint
+        from compositor.weasy.importing import import_weasyprint
 
         import_weasyprint()  # first: importing .watch would load WeasyPrint the slow way
-        from compositor.cli.watch import watch as watch_issue
+        from compositor.watch import watch as watch_issue
 
     try:
         watch_issue(issue, output, echo=typer.echo, debug=ctx.obj.debug)
@@ -500,7 +500,7 @@ def preview(
     no_open: Annotated[bool, typer.Option("--no-open", help=_("Do not open the browser."))] = False,
 ) -> None:
     with imports_for_the_process():
-        from compositor.weasy_import import import_weasyprint
+        from compositor.weasy.importing import import_weasyprint
 
         import_weasyprint()
         # (not `from compositor.cli import preview`: that name is this command)
@@ -566,7 +566,7 @@ def diff(
 
 def _keep_press_reports(pdf: Path, inspection, line: str, json_file, report_dir) -> None:
     """``--json FILE`` and ``--report DIR`` of ``preflight --press``."""
-    from compositor.check.press_report import write_html, write_json
+    from compositor.preflight.press_report import write_html, write_json
 
     if json_file is not None:
         write_json(json_file, pdf, inspection, line)
@@ -666,8 +666,8 @@ def preflight(
     ] = False,
     lang: Language = None,
 ) -> None:
-    from compositor.check.typography import format_report
-    from compositor.check.typography import preflight as check_typesetting
+    from compositor.preflight.typography import format_report
+    from compositor.preflight.typography import preflight as check_typesetting
 
     if not press and (small_text is not None or inks or json_file or report_dir):
         raise typer.BadParameter("--small-text, --inks, --json and --report go with --press")
@@ -681,13 +681,13 @@ def preflight(
         typer.echo(line)
     status = report.exit_code
     if press:
-        from compositor.check.press import (
+        from compositor.preflight.press import (
             exit_status,
             format_press_report,
             inspect_press,
             verdict,
         )
-        from compositor.check.typography import ERROR
+        from compositor.preflight.typography import ERROR
 
         try:
             inspection = inspect_press(
@@ -707,8 +707,8 @@ def preflight(
         typer.echo(line)  # the one verdict: typesetting, press and engines together
         status = exit_status(inspection, typesetting_errors=len(report.of(ERROR)))
     if accessible:
-        from compositor.check.accessibility import ERROR as A11Y_ERROR
-        from compositor.check.accessibility import format_accessibility, inspect_accessibility
+        from compositor.preflight.accessibility import ERROR as A11Y_ERROR
+        from compositor.preflight.accessibility import format_accessibility, inspect_accessibility
 
         problems = inspect_accessibility(pdf)
         typer.echo("\n" + "\n".join(format_accessibility(pdf, problems)))
@@ -761,7 +761,7 @@ def imports_for_the_process() -> Iterator[None]:
 
 
 def warn_if_slow_subsetting() -> None:
-    from compositor.weasy_seam import has_fast_subsetting
+    from compositor.weasy.fonts import has_fast_subsetting
 
     if not has_fast_subsetting():
         typer.echo(

@@ -153,9 +153,9 @@ def check(
 
     Example: compositor fonts check content/torch/2022-17
     """
-    from compositor.build import layout_for
     from compositor.content import read_issue
     from compositor.fonts.fontset import font_use
+    from compositor.layout import layout_for
 
     try:
         model = read_issue(issue)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
 
-from compositor.cli.watch import ARM_MS
 from compositor.content import require_directory
+from compositor.watch import ARM_MS
 
 LOOPBACK = "127.0.0.1"
 

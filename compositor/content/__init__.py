@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,12 @@ ISSUE_OPTIONAL = {"editors"}
 SECTION_KEYS = {"title": str, "subtitle": str}
 SECTION_OPTIONAL = {"subtitle"}
 # A title is one string, or a list of its lines where the author breaks it (issue 25).
-ARTICLE_KEYS = {"section": str, "title": (str, list), "lead": str, "credit": str}
+ARTICLE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "section": str,
+    "title": (str, list),
+    "lead": str,
+    "credit": str,
+}
 ARTICLE_OPTIONAL = {"lead", "credit"}
 
 
@@ -153,11 +159,13 @@ class ArticleParts:
     problems: tuple[ContentError, ...] = ()
 
 
-def parse_article(path: Path) -> ArticleParts:
+def parse_article(path: Path, text: str | None = None) -> ArticleParts:
     """Split an article into front matter and blocks; raises if it cannot be read or its
     front matter cannot be parsed, never for a bad key, and keeps the errors of the blocks
-    it cannot read in ``problems``."""
-    text = read_text(path)
+    it cannot read in ``problems``. ``text``: the file's text when the caller has read it
+    (the validator reads each file once, for the model and for its positions)."""
+    if text is None:
+        text = read_text(path)
     meta, body, body_line = _split_front_matter(text, path)
     problems: list[ContentError] = []
     blocks = _parse_body(body, path, body_line, problems)
@@ -274,7 +282,8 @@ def _commonmark_blocks(found, tokens, index: int, body: str, path: Path, first_l
     if found.ordered and len(found.items) == 1:
         item = found.items[0]
         typed = body.split("\n")[tokens[index].map[0]].lstrip()
-        space = re.match(r"\s*", typed[len(item.marker) :])[0]  # as typed after the marker
+        after = typed[len(item.marker) :]
+        space = after[: len(after) - len(after.lstrip())]  # as typed after the marker
         return [Paragraph(item.marker + space + item.text, item.source)]
     return [ItemList(found.items, found.items[0].source)]
 
@@ -359,7 +368,7 @@ class KeyProblem:
 
 
 def key_problems(
-    data: dict, schema: dict[str, type], optional: set[str], what: str
+    data: dict, schema: Mapping[str, type | tuple[type, ...]], optional: set[str], what: str
 ) -> list[KeyProblem]:
     """Every unknown, missing or mistyped key of one table.
 
@@ -398,13 +407,13 @@ def key_problems(
                     ),
                 )
             )
-        elif kind is str and key not in optional and not value.strip():
+        elif kind is str and isinstance(value, str) and key not in optional and not value.strip():
             message = _("{key!r} is empty: write the text between the quotes").format(key=key)
             problems.append(KeyProblem(key, message))
     return problems
 
 
-def _did_you_mean(key: str, schema: dict[str, type]) -> str:
+def _did_you_mean(key: str, schema: Mapping[str, object]) -> str:
     close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
     return _("; did you mean {key!r}?").format(key=close[0]) if close else ""
 
@@ -425,7 +434,12 @@ KIND_NAMES = {
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    return _parse_toml(read_text(path), path)
+    return parse_toml(read_text(path), path)
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """A TOML file's text (read by ``read_text``) parsed, with advice for its errors."""
+    return _parse_toml(text, path)
 
 
 # What to do about tomllib's commonest complaints, keyed by the start of its message.

@@ -53,7 +53,7 @@ def markdown(rules: list[str]) -> MarkdownIt:
     )
     # markdown-it leaves a picture whose address it deems unsafe (file:, most data:) as
     # plain text; taking every address lets resolve_image refuse it with file and line.
-    parser.validateLink = lambda url: True
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]  # markdown-it's hook
     return parser
 
 
@@ -92,7 +92,9 @@ def read_block(
             line + _line_offset(token.content, "!["),
         )
     if percent is not None:
-        images[0].attrs["width"] = PERCENT_WIDTH.fullmatch(percent.content.strip())[1]
+        width = PERCENT_WIDTH.fullmatch(percent.content.strip())
+        assert width is not None  # _percent_width took it for this match
+        images[0].attrs["width"] = width[1]
     return (_read_figure(images[0], article, line),)
 
 
@@ -364,8 +366,8 @@ def _read_table(tokens: list, start: int, article: Path, first_line: int) -> Tab
     if last and last[0].text.startswith(CAPTION_PREFIX) and not any(c.text for c in last[1:]):
         caption = last[0].text[len(CAPTION_PREFIX) :].strip()  # `Table:` typed right under it
         typed.pop()
-    elif _caption_paragraph(tokens, index + 1) is not None:
-        caption = _caption_paragraph(tokens, index + 1)
+    elif (below := _caption_paragraph(tokens, index + 1)) is not None:
+        caption = below
     if len(typed) <= heads:
         raise ContentError(
             _("a table needs at least one row under its header and |---| line"), article, line

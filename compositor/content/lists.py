@@ -83,7 +83,9 @@ def split_paragraph(content: str, min_items: int = MIN_ITEMS) -> Split:
         return Split(content, ())
     items = []
     for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
-        marker, first = split_enumerator(lines[start])
+        split = split_enumerator(lines[start])
+        assert split is not None  # starts are the lines that split
+        marker, first = split
         items.append(RawItem(marker, "\n".join([first, *lines[start + 1 : end]]), start))
     return Split("\n".join(lines[: starts[0]]), tuple(items))
 
@@ -119,7 +121,8 @@ def read_commonmark(
     items the Chinese way (lazy continuation lines ``（1）…`` typed under ``1. …``)."""
     depth, items = 0, []
     position = index
-    marker, line, texts = "", 0, []
+    marker, line = "", 0
+    texts: list[tuple[str, int]] = []
     while True:
         token = tokens[position]
         position += 1

@@ -60,7 +60,9 @@ def _descendants(children: list):
 
 def read_notes(tokens: list, index: int, parse_inline, body: str, path: Path, first_line: int):
     """The notes of the ``footnote_block_open`` at ``tokens[index]``."""
-    items, texts, note_id = [], [], 0
+    items: list = []
+    texts: list[str] = []
+    note_id = 0
     for token in tokens[index + 1 :]:
         if token.type == "footnote_open":
             texts, note_id = [], token.meta["id"]

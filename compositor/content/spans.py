@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from markdown_it.rules_block.table import escapedSplit, table
 from markdown_it.token import Token
@@ -98,7 +99,9 @@ def _add_upper_rows(state, first: int, lines: range) -> None:
     tokens[first + 2 : first + 2] = inserted
 
 
-def _token(kind: str, tag: str, nesting: int, level: int, line: int, attrs=None) -> Token:
+def _token(
+    kind: str, tag: str, nesting: Literal[-1, 0, 1], level: int, line: int, attrs=None
+) -> Token:
     token = Token(kind, tag, nesting, attrs=attrs or {}, map=[line, line + 1], level=level)
     token.block = True
     return token

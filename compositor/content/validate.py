@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +44,7 @@ from compositor.text.normalize import (
 )
 
 # The content schemas (content/__init__.py), with the name each table has in messages.
-Schema = tuple[dict[str, type], set[str], str]
+Schema = tuple[Mapping[str, type | tuple[type, ...]], set[str], str]
 PUBLICATION_SCHEMA: Schema = (
     content.PUBLICATION_KEYS,
     content.PUBLICATION_OPTIONAL,
@@ -71,6 +72,9 @@ class Level(enum.StrEnum):
     ERROR = "error"  # the issue cannot be built, or would print wrong
     WARNING = "warning"  # worth a look before printing; fails only with --strict
     INFO = "info"  # facts, such as the page-count estimate
+    # preflight: a check that could not be made (an engine not installed): neither passed
+    # nor failed; the verdict is then INCOMPLETE, never PASS, and preflight exits 2
+    UNCHECKED = "unchecked"
 
     @property
     def label(self) -> str:
@@ -78,7 +82,12 @@ class Level(enum.StrEnum):
         return _(LEVEL_LABELS[self.value])
 
 
-LEVEL_LABELS = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+LEVEL_LABELS = {
+    "error": N_("error"),
+    "warning": N_("warning"),
+    "info": N_("info"),
+    "unchecked": N_("not checked"),
+}
 
 
 @dataclass(frozen=True)
@@ -210,8 +219,8 @@ class _IssueReader:
             content.publication_folder(self.folder) / content.PUBLICATION_FILE
         )
         facts = self.read_issue_file()
-        articles = [self.read_article(path) for path in self.article_files()]
-        articles = [article for article in articles if article is not None]
+        read = [self.read_article(path) for path in self.article_files()]
+        articles = [article for article in read if article is not None]
         declared = self.sections
         sections = self.group(declared, articles) if declared is not None else None
         self.check_titles(articles)
@@ -273,7 +282,7 @@ class _IssueReader:
             return None
         if not self.check_keys(data, DISTRIBUTION_SCHEMA, lines, "distribution"):
             return False
-        offices = {}
+        offices: dict[str, tuple[str, ...] | None] = {}
         for key in ("report_to", "send_to", "issue_to"):
             if key in data:
                 offices[key] = self.names(data[key], lines, key, "distribution")
@@ -283,9 +292,10 @@ class _IssueReader:
             message = _("copies must be 1 or more, not {copies}").format(copies=copies)
             self.error(lines.path, where, message)
             return False
-        if None in offices.values():
+        named = {key: names for key, names in offices.items() if names is not None}
+        if len(named) < len(offices):
             return False
-        return Distribution(**offices, copies=copies)
+        return Distribution(**named, copies=copies)
 
     def names(self, value, lines: TomlLines, key: str, table: str = "") -> tuple[str, ...] | None:
         if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
@@ -298,11 +308,12 @@ class _IssueReader:
 
     def load(self, path: Path) -> tuple[dict, TomlLines] | None:
         try:
-            data = content.load_toml(path)
+            text = content.read_text(path)  # once: for the data and for the positions
+            data = content.parse_toml(text, path)
         except CompositorError as error:
             self.content_error(error, path)
             return None
-        lines = TomlLines(path, content.read_text(path).split("\n"))
+        lines = TomlLines(path, text.split("\n"))
         self.spans.extend(lines.strings())
         return data, lines
 
@@ -353,7 +364,7 @@ class _IssueReader:
             colophon=Colophon(**fields, editors=editors),
             root=path.parent,
             buzi_font=buzi_font,
-            distribution=distribution or None,
+            distribution=distribution if isinstance(distribution, Distribution) else None,
         )
 
     def buzi_font(self, root: Path, value: str, lines: TomlLines) -> Path | None:
@@ -489,11 +500,12 @@ class _IssueReader:
 
     def read_article(self, path: Path) -> Article | None:
         try:
-            parts = content.parse_article(path)
+            text = content.read_text(path)  # once: for the model and for the positions
+            parts = content.parse_article(path, text)
         except CompositorError as error:
             self.content_error(error, path)
             return None
-        file_lines = content.read_text(path).split("\n")
+        file_lines = text.split("\n")
         front = TomlLines(path, file_lines[1 : parts.body_line - 2], first_line=2)
         self.spans.extend(front.strings())
         self.spans.extend(markdown_spans(path, file_lines, parts.body_line))

@@ -37,7 +37,7 @@ FALLBACK_ROLE = "fallback"
 BUZI_FAMILY = "role-buzi"
 
 # LXGW WenKai has no full-width curly quotes; layouts draw them in Kai text with the
-# body face through the family role-kai-quotes (compositor/html.py KAI_QUOTE_RANGE).
+# body face through the family role-kai-quotes (compositor/render/html.py KAI_QUOTE_RANGE).
 KAI_QUOTES = frozenset("‘’“”")
 # Characters that are never drawn with a glyph: controls, format characters (ZWJ, bidi
 # marks), separators and spaces (HarfBuzz synthesises missing spaces), variation selectors.

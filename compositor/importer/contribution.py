@@ -26,9 +26,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from compositor.check.cssboxes import PT_PER_UNIT
-from compositor.check.estimate import Metrics
-from compositor.check.resolution import low_resolution
 from compositor.content import (
     PUBLICATION_FILE,
     article_files,
@@ -41,6 +38,10 @@ from compositor.i18n import _, ngettext
 from compositor.importer.word import Contribution, Figure, WordTable, read_contribution
 from compositor.importer.wordnotes import as_marks, as_references
 from compositor.importer.write import article_markdown, emphasised_markdown
+from compositor.layout import layout_for
+from compositor.layout.cssboxes import PT_PER_UNIT
+from compositor.layout.estimate import Metrics
+from compositor.layout.resolution import low_resolution
 from compositor.model import Article, Issue, ItemList, Notes, Paragraph, Source, Span
 from compositor.model import Figure as ContentFigure
 from compositor.model import Table as ContentTable
@@ -83,7 +84,6 @@ def import_contribution(
     section = _choose_section(issue, section, issue_folder)
     contribution = read_contribution(path)
     name, renames = _file_name(issue, section, issue_folder)
-    from compositor.build import layout_for  # here: the build's imports are slow to load
 
     layout = layout_for(issue)
     measure_mm = Metrics.of(layout).width / PT_PER_UNIT["mm"]
@@ -132,7 +132,7 @@ def _reads_back(paragraph: Paragraph, path: Path) -> bool:
 
 def _soft_pictures(issue: Issue, name: str, layout) -> tuple[str, ...]:
     """The check's warning for each picture of the new article ``name`` that prints under
-    300 ppi at its width (compositor.check.resolution), said at import."""
+    300 ppi at its width (compositor.layout.resolution), said at import."""
     return tuple(
         placed.message
         for placed in low_resolution(issue, layout)

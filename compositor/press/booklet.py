@@ -177,7 +177,7 @@ def _sheet_boxes(trim: Rect, bleed: float, marks: bool) -> PageBoxes:
     return PageBoxes(trim=sheet_trim, bleed=sheet_bleed, media=media, marks=marks)
 
 
-def _page_form(page: pikepdf.Page) -> pikepdf.Stream:
+def _page_form(page: pikepdf.Page) -> pikepdf.Object:
     form = page.as_form_xobject()
     # Store the content decoded (saving compresses it again): a blank page's empty
     # content otherwise keeps /FlateDecode with no data, which MuPDF warns about.
@@ -192,7 +192,7 @@ def _sheet_side(
     sheet: PageBoxes,
     trim: Rect,
     bleed: float,
-    forms: list[pikepdf.Stream],
+    forms: list[pikepdf.Object],
     left: int,
     right: int,
     shift: float,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 import pikepdf
 from pikepdf import Name, Operator
@@ -37,12 +38,16 @@ from compositor.press.pdfwalk import (
     SPOT,
     ColourTracker,
     Content,
+    Instruction,
     Item,
     Paint,
     Parts,
     colour_family,
     image_pixels,
 )
+
+if TYPE_CHECKING:
+    from PIL import ImageCms  # imported when converting: not every build needs it
 
 KEPT_FAMILIES = (CMYK, SPOT, PATTERN)  # print as they are (a pattern is checked on its own)
 MASK_FAMILIES = (*KEPT_FAMILIES, GRAY)  # what a soft mask may keep
@@ -81,7 +86,8 @@ class CmykConverter:
             from PIL import Image
 
             pixel = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in key))
-            cmyk = self._cms.applyTransform(pixel, self._transform(None)).getpixel((0, 0))
+            converted = self._cms.applyTransform(pixel, self._transform(None))
+            cmyk = cast(tuple[int, ...], cast(Image.Image, converted).getpixel((0, 0)))
             self._solids[key] = tuple(_round(v / 255) for v in cmyk)
         return self._solids[key]
 
@@ -99,6 +105,7 @@ class CmykConverter:
 
     def _transform(self, source_profile: bytes | None):
         if source_profile not in self._transforms:
+            source: ImageCms.ImageCmsProfile | ImageCms.core.CmsProfile
             if source_profile is None:
                 source = self._cms.createProfile("sRGB")
             else:
@@ -177,7 +184,7 @@ def convert_to_cmyk(parts: Parts, converter: CmykConverter) -> None:
         _drop_unprintable_colour_spaces(resources)
 
 
-def _convert_mask_backdrop(state: pikepdf.Dictionary) -> None:
+def _convert_mask_backdrop(state: pikepdf.Object) -> None:
     """A soft mask's backdrop colour (/BC) is in its group's space, now DeviceGray."""
     mask = state.get("/SMask")
     if not isinstance(mask, pikepdf.Dictionary) or "/BC" not in mask:
@@ -194,7 +201,8 @@ def _luminosity(red: float, green: float, blue: float) -> float:
 
 def convert_content(content: Content, converter: CmykConverter) -> None:
     tracker = ColourTracker(content.resources)
-    rewritten, changed = [], False
+    rewritten: list[Instruction] = []
+    changed = False
     kept = MASK_FAMILIES if content.soft_mask else KEPT_FAMILIES
     for instruction in content.instructions():
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
@@ -295,7 +303,8 @@ def _icc_profile_of(space: pikepdf.Object | None) -> bytes | None:
 def _check_inline_image(image: pikepdf.PdfInlineImage, content: Content) -> None:
     if image.image_mask:
         return
-    family = colour_family(Name(image.colorspace), content.resources)
+    # an inline image that is not a mask names its colour space
+    family = colour_family(Name(cast(str, image.colorspace)), content.resources)
     if family not in KEPT_FAMILIES:
         raise PressRefused(
             f"page {content.page} ({content.where}): an inline {family} image cannot be "
@@ -303,7 +312,7 @@ def _check_inline_image(image: pikepdf.PdfInlineImage, content: Content) -> None
         )
 
 
-def _drop_unprintable_colour_spaces(resources: pikepdf.Dictionary) -> None:
+def _drop_unprintable_colour_spaces(resources: pikepdf.Object) -> None:
     """Remove colour spaces nothing uses any more (WeasyPrint declares Lab ones on every page)."""
     spaces = resources.get("/ColorSpace")
     if not isinstance(spaces, pikepdf.Dictionary):

@@ -23,7 +23,7 @@ PATTERN_SETTERS = {"scn", "SCN"}
 Key = tuple
 
 
-def object_key(obj: pikepdf.Object, resources: pikepdf.Dictionary, category: str, name) -> Key:
+def object_key(obj: pikepdf.Object, resources: pikepdf.Object, category: str, name) -> Key:
     """The same key for the same object, however it is reached: indirect objects by
     their number; a direct one by the resource dictionary that holds it and its name."""
     if obj.is_indirect:

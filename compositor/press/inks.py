@@ -4,7 +4,7 @@ A printer asks two questions of a press PDF before making plates: which plates d
 each page need (Cyan, Magenta, Yellow, Black and the spot inks by name), and what is
 the heaviest total of ink anywhere (total area coverage, TAC: C+M+Y+K plus the spot
 tints, in percent), which must stay under the limit of the paper and press. Build
-(``output.py``) and preflight (``check/press.py``) both ask them here.
+(``output.py``) and preflight (``preflight/press.py``) both ask them here.
 
 Colours are read from the content (fills and strokes of every page, form, pattern and
 glyph; soft masks do not print and are left out) and from CMYK images. A form or image
@@ -85,7 +85,7 @@ def inks_by_page(parts: Parts, labels: dict[str, str] | None = None) -> dict[int
 def _content_inks(content) -> PageInks:
     page = PageInks()
     tracker = ColourTracker(content.resources)
-    names = {True: [], False: []}  # the current stroke / fill ink names
+    names: dict[bool, list[str]] = {True: [], False: []}  # the current stroke / fill inks
     for instruction in content.instructions():
         if isinstance(instruction, pikepdf.ContentStreamInlineImage):
             continue
@@ -121,10 +121,10 @@ def _image_inks(image, labels: dict[str, str]) -> PageInks:
     return page
 
 
-def spot_names(space: pikepdf.Object, resources: pikepdf.Dictionary) -> list[str]:
+def spot_names(space: pikepdf.Object | None, resources: pikepdf.Object) -> list[str]:
     """The ink names of a Separation or DeviceN colour space (empty for any other)."""
     if isinstance(space, pikepdf.Name):
-        named = resources.get("/ColorSpace", {}).get(str(space))
+        named = resources.get("/ColorSpace", pikepdf.Dictionary()).get(str(space))
         return spot_names(named, resources) if named is not None else []
     if not isinstance(space, pikepdf.Array) or len(space) < 2:
         return []
@@ -162,7 +162,7 @@ def _coverage(family: str, values: tuple[float, ...]) -> float:
     return sum(values)
 
 
-def _cmyk_image_extremes(obj: pikepdf.Stream) -> tuple[tuple[int, ...], float] | None:
+def _cmyk_image_extremes(obj: pikepdf.Object) -> tuple[tuple[int, ...], float] | None:
     """Per channel the most ink (0–255), and the highest C+M+Y+K of a pixel in percent."""
     try:
         pixels = image_pixels(obj)

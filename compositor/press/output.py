@@ -27,7 +27,6 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
-from compositor.html import Rendered
 from compositor.layout import MANIFEST, Layout
 from compositor.press.cmyk import CmykConverter, PressRefused, convert_to_cmyk
 from compositor.press.icc import OutputProfile, load_output_profile
@@ -58,6 +57,7 @@ from compositor.press.structure import (
     with_pdfua,
 )
 from compositor.press.trim import PageBoxes, Rect, add_crop_marks, page_boxes, set_boxes
+from compositor.render.html import Rendered
 
 MAX_BLEED_MM = 20.0
 # Annotations printers keep: trap networks and printer's marks. Links and the like are
@@ -75,7 +75,7 @@ class PressSettings:
     bleed_mm: float | None = None
     inks: str | None = None  # "process" or "black,spot" (spot.INK_CHOICES)
     convert_to_inks: bool = False  # two-colour: other colours become black, not an error
-    allow_low_res: bool = False  # print pictures under 150 ppi anyway (check/resolution.py)
+    allow_low_res: bool = False  # print pictures under 150 ppi anyway (layout/resolution.py)
     profile: Path | None = None  # the shop's CMYK profile (--profile), over the layout's
     overprint_black: bool = True  # 100 % K text and rules overprint (--no-overprint-black)
 
@@ -222,7 +222,8 @@ def spot_inks(layout: Layout) -> tuple[SpotInk, ...]:
     for colour in layout.colours:
         if colour.spot is None:
             continue
-        ink = SpotInk(colour.spot, tuple(v / 100 for v in colour.cmyk))
+        c, m, y, k = colour.cmyk
+        ink = SpotInk(colour.spot, (c / 100, m / 100, y / 100, k / 100))
         if inks.setdefault(ink.name, ink) != ink:
             raise PressRefused(
                 f"two colours name the spot ink {ink.name!r} with different CMYK values: "
@@ -282,7 +283,7 @@ def check_fonts(parts: Parts, standard: Standard) -> None:
                 _embed_bare_cff(descendant, font.page)
 
 
-def _embed_bare_cff(cid_font: pikepdf.Dictionary, page: int) -> None:
+def _embed_bare_cff(cid_font: pikepdf.Object, page: int) -> None:
     """FontFile3/OpenType (PDF 1.6) → FontFile3/CIDFontType0C (PDF 1.3): the same CFF."""
     descriptor = cid_font.get("/FontDescriptor")
     program = descriptor.get("/FontFile3") if descriptor is not None else None

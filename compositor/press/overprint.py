@@ -56,7 +56,7 @@ def _is_black(paint: Paint) -> bool:
 
 
 def _rewrite(
-    instructions: list, resources: pikepdf.Dictionary, start: tuple[bool, bool] | None
+    instructions: list, resources: pikepdf.Object, start: tuple[bool, bool] | None
 ) -> list | None:
     """The instructions with the overprint states set; None when none was needed."""
     tracker = ColourTracker(resources)

@@ -19,9 +19,9 @@ from collections.abc import Callable
 
 import pikepdf
 
-from compositor.html import Rendered
-from compositor.pdf import Rendition
 from compositor.press.pdfsave import save_reproducibly
+from compositor.render.html import Rendered
+from compositor.render.pdf import Rendition
 
 # A layout's colophon is an absolutely positioned footer preceded by a spacer (the block
 # of role "colophon-space"): breaking before the spacer moves both to a new page, which

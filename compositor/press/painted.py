@@ -68,7 +68,7 @@ class _State:
 class _Run:
     page: int
     where: str
-    resources: pikepdf.Dictionary
+    resources: pikepdf.Object
     state: _State
     found: list[Painted]
     depth: int
@@ -111,7 +111,7 @@ def _interpret(owner, run: _Run) -> None:
 def _step(run: _Run, operator: str, operands: list) -> None:
     state = run.state
     if operator == "cm" and len(operands) == 6:
-        state.ctm = _multiply(_numbers(operands), state.ctm)
+        state.ctm = _multiply(_matrix(operands), state.ctm)
     elif operator in PATH_POINTS:
         numbers = _numbers(operands)
         run.path += [
@@ -133,7 +133,7 @@ def _step(run: _Run, operator: str, operands: list) -> None:
     elif operator == "BT":
         run.text_matrix = run.line_matrix = IDENTITY
     elif operator == "Tm" and len(operands) == 6:
-        run.text_matrix = run.line_matrix = _numbers(operands)
+        run.text_matrix = run.line_matrix = _matrix(operands)
     elif operator in ("Td", "TD") and len(operands) == 2:
         tx, ty = _numbers(operands)
         run.text_matrix = run.line_matrix = _multiply((1, 0, 0, 1, tx, ty), run.line_matrix)
@@ -235,7 +235,7 @@ def _draw_xobject(run: _Run, name) -> None:
     if xobject.get("/Subtype") == Name.Image:
         run.found.append(_image(run, str(name)))
     elif xobject.get("/Subtype") == Name.Form and run.depth < MAX_FORM_DEPTH:
-        matrix = _multiply(_numbers(xobject.get("/Matrix", IDENTITY)), run.state.ctm)
+        matrix = _multiply(_matrix(xobject.get("/Matrix", IDENTITY)), run.state.ctm)
         state = replace(run.state, ctm=matrix)
         if "/BBox" in xobject:
             x0, y0, x1, y1 = _numbers(xobject.BBox)
@@ -256,6 +256,12 @@ def _image(run: _Run, name: str) -> Painted:
 
 def _numbers(values) -> tuple[float, ...]:
     return tuple(float(v) for v in values)
+
+
+def _matrix(values) -> Matrix:
+    """Six numbers of a PDF matrix (``cm``, ``Tm``, a form's ``/Matrix``)."""
+    a, b, c, d, e, f = (float(v) for v in values)
+    return (a, b, c, d, e, f)
 
 
 def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:

@@ -1,6 +1,6 @@
 """Everything on a PDF's pages that can carry colour, listed once, with the page it is on.
 
-Press conversion (``cmyk.py``) and press preflight (``check/press.py``) look at the
+Press conversion (``cmyk.py``) and press preflight (``preflight/press.py``) look at the
 same things: page contents, form XObjects (nested), tiling patterns, annotation
 appearances, Type 3 glyphs, images, shadings, graphics states, transparency groups
 and fonts. ``walk`` finds them; ``colour_family`` and ``ColourTracker`` say which
@@ -12,11 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 import pikepdf
 from pikepdf import Name
 
 from compositor.press.drawn import drawn_pages, object_key
+
+# One instruction of a parsed content stream, as pikepdf.parse_content_stream gives them.
+Instruction = pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage
 
 # Families of colour: what a printer cares about is whether it is CMYK.
 CMYK, RGB, GRAY, LAB, SPOT, PATTERN, UNKNOWN = (
@@ -52,8 +56,8 @@ class Content:
 
     page: int  # 1-based number of the first page that shows it
     where: str  # "page", "form /Fm0", "annotation /Link", …
-    owner: pikepdf.Page | pikepdf.Stream
-    resources: pikepdf.Dictionary
+    owner: pikepdf.Page | pikepdf.Object
+    resources: pikepdf.Object
     # Inside a soft mask: its colours set opacity (as luminosity), they never print.
     soft_mask: bool = False
     pages: tuple[int, ...] = ()  # every page that draws it (``page`` is the first)
@@ -77,7 +81,7 @@ class Item:
     page: int
     name: str
     obj: pikepdf.Object
-    resources: pikepdf.Dictionary
+    resources: pikepdf.Object
     soft_mask: bool = False  # met inside a soft mask (see Content)
     pages: tuple[int, ...] = ()  # every page that draws it (``page`` is the first)
 
@@ -136,7 +140,7 @@ class _Walker:
                 where = f"annotation {subtype} appearance"
                 self.form((number,), where, appearance, resources)
 
-    def resources(self, number: int, resources: pikepdf.Dictionary, mask: bool = False) -> None:
+    def resources(self, number: int, resources: pikepdf.Object, mask: bool = False) -> None:
         if not self.first_time(resources):
             return
         for name, xobject in resources.get("/XObject", {}).items():
@@ -183,8 +187,8 @@ class _Walker:
         self,
         pages: tuple[int, ...],
         where: str,
-        stream: pikepdf.Stream,
-        parent: pikepdf.Dictionary,
+        stream: pikepdf.Object,
+        parent: pikepdf.Object,
         mask: bool = False,
     ) -> None:
         if not self.first_time(stream):
@@ -198,8 +202,8 @@ class _Walker:
         self.resources(number, resources, mask)
 
 
-def _appearance_streams(annotation: pikepdf.Dictionary) -> Iterator[pikepdf.Stream]:
-    appearances = annotation.get("/AP", {})
+def _appearance_streams(annotation: pikepdf.Object) -> Iterator[pikepdf.Object]:
+    appearances = annotation.get("/AP", pikepdf.Dictionary())
     for key in ("/N", "/R", "/D"):
         entry = appearances.get(key)
         if isinstance(entry, pikepdf.Stream):
@@ -208,14 +212,14 @@ def _appearance_streams(annotation: pikepdf.Dictionary) -> Iterator[pikepdf.Stre
             yield from (v for v in entry.values() if isinstance(v, pikepdf.Stream))
 
 
-def image_pixels(obj: pikepdf.Stream):
+def image_pixels(obj: pikepdf.Object):
     """An image's own colour samples as a Pillow image. Its soft mask is an image of
     its own and stays one: composited in, pikepdf would turn a CMYK picture into RGBA
     (and warn), hiding its inks from every check that reads them."""
-    return pikepdf.PdfImage(obj).as_pil_image(apply_mask=False)
+    return pikepdf.PdfImage(cast(pikepdf.Stream, obj)).as_pil_image(apply_mask=False)
 
 
-def colour_family(space: pikepdf.Object | None, resources: pikepdf.Dictionary) -> str:
+def colour_family(space: pikepdf.Object | None, resources: pikepdf.Object) -> str:
     """CMYK, RGB, Gray, Lab, Spot, Pattern or unknown, for a colour space operand.
 
     Names are looked up in the resources' /ColorSpace dictionary; ICC-based spaces
@@ -227,7 +231,7 @@ def colour_family(space: pikepdf.Object | None, resources: pikepdf.Dictionary) -
         key = str(space)
         if key in DEVICE_FAMILIES:
             return DEVICE_FAMILIES[key]
-        named = resources.get("/ColorSpace", {}).get(key)
+        named = resources.get("/ColorSpace", pikepdf.Dictionary()).get(key)
         return colour_family(named, resources) if named is not None else UNKNOWN
     if isinstance(space, pikepdf.Array) and len(space) > 0:
         kind = str(space[0])
@@ -265,7 +269,7 @@ class ColourTracker:
     if any. ``q``/``Q`` save and restore the colours like the graphics state does.
     """
 
-    def __init__(self, resources: pikepdf.Dictionary) -> None:
+    def __init__(self, resources: pikepdf.Object) -> None:
         self.resources = resources
         self.fill = BLACK
         self.stroke = Paint(GRAY, (0.0,), stroke=True)

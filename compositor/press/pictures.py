@@ -13,9 +13,9 @@ import json
 from PIL import Image
 
 from compositor.errors import ContentError
-from compositor.html import picture_url
 from compositor.i18n import _
 from compositor.model import Figure, Issue
+from compositor.render.html import picture_url
 
 # The PDF Info key under which a press file records, for preflight, which picture file
 # and article each image object is: {image id: "photo.jpg (article title)"}.

@@ -24,7 +24,7 @@ class PlacedImage:
     page: int  # 1-based
     name: str
     obj: pikepdf.Object
-    resources: pikepdf.Dictionary
+    resources: pikepdf.Object
     width_pt: float
     height_pt: float
     box: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # x0, y0, x1, y1 (user space)
@@ -62,7 +62,8 @@ def _run(owner, resources, ctm: Matrix, page: int, found: list, depth: int) -> N
         elif operator == "Q" and stack:
             ctm = stack.pop()
         elif operator == "cm" and len(instruction.operands) == 6:
-            ctm = _multiply(tuple(float(v) for v in instruction.operands), ctm)
+            a, b, c, d, e, f = (float(v) for v in instruction.operands)
+            ctm = _multiply((a, b, c, d, e, f), ctm)
         elif operator == "Do" and instruction.operands:
             name = instruction.operands[0]
             xobject = resources.get("/XObject", {}).get(name)
@@ -75,7 +76,8 @@ def _run(owner, resources, ctm: Matrix, page: int, found: list, depth: int) -> N
                     PlacedImage(page, str(name), xobject, resources, width, height, _box(ctm))
                 )
             elif xobject.get("/Subtype") == Name.Form and depth < MAX_FORM_DEPTH:
-                matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
+                a, b, c, d, e, f = (float(v) for v in xobject.get("/Matrix", IDENTITY))
+                matrix = (a, b, c, d, e, f)
                 inner = xobject.get("/Resources", resources)
                 _run(xobject, inner, _multiply(matrix, ctm), page, found, depth + 1)
 

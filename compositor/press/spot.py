@@ -18,6 +18,7 @@ written in the layout as the ink's CMYK scaled down (20 % of [0, 95, 100, 0] is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import pikepdf
 from pikepdf import Name, Operator
@@ -28,6 +29,7 @@ from compositor.press.pdfwalk import (
     GRAY,
     SPOT,
     ColourTracker,
+    Instruction,
     Parts,
     colour_family,
     image_pixels,
@@ -81,7 +83,8 @@ def paint_spots(pdf: pikepdf.Pdf, parts: Parts, inks: tuple[SpotInk, ...]) -> No
         if content.soft_mask:
             continue
         tracker = ColourTracker(content.resources)
-        rewritten, used = [], set()
+        rewritten: list[Instruction] = []
+        used = set()
         for instruction in content.instructions():
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
                 rewritten.append(instruction)
@@ -91,7 +94,7 @@ def paint_spots(pdf: pikepdf.Pdf, parts: Parts, inks: tuple[SpotInk, ...]) -> No
             found = None
             if paint is not None and paint.family == CMYK and paint.values:
                 found = _spot_tint(inks, paint.values)
-            if found is None:
+            if found is None or paint is None:  # found: a CMYK paint
                 rewritten.append(instruction)
                 continue
             index, tint = found
@@ -114,11 +117,13 @@ def keep_to_inks(parts: Parts, inks: tuple[SpotInk, ...], convert: bool) -> None
         if content.soft_mask:
             continue
         tracker = ColourTracker(content.resources)
-        rewritten, changed = [], False
+        rewritten: list[Instruction] = []
+        changed = False
         instructions = content.instructions()
         for index, instruction in enumerate(instructions):
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-                family = colour_family(Name(instruction.iimage.colorspace), content.resources)
+                space = cast(str, instruction.iimage.colorspace)  # not a mask: it has one
+                family = colour_family(Name(space), content.resources)
                 if not instruction.iimage.image_mask and family not in (GRAY, SPOT):
                     raise PressRefused(
                         f"page {content.page} ({content.where}): an inline {family} image in "
@@ -226,7 +231,7 @@ def _space_name(index: int) -> Name:
     return Name(f"/CSpot{index}")
 
 
-def _add_spaces(resources: pikepdf.Dictionary, spaces: dict[Name, pikepdf.Object]) -> None:
+def _add_spaces(resources: pikepdf.Object, spaces: dict[Name, pikepdf.Object]) -> None:
     if "/ColorSpace" not in resources:
         resources.ColorSpace = pikepdf.Dictionary()
     for name, space in spaces.items():

@@ -46,7 +46,7 @@ def _unlink(element, kept: set) -> None:
     kids = element if isinstance(element, pikepdf.Array) else element.get("/K")
     if not isinstance(kids, pikepdf.Array):
         kids = pikepdf.Array([kids]) if kids is not None else pikepdf.Array()
-    remaining = []
+    remaining: list[pikepdf.Object] = []
     for kid in kids:
         if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
             if kid.Obj.objgen in kept:

@@ -55,11 +55,11 @@ class Rect:
     def height(self) -> float:
         return self.y1 - self.y0
 
-    def as_array(self) -> pikepdf.Array:
+    def as_array(self) -> pikepdf.Object:
         return pikepdf.Array([_rounded(v) for v in (self.x0, self.y0, self.x1, self.y1)])
 
     @classmethod
-    def of(cls, box: pikepdf.Array) -> Rect:
+    def of(cls, box: pikepdf.Object) -> Rect:
         x0, y0, x1, y1 = (float(v) for v in box)
         return cls(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
@@ -122,7 +122,7 @@ def add_crop_marks(page: pikepdf.Page, boxes: PageBoxes, artifact: bool = False)
     add_registration_space(page.obj.Resources)
 
 
-def add_registration_space(resources: pikepdf.Dictionary) -> None:
+def add_registration_space(resources: pikepdf.Object) -> None:
     """The /All separation the marks are drawn in (alternate: all four process inks)."""
     if "/ColorSpace" not in resources:
         resources.ColorSpace = pikepdf.Dictionary()

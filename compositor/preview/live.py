@@ -17,10 +17,10 @@ import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from compositor.cli.watch import Rebuilder
 from compositor.errors import CompositorError
 from compositor.preview.boxes import Rect, SourceMap, source_map
 from compositor.preview.pages import PageImages
+from compositor.watch import Rebuilder
 
 DIFF_DPI = 50  # the golden test's resolution: enough to find what moved
 # Pages drawn before the rebuild is announced: the few an edit changes are asked for

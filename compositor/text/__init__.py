@@ -7,7 +7,7 @@ marks the layout prints itself (【】, ——, （供稿：…）) are not prin
 PDF never carries what ``compositor check`` warns about. Source positions stay intact
 so that reports still point at the editor's file.
 Spacing, compression and justification themselves happen during line layout,
-in ``weasy_seam``.
+in ``compositor.weasy``.
 """
 
 from __future__ import annotations

@@ -222,7 +222,9 @@ def _apply(tracked: _Tracked, edits: list[typed.Edit]) -> _Tracked:
         return tracked
     text = tracked.text
     protected = typed.protected_spans(text)
-    out, kept, last = [], [], 0
+    out: list[str] = []
+    kept: list[int | None] = []
+    last = 0
     for edit in sorted(edits, key=lambda e: e.start):
         touches = any(s < max(edit.end, edit.start + 1) and edit.start < e for s, e in protected)
         if edit.start < last or touches:
@@ -364,8 +366,7 @@ def _pieces(old: str, new: str) -> list[tuple[str, str, str]] | None:
         for k in range(i + 1, len(old) + 1):
             for m in range(j, len(new) + 1):
                 rule = _rule(old[i:k], new[j:m])
-                rest = split_from(k, m) if rule else None
-                if rest is not None:
+                if rule and (rest := split_from(k, m)) is not None:
                     return [(old[i:k], new[j:m], rule), *rest]
         failed.add((i, j))
         return None

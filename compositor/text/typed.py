@@ -69,7 +69,7 @@ _ELLIPSES = re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)")
 _DOUBLE_HYPHEN = re.compile(rf"(?<=[{CHINESE_CONTEXT}])--(?=[{CHINESE_CONTEXT}])")
 _LONE_DASH = re.compile(rf"(?<=[{HAN}])—(?=[{HAN}])")
 _HAN_NUMERAL_ENUMERATOR = re.compile(r"(?:^|(?<=[^\u4e00-\u9fff]))[一二三四五六七八九十]{1,3}\.")
-QUOTES = {'"': "“”", "'": "‘’"}
+QUOTES: dict[str, tuple[str, str]] = {'"': ("“", "”"), "'": ("‘", "’")}
 # After a sentence's full stop comes the end, a space, Chinese text or a closing mark.
 _AFTER_STOP = frozenset("\"'”’)）》」』】] \t\n")  # ] ends a picture's caption
 

@@ -123,8 +123,8 @@ def _defer_in(article: Article, keys: set[str]) -> Article:
 def text_geometry(layout) -> tuple[float, float]:
     """Where the text block ends (pt from the top of the page) and one body line (pt),
     from the layout's own CSS (as ``compositor check`` reads it)."""
-    from compositor.check.cssboxes import PT_PER_UNIT, StyleSheet
-    from compositor.check.estimate import Metrics
+    from compositor.layout.cssboxes import PT_PER_UNIT, StyleSheet
+    from compositor.layout.estimate import Metrics
 
     css = StyleSheet.read(layout.stylesheets)
     bottom = layout.page_height_mm * PT_PER_UNIT["mm"] - css.page_margins().bottom

@@ -250,7 +250,7 @@ class _Addresses:
             return None
         start, end = span
         earlier = next(_fitting_breaks(self.text, line, self.urls, max_width, start), None)
-        if earlier is None or not self._fits_alone(earlier.resume, end):
+        if earlier is None or earlier.resume is None or not self._fits_alone(earlier.resume, end):
             return None
         return earlier
 

@@ -1,6 +1,6 @@
 """Page make-up (版面) decisions: where a short page's slack goes, and whether the
 colophon can share the last text page. Pure functions on plain numbers: the seam
-(``weasy_seam.page_makeup``) measures WeasyPrint's laid-out pages into these
+(``weasy.makeup.page_makeup``) measures WeasyPrint's laid-out pages into these
 dataclasses and applies the plans; tests call them without WeasyPrint.
 
 Everything on a page occupies whole lines of the line grid (the layout's CSS and
@@ -19,31 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-# Gap kinds, from the make-up's point of view, in the order a typesetter opens them:
-# first between articles and sections, then above subheads, then around figures and
-# tables. Only these take a short page's slack.
-SPACED = (
-    ("before-banner", "before-title"),
-    ("before-subhead",),
-    ("before-figure", "after-figure"),
-)
-# Kinds of gap that hold a fixed space: what a heading or credit keeps with its text.
-# They take no slack; the colophon's copyfitting may close them to the layout's minimum.
-FIXED = ("after-banner", "after-title", "after-subhead", "before-credit")
-KINDS = tuple(kind for group in SPACED for kind in group) + FIXED
-# What a block is to the make-up (layout.toml [grid] blocks maps CSS classes to these).
-# "block": a figure, "table": a table with its caption: each takes whole lines, no more.
-ROLES = (
-    "banner",
-    "title",
-    "lead",
-    "subhead",
-    "credit",
-    "block",
-    "table",
-    "colophon",
-    "colophon-space",
-)
+from compositor.layout.roles import FIXED, KINDS, ROLES, SPACED
+
 FLOATS = ("block", "table")
 
 

@@ -148,17 +148,19 @@ def column_alignment(table: Table) -> tuple[str, ...]:
     return tuple(a or ("right" if numeric[c] else "") for c, a in enumerate(table.align))
 
 
+def _fraction(number: str) -> str:
+    """The decimal part and unit (``.25``, ``.5%``) of a cell ``is_number`` accepts."""
+    match = NUMBER.fullmatch(number)
+    return match["frac"] if match else ""
+
+
 def fraction_widths(table: Table, advance: Callable[[str], float]) -> tuple[float, ...]:
     """Per column, the widest decimal part (``.25``, ``.5%``) in em of the body face
     (``advance``) in a right-aligned column of numbers; 0 in other columns."""
     align = column_alignment(table)
     return tuple(
         max(
-            (
-                _em(NUMBER.fullmatch(text)["frac"], advance)
-                for text in _column_cells(table, c)
-                if is_number(text)
-            ),
+            (_em(_fraction(text), advance) for text in _column_cells(table, c) if is_number(text)),
             default=0.0,
         )
         if numeric and align[c] == "right"
@@ -365,7 +367,7 @@ def header_widths(table: Table, metrics: TableMetrics) -> tuple[float, ...]:
 def table_metrics(layout: Layout, font_files: dict[str, Path]) -> TableMetrics:
     """The layout's table measures, read from its CSS as ``compositor check`` does (the
     rules layout.toml names as [selectors] table, table-compact and table-cell)."""
-    from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
+    from compositor.layout.cssboxes import PT_PER_UNIT, Box, StyleSheet
 
     css = StyleSheet.read(layout.stylesheets)
     page = css.page_margins()

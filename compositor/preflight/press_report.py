@@ -9,7 +9,7 @@ import json
 from html import escape
 from pathlib import Path
 
-from compositor.check.press_plates import ordered_inks, plate_file
+from compositor.preflight.press_plates import ordered_inks, plate_file
 
 REPORT_PAGE = "index.html"
 

@@ -17,13 +17,20 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
-from compositor.check.figures import block_height
 from compositor.layout import Layout
+from compositor.layout.cssboxes import PT_PER_UNIT, Box, StyleSheet
+from compositor.layout.resolution import place_figure
 from compositor.model import Article, Figure, Issue, ItemList, Paragraph, Table
 
 PT_PER_MM = PT_PER_UNIT["mm"]
 LINES = "issue-head-lines"  # the boxes stacked in the masthead ([selectors] in layout.toml)
+# The torch layout's figure and table boxes (style.css), for the page estimate: captions
+# and cells are 9 pt on 1.5 lines; a figure or table has 7 mm of margins, a row 1.6 mm of
+# padding. SVGs have no pixel size here: counted half as high as wide.
+SMALL_LINE = 9 * 1.5
+BOX_MARGINS = 7 * 72 / 25.4
+ROW_PADDING = 1.6 * 72 / 25.4
+SVG_ASPECT = 0.5
 TOC_NUMBER_EM = 3  # the dot leader's minimum and a page number, after each contents entry
 
 
@@ -225,3 +232,16 @@ class _Flow:
             height -= self.room
             self.new_page()
         self.room -= height
+
+
+def block_height(block: Figure | Table, m) -> float:
+    """About how tall a figure or table prints, in points (``m``: estimate.Metrics)."""
+    if isinstance(block, Table):
+        caption = SMALL_LINE + ROW_PADDING if block.caption else 0.0
+        return BOX_MARGINS + caption + len(block.grid) * (SMALL_LINE + ROW_PADDING)
+    max_height = m.height - 2 * SMALL_LINE - BOX_MARGINS
+    if block.pixels[0]:
+        picture = place_figure(block, m.width, max_height).height_pt
+    else:
+        picture = min(m.width * SVG_ASPECT, max_height)
+    return BOX_MARGINS + picture + (SMALL_LINE if block.caption else 0.0)

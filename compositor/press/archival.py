@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from compositor.model import Issue
+from compositor.model import Figure, Issue
 
 
 def has_cmyk_pictures(issue: Issue) -> bool:
@@ -21,7 +21,7 @@ def has_cmyk_pictures(issue: Issue) -> bool:
 
     for article in issue.articles:
         for block in article.blocks:
-            if block.kind == "figure" and block.path.suffix.lower() != ".svg":
+            if isinstance(block, Figure) and block.path.suffix.lower() != ".svg":
                 with Image.open(block.path) as picture:  # reads the header only
                     if picture.mode == "CMYK":
                         return True

@@ -15,12 +15,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from compositor.errors import CompositorError
-from compositor.html import Rendered
 from compositor.i18n import _
+from compositor.render.html import Rendered
 from compositor.scratch import scratch_folder
+
+if TYPE_CHECKING:
+    from compositor.weasy.serialise import Written
 
 DATA_URL_LIMIT = 64 * 1024
 # Pictures are named issue:photos/a.jpg, relative to the issue folder (the first allowed
@@ -103,14 +107,14 @@ class StyleCache:
         self._key: tuple | None = None
         self._styles: tuple | None = None
         self._folder: tempfile.TemporaryDirectory | None = None
-        # Text shaped with these fonts (weasy_seam.Shaping), kept by the build for the
+        # Text shaped with these fonts (weasy.linebreak.Shaping), kept by the build for the
         # next layout; it forgets what it holds when the font configuration changes.
         self.shaping = None
         # The layout's compiled template (html.Templates), kept by the build likewise.
         self.templates = None
         # Font subsets and compressed streams of the last PDF written with these fonts
-        # (weasy_seam.Written): dropped with them, as it knows faces by their address.
-        self.written = None
+        # (weasy.serialise.Written): dropped with them, as it knows faces by their address.
+        self.written: Written | None = None
 
     def styles(self, key: tuple, parse: Callable[[Path], tuple]) -> tuple:
         """The styles for ``key``; ``parse(font_folder)`` makes them when the key is new."""
@@ -119,6 +123,7 @@ class StyleCache:
             self._folder = scratch_folder("fonts")
             self._styles = parse(Path(self._folder.name))
             self._key = key
+        assert self._styles is not None  # parsed for this key above, or before
         return self._styles
 
     def close(self) -> None:
@@ -155,7 +160,7 @@ def write_pdf(
     """Lay out and write the PDF. ``identifier`` makes the PDF /ID reproducible;
     ``styles`` keeps parsed stylesheets for the next call (default: none kept);
     ``makeup(document, relayout)`` is given the laid-out document before it is drawn and
-    returns the one to draw (page make-up, see ``weasy_seam.page_makeup``; ``relayout``
+    returns the one to draw (page make-up, see ``weasy.makeup.page_makeup``; ``relayout``
     lays the document out again with some CSS added); its metadata.custom is written.
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
     laying out, not when writing). ``laid_out``: what ``lay_out`` gave for ``rendered``
@@ -163,7 +168,8 @@ def write_pdf(
     ``tagged`` writes the structure tree (``weasy_tags.tagged_structure``, which adds
     ``pdfuaid:part`` ``ua_part`` to a PDF/A variant's XMP)."""
 
-    from compositor.weasy_seam import Written, cmyk_gradients, streams_serialised_once
+    from compositor.weasy.gradients import cmyk_gradients
+    from compositor.weasy.serialise import Written, streams_serialised_once
 
     with (
         nullcontext(laid_out)
@@ -193,7 +199,7 @@ def write_pdf(
 def _tagging(document, tagged: bool, ua_part: int | None):
     if not tagged:
         return nullcontext()
-    from compositor.weasy_tags import tagged_structure
+    from compositor.weasy.tags import tagged_structure
 
     return tagged_structure(document, ua_part)
 
@@ -257,7 +263,7 @@ def parse_styles(
     import weasyprint
 
     from compositor.paths import FONTS_DIR
-    from compositor.weasy_seam import shipped_font_configuration
+    from compositor.weasy.fonts import shipped_font_configuration
 
     font_config = shipped_font_configuration(font_folder, shipped_faces(FONTS_DIR))
     stylesheets = [weasyprint.CSS(string=css, url_fetcher=fetcher, font_config=font_config)]

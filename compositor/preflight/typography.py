@@ -41,7 +41,7 @@ A booklet of ours (``--booklet``: two pages side by side on each PDF page, in
 saddle-stitch order, marked by the Info key ``/CompositorImposition``) is checked page by
 page: each sheet side is cut at its spine and its halves put back in page order.
 
-Press checks (``--press``) live in check/press.py; both report ``Finding``s.
+Press checks (``--press``) live in preflight/press.py; both report ``findings.Finding``s.
 """
 
 from __future__ import annotations
@@ -64,6 +64,11 @@ import pypdfium2.raw as pdfium_c
 
 from compositor.errors import CompositorError
 from compositor.i18n import N_, _
+from compositor.makeup_record import KEY as RECORD_KEY
+
+# What a build recorded about its page make-up (the name preflight has always used).
+from compositor.makeup_record import MakeupRecord as Makeup
+from compositor.preflight.findings import ERROR, INFO, WARNING, Finding, Level
 from compositor.text.classes import (
     CLOSING,
     NOT_AT_LINE_END,
@@ -98,9 +103,8 @@ URL_SPLIT = (
 LEADERS = (".", "·", "…", "⋯", "．", "・")  # dot leaders of a table of contents
 LEADER_RUN = 4  # this many leader glyphs in a row make a contents line
 GRID_TOLERANCE = 0.1  # pt: how far a baseline may miss its grid line
-MAKEUP_KEY = "/CompositorMakeup"  # written by weasy_seam.page_makeup
+MAKEUP_KEY = "/" + RECORD_KEY  # written by weasy.makeup.page_makeup
 FOLIO = re.compile(r"[\s\-–—]*\d+[\s\-–—]*")  # a page number line: "— 3 —"
-ERROR, WARNING, INFO = "error", "warning", "info"
 
 # What to do about an error. In a PDF of ours only these are the editor's to fix in the
 # content; any other error is the build's (compositor's), and in a PDF made elsewhere it
@@ -189,15 +193,6 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Finding:
-    page: int | None  # None: the document as a whole
-    rule: str
-    message: str
-    example: str = ""
-    severity: str = ERROR
-
-
-@dataclass(frozen=True)
 class Report:
     path: Path
     pages: int
@@ -206,7 +201,7 @@ class Report:
     ours: bool = False  # built by compositor (the make-up record is in the PDF)
     two_up: bool = False  # a booklet: its pages were read off 2-up sheet sides
 
-    def of(self, severity: str) -> tuple[Finding, ...]:
+    def of(self, severity: Level) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity == severity)
 
     @property
@@ -684,20 +679,8 @@ def check_halfwidth(pages: list[Page]) -> Iterator[Finding]:
                 )
 
 
-@dataclass(frozen=True)
-class Makeup:
-    """What a build of ours recorded about its page make-up (``None`` fields: not ours)."""
-
-    pitch: float | None = None
-    reasons: dict[int, str] = field(default_factory=dict)  # page number → why it is short
-    relaxed: frozenset[int] = frozenset()  # pages where 齐底 took a 1-line orphan or widow
-
-    @property
-    def ours(self) -> bool:
-        return self.pitch is not None
-
-
 def read_makeup(path: Path) -> Makeup:
+    """The make-up record of a PDF we built; an empty one (not ours) for any other."""
     try:
         with pikepdf.open(path) as pdf:
             raw = pdf.docinfo.get(MAKEUP_KEY)
@@ -707,13 +690,8 @@ def read_makeup(path: Path) -> Makeup:
     if not text:
         return Makeup()
     try:
-        data = json.loads(text)
-        return Makeup(
-            float(data["pitch_pt"]),
-            {int(k): str(v) for k, v in data.get("short", {}).items()},
-            frozenset(int(k) for k in data.get("relaxed", {})),
-        )
-    except (ValueError, KeyError, TypeError):
+        return Makeup.from_json(text)
+    except ValueError:
         return Makeup()
 
 
@@ -833,7 +811,7 @@ def preflight(path: Path | str) -> Report:
     # 齐底 outranks orphans and widows: the build names the pages where it took one
     findings = [
         dataclasses.replace(f, message=f"{f.message} (for 齐底)", severity=INFO)
-        if f.rule in ("orphan", "widow") and f.page in makeup.relaxed
+        if f.rule in ("orphan", "widow") and f.page in (makeup.relaxed or ())
         else f
         for f in findings
     ]

@@ -19,11 +19,12 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Name
 
-from compositor.check.press_paint import check_painting, objects_with_ink, recorded_settings
-from compositor.check.press_plates import DPI, PREVIEW_DPI, check_plates, separate
-from compositor.check.resolution import GOOD_PPI, LOWEST_PPI
 from compositor.errors import CompositorError
 from compositor.i18n import _
+from compositor.layout.resolution import GOOD_PPI, LOWEST_PPI
+from compositor.preflight.findings import ERROR, UNCHECKED, WARNING, Finding, Level
+from compositor.preflight.press_paint import check_painting, objects_with_ink, recorded_settings
+from compositor.preflight.press_plates import DPI, PREVIEW_DPI, check_plates, separate
 from compositor.press.conditions import registered_limit
 from compositor.press.icc import read_icc_header
 from compositor.press.inks import PageInks, inks_by_page
@@ -43,10 +44,6 @@ from compositor.press.pictures import image_label, picture_labels
 from compositor.press.placements import PlacedImage, placed_images
 from compositor.press.trim import POINTS_PER_MM, Rect
 
-ERROR, WARNING = "error", "warning"
-# A check that could not be made (an engine not installed): neither passed nor failed. The
-# verdict is then INCOMPLETE, never PASS, and preflight exits 2 naming what is missing.
-UNCHECKED = "unchecked"
 MIN_BLEED_MM = 3.0
 MAX_PDF_VERSION = {"PDF/X-1a": "1.4", "PDF/X-4": "1.6"}
 PRINTING_ANNOTATIONS = ("/TrapNet", "/PrinterMark")
@@ -60,14 +57,6 @@ XMP_REQUIRED = ("xmpMM:DocumentID", "xmpMM:VersionID", "xmpMM:RenditionClass", "
 
 class UnreadablePdf(CompositorError):
     """The file is not a PDF pikepdf can open (damaged, encrypted with a password, …)."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    page: int | None  # None: the document as a whole
-    rule: str
-    message: str
-    severity: str = ERROR
 
 
 @dataclass
@@ -84,8 +73,8 @@ class PressInspection:
         """The checks that could not be made, each naming what is missing."""
         return [f for f in self.findings if f.severity == UNCHECKED]
 
-    def add(self, page: int | None, rule: str, message: str, severity: str = ERROR) -> None:
-        self.findings.append(Finding(page, rule, message, severity))
+    def add(self, page: int | None, rule: str, message: str, severity: Level = ERROR) -> None:
+        self.findings.append(Finding(page, rule, message, severity=severity))
 
 
 def check_press(path: Path | str, max_ink: float | None = None) -> list[Finding]:
@@ -143,7 +132,7 @@ def inspect_press(
 
 def _check_engines(path: Path, result: PressInspection) -> None:
     """A RIP is one of these engines: the file must draw the same in every one."""
-    from compositor.check.engines import compare_engines
+    from compositor.preflight.engines import compare_engines
 
     agreeing, missing = [], []
     for engine in compare_engines(path):
@@ -349,7 +338,7 @@ def _check_colour(parts: Parts, labels: dict[str, str], result: PressInspection)
     # The same problem repeats per glyph run or path: report it once per page, with a count.
     seen: Counter = Counter()
 
-    def report(page: int, rule: str, message: str, severity: str = ERROR) -> None:
+    def report(page: int, rule: str, message: str, severity: Level = ERROR) -> None:
         seen[(page, rule, message, severity)] += 1
 
     for content in parts.contents:
@@ -625,7 +614,7 @@ def verdict(inspection: PressInspection, typesetting_errors: int = 0) -> str:
 
 def _missing_engines(inspection: PressInspection) -> str:
     """What could not be checked, naming the engines and their packages."""
-    from compositor.check.engines import ENGINES
+    from compositor.preflight.engines import ENGINES
 
     said = {f.message.split(" ", 1)[0] for f in inspection.unchecked}
     return ", ".join(

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from compositor.check.cssboxes import PT_PER_UNIT, Box, StyleSheet
 from compositor.errors import ContentError
 from compositor.i18n import _
 from compositor.layout import Layout
+from compositor.layout.cssboxes import PT_PER_UNIT, Box, StyleSheet
 from compositor.model import Figure, Issue
 
 GOOD_PPI = 300  # below: a warning
@@ -65,7 +65,7 @@ def placements(issue: Issue, layout: Layout) -> list[Placement]:
     ]
     if not figures:  # most issues: no need to read the layout's CSS (8 ms a build)
         return []
-    from compositor.check.estimate import Metrics
+    from compositor.layout.estimate import Metrics
 
     metrics = Metrics.of(layout)
     css = StyleSheet.read(layout.stylesheets)

@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from compositor.errors import LayoutError
+from compositor.i18n import _
+from compositor.layout.roles import KINDS, ROLES, SPACED
+from compositor.model import Issue
+from compositor.paths import LAYOUTS_DIR
 
 MANIFEST = "layout.toml"
 PUNCTUATION_STYLES = ("gb", "none")
@@ -218,8 +222,6 @@ def _selectors_from(data: dict, path: Path) -> dict[str, tuple[str, ...]]:
 
 
 def _grid_from(data: dict, path: Path) -> Grid:
-    from compositor.typeset.makeup import KINDS, ROLES, SPACED
-
     SPACED_KINDS = tuple(kind for group in SPACED for kind in group)
 
     grid = Grid(
@@ -239,3 +241,29 @@ def _grid_from(data: dict, path: Path) -> Grid:
             f"grid.max_lines: gap kind(s) {sorted(unknown)} take no slack; use {SPACED_KINDS}", path
         )
     return grid
+
+
+def layout_for(issue: Issue) -> Layout:
+    """The layout the issue's publication names, from the shipped layouts (or a folder)."""
+    folder = layout_folder(issue.publication.layout)
+    if not folder.is_dir():
+        raise LayoutError(
+            _("layout {layout!r} not found in {folder}").format(
+                layout=issue.publication.layout, folder=LAYOUTS_DIR
+            ),
+            issue.publication.root / "publication.toml",
+        )
+    return load_layout(folder)
+
+
+def layout_folder(name: str) -> Path:
+    """The folder of the layout ``name``: a folder under layouts/, or a path to one."""
+    if "/" in name or "\\" in name:
+        return Path(name)
+    return LAYOUTS_DIR / name
+
+
+def layouts() -> list[Layout]:
+    """Every layout under layouts/, by name (``compositor layouts``)."""
+    folders = sorted(p for p in LAYOUTS_DIR.iterdir() if (p / "layout.toml").is_file())
+    return [load_layout(folder) for folder in folders]

@@ -1,0 +1,1 @@
+"""`compositor preflight`: what a rendered PDF holds — its typography, its press readiness."""

@@ -1,0 +1,1 @@
+"""The seam: every place compositor touches WeasyPrint, one module per concern."""
