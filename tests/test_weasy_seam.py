@@ -315,5 +315,5 @@ def test_the_cmyk_gradient_seam_finds_what_it_needs_and_says_when_it_is_gone(mon
     from compositor.weasy.gradients import check_gradient_internals
 
     assert check_gradient_internals() == []
-    monkeypatch.delattr(Stream, "paint_shading")
+    monkeypatch.setattr(Stream, "paint_shading", None)
     assert check_gradient_internals() == ["weasyprint.pdf.stream.Stream.paint_shading"]
