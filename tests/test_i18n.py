@@ -60,7 +60,7 @@ EDITOR_FACING = (
     "compositor/text/normalize.py",
     "compositor/check/report.py",
     "compositor/check/fix.py",
-    "compositor/check/resolution.py",
+    "compositor/layout/resolution.py",
     "compositor/fonts/fontset.py",
     "compositor/cli/__init__.py",
 )
@@ -84,12 +84,12 @@ FULLY_MARKED = (
     "compositor/content/notes.py",
     "compositor/check/report.py",
     "compositor/check/fix.py",
-    "compositor/check/resolution.py",
+    "compositor/layout/resolution.py",
     "compositor/press/pictures.py",
     "compositor/targets.py",
-    "compositor/pdf.py",
+    "compositor/render/pdf.py",
     "compositor/cli/batch.py",
-    "compositor/cli/watch.py",
+    "compositor/watch.py",
 )
 REPORTERS = ("error", "warning", "BadParameter")
 

@@ -75,7 +75,7 @@ def watch(
         rust_timeout=ARM_MS,
         yield_on_timeout=True,
     )
-    next(changes, None)  # the first step arms the watcher (see cli/watch.py)
+    next(changes, None)  # the first step arms the watcher (see compositor/watch.py)
     if armed is not None:
         armed.set()
     for batch in changes:

@@ -5,7 +5,7 @@ on_layout=…)`` hands it over); its HTML carries ``data-src="03.md:12:1"`` on e
 printed piece (content/marks.py). This module walks the layout's boxes and keeps, per
 page, each drawn piece's rectangle with the ``data-src`` of its nearest marked element.
 
-This is the one place outside ``compositor/weasy_seam.py`` that reads WeasyPrint's
+This is the one place outside the ``compositor/weasy/`` seam package that reads WeasyPrint's
 internals, read-only and after the PDF is drawn. It touches, and
 ``check_box_internals`` verifies on a small layout:
 

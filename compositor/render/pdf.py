@@ -165,7 +165,7 @@ def write_pdf(
     ``image_dpi`` downsamples pictures above that resolution (WeasyPrint reads it when
     laying out, not when writing). ``laid_out``: what ``lay_out`` gave for ``rendered``
     with these same arguments and ``styles``, drawn as it is instead of laid out again.
-    ``tagged`` writes the structure tree (``weasy_tags.tagged_structure``, which adds
+    ``tagged`` writes the structure tree (``weasy.tags.tagged_structure``, which adds
     ``pdfuaid:part`` ``ua_part`` to a PDF/A variant's XMP)."""
 
     from compositor.weasy.gradients import cmyk_gradients

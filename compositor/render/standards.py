@@ -4,7 +4,7 @@ archives (issue 28).
 By default it is tagged and conforms to PDF/UA-1 (a screen reader can read it: GB/T
 37668-2019 holds Chinese public websites to WCAG) and PDF/A-2a (archivable) together.
 WeasyPrint writes one variant at a time (its issue 2783); the PDF/A-2a variant already
-tags the document, and ``weasy_tags.tagged_structure`` adds PDF/UA's identification
+tags the document, and ``weasy.tags.tagged_structure`` adds PDF/UA's identification
 and the structure WeasyPrint cannot infer from HTML. PDF/A-2a rather than 2u: level A
 asks for a logical structure with standard types, a language and Unicode text, which
 the PDF/UA tagging gives; every character has a Unicode value already (2u).
@@ -24,7 +24,7 @@ class PdfStandard:
     key: str  # the value of --pdf-standard
     name: str  # what a person is told
     variant: str | None  # WeasyPrint's pdf_variant
-    tagged: bool  # a structure tree, corrected by weasy_tags
+    tagged: bool  # a structure tree, corrected by weasy.tags
     ua_part: int | None = None  # pdfuaid:part added to a PDF/A variant's XMP
 
 

@@ -2,7 +2,7 @@
 
 WeasyPrint 70 tags a document from its HTML elements (``pdf_tags``, or a PDF/UA or
 PDF/A level-A variant). This module is the one place where compositor corrects that
-tree, through WeasyPrint internals; it is separate from ``weasy_seam`` (layout) because
+tree, through WeasyPrint internals; it is separate from the layout modules of this package because
 it acts only while the PDF is written, after layout and make-up. ``tagged_structure``
 swaps the functions in for one ``write_pdf`` and restores them after.
 
