@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -336,6 +337,15 @@ class Issue:
     @property
     def articles(self) -> tuple[Article, ...]:
         return tuple(a for s in self.sections for a in s.articles)
+
+    def with_blocks(self, change: Callable[[Article], tuple[Block, ...]]) -> Issue:
+        """This issue with each article's blocks as ``change`` gives them (typeset/:
+        tables cut into 续表 parts, floats moved)."""
+        sections = tuple(
+            replace(s, articles=tuple(replace(a, blocks=change(a)) for a in s.articles))
+            for s in self.sections
+        )
+        return replace(self, sections=sections)
 
     @property
     def colophon(self) -> Colophon:

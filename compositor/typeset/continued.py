@@ -99,18 +99,12 @@ def _group_starts(table: Table) -> list[int]:
 
 
 def with_breaks(issue: Issue, breaks: dict[str, tuple[int, ...]]) -> Issue:
-    def article(a):
-        blocks = tuple(
+    return issue.with_blocks(
+        lambda a: tuple(
             dataclasses.replace(b, breaks=breaks[b.key]) if isinstance(b, Table) else b
             for b in a.blocks
         )
-        return dataclasses.replace(a, blocks=blocks)
-
-    sections = tuple(
-        dataclasses.replace(s, articles=tuple(article(a) for a in s.articles))
-        for s in issue.sections
     )
-    return dataclasses.replace(issue, sections=sections)
 
 
 def _part_too_small(table: Table, breaks: tuple[int, ...]) -> bool:
@@ -124,21 +118,14 @@ def _part_too_small(table: Table, breaks: tuple[int, ...]) -> bool:
 
 def with_flow(issue: Issue, keys: set[str], flow: str) -> Issue:
     """``issue`` with the tables of ``keys`` set to ``flow``, their breaks cleared."""
-
-    def article(a):
-        blocks = tuple(
+    return issue.with_blocks(
+        lambda a: tuple(
             dataclasses.replace(b, flow=flow, breaks=())
             if isinstance(b, Table) and b.key in keys
             else b
             for b in a.blocks
         )
-        return dataclasses.replace(a, blocks=blocks)
-
-    sections = tuple(
-        dataclasses.replace(s, articles=tuple(article(a) for a in s.articles))
-        for s in issue.sections
     )
-    return dataclasses.replace(issue, sections=sections)
 
 
 def _tables(issue: Issue) -> list[Table]:

@@ -65,13 +65,7 @@ def let_flow(issue: Issue, pushed: set[str]) -> Issue:
     split = {b.key for b in _floats(issue) if b.key in pushed - movable and _keeps_whole(b)}
     if not split and not movable:
         return issue
-    sections = tuple(
-        dataclasses.replace(
-            s, articles=tuple(_defer_in(_split_in(a, split), movable) for a in s.articles)
-        )
-        for s in issue.sections
-    )
-    return dataclasses.replace(issue, sections=sections)
+    return issue.with_blocks(lambda a: _defer_in(_split_in(a, split), movable).blocks)
 
 
 def can_defer(issue: Issue, key: str) -> bool:
