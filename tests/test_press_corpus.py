@@ -51,7 +51,7 @@ def build_with_css(folder: Path, name: str, css: str) -> Path:
         style.write(f"\n{css}\n")
     target = folder / f"{name}.pdf"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(compositor.build, "LAYOUTS_DIR", layouts)
+        patch.setattr(compositor.layout, "LAYOUTS_DIR", layouts)
         build_issue(SAMPLE, target, press=PressSettings())
     return target
 
