@@ -353,7 +353,7 @@ def build(
     ),
 )
 def list_layouts(ctx: typer.Context) -> None:
-    from compositor.build import layouts
+    from compositor.layout import layouts
 
     try:
         found = layouts()
