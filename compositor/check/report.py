@@ -115,7 +115,8 @@ def _length_findings(issue: Issue) -> Iterator[Finding]:
 
     issue_file = issue.folder / ISSUE_FILE
     try:
-        estimate = estimate_issue(typeset_issue(issue), layout_for(issue))
+        layout = layout_for(issue)
+        estimate = estimate_issue(typeset_issue(issue, layout.marks), layout)
     except CompositorError as error:
         yield Finding(error.path or issue.folder, error.line, 1, Level.ERROR, error.message)
         return
@@ -155,11 +156,14 @@ def _table_findings(issue: Issue) -> Iterator[Finding]:
     from compositor.typeset.continued import has_tables
     from compositor.typeset.tables import OVERFULL, size_tables, table_metrics
 
-    typeset = typeset_issue(issue)
+    try:
+        layout = layout_for(issue)
+    except CompositorError:
+        return  # _font_findings reports it
+    typeset = typeset_issue(issue, layout.marks)
     if not has_tables(typeset):
         return
     try:
-        layout = layout_for(issue)
         fontset = load_fontset(FONTS_DIR)
         fonts = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
         sized = size_tables(typeset, table_metrics(layout, fonts))

@@ -24,6 +24,7 @@ from compositor import content
 from compositor.content.locate import Position, Span, TomlLines, markdown_spans
 from compositor.errors import CompositorError
 from compositor.i18n import N_, _, ngettext
+from compositor.layout_marks import layout_marks
 from compositor.model import (
     Article,
     Colophon,
@@ -36,8 +37,8 @@ from compositor.model import (
     Source,
 )
 from compositor.text.normalize import (
-    LAYOUT_MARKS,
     changes,
+    describe_mark,
     doubts,
     normalize_field,
     strip_layout_marks,
@@ -148,10 +149,13 @@ class Reading:
         return tuple(f for f in self.findings if f.level is Level.ERROR)
 
 
-def read_findings(folder: Path | str) -> Reading:
-    """Every finding of an issue folder, in reading order, and its model if it has no error."""
+def read_findings(folder: Path | str, layout: str | None = None) -> Reading:
+    """Every finding of an issue folder, in reading order, and its model if it has no error.
+
+    The issue is read for the layout its publication names, or for ``layout`` (build
+    --layout): what an editor typed of that layout's marks is reported and left out."""
     folder = Path(folder)
-    reader = _IssueReader(folder)
+    reader = _IssueReader(folder, layout)
     issue = reader.run()
     findings = tuple(sorted(reader.findings, key=reading_order))
     has_error = any(f.level is Level.ERROR for f in findings)
@@ -187,8 +191,10 @@ class _Section:
 class _IssueReader:
     """Reads one issue, collecting findings; each ``read_*``/``check_*`` looks at one thing."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, layout: str | None = None) -> None:
         self.folder = folder
+        self.layout = layout  # the layout to read for, instead of the publication's
+        self.marks: dict[str, str] = {}  # that layout's [marks], once the publication is read
         self.issue_file = folder / content.ISSUE_FILE
         self.findings: list[Finding] = []
         self.edits: list[SourceEdit] = []
@@ -218,6 +224,8 @@ class _IssueReader:
         publication = self.read_publication(
             content.publication_folder(self.folder) / content.PUBLICATION_FILE
         )
+        layout = self.layout or (publication.layout if publication else None)
+        self.marks = layout_marks(layout) if layout else {}
         facts = self.read_issue_file()
         read = [self.read_article(path) for path in self.article_files()]
         articles = [article for article in read if article is not None]
@@ -428,7 +436,7 @@ class _IssueReader:
                 valid = False
                 continue
             where = lines.value("title", "sections", index)
-            title = normalize_field("section", entry["title"])
+            title = normalize_field("section", entry["title"], self.marks)
             self.check_layout_marks("section", entry["title"], where)
             subtitle = entry.get("subtitle", "")
             self.check_layout_marks(
@@ -529,7 +537,7 @@ class _IssueReader:
         article = Article(
             title="".join(lines),
             title_lines=lines if len(lines) > 1 else (),
-            section=normalize_field("section", meta["section"]),
+            section=normalize_field("section", meta["section"], self.marks),
             blocks=parts.blocks,
             source=Source(path, 1),
             lead=meta.get("lead", "").strip(),
@@ -553,7 +561,7 @@ class _IssueReader:
     def check_layout_marks(self, kind: str, text, where: Position, path: Path | None = None):
         if not isinstance(text, str) or not text.strip():
             return
-        stripped = strip_layout_marks(kind, text.strip())
+        stripped = strip_layout_marks(kind, text.strip(), self.marks)
         if stripped != text.strip():
             self.warning(
                 path or self.issue_file,
@@ -561,7 +569,11 @@ class _IssueReader:
                 _(
                     "the layout prints {marks} itself: write {stripped!r}, not {typed!r} "
                     "(the build leaves them out so they are not printed twice)"
-                ).format(marks=_(LAYOUT_MARKS[kind]), stripped=stripped, typed=text.strip()),
+                ).format(
+                    marks=describe_mark(kind, self.marks[kind]),
+                    stripped=stripped,
+                    typed=text.strip(),
+                ),
             )
 
     # -- the issue as a whole
