@@ -182,7 +182,7 @@ class BuildSession:
         write_atomically(pdf, target)
         warnings = tuple(f for f in reading.findings if f.level is Level.WARNING)
         pictures = tuple(
-            Finding(p.figure.source.path, p.figure.source.line, 1, Level.WARNING, p.message)
+            Finding.at(p.figure.source.path, p.figure.source.line, 1, Level.WARNING, p.message)
             for p in low
         )
         return BuildResult(

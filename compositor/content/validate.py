@@ -92,18 +92,77 @@ LEVEL_LABELS = {
 
 
 @dataclass(frozen=True)
-class Finding:
+class SourcePosition:
+    """Where in the source a finding is: a file, its line and column (1-based)."""
+
     path: Path
     line: int
     column: int
-    level: Level
-    message: str
     # the column a reading error named itself (a merged cell's marker): build prints it
     # too; other findings' columns are for check, build names their line only
     exact_column: int = 0
-    rule: str = ""  # which rule found it, for findings a command acts on (PLACEHOLDER_RULE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found, the one type for every check: in the source (this validator,
+    ``compositor check``, the build; made with ``Finding.at``) or in a PDF (preflight).
+
+    ``where`` is a ``SourcePosition``, or a page of the PDF (1-based), or None for the PDF
+    as a whole. ``rule`` names the check that found it, for findings a command acts on
+    (PLACEHOLDER_RULE) and for preflight's reports; ``example`` the text it was found in."""
+
+    where: SourcePosition | int | None
+    rule: str
+    message: str
+    example: str = ""
+    level: Level = Level.ERROR
+
+    @classmethod
+    def at(
+        cls,
+        path: Path,
+        line: int,
+        column: int,
+        level: Level,
+        message: str,
+        *,
+        exact_column: int = 0,
+        rule: str = "",
+    ) -> Finding:
+        """A finding in the source: ``path``, ``line``, ``column``."""
+        return cls(SourcePosition(path, line, column, exact_column), rule, message, level=level)
+
+    @property
+    def source(self) -> SourcePosition:
+        assert isinstance(self.where, SourcePosition), "a finding in a PDF has no source position"
+        return self.where
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    @property
+    def line(self) -> int:
+        return self.source.line
+
+    @property
+    def column(self) -> int:
+        return self.source.column
+
+    @property
+    def page(self) -> int | None:
+        """The page of a finding in a PDF (None: the document, or a source finding)."""
+        return None if isinstance(self.where, SourcePosition) else self.where
+
+    @property
+    def severity(self) -> Level:
+        """Preflight's word for ``level``."""
+        return self.level
 
     def __str__(self) -> str:
+        if not isinstance(self.where, SourcePosition):
+            return repr(self)  # preflight prints its findings in its own reports
         return _("{path}:{line}:{column}: {level}: {message}").format(
             path=self.path,
             line=max(self.line, 1),
@@ -113,7 +172,8 @@ class Finding:
         )
 
     def error(self) -> content.ContentError:
-        return content.ContentError(self.message, self.path, self.line, column=self.exact_column)
+        where = self.source
+        return content.ContentError(self.message, where.path, where.line, column=where.exact_column)
 
 
 @dataclass(frozen=True)
@@ -254,7 +314,7 @@ class _IssueReader:
     # -- recording
 
     def add(self, level: Level, path: Path, where: Position, message: str) -> None:
-        self.findings.append(Finding(path, where.line, where.column, level, message))
+        self.findings.append(Finding.at(path, where.line, where.column, level, message))
 
     def error(self, path: Path, where: Position, message: str) -> None:
         self.add(Level.ERROR, path, where, message)
@@ -266,7 +326,14 @@ class _IssueReader:
         where = Position(error.line, error.column or 1)
         path = error.path or default
         self.findings.append(
-            Finding(path, where.line, where.column, Level.ERROR, error.message, error.column)
+            Finding.at(
+                path,
+                where.line,
+                where.column,
+                Level.ERROR,
+                error.message,
+                exact_column=error.column,
+            )
         )
 
     def check_keys(self, data: dict, schema: Schema, lines: TomlLines, table="", index=0) -> bool:
@@ -655,7 +722,7 @@ class _IssueReader:
             if index >= 0:
                 where = span.position_of(index)
                 self.findings.append(
-                    Finding(
+                    Finding.at(
                         span.path,
                         where.line,
                         where.column,
