@@ -79,7 +79,8 @@ TYPST_TEMPLATE = """\
 
 def issue_data(folder: Path) -> dict:
     """The text of an issue after typesetting, as plain data."""
-    issue = typeset_issue(read_issue(folder))
+    read = read_issue(folder)
+    issue = typeset_issue(read, layout_for(read).marks)
     return {
         "title": issue.publication.title,
         "publisher": issue.publication.publisher,

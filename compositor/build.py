@@ -148,7 +148,7 @@ class BuildSession:
 
         ``on_layout`` (``compositor preview``): the HTML carries where each piece was
         typed (content/marks.py) and the laid-out document that is drawn is given to it."""
-        reading = read_findings(Path(folder))
+        reading = read_findings(Path(folder), layout)  # its marks are that layout's
         if reading.errors:
             raise reading.errors[0].error()
         issue = reading.issue
@@ -182,7 +182,7 @@ class BuildSession:
         write_atomically(pdf, target)
         warnings = tuple(f for f in reading.findings if f.level is Level.WARNING)
         pictures = tuple(
-            Finding(p.figure.source.path, p.figure.source.line, 1, Level.WARNING, p.message)
+            Finding.at(p.figure.source.path, p.figure.source.line, 1, Level.WARNING, p.message)
             for p in low
         )
         return BuildResult(
@@ -254,7 +254,7 @@ def _render_issue(
     from compositor.weasy.linebreak import Shaping, cjk_typesetting
     from compositor.weasy.makeup import line_grid, page_makeup
 
-    typeset = typeset_issue(issue)
+    typeset = typeset_issue(issue, layout.marks)
     font_files = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
     if has_tables(typeset):  # issue 23: each table's size from its cells' widths
         typeset = size_tables(typeset, table_metrics(layout, font_files))

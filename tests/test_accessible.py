@@ -24,6 +24,7 @@ from structure import Node, artifact_text, read_structure, untagged_characters
 
 from compositor.build import build_issue
 from compositor.content import read_issue
+from compositor.layout import layout_for
 from compositor.press.booklet import Booklet
 from compositor.press.output import PressSettings
 from compositor.text import typeset_issue
@@ -176,7 +177,8 @@ def test_articles_read_in_source_order(issue):
 
 
 def articles_read_in_source_order(folder, path) -> None:
-    typeset = typeset_issue(read_issue(folder))
+    issue = read_issue(folder)
+    typeset = typeset_issue(issue, layout_for(issue).marks)
     articles = whole_articles(read_structure(path))
     assert [squash(a.children[0].text) for a in articles] == [
         squash(a.title) for a in typeset.articles
@@ -221,7 +223,8 @@ def test_headings_nest_as_the_contents(issue):
 
 
 def headings_nest_as_the_contents(folder, path) -> None:
-    typeset = typeset_issue(read_issue(folder))
+    issue = read_issue(folder)
+    typeset = typeset_issue(issue, layout_for(issue).marks)
     headings = [
         (node.kind, squash(node.text))
         for node in read_structure(path).walk()
@@ -242,7 +245,8 @@ def test_figures_have_alt_text_and_tables_header_cells(issue):
 
 
 def figures_and_tables_described(folder, path) -> None:
-    typeset = typeset_issue(read_issue(folder))
+    issue = read_issue(folder)
+    typeset = typeset_issue(issue, layout_for(issue).marks)
     blocks = [b for a in typeset.articles for b in a.blocks]
     tree = read_structure(path)
     figures = tree.all("Figure")
@@ -258,7 +262,8 @@ def figures_and_tables_described(folder, path) -> None:
 
 def test_contents_are_toc_entries_with_links(issue):
     _, folder, path = issue
-    typeset = typeset_issue(read_issue(folder))
+    issue = read_issue(folder)
+    typeset = typeset_issue(issue, layout_for(issue).marks)
     (toc,) = [n for n in read_structure(path).children if n.kind == "TOC"]
     sections = [n for n in toc.children if n.kind == "TOCI"]
     assert len(sections) == len(typeset.sections)

@@ -250,7 +250,7 @@ def test_a_table_of_contents_too_long_for_page_1(issue, tmp_path):
 def test_the_page_estimate_is_within_a_page_of_the_pdf(layout_builds):
     """On both layouts (issue 26): the brief has no contents, which then takes no lines."""
     issue = read_issue(layout_builds.sample.issue)
-    estimate = estimate_issue(typeset_issue(issue), layout_for(issue))
+    estimate = estimate_issue(typeset_issue(issue, layout_for(issue).marks), layout_for(issue))
     pages = read_pdf(layout_builds["screen"]).page_count
     assert not estimate.toc_overflows
     assert abs(estimate.pages - pages) <= 1, (estimate, pages)

@@ -90,7 +90,9 @@ def render_in_memory(issue: Issue) -> str:
     # A FontError is reported to the editor; the rest must still not crash on this text.
     with contextlib.suppress(CompositorError):
         check_issue_coverage(issue, FONTS, LAYOUT.fonts)
-    rendered = render_html(typeset_issue(issue), LAYOUT, FONT_FILES, timestamp="", press=False)
+    rendered = render_html(
+        typeset_issue(issue, LAYOUT.marks), LAYOUT, FONT_FILES, timestamp="", press=False
+    )
     return rendered.html
 
 

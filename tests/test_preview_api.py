@@ -23,6 +23,7 @@ from conftest import SAMPLE, edit
 
 from compositor.cli.preview import serving
 from compositor.content.validate import read_findings
+from compositor.layout import layout_for
 from compositor.model import Figure, Paragraph, Subhead, Table
 from compositor.preview.boxes import check_box_internals
 from compositor.text import typeset_issue
@@ -144,7 +145,8 @@ def typed_in(folder: Path, answer, snippet: str) -> bool:
 def expected_pieces(folder: Path):
     """(what to find in the PDF, file, the line it was typed on), for every title,
     paragraph, subhead, credit and caption."""
-    issue = typeset_issue(read_findings(folder).issue)
+    issue = read_findings(folder).issue
+    issue = typeset_issue(issue, layout_for(issue).marks)
     for article in issue.articles:
         path = article.source.path
         name = path.name
@@ -319,7 +321,8 @@ def test_marks_are_the_only_difference_from_the_print_html():
     from compositor.content.marks import SourceMarks
     from compositor.render.html import render_html
 
-    issue = typeset_issue(read_findings(SAMPLE).issue)
+    issue = read_findings(SAMPLE).issue
+    issue = typeset_issue(issue, layout_for(issue).marks)
     layout = layout_for(issue)
     options = {"timestamp": "2022-10-18T00:00:00Z", "press": False}
     printed = render_html(issue, layout, {}, **options).html

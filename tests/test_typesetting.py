@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, SAMPLE, weasy_write
 
 from compositor.content import read_issue
-from compositor.layout import Typesetting
+from compositor.layout import Typesetting, layout_for
 from compositor.preflight.typography import preflight, read_pages
 from compositor.text import typeset_issue
 from compositor.typeset.spacing import SPACER
@@ -226,7 +226,8 @@ def test_sample_issue_text_is_drawn_unchanged(sample_pdf):
     assert SPACER not in drawn
     flat = drawn.replace("\r", "").replace("\n", "").replace(" ", "")
     flat = RUNNING_HEAD.sub("", flat)  # drawn in the middle of a paragraph broken by a page
-    issue = typeset_issue(read_issue(SAMPLE))
+    issue = read_issue(SAMPLE)
+    issue = typeset_issue(issue, layout_for(issue).marks)
     position = 0
     for article in issue.articles:
         for block in article.blocks:

@@ -68,7 +68,7 @@ def check_issue(folder: Path | str) -> Report:
         # Issue 14: pictures under 300 ppi at their printed size (layout/resolution.py).
         for path, line, message in picture_findings(issue):
             findings.append(
-                Finding(path, line, column_of(path, line, "!["), Level.WARNING, message)
+                Finding.at(path, line, column_of(path, line, "!["), Level.WARNING, message)
             )
     if reading.issue is not None:  # the length of an issue that cannot be built means little
         findings.extend(_length_findings(reading.issue))
@@ -86,7 +86,7 @@ def _font_findings(issue: Issue) -> Iterator[Finding]:
         layout = layout_for(issue)
         use = font_use(issue, load_fontset(FONTS_DIR), layout.fonts)
     except CompositorError as error:
-        yield Finding(error.path or issue.folder, error.line, 1, Level.ERROR, error.message)
+        yield Finding.at(error.path or issue.folder, error.line, 1, Level.ERROR, error.message)
         return
     for found in use.uncovered:
         path, line = found.source.path, found.source.line
@@ -98,13 +98,13 @@ def _font_findings(issue: Issue) -> Iterator[Finding]:
                 "publication's 补字 font (buzi_font in publication.toml)"
             )
         )
-        yield Finding(
+        yield Finding.at(
             path, line, column_of(path, line, found.char), Level.ERROR, found.describe() + advice
         )
     # Each rare character once per place: the editor checks it prints as meant (补字).
     for fallen in use.fallbacks:
         path, line = fallen.source.path, fallen.source.line
-        yield Finding(
+        yield Finding.at(
             path, line, column_of(path, line, fallen.char), Level.WARNING, fallen.describe()
         )
 
@@ -115,13 +115,14 @@ def _length_findings(issue: Issue) -> Iterator[Finding]:
 
     issue_file = issue.folder / ISSUE_FILE
     try:
-        estimate = estimate_issue(typeset_issue(issue), layout_for(issue))
+        layout = layout_for(issue)
+        estimate = estimate_issue(typeset_issue(issue, layout.marks), layout)
     except CompositorError as error:
-        yield Finding(error.path or issue.folder, error.line, 1, Level.ERROR, error.message)
+        yield Finding.at(error.path or issue.folder, error.line, 1, Level.ERROR, error.message)
         return
     if estimate.toc_overflows:
         where = TomlLines(issue_file, read_text(issue_file).split("\n")).table("sections")
-        yield Finding(
+        yield Finding.at(
             issue_file,
             where.line,
             where.column,
@@ -133,7 +134,7 @@ def _length_findings(issue: Issue) -> Iterator[Finding]:
             ).format(lines=estimate.toc_lines, room=estimate.toc_room_lines),
         )
     start = Position(1, 1)
-    yield Finding(
+    yield Finding.at(
         issue_file,
         start.line,
         start.column,
@@ -155,11 +156,14 @@ def _table_findings(issue: Issue) -> Iterator[Finding]:
     from compositor.typeset.continued import has_tables
     from compositor.typeset.tables import OVERFULL, size_tables, table_metrics
 
-    typeset = typeset_issue(issue)
+    try:
+        layout = layout_for(issue)
+    except CompositorError:
+        return  # _font_findings reports it
+    typeset = typeset_issue(issue, layout.marks)
     if not has_tables(typeset):
         return
     try:
-        layout = layout_for(issue)
         fontset = load_fontset(FONTS_DIR)
         fonts = {role: fontset.path_of(family) for role, family in layout.fonts.items()}
         sized = size_tables(typeset, table_metrics(layout, fonts))
@@ -174,7 +178,7 @@ def _table_findings(issue: Issue) -> Iterator[Finding]:
                     if table.caption
                     else _("a table")
                 )
-                yield Finding(
+                yield Finding.at(
                     path,
                     line,
                     column_of(path, line, "|"),

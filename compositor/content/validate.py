@@ -24,6 +24,7 @@ from compositor import content
 from compositor.content.locate import Position, Span, TomlLines, markdown_spans
 from compositor.errors import CompositorError
 from compositor.i18n import N_, _, ngettext
+from compositor.layout_marks import layout_marks
 from compositor.model import (
     Article,
     Colophon,
@@ -36,8 +37,8 @@ from compositor.model import (
     Source,
 )
 from compositor.text.normalize import (
-    LAYOUT_MARKS,
     changes,
+    describe_mark,
     doubts,
     normalize_field,
     strip_layout_marks,
@@ -91,18 +92,77 @@ LEVEL_LABELS = {
 
 
 @dataclass(frozen=True)
-class Finding:
+class SourcePosition:
+    """Where in the source a finding is: a file, its line and column (1-based)."""
+
     path: Path
     line: int
     column: int
-    level: Level
-    message: str
     # the column a reading error named itself (a merged cell's marker): build prints it
     # too; other findings' columns are for check, build names their line only
     exact_column: int = 0
-    rule: str = ""  # which rule found it, for findings a command acts on (PLACEHOLDER_RULE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a check found, the one type for every check: in the source (this validator,
+    ``compositor check``, the build; made with ``Finding.at``) or in a PDF (preflight).
+
+    ``where`` is a ``SourcePosition``, or a page of the PDF (1-based), or None for the PDF
+    as a whole. ``rule`` names the check that found it, for findings a command acts on
+    (PLACEHOLDER_RULE) and for preflight's reports; ``example`` the text it was found in."""
+
+    where: SourcePosition | int | None
+    rule: str
+    message: str
+    example: str = ""
+    level: Level = Level.ERROR
+
+    @classmethod
+    def at(
+        cls,
+        path: Path,
+        line: int,
+        column: int,
+        level: Level,
+        message: str,
+        *,
+        exact_column: int = 0,
+        rule: str = "",
+    ) -> Finding:
+        """A finding in the source: ``path``, ``line``, ``column``."""
+        return cls(SourcePosition(path, line, column, exact_column), rule, message, level=level)
+
+    @property
+    def source(self) -> SourcePosition:
+        assert isinstance(self.where, SourcePosition), "a finding in a PDF has no source position"
+        return self.where
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    @property
+    def line(self) -> int:
+        return self.source.line
+
+    @property
+    def column(self) -> int:
+        return self.source.column
+
+    @property
+    def page(self) -> int | None:
+        """The page of a finding in a PDF (None: the document, or a source finding)."""
+        return None if isinstance(self.where, SourcePosition) else self.where
+
+    @property
+    def severity(self) -> Level:
+        """Preflight's word for ``level``."""
+        return self.level
 
     def __str__(self) -> str:
+        if not isinstance(self.where, SourcePosition):
+            return repr(self)  # preflight prints its findings in its own reports
         return _("{path}:{line}:{column}: {level}: {message}").format(
             path=self.path,
             line=max(self.line, 1),
@@ -112,7 +172,8 @@ class Finding:
         )
 
     def error(self) -> content.ContentError:
-        return content.ContentError(self.message, self.path, self.line, column=self.exact_column)
+        where = self.source
+        return content.ContentError(self.message, where.path, where.line, column=where.exact_column)
 
 
 @dataclass(frozen=True)
@@ -148,10 +209,13 @@ class Reading:
         return tuple(f for f in self.findings if f.level is Level.ERROR)
 
 
-def read_findings(folder: Path | str) -> Reading:
-    """Every finding of an issue folder, in reading order, and its model if it has no error."""
+def read_findings(folder: Path | str, layout: str | None = None) -> Reading:
+    """Every finding of an issue folder, in reading order, and its model if it has no error.
+
+    The issue is read for the layout its publication names, or for ``layout`` (build
+    --layout): what an editor typed of that layout's marks is reported and left out."""
     folder = Path(folder)
-    reader = _IssueReader(folder)
+    reader = _IssueReader(folder, layout)
     issue = reader.run()
     findings = tuple(sorted(reader.findings, key=reading_order))
     has_error = any(f.level is Level.ERROR for f in findings)
@@ -187,8 +251,10 @@ class _Section:
 class _IssueReader:
     """Reads one issue, collecting findings; each ``read_*``/``check_*`` looks at one thing."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, layout: str | None = None) -> None:
         self.folder = folder
+        self.layout = layout  # the layout to read for, instead of the publication's
+        self.marks: dict[str, str] = {}  # that layout's [marks], once the publication is read
         self.issue_file = folder / content.ISSUE_FILE
         self.findings: list[Finding] = []
         self.edits: list[SourceEdit] = []
@@ -218,6 +284,8 @@ class _IssueReader:
         publication = self.read_publication(
             content.publication_folder(self.folder) / content.PUBLICATION_FILE
         )
+        layout = self.layout or (publication.layout if publication else None)
+        self.marks = layout_marks(layout) if layout else {}
         facts = self.read_issue_file()
         read = [self.read_article(path) for path in self.article_files()]
         articles = [article for article in read if article is not None]
@@ -246,7 +314,7 @@ class _IssueReader:
     # -- recording
 
     def add(self, level: Level, path: Path, where: Position, message: str) -> None:
-        self.findings.append(Finding(path, where.line, where.column, level, message))
+        self.findings.append(Finding.at(path, where.line, where.column, level, message))
 
     def error(self, path: Path, where: Position, message: str) -> None:
         self.add(Level.ERROR, path, where, message)
@@ -258,7 +326,14 @@ class _IssueReader:
         where = Position(error.line, error.column or 1)
         path = error.path or default
         self.findings.append(
-            Finding(path, where.line, where.column, Level.ERROR, error.message, error.column)
+            Finding.at(
+                path,
+                where.line,
+                where.column,
+                Level.ERROR,
+                error.message,
+                exact_column=error.column,
+            )
         )
 
     def check_keys(self, data: dict, schema: Schema, lines: TomlLines, table="", index=0) -> bool:
@@ -428,7 +503,7 @@ class _IssueReader:
                 valid = False
                 continue
             where = lines.value("title", "sections", index)
-            title = normalize_field("section", entry["title"])
+            title = normalize_field("section", entry["title"], self.marks)
             self.check_layout_marks("section", entry["title"], where)
             subtitle = entry.get("subtitle", "")
             self.check_layout_marks(
@@ -529,7 +604,7 @@ class _IssueReader:
         article = Article(
             title="".join(lines),
             title_lines=lines if len(lines) > 1 else (),
-            section=normalize_field("section", meta["section"]),
+            section=normalize_field("section", meta["section"], self.marks),
             blocks=parts.blocks,
             source=Source(path, 1),
             lead=meta.get("lead", "").strip(),
@@ -553,7 +628,7 @@ class _IssueReader:
     def check_layout_marks(self, kind: str, text, where: Position, path: Path | None = None):
         if not isinstance(text, str) or not text.strip():
             return
-        stripped = strip_layout_marks(kind, text.strip())
+        stripped = strip_layout_marks(kind, text.strip(), self.marks)
         if stripped != text.strip():
             self.warning(
                 path or self.issue_file,
@@ -561,7 +636,11 @@ class _IssueReader:
                 _(
                     "the layout prints {marks} itself: write {stripped!r}, not {typed!r} "
                     "(the build leaves them out so they are not printed twice)"
-                ).format(marks=_(LAYOUT_MARKS[kind]), stripped=stripped, typed=text.strip()),
+                ).format(
+                    marks=describe_mark(kind, self.marks[kind]),
+                    stripped=stripped,
+                    typed=text.strip(),
+                ),
             )
 
     # -- the issue as a whole
@@ -643,7 +722,7 @@ class _IssueReader:
             if index >= 0:
                 where = span.position_of(index)
                 self.findings.append(
-                    Finding(
+                    Finding.at(
                         span.path,
                         where.line,
                         where.column,

@@ -19,6 +19,9 @@ from compositor.importer.lines import (
 from compositor.model import Section, Source
 from compositor.text.normalize import normalize, normalize_field
 
+# How back issues of 火炬动态 print a section's subtitle (the text the importer reads).
+BACK_ISSUE_SUBTITLE = "——{}"
+
 
 @dataclass(frozen=True)
 class SectionAnchor:
@@ -181,5 +184,6 @@ class TitleAnchoring(BlockReader):
 
 
 def subtitle_text(text: str) -> str:
-    """The subtitle without its leading dashes: the layout prints ——."""
-    return normalize_field("subtitle", text).strip()
+    """The subtitle without its leading dashes: back issues print ——, and so does a layout
+    that declares them ([marks] subtitle), which then adds them itself."""
+    return normalize_field("subtitle", text, {"subtitle": BACK_ISSUE_SUBTITLE}).strip()

@@ -14,10 +14,10 @@ from pathlib import Path
 from compositor.errors import LayoutError
 from compositor.i18n import _
 from compositor.layout.roles import KINDS, ROLES, SPACED
+from compositor.layout_marks import MANIFEST, layout_folder, marks_from
 from compositor.model import Issue
 from compositor.paths import LAYOUTS_DIR
 
-MANIFEST = "layout.toml"
 PUNCTUATION_STYLES = ("gb", "none")
 # What Python measures in a layout's CSS without laying it out (``compositor check``'s page
 # estimate, a picture's printed size, a table's column widths), by name; the layout says
@@ -111,8 +111,9 @@ class Layout:
     grid: Grid = field(default_factory=Grid)
     description: str = ""  # one line for `compositor layouts`
     selectors: dict[str, tuple[str, ...]] = field(default_factory=dict)  # SELECTOR_NAMES → CSS
-    # How the template prints a field around its text, "{}" standing for the text
-    # ([marks] credit = "（供稿：{}）"): what `compositor check` counts when it estimates.
+    # How the template prints a field inside marks of its own, "{}" standing for the field
+    # ([marks] credit = "（供稿：{}）"): the template prints them, `compositor check` counts
+    # them when it estimates, and the build takes them off what an editor typed.
     marks: dict[str, str] = field(default_factory=dict)
 
     def selector(self, name: str) -> str | None:
@@ -196,15 +197,8 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
         grid=grid,
         description=str(data.get("description", "")),
         selectors=_selectors_from(data.get("selectors", {}), path),
-        marks=_marks_from(data.get("marks", {}), path),
+        marks=marks_from(data.get("marks", {}), path),
     )
-
-
-def _marks_from(data: dict, path: Path) -> dict[str, str]:
-    for name, mark in data.items():
-        if not isinstance(mark, str) or mark.count("{}") != 1:
-            raise LayoutError(f"marks.{name} must be a text with one {{}} for the field", path)
-    return dict(data)
 
 
 def _selectors_from(data: dict, path: Path) -> dict[str, tuple[str, ...]]:
@@ -254,13 +248,6 @@ def layout_for(issue: Issue) -> Layout:
             issue.publication.root / "publication.toml",
         )
     return load_layout(folder)
-
-
-def layout_folder(name: str) -> Path:
-    """The folder of the layout ``name``: a folder under layouts/, or a path to one."""
-    if "/" in name or "\\" in name:
-        return Path(name)
-    return LAYOUTS_DIR / name
 
 
 def layouts() -> list[Layout]:

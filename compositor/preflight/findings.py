@@ -1,25 +1,15 @@
-"""What preflight finds in a PDF: one ``Finding`` for every check that reads PDFs
-(typography, press, engines), with the levels of ``compositor check``'s source findings.
+"""What preflight finds in a PDF: the one ``Finding`` of every check (content/validate.py),
+here with a page for its place, for every check that reads PDFs (typography, press,
+engines), and the levels of ``compositor check``'s source findings.
 
-A source finding (``content.validate.Finding``) points at a file, line and column; a PDF
-finding at a page (``None``: the document as a whole) and says which rule found it.
+``Finding(page, rule, message, example, level=…)``: ``page`` is 1-based, or None for the
+document as a whole; a source finding (``Finding.at``) points at a file, line and column.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from compositor.content.validate import Level
+from compositor.content.validate import Finding, Level
 
 ERROR, WARNING, INFO, UNCHECKED = Level.ERROR, Level.WARNING, Level.INFO, Level.UNCHECKED
 
 __all__ = ["ERROR", "INFO", "UNCHECKED", "WARNING", "Finding", "Level"]
-
-
-@dataclass(frozen=True)
-class Finding:
-    page: int | None  # None: the document as a whole
-    rule: str
-    message: str
-    example: str = ""  # the text it was found in, when there is one
-    severity: Level = ERROR

@@ -74,7 +74,7 @@ class PressInspection:
         return [f for f in self.findings if f.severity == UNCHECKED]
 
     def add(self, page: int | None, rule: str, message: str, severity: Level = ERROR) -> None:
-        self.findings.append(Finding(page, rule, message, severity=severity))
+        self.findings.append(Finding(page, rule, message, level=severity))
 
 
 def check_press(path: Path | str, max_ink: float | None = None) -> list[Finding]:

@@ -769,7 +769,7 @@ def check_bottoms(
         if reason:
             # the make-up left it short on purpose and said why: nothing to fix
             counts["short pages with a reason"] += 1
-            yield Finding(number, "short-page", f"{message}: {reason}", severity=INFO)
+            yield Finding(number, "short-page", f"{message}: {reason}", level=INFO)
         else:
             severity = ERROR if makeup.ours else WARNING
             yield Finding(number, "short-page", f"{message}, no reason recorded", "", severity)
@@ -810,7 +810,7 @@ def preflight(path: Path | str) -> Report:
     ]
     # 齐底 outranks orphans and widows: the build names the pages where it took one
     findings = [
-        dataclasses.replace(f, message=f"{f.message} (for 齐底)", severity=INFO)
+        dataclasses.replace(f, message=f"{f.message} (for 齐底)", level=INFO)
         if f.rule in ("orphan", "widow") and f.page in (makeup.relaxed or ())
         else f
         for f in findings

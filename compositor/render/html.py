@@ -6,6 +6,7 @@ template, so ``{{ … }}`` or ``<script>`` typed by an editor prints as text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -88,6 +89,7 @@ def render_html(
         picture_url=lambda path: picture_url(path, issue.folder),
         set_table=set_table,
         src=marks or NoMarks(),
+        mark=field_marks(layout),
     )
     css = font_face_css(font_files) + colour_css(layout, press=press)
     return Rendered(
@@ -120,6 +122,18 @@ def _font_face(family: str, path: Path, unicode_range: str = "") -> str:
     return (
         f'@font-face {{ font-family: "{family}"; src: url("{path.resolve().as_uri()}");{extra} }}'
     )
+
+
+def field_marks(layout: Layout) -> Callable[[str, str], str]:
+    """The template's ``mark(kind, text)``: ``text`` inside the marks the layout declares
+    for a field of ``kind`` ([marks] credit = "（供稿：{}）"), or bare if it declares none;
+    so each mark is written once, in layout.toml, for the build and the template alike."""
+
+    def mark(kind: str, text: str) -> str:
+        form = layout.marks.get(kind)
+        return form.replace("{}", text, 1) if form else text
+
+    return mark
 
 
 def colour_css(layout: Layout, *, press: bool) -> str:

@@ -3,7 +3,8 @@
 ``typeset_issue`` is the stage's entry point. It applies the one normaliser
 (``text.normalize.normalize_field``) to every text the layout will set — ASCII
 punctuation in Chinese context becomes full-width, stray spaces and line breaks go,
-marks the layout prints itself (【】, ——, （供稿：…）) are not printed twice — so the
+marks the layout prints itself (its [marks], given as ``marks``: 【】, ——, （供稿：…）
+in the torch layout) are not printed twice — so the
 PDF never carries what ``compositor check`` warns about. Source positions stay intact
 so that reports still point at the editor's file.
 Spacing, compression and justification themselves happen during line layout,
@@ -13,35 +14,37 @@ in ``compositor.weasy``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from compositor.model import Article, Block, Figure, Issue, ItemList, ListItem, Paragraph, Table
 from compositor.text.normalize import normalize_field, normalize_item
 
 
-def normalize_text(text: str, kind: str = "text") -> str:
-    return normalize_field(kind, text)
+def normalize_text(text: str, kind: str = "text", marks: Mapping[str, str] | None = None) -> str:
+    return normalize_field(kind, text, marks or {})
 
 
-def typeset_issue(issue: Issue) -> Issue:
+def typeset_issue(issue: Issue, marks: Mapping[str, str]) -> Issue:
+    """``issue`` as it prints, in a layout whose [marks] are ``marks``."""
     sections = tuple(
         dataclasses.replace(
             section,
-            title=normalize_text(section.title, "section"),
-            subtitle=normalize_text(section.subtitle, "subtitle"),
-            articles=tuple(_typeset_article(a) for a in section.articles),
+            title=normalize_text(section.title, "section", marks),
+            subtitle=normalize_text(section.subtitle, "subtitle", marks),
+            articles=tuple(_typeset_article(a, marks) for a in section.articles),
         )
         for section in issue.sections
     )
     return dataclasses.replace(issue, sections=sections)
 
 
-def _typeset_article(article: Article) -> Article:
+def _typeset_article(article: Article, marks: Mapping[str, str]) -> Article:
     return dataclasses.replace(
         article,
         title=normalize_text(article.title),
         title_lines=tuple(normalize_text(line) for line in article.title_lines),
         lead=normalize_text(article.lead),
-        credit=normalize_text(article.credit, "credit"),
+        credit=normalize_text(article.credit, "credit", marks),
         blocks=tuple(_typeset_block(b) for b in article.blocks),
     )
 

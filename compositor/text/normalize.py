@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # The one table of character classes (text/classes.py); is_han and is_chinese_context
@@ -112,16 +113,23 @@ def _join(text: str, start: int, end: int) -> str:
 
 
 # --- what the layout adds around a field ---------------------------------------
-# The layout prints 【section】, ——subtitle and （供稿：credit）; editors who type the
-# marks themselves would see them twice (docs/编辑指南.md tells them not to).
-LAYOUT_MARKS = {
-    "section": N_("【】 around a section title"),
-    "subtitle": N_("—— before a subtitle"),
-    "credit": N_("（供稿：…） around a credit"),
+# A layout prints some fields inside marks of its own, declared as data ([marks] in its
+# layout.toml, "{}" standing for the field: section = "【{}】", credit = "（供稿：{}）").
+# Editors who type the marks themselves would see them twice (docs/编辑指南.md tells them
+# not to), so the marks of the layout at hand are taken off what they typed. The marks come
+# in as an argument: this module knows no layout.
+MARK_PLACES = {
+    "section": N_("{marks} around a section title"),
+    "subtitle": N_("{marks} before a subtitle"),
+    "credit": N_("{marks} around a credit"),
 }
-_SECTION_BRACKETS = re.compile(r"^\s*【\s*(?P<text>.*?)\s*】\s*$", re.S)
-_SUBTITLE_DASHES = re.compile(r"^\s*(?:[—–－]+|-{2,})\s*")
-_CREDIT_OPEN = re.compile(r"^\s*供稿\s*[:：]\s*")
+# How an editor may type a mark's characters: ASCII brackets and colons for full-width ones,
+# any run of dashes for a dash.
+_TYPED_AS = {"（": "[(（]", "）": "[)）]", "：": "[:：]", ":": "[:：]", "(": "[(（]", ")": "[)）]"}
+_DASHES = frozenset("—–－")
+_ANY_DASHES = r"(?:[—–－]+|-{2,})"
+# A pair of brackets a mark may put around everything else in it (（供稿：{}）).
+_BRACKETS = {"（": "）", "(": ")", "【": "】", "〔": "〕", "[": "]"}
 # （供稿：…） or （来源：…） at the end of a text; the source may hold brackets of its own,
 # one level deep: （供稿：西部（重庆）科学城管委会）. The importers find credits with it too.
 CREDIT = re.compile(
@@ -130,32 +138,66 @@ CREDIT = re.compile(
 )
 
 
-def strip_layout_marks(kind: str, text: str) -> str:
-    """``text`` without the marks the layout prints around a field of ``kind``
-    (``section``, ``subtitle`` or ``credit``; any other kind is returned as is)."""
-    if kind == "section":
-        match = _SECTION_BRACKETS.match(text)
-        return match["text"] if match else text
-    if kind == "subtitle":
-        return _SUBTITLE_DASHES.sub("", text)
-    if kind == "credit":
-        return strip_credit(text)
+def mark_affixes(mark: str) -> tuple[str, str]:
+    """A mark's text before and after its field: "（供稿：{}）" → ("（供稿：", "）")."""
+    before, _field, after = mark.partition("{}")
+    return before, after
+
+
+def describe_mark(kind: str, mark: str) -> str:
+    """The mark as a message names it: 【】 around a section title, （供稿：…） around a credit."""
+    before, after = mark_affixes(mark)
+    shown = before + ("…" if any(c.isalnum() for c in before + after) and after else "") + after
+    return _(MARK_PLACES.get(kind, "{marks}")).format(marks=shown)
+
+
+def strip_mark(mark: str | None, text: str) -> str:
+    """``text`` without ``mark`` ("【{}】") typed around it, in any of the forms an editor
+    types it (ASCII brackets and colons, any run of dashes, spaces); a pair of brackets
+    around the whole mark may be left out (供稿：X for （供稿：{}）). No mark: ``text``."""
+    if not mark:
+        return text
+    for before, after in _typed_forms(*mark_affixes(mark)):
+        pattern = rf"^\s*{_typed(before)}\s*(?P<text>.*?)\s*{_typed(after)}\s*$"
+        if match := re.match(pattern, text, re.S):
+            return match["text"]
     return text
 
 
-def strip_credit(text: str) -> str:
-    """（供稿：西部（重庆）科学城管委会） → 西部（重庆）科学城管委会, and 供稿：X → X;
-    brackets inside the source are kept."""
-    match = CREDIT.search(text)
-    if match and not text[: match.start()].strip():
-        return match["source"]
-    return _CREDIT_OPEN.sub("", text, count=1)
+def _typed_forms(before: str, after: str) -> list[tuple[str, str]]:
+    """The mark whole, and without the brackets around it when words are left inside."""
+    forms = [(before, after)]
+    if before[:1] in _BRACKETS and after.endswith(_BRACKETS[before[0]]) and before[1:]:
+        forms.append((before[1:], after[:-1]))
+    return [(b, a) for b, a in forms if b or a]
 
 
-def normalize_field(kind: str, text: str) -> str:
-    """What the build prints for an editor's field: marks the layout adds removed, then
-    ``normalize``. ``kind`` is section, subtitle, credit, or anything else (title, lead, body)."""
-    return normalize(strip_layout_marks(kind, join_lines(text)))
+def _typed(affix: str) -> str:
+    """A regular expression for ``affix`` as editors type it, spaces allowed between."""
+    parts: list[str] = []
+    for char in affix:
+        if char.isspace():
+            continue
+        if char in _DASHES:
+            if parts and parts[-1] == _ANY_DASHES:
+                continue
+            parts.append(_ANY_DASHES)
+        else:
+            parts.append(_TYPED_AS.get(char, re.escape(char)))
+    return r"\s*".join(parts)
+
+
+def strip_layout_marks(kind: str, text: str, marks: Mapping[str, str]) -> str:
+    """``text`` without the marks the layout (``marks``, its [marks]) prints around a field
+    of ``kind`` (section, subtitle, credit; a kind without a mark is returned as is)."""
+    return strip_mark(marks.get(kind), text)
+
+
+def normalize_field(kind: str, text: str, marks: Mapping[str, str]) -> str:
+    """What the build prints for an editor's field: the marks the layout adds around a
+    field of ``kind`` (``marks``, its [marks]) removed, then ``normalize``. ``kind`` is
+    section, subtitle, credit, or anything else (title, lead, body)."""
+    return normalize(strip_layout_marks(kind, join_lines(text), marks))
 
 
 # --- the pipeline: what editors type → what prints ---------------------------------

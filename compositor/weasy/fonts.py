@@ -67,8 +67,9 @@ class _ShippedFontConfiguration(weasy_fonts.FontConfiguration):
         set_config(ffi.cast(font_map, self.font_map), self._config)
         fontconfig.FcConfigDestroy(self._config)  # the font map holds a reference
         self._folder = Path(folder)
-        self.strut_layouts = {}
-        self.font_features = {}
+        # WeasyPrint's caches on its FontConfiguration, empty as its own __init__ leaves them
+        self.strut_layouts: dict[object, object] = {}
+        self.font_features: dict[object, object] = {}
 
     def __del__(self) -> None:
         pass  # the folder is the caller's to remove, not the garbage collector's

@@ -35,6 +35,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
+from typing import Protocol
 
 LDCONFIG = "/sbin/ldconfig"
 # The C library ABI that ldconfig -p prints for this interpreter's libraries (the
@@ -94,7 +95,10 @@ def _lazy_module(name: str) -> None:
     parent, _, child = name.rpartition(".")
     package = importlib.import_module(parent)
     spec = importlib.util.find_spec(name)
-    spec.loader = importlib.util.LazyLoader(spec.loader)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    loader = spec.loader
+    spec.loader = importlib.util.LazyLoader(loader)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -126,7 +130,13 @@ def quick_library_lookup() -> Iterator[None]:
         ctypes.util.find_library = standard
 
 
-def _finder(listing: str) -> Callable[[str], str | None]:
+class _FindLibrary(Protocol):
+    """``ctypes.util.find_library``'s signature, for the stand-in that replaces it."""
+
+    def __call__(self, name: str) -> str | None: ...
+
+
+def _finder(listing: str) -> _FindLibrary:
     bits = struct.calcsize("P") * 8
     abi = LDCONFIG_ABIS.get(f"{os.uname().machine}-{bits}", "libc6")
 

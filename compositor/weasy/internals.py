@@ -12,6 +12,7 @@ import inspect
 import linecache
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from weasyprint.draw import text as weasy_draw_text
 from weasyprint.layout import inline as weasy_inline
@@ -21,13 +22,16 @@ from weasyprint.text import ffi as weasy_ffi
 from weasyprint.text import fonts as weasy_fonts
 from weasyprint.text import line_break as weasy_line_break
 
+if TYPE_CHECKING:
+    from cffi import CType  # a C type as cffi describes it (typings/cffi)
+
 WEASYPRINT_VERSION = "70.0"
 
 
 # -------------------------------------------------------------------- internals check
 
 # (module, attribute, expected parameters or None for "exists")
-INTERNALS = (
+INTERNALS: tuple[tuple[str, str, list[str] | None], ...] = (
     (
         "weasyprint.text.line_break",
         "split_first_line",
@@ -123,9 +127,9 @@ def check_internals() -> list[str]:
                 problems.append(f"{module_name}.{name}{tuple(found)}: expected {tuple(parameters)}")
     for method, parameters in LAYOUT_METHODS.items():
         function = getattr(weasy_line_break.Layout, method, None)
-        found = list(inspect.signature(function).parameters) if function else None
-        if found != parameters:
-            problems.append(f"Layout.{method}: parameters {found}, expected {parameters}")
+        own = list(inspect.signature(function).parameters) if function else None
+        if own != parameters:
+            problems.append(f"Layout.{method}: parameters {own}, expected {parameters}")
     reactivate = _source_of(weasy_line_break.Layout.reactivate)
     if "set_text(self.text, justify=True)" not in reactivate:
         problems.append("Layout.reactivate no longer re-sets the text with justify=True")
@@ -199,7 +203,7 @@ def _check_ffi() -> list[str]:
     for struct, fields in CFFI_FIELDS.items():
         try:
             ctype = reached.get(struct) or ffi.typeof(struct)
-            declared = {name for name, _ in ctype.fields}
+            declared = {name for name, _ in ctype.fields or ()}
         except ffi.error:
             problems.append(f"cffi type {struct} is not declared in weasyprint.text.ffi")
             continue
@@ -208,19 +212,19 @@ def _check_ffi() -> list[str]:
     # _glyph_widths reads PangoGlyphInfo arrays as 32-bit integers.
     info = reached.get("PangoGlyphInfo") or ffi.typeof("PangoGlyphInfo")
     geometry = reached.get("PangoGlyphGeometry") or ffi.typeof("PangoGlyphGeometry")
-    width = dict(geometry.fields).get("width")
+    width = dict(geometry.fields or ()).get("width")
     if ffi.sizeof(info) % 4 or width is None or ffi.sizeof(width.type) != 4:
         problems.append("PangoGlyphInfo is no longer made of 32-bit fields")
     return problems
 
 
-def _reachable_structs() -> dict[str, object]:
+def _reachable_structs() -> dict[str, CType]:
     """The cffi struct types of ``CFFI_FIELDS``, found by following the types of
     declared functions and fields. Naming a type by string makes cffi run its C parser
     over all of WeasyPrint's declarations (a few ms a type, most of this check's time in
     a cold build); whatever cannot be reached this way is left to ``ffi.typeof``."""
     pango = weasy_ffi.pango
-    found: dict[str, object] = {}
+    found: dict[str, CType] = {}
 
     def keep(ctype) -> None:
         if ctype is not None and ctype.kind == "struct" and ctype.cname in CFFI_FIELDS:
@@ -230,8 +234,8 @@ def _reachable_structs() -> dict[str, object]:
         field = dict(struct.fields or ()).get(name) if struct is not None else None
         return field.type.item if field is not None and field.type.kind == "pointer" else None
 
-    def result(function: str):
-        function = getattr(pango, function, None)
+    def result(name: str):
+        function = getattr(pango, name, None)
         if function is None:
             return None
         kind = weasy_ffi.ffi.typeof(function).result

@@ -580,7 +580,7 @@ def _handle_leader(original, context, line, containing_block) -> None:
     index, leader = weasy_leader.leader_index(line)
     template = leader.children[0] if leader is not None and leader.children else None
     original(context, line, containing_block)
-    if template is None or template.width <= 0:
+    if leader is None or template is None or template.width <= 0:
         return
     copies = sorted(leader.children, key=lambda box: box.position_x)
     following = _after_leader(line, index)
@@ -589,6 +589,7 @@ def _handle_leader(original, context, line, containing_block) -> None:
     if more <= 0 and len(copies) < 2:
         return  # nothing to merge, nothing to run on
     first = copies[0] if copies else template
+    assert isinstance(first, weasy_boxes.TextBox)  # the dots are text (copy_with_text below)
     count = len(copies) + max(more, 0)
     text = first.text * count
     layout, _, _, width, _, _ = weasy_line_break.split_first_line(

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 
+import weasyprint
 from weasyprint.formatting_structure import boxes as weasy_boxes
 from weasyprint.layout import absolute as weasy_absolute
 
@@ -156,7 +157,7 @@ class _Block:
     role: str | None
     top: float  # border box, px from the page top
     bottom: float
-    box: object
+    box: weasy_boxes.Box | weasy_absolute.AbsolutePlaceholder
 
 
 @dataclass
@@ -183,7 +184,7 @@ class _Pass:
 
 @dataclass
 class _Candidate:
-    document: object
+    document: weasyprint.Document
     made: _Pass
     css: str  # the CSS added to lay it out ("" for the first layout)
 
@@ -344,7 +345,7 @@ def _pages_breaking(document, grid, elements: set) -> set[int]:
         {id(b.box.element) for b in _shape(page, grid).blocks if b.box.element in elements}
         for page in document.pages
     ]
-    pages = set()
+    pages: set[int] = set()
     for number, (here, there) in enumerate(zip(on_page, on_page[1:], strict=False), start=1):
         if here & there:
             pages.update((number, number + 1))
@@ -378,7 +379,7 @@ def _align_baselines(pages, grid, pitch: float) -> set[int]:
     for page in pages:
         page_box = page._page_box
         top = page_box.content_box_y()
-        lines = []
+        lines: list[tuple[str | None, weasy_boxes.LineBox]] = []  # (role, line)
         for child in page_box.children:
             if not isinstance(child, weasy_boxes.MarginBox):
                 _grid_lines(child, grid.blocks, pitch, None, lines)
@@ -553,7 +554,8 @@ def _copyfit_colophon(grid, document, pitch: float, makeup) -> tuple[str, str]:
     needed = round((spacer.bottom - spacer.top) / pitch)
     free = int(math.floor(text.slack / pitch + GRID_EPSILON))
     gaps, sides = _gaps(text, grid, pitch, makeup)
-    earlier_gaps, earlier_sides = [], []
+    earlier_gaps: list = []
+    earlier_sides: list[tuple] = []
     if len(pages) >= 3:
         earlier_gaps, earlier_sides = _gaps(_shape(pages[-3], grid), grid, pitch, makeup)
     plan = makeup.plan_tightening(needed - free, [*earlier_gaps, *gaps], grid.copyfit_lines)

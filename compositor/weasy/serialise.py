@@ -86,13 +86,14 @@ def streams_serialised_once(written: Written | None = None) -> Iterator[None]:
         key = ("subset", face, font.index, len(font.file_content), bool(font.missing), hinting)
         font.file_content = written.get((*key, *sorted(to_unicode)), make)
 
-    data.serialised_once = True
-    pydyf.Stream.data = property(data, doc=original.__doc__)
+    data.serialised_once = True  # type: ignore[attr-defined]  # a mark on our own function
+    # A property replaced on the class while the block lasts: no stub can declare that.
+    pydyf.Stream.data = property(data, doc=original.__doc__)  # type: ignore[method-assign,assignment]
     weasy_pdf_fonts.Font.subset = subset
     try:
         yield
     finally:
-        pydyf.Stream.data = original
+        pydyf.Stream.data = original  # type: ignore[method-assign]
         weasy_pdf_fonts.Font.subset = original_subset
 
 

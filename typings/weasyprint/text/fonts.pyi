@@ -1,0 +1,6 @@
+from typing import Any
+
+class FontConfiguration:
+    font_map: Any  # a cffi PangoFontMap pointer
+    def __init__(self) -> None: ...
+    def add_font_face(self, rule_descriptors: dict[str, Any], url_fetcher: Any) -> str | None: ...
