@@ -72,6 +72,8 @@ EDITOR_FACING = (
     "compositor/importer/pdftext.py",
     "compositor/preflight/typography.py",
     "compositor/preflight/accessibility.py",
+    "compositor/layout/__init__.py",
+    "compositor/press/booklet.py",
 )
 
 
@@ -108,6 +110,9 @@ FULLY_MARKED = (
     "compositor/importer/pdftext.py",
     "compositor/preflight/typography.py",
     "compositor/preflight/accessibility.py",
+    "compositor/layout/__init__.py",
+    "compositor/press/booklet.py",
+    "compositor/fonts/fontset.py",
 )
 # warn: the legacy importer's LineReader.warn
 REPORTERS = ("error", "warning", "warn", "BadParameter")
