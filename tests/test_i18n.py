@@ -74,6 +74,7 @@ EDITOR_FACING = (
     "compositor/preflight/accessibility.py",
     "compositor/layout/__init__.py",
     "compositor/press/booklet.py",
+    "compositor/preflight/press.py",
 )
 
 
@@ -113,6 +114,7 @@ FULLY_MARKED = (
     "compositor/layout/__init__.py",
     "compositor/press/booklet.py",
     "compositor/fonts/fontset.py",
+    "compositor/preflight/press.py",
 )
 # warn: the legacy importer's LineReader.warn
 REPORTERS = ("error", "warning", "warn", "BadParameter")
@@ -488,3 +490,24 @@ def test_preflight_findings_are_chinese_and_keep_their_rule_ids(off_grid_pdf):
     assert advice and all("请勿将此 PDF 付印" in line for line in advice)
     assert lines[0] == f"排版预检：{off_grid_pdf}（共2页）"
     assert lines[-1] == "有6处需要修改" and english.stdout.splitlines()[-1] == "6 findings to fix"
+
+
+def test_press_findings_are_chinese_with_their_rule_ids_and_verdict_word(small_pdf):
+    # a screen PDF is no PDF/X: the press preflight says so, in Chinese, under its rule id
+    result = run_cli("preflight", "--press", str(small_pdf), env=chinese_env(LANG="zh_CN.UTF-8"))
+    assert result.returncode == 1, result.stdout
+    findings = [
+        re.split(r"\s{2,}|(?<=页)\s+|(?<=文档)\s+", line.strip(), maxsplit=3)
+        for line in result.stdout.splitlines()
+        if line.startswith("  错误 ") or line.startswith("  警告 ")
+    ]
+    assert [
+        "错误",
+        "整个文档",
+        "pdfx-version",
+        "不是 PDF/X 文件：没有 GTS_PDFXVersion 键（PDF/X-1a、-4）",
+    ] in (findings)
+    bleed = [f for f in findings if f[2] == "bleed"]
+    assert [f[:2] for f in bleed] == [["警告", "第1页"], ["警告", "第2页"]]
+    assert all(re.fullmatch(r"出血 0\.0 mm，不足 3 mm", f[3]) for f in bleed)
+    assert result.stdout.rstrip().splitlines()[-1].startswith("FAIL：")
