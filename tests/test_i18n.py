@@ -75,6 +75,8 @@ EDITOR_FACING = (
     "compositor/layout/__init__.py",
     "compositor/press/booklet.py",
     "compositor/preflight/press.py",
+    "compositor/preflight/press_plates.py",
+    "compositor/preflight/engines.py",
 )
 
 
@@ -115,6 +117,8 @@ FULLY_MARKED = (
     "compositor/press/booklet.py",
     "compositor/fonts/fontset.py",
     "compositor/preflight/press.py",
+    "compositor/preflight/press_plates.py",
+    "compositor/preflight/engines.py",
 )
 # warn: the legacy importer's LineReader.warn
 REPORTERS = ("error", "warning", "warn", "BadParameter")
