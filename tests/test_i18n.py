@@ -77,6 +77,7 @@ EDITOR_FACING = (
     "compositor/preflight/press.py",
     "compositor/preflight/press_plates.py",
     "compositor/preflight/engines.py",
+    "compositor/preflight/press_paint.py",
 )
 
 
@@ -119,6 +120,7 @@ FULLY_MARKED = (
     "compositor/preflight/press.py",
     "compositor/preflight/press_plates.py",
     "compositor/preflight/engines.py",
+    "compositor/preflight/press_paint.py",
 )
 # warn: the legacy importer's LineReader.warn
 REPORTERS = ("error", "warning", "warn", "BadParameter")
