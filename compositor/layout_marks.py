@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 from compositor.errors import LayoutError
+from compositor.i18n import _
 from compositor.paths import LAYOUTS_DIR
 
 MANIFEST = "layout.toml"
@@ -28,10 +29,12 @@ def layout_folder(name: str) -> Path:
 def marks_from(data: object, path: Path) -> dict[str, str]:
     """The [marks] table of a manifest, checked: each mark holds its field once."""
     if not isinstance(data, dict):
-        raise LayoutError("marks must be a table of texts", path)
+        raise LayoutError(_("marks must be a table of texts"), path)
     for name, mark in data.items():
         if not isinstance(mark, str) or mark.count("{}") != 1:
-            raise LayoutError(f"marks.{name} must be a text with one {{}} for the field", path)
+            raise LayoutError(
+                _("marks.{name} must be a text with one {{}} for the field").format(name=name), path
+            )
     return dict(data)
 
 

@@ -71,7 +71,8 @@ class Rebuilder:
             )
         except Exception as error:  # a bug; keep watching, the next save may avoid it
             detail = traceback.format_exc() if debug else f"{type(error).__name__}: {error}"
-            return Outcome(time.perf_counter() - start, error=f"internal error: {detail}")
+            said = _("internal error: {detail}").format(detail=detail)
+            return Outcome(time.perf_counter() - start, error=said)
         return Outcome(time.perf_counter() - start, result=result)
 
     def sources(self) -> tuple[Path, ...]:

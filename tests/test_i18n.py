@@ -63,6 +63,21 @@ EDITOR_FACING = (
     "compositor/layout/resolution.py",
     "compositor/fonts/fontset.py",
     "compositor/cli/__init__.py",
+    "compositor/importer/parse.py",
+    "compositor/importer/structure.py",
+    "compositor/importer/blocks.py",
+    "compositor/importer/anchors.py",
+    "compositor/importer/lines.py",
+    "compositor/importer/run.py",
+    "compositor/importer/pdftext.py",
+    "compositor/preflight/typography.py",
+    "compositor/preflight/accessibility.py",
+    "compositor/layout/__init__.py",
+    "compositor/press/booklet.py",
+    "compositor/preflight/press.py",
+    "compositor/preflight/press_plates.py",
+    "compositor/preflight/engines.py",
+    "compositor/preflight/press_paint.py",
 )
 
 
@@ -90,8 +105,25 @@ FULLY_MARKED = (
     "compositor/render/pdf.py",
     "compositor/cli/batch.py",
     "compositor/watch.py",
+    "compositor/importer/parse.py",
+    "compositor/importer/structure.py",
+    "compositor/importer/blocks.py",
+    "compositor/importer/anchors.py",
+    "compositor/importer/lines.py",
+    "compositor/importer/run.py",
+    "compositor/importer/pdftext.py",
+    "compositor/preflight/typography.py",
+    "compositor/preflight/accessibility.py",
+    "compositor/layout/__init__.py",
+    "compositor/press/booklet.py",
+    "compositor/fonts/fontset.py",
+    "compositor/preflight/press.py",
+    "compositor/preflight/press_plates.py",
+    "compositor/preflight/engines.py",
+    "compositor/preflight/press_paint.py",
 )
-REPORTERS = ("error", "warning", "BadParameter")
+# warn: the legacy importer's LineReader.warn
+REPORTERS = ("error", "warning", "warn", "BadParameter")
 
 
 def unmarked_messages(path: Path) -> list[int]:
@@ -391,3 +423,97 @@ def test_check_fix_names_each_change_in_chinese(tmp_path):
     ]
     assert lines[-1] == f"{folder}：0个错误，0个警告"
     assert "会议强调，要抓落实。" in article.read_text(encoding="utf-8")
+
+
+# --- the legacy importer and the typesetting preflight ------------------------------------
+
+LEGACY = ROOT / "tests" / "data" / "legacy" / "torch-2022-17.txt"
+
+
+def test_a_legacy_import_reports_in_chinese(tmp_path):
+    out = tmp_path / "2022-17"
+    result = run_cli("import", str(LEGACY), "-o", str(out), env=chinese_env(LANG="zh_CN.UTF-8"))
+    assert result.returncode == 0, result.stderr
+    # the guess the importer made, with the line of the legacy text and the text it read
+    lead = "大战略呼唤大担当，新起点瞄准新高度。"
+    assert result.stderr.splitlines() == [
+        f"{LEGACY} 第196行 警告：开头的短段“{lead}”已作为文章的导语（排在标题下方，用楷体）；"
+        "如果它是正文，请把它从 lead = 移回正文"
+    ]
+    assert result.stdout.strip() == f"{out}（13篇文章，写入15个文件）"
+    issue = (out / "issue.toml").read_text(encoding="utf-8")
+    assert "number = 17" in issue
+
+
+def test_a_legacy_import_stops_in_chinese(tmp_path):
+    # the same issue without its colophon: the import stops and says what is missing
+    lines = LEGACY.read_text(encoding="utf-8").splitlines(keepends=True)
+    colophon = next(i for i, line in enumerate(lines) if line.startswith("地址:")) - 1
+    legacy = tmp_path / "无版权信息.txt"
+    legacy.write_text("".join(lines[:colophon]), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("import", str(legacy), "-o", str(out), env=chinese_env(LANG="zh_CN.UTF-8"))
+    assert result.returncode == 2, result.stderr
+    assert not out.exists()
+    line = result.stderr.strip().splitlines()[-1]
+    match = re.fullmatch(r"错误：(\S+) 第(\d+)行：(.+)", line)
+    assert match, line
+    # it points at the last line of text, after which the colophon should follow
+    last = max(number for number, text in enumerate(lines[:colophon], start=1) if text.strip())
+    assert match[1] == str(legacy) and int(match[2]) == last
+    assert match[3].startswith("缺少版权信息：最后一篇文章之后应是编印单位名称")
+    assert_no_english_sentence(match[3])
+
+
+@pytest.fixture(scope="module")
+def off_grid_pdf(small_pdf, tmp_path_factory) -> Path:
+    """The built mini issue whose make-up record claims a 20 pt line grid (the layout's
+    is 18.375 pt): its body lines are then off the grid, a build fault preflight names."""
+    import pikepdf
+
+    out = tmp_path_factory.mktemp("grid") / "off-grid.pdf"
+    with pikepdf.open(small_pdf) as pdf:
+        pdf.docinfo["/CompositorMakeup"] = '{"pitch_pt": 20.0, "short": {}}'
+        pdf.save(out)
+    return out
+
+
+def test_preflight_findings_are_chinese_and_keep_their_rule_ids(off_grid_pdf):
+    result = run_cli("preflight", str(off_grid_pdf), env=chinese_env(LANG="zh_CN.UTF-8"))
+    english = run_cli("preflight", str(off_grid_pdf), "--lang", "en")
+    assert result.returncode == english.returncode == 1
+    lines = result.stdout.splitlines()
+    found = [line.strip() for line in lines if line.startswith("    ") and "«" in line]
+    english_found = [line for line in english.stdout.splitlines() if "«" in line]
+    assert found and len(found) == len(english_found)
+    for line in found:
+        match = re.fullmatch(r"基线偏离 20 pt 行格 (\d+\.\d) pt：«(.+)»", line)
+        assert match, line
+        assert HAN.search(match[2])
+    # the rule ids stay as they are; what to do is Chinese
+    assert "  off-grid (5)" in lines
+    advice = [line for line in lines if line.startswith("    处理办法：")]
+    assert advice and all("请勿将此 PDF 付印" in line for line in advice)
+    assert lines[0] == f"排版预检：{off_grid_pdf}（共2页）"
+    assert lines[-1] == "有6处需要修改" and english.stdout.splitlines()[-1] == "6 findings to fix"
+
+
+def test_press_findings_are_chinese_with_their_rule_ids_and_verdict_word(small_pdf):
+    # a screen PDF is no PDF/X: the press preflight says so, in Chinese, under its rule id
+    result = run_cli("preflight", "--press", str(small_pdf), env=chinese_env(LANG="zh_CN.UTF-8"))
+    assert result.returncode == 1, result.stdout
+    findings = [
+        re.split(r"\s{2,}|(?<=页)\s+|(?<=文档)\s+", line.strip(), maxsplit=3)
+        for line in result.stdout.splitlines()
+        if line.startswith("  错误 ") or line.startswith("  警告 ")
+    ]
+    assert [
+        "错误",
+        "整个文档",
+        "pdfx-version",
+        "不是 PDF/X 文件：没有 GTS_PDFXVersion 键（PDF/X-1a、-4）",
+    ] in (findings)
+    bleed = [f for f in findings if f[2] == "bleed"]
+    assert [f[:2] for f in bleed] == [["警告", "第1页"], ["警告", "第2页"]]
+    assert all(re.fullmatch(r"出血 0\.0 mm，不足 3 mm", f[3]) for f in bleed)
+    assert result.stdout.rstrip().splitlines()[-1].startswith("FAIL：")

@@ -54,7 +54,9 @@ def build_job(job: Job) -> Outcome:
     except CompositorError as error:
         return Outcome(job.folder, time.perf_counter() - start, error=str(error))
     except Exception as error:  # a bug: report it with this issue, keep building the others
-        message = f"{job.folder}: internal error: {type(error).__name__}: {error}"
+        message = _("{folder}: internal error: {detail}").format(
+            folder=job.folder, detail=f"{type(error).__name__}: {error}"
+        )
         return Outcome(job.folder, time.perf_counter() - start, error=message)
     return Outcome(job.folder, time.perf_counter() - start, result.path, result.pages)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from compositor.errors import FontError
 from compositor.fonts.charsets import TONGYONG_SIZE, gb2312_hanzi, tongyong
 from compositor.fonts.cmap import mapped_code_points
-from compositor.i18n import _
+from compositor.i18n import N_, _
 from compositor.model import Issue, ItemList, Paragraph, Source, Table
 from compositor.paths import FONTS_DIR
 from compositor.text.classes import is_emoji
@@ -27,7 +27,8 @@ from compositor.text.classes import is_emoji
 MANIFEST = "manifest.toml"
 LICENCE_DIR = "LICENSES"
 DEFAULT_FONTS_DIR = FONTS_DIR
-REBUILD_HINT = "regenerate with `compositor fonts build` or restore fonts/ from git"
+NO_ROLE = N_("no font for role {role!r} in the manifest")
+REBUILD_HINT = N_("regenerate with `compositor fonts build` or restore fonts/ from git")
 
 # The layout role whose face draws, last in every font stack, the rare characters (补字)
 # the role's own face lacks: Extensions A–F and the BMP ideographs the subsets leave out.
@@ -102,14 +103,19 @@ class FontSet:
         for font in self.fonts:
             if font.role == role:
                 return font
-        raise FontError(f"no font for role {role!r} in the manifest", self.manifest)
+        raise FontError(_(NO_ROLE).format(role=role), self.manifest)
 
     def by_family(self, family: str) -> ShippedFont:
         for font in self.fonts:
             if font.family == family:
                 return font
         known = ", ".join(font.family for font in self.fonts)
-        raise FontError(f"no font {family!r} in the manifest (it has: {known})", self.manifest)
+        raise FontError(
+            _("no font {family!r} in the manifest (it has: {known})").format(
+                family=family, known=known
+            ),
+            self.manifest,
+        )
 
     def path_of(self, family: str) -> Path:
         return self.by_family(family).path
@@ -126,7 +132,7 @@ class FontSet:
         chosen = default if roles is None else list(roles)
         for role in chosen:
             if role not in families:
-                raise FontError(f"no font for role {role!r} in the manifest", self.manifest)
+                raise FontError(_(NO_ROLE).format(role=role), self.manifest)
         return {
             char
             for char in set(text)
@@ -142,9 +148,11 @@ def _load_cmap(path: Path, sha256: str) -> frozenset[int]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise FontError(f"cannot read the font ({error.strerror}); {REBUILD_HINT}", path) from None
+        said = _("cannot read the font ({error}); {hint}")
+        raise FontError(said.format(error=error.strerror, hint=_(REBUILD_HINT)), path) from None
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise FontError(f"the font does not match its sha256 in {MANIFEST}; {REBUILD_HINT}", path)
+        said = _("the font does not match its sha256 in {file}; {hint}")
+        raise FontError(said.format(file=MANIFEST, hint=_(REBUILD_HINT)), path)
     return mapped_code_points(data)
 
 
@@ -155,17 +163,19 @@ def load_fontset(fonts_dir: Path = DEFAULT_FONTS_DIR) -> FontSet:
     try:
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise FontError(f"no font manifest; {REBUILD_HINT}", manifest) from None
+        said = _("no font manifest; {hint}").format(hint=_(REBUILD_HINT))
+        raise FontError(said, manifest) from None
     except tomllib.TOMLDecodeError as error:
-        raise FontError(f"malformed TOML: {error}", manifest) from None
+        raise FontError(_("malformed TOML: {error}").format(error=error), manifest) from None
     entries = data.get("font", [])
     if not entries:
-        raise FontError("the manifest lists no [[font]]", manifest)
+        raise FontError(_("the manifest lists no [[font]]"), manifest)
     fonts = []
     for number, entry in enumerate(entries, start=1):
         missing = [key for key in MANIFEST_KEYS if key not in entry]
         if missing:
-            raise FontError(f"[[font]] number {number} lacks {', '.join(missing)}", manifest)
+            said = _("[[font]] number {number} lacks {keys}")
+            raise FontError(said.format(number=number, keys=", ".join(missing)), manifest)
         fields_ = {key: entry[key] for key in MANIFEST_KEYS}
         fonts.append(ShippedFont(**fields_, path=directory / entry["file"]))
     return FontSet(directory=directory, fonts=tuple(fonts))
@@ -277,9 +287,11 @@ def buzi_cmap(path: Path) -> frozenset[int]:
     try:
         return mapped_code_points(path.read_bytes())
     except OSError as error:
-        raise FontError(f"cannot read the buzi_font ({error.strerror})", path) from None
+        said = _("cannot read the buzi_font ({error})").format(error=error.strerror)
+        raise FontError(said, path) from None
     except Exception as error:  # fontTools raises many kinds on a file that is no font
-        raise FontError(f"buzi_font is not a TrueType or OpenType font ({error})", path) from None
+        said = _("buzi_font is not a TrueType or OpenType font ({error})").format(error=error)
+        raise FontError(said, path) from None
 
 
 def issue_runs(issue: Issue) -> Iterator[Run]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from compositor.i18n import _
 from compositor.importer.blocks import BlockReader, TitleAnchor
 from compositor.importer.lines import (
     FUZZY_TITLE_RATIO,
@@ -62,7 +63,9 @@ class TitleAnchoring(BlockReader):
             if banner is None:
                 raise self.error(
                     section.line,
-                    f"section 【{section.title}】 has no banner line {section.title!r} in the body",
+                    _("section 【{section}】 has no banner line {banner!r} in the body").format(
+                        section=section.title, banner=section.title
+                    ),
                 )
             position = banner + 1
             subtitle = None
@@ -123,14 +126,18 @@ class TitleAnchoring(BlockReader):
             first, last = (self.lines[i].number for i in (searched[0], searched[-1]))
             raise self.error(
                 entry.number,
-                f"the table of contents names {entry.text!r}, but the body has no such title "
-                f"(searched lines {first}–{last})",
+                _(
+                    "the table of contents names {title!r}, but the body has no such title "
+                    "(searched lines {first}–{last})"
+                ).format(title=entry.text, first=first, last=last),
             )
         body_title = self.lines[best].text
         self.warn(
             self.lines[best].number,
-            f"title {body_title!r} differs from the table of contents' {entry.text!r} "
-            f"(line {entry.number}); kept the body's wording",
+            _(
+                "title {title!r} differs from the table of contents' {listed!r} "
+                "(line {line}); kept the body's wording"
+            ).format(title=body_title, listed=entry.text, line=entry.number),
         )
         return TitleAnchor(best, best, normalize(body_title))
 
@@ -161,14 +168,18 @@ class TitleAnchoring(BlockReader):
         if not toc_section.subtitle:
             self.warn(
                 line.number,
-                f"section {toc_section.title!r} has the subtitle {body_subtitle!r} in the body "
-                f"but none in the table of contents; kept it",
+                _(
+                    "section {section!r} has the subtitle {subtitle!r} in the body "
+                    "but none in the table of contents; kept it"
+                ).format(section=toc_section.title, subtitle=body_subtitle),
             )
         elif title_key(body_subtitle) != title_key(toc_section.subtitle):
             self.warn(
                 line.number,
-                f"subtitle {body_subtitle!r} differs from the table of contents' "
-                f"{toc_section.subtitle!r}; kept the body's wording",
+                _(
+                    "subtitle {subtitle!r} differs from the table of contents' "
+                    "{listed!r}; kept the body's wording"
+                ).format(subtitle=body_subtitle, listed=toc_section.subtitle),
             )
         return body_subtitle
 
@@ -178,8 +189,10 @@ class TitleAnchoring(BlockReader):
             numbers = [self.lines[i].number for i in stray]
             raise self.error(
                 numbers[0],
-                f"text before the first article of section {section!r} cannot be placed "
-                f"(lines {line_ranges(numbers)}): is its title missing from the table of contents?",
+                _(
+                    "text before the first article of section {section!r} cannot be placed "
+                    "(lines {lines}): is its title missing from the table of contents?"
+                ).format(section=section, lines=line_ranges(numbers)),
             )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from compositor.i18n import _
 from compositor.importer.lines import (
     CONTINUES,
     INNER_MARKS,
@@ -40,7 +41,7 @@ class BlockReader(LineReader):
         number = self.lines[title.first].number
         units, credit = self._split_credit(units)
         if not units:
-            raise self.error(number, f"article {title.text!r} has no text")
+            raise self.error(number, _("article {title!r} has no text").format(title=title.text))
         blocks, lead = self._blocks(units)
         return Article(
             title=title.text,
@@ -62,13 +63,15 @@ class BlockReader(LineReader):
                 numbers = [line.number for line in rest]
                 raise self.error(
                     rest[0].number,
-                    f"text after the credit on line {unit.number} cannot be placed "
-                    f"(lines {line_ranges(numbers)}): a credit ends an article — is an article "
-                    f"title missing from the table of contents?",
+                    _(
+                        "text after the credit on line {line} cannot be placed (lines {lines}): "
+                        "a credit ends an article — is an article title missing from the table "
+                        "of contents?"
+                    ).format(line=unit.number, lines=line_ranges(numbers)),
                 )
             credit = normalize(match["source"]).strip()
             if not credit:
-                raise self.error(unit.number, "the credit (供稿:…) names no source")
+                raise self.error(unit.number, _("the credit (供稿:…) names no source"))
             before = unit.text[: match.start()].strip()
             kept = units[:position] + ([Line(unit.number, before)] if before else [])
             return kept, credit
@@ -90,8 +93,10 @@ class BlockReader(LineReader):
                 if kind == "subhead":
                     self.warn(
                         unit.number,
-                        f"{unit.text!r} looks like a subhead but ends the article; "
-                        f"kept as a paragraph",
+                        _(
+                            "{text!r} looks like a subhead but ends the article; "
+                            "kept as a paragraph"
+                        ).format(text=unit.text),
                     )
                 blocks.append(Paragraph(normalize(unit.text), Source(self.path, unit.number)))
             elif kind == "subhead":
@@ -111,24 +116,31 @@ class BlockReader(LineReader):
             if text[-1] in "：:":
                 self.warn(
                     unit.number,
-                    "block ends with a colon: joined with the next one as a page-broken "
-                    "paragraph; if it introduces a list, split it by hand",
+                    _(
+                        "block ends with a colon: joined with the next one as a page-broken "
+                        "paragraph; if it introduces a list, split it by hand"
+                    ),
                 )
             return "broken"
         if len(title_key(text)) > SUBHEAD_MAX:
             if len(title_key(text)) <= SUBHEAD_GUESS_MAX and not INNER_MARKS & set(text):
                 self.warn(
                     unit.number,
-                    f"{unit.text!r} reads like a heading but is too long for a subhead (over "
-                    f"{SUBHEAD_MAX} characters), so it is joined with the next block as a "
-                    f"paragraph broken by a page; if it is a subhead, write it as '## …' by hand",
+                    _(
+                        "{text!r} reads like a heading but is too long for a subhead (over "
+                        "{count} characters), so it is joined with the next block as a "
+                        "paragraph broken by a page; if it is a subhead, write it as '## …' "
+                        "by hand"
+                    ).format(text=unit.text, count=SUBHEAD_MAX),
                 )
             return "broken"
         if any(mark in text for mark in "，、；：！？"):
             self.warn(
                 unit.number,
-                f"{unit.text!r} is short and has no final punctuation, so it is taken as a "
-                f"subhead, but it contains punctuation: is it a paragraph?",
+                _(
+                    "{text!r} is short and has no final punctuation, so it is taken as a "
+                    "subhead, but it contains punctuation: is it a paragraph?"
+                ).format(text=unit.text),
             )
         return "subhead"
 
@@ -138,10 +150,10 @@ class BlockReader(LineReader):
             if is_ascii_letter(before.text[-1]) and is_ascii_letter(after.text[0]):
                 self.warn(
                     after.number,
-                    "joined Latin text across a page break without a space; check it",
+                    _("joined Latin text across a page break without a space; check it"),
                 )
         if not ends_sentence(pieces[-1].text):
-            self.warn(pieces[-1].number, "paragraph does not end a sentence; kept as it is")
+            self.warn(pieces[-1].number, _("paragraph does not end a sentence; kept as it is"))
         text = normalize("".join(piece.text for piece in pieces))
         return Paragraph(text, Source(self.path, pieces[0].number))
 
@@ -159,8 +171,10 @@ class BlockReader(LineReader):
         if is_kicker:
             self.warn(
                 first.source.line,
-                f"the short first paragraph {first.text!r} is taken as the article's lead "
-                f"(楷体 under the title); if it is body text, move it from lead = into the text",
+                _(
+                    "the short first paragraph {text!r} is taken as the article's lead "
+                    "(楷体 under the title); if it is body text, move it from lead = into the text"
+                ).format(text=first.text),
             )
             return blocks[1:], first.text
         return blocks, ""

@@ -45,6 +45,7 @@ from pathlib import Path
 
 from compositor.content import read_text
 from compositor.errors import ContentError
+from compositor.i18n import _
 from compositor.importer.lines import ImportWarning, Line, ends_sentence
 from compositor.importer.structure import LegacyColophon, LegacyReader, Masthead
 from compositor.model import Section
@@ -64,7 +65,7 @@ def read_legacy_text(path: Path) -> str:
     non-UTF-8 files are content errors); an empty file is one too."""
     text = read_text(path)
     if not text.strip():
-        raise ContentError("the file is empty: expected the text of a legacy issue", path, 1)
+        raise ContentError(_("the file is empty: expected the text of a legacy issue"), path, 1)
     return text
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor.errors import ContentError
+from compositor.i18n import _
 from compositor.importer.lines import ImportWarning, ends_sentence
 from compositor.importer.run import ImportResult, import_legacy
 from compositor.scratch import scratch_folder
@@ -109,9 +110,11 @@ def import_pdf(path: Path, out_dir: Path, *, strict: bool = False) -> ImportResu
             result = import_legacy(extracted, out_dir, strict=strict)
         except ContentError as error:
             page = page_of(error.line)
-            where = f"page {page}: " if page else ""
+            where = _("page {page}: ").format(page=page) if page else ""
             raise ContentError(
-                f"{where}{error.message} (line numbers count lines of the text read from the PDF)",
+                _(
+                    "{where}{message} (line numbers count lines of the text read from the PDF)"
+                ).format(where=where, message=error.message),
                 path,
             ) from None
     warnings = tuple(
@@ -126,8 +129,10 @@ def pdf_to_legacy_text(path: Path) -> tuple[str, list[int]]:
     lines = read_lines(path)
     if not any(line.text.strip() for line in lines):
         raise ContentError(
-            "this PDF has no text layer (a scanned issue?): it cannot be imported; import the "
-            "issue's original text instead, or run OCR on the PDF first",
+            _(
+                "this PDF has no text layer (a scanned issue?): it cannot be imported; import "
+                "the issue's original text instead, or run OCR on the PDF first"
+            ),
             path,
         )
     lines = drop_furniture(lines)
@@ -152,7 +157,10 @@ def read_lines(path: Path) -> list[PdfLine]:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
         raise ContentError(
-            f"cannot read this PDF ({error}): is it damaged or password-protected?", path
+            _("cannot read this PDF ({error}): is it damaged or password-protected?").format(
+                error=error
+            ),
+            path,
         ) from None
     try:
         lines: list[PdfLine] = []

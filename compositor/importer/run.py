@@ -24,7 +24,7 @@ from pathlib import Path
 
 from compositor.content import PUBLICATION_FILE, read_issue, read_publication
 from compositor.errors import ContentError
-from compositor.i18n import _
+from compositor.i18n import N_, _
 from compositor.importer.parse import (
     ImportWarning,
     LegacyIssue,
@@ -32,7 +32,12 @@ from compositor.importer.parse import (
     parse_legacy,
     read_legacy_text,
 )
-from compositor.importer.write import issue_files, publication_toml, write_files
+from compositor.importer.write import (
+    COLOPHON_FIELDS,
+    issue_files,
+    publication_toml,
+    write_files,
+)
 from compositor.model import Issue, Publication, Section
 from compositor.text.normalize import fold_for_comparison
 
@@ -81,11 +86,17 @@ def import_legacy(path: Path, out_dir: Path, *, strict: bool = False) -> ImportR
     return ImportResult(read_issue(out_dir), tuple(written), warnings)
 
 
+# The colophon's fields by the labels an editor knows them by (地址, 邮编, …).
+COLOPHON_LABELS = dict(COLOPHON_FIELDS)
+
+
 def _refuse_to_overwrite(out_dir: Path) -> None:
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
         raise ContentError(
-            "the output folder already exists and is not empty: import into a new folder "
-            "(or remove this one first)",
+            _(
+                "the output folder already exists and is not empty: import into a new folder "
+                "(or remove this one first)"
+            ),
             out_dir,
         )
 
@@ -112,21 +123,27 @@ def _publication(
             ImportWarning(
                 path,
                 line,
-                f"{name} is {ours!r} here but {theirs!r} in {root / PUBLICATION_FILE}; "
-                f"kept {PUBLICATION_FILE}",
+                _("{name} is {ours!r} here but {theirs!r} in {file}; kept {kept}").format(
+                    name=name,
+                    ours=ours,
+                    theirs=theirs,
+                    file=root / PUBLICATION_FILE,
+                    kept=PUBLICATION_FILE,
+                ),
                 ambiguous=False,
             )
         )
 
     if existing.title != imported.title:
-        differ("the masthead title", existing.title, imported.title, masthead.title_line)
+        differ(_("the masthead title"), existing.title, imported.title, masthead.title_line)
     if existing.publisher != imported.publisher:
-        differ("the publisher", existing.publisher, imported.publisher, masthead.publisher_line)
+        differ(_("the publisher"), existing.publisher, imported.publisher, masthead.publisher_line)
     for field in fields(existing.colophon):
         theirs = getattr(existing.colophon, field.name)
         ours = getattr(imported.colophon, field.name)
         if field.name != "editors" and theirs != ours:
-            differ(f"colophon {field.name}", theirs, ours, colophon.lines[field.name])
+            label = _("the colophon's {label}").format(label=COLOPHON_LABELS[field.name])
+            differ(label, theirs, ours, colophon.lines[field.name])
     editors: tuple[str, ...] = ()
     if existing.colophon.editors != imported.colophon.editors:
         editors = imported.colophon.editors
@@ -134,8 +151,13 @@ def _publication(
             ImportWarning(
                 path,
                 colophon.lines["editors"],
-                f"责任编辑 {' '.join(editors)} differ from {PUBLICATION_FILE}'s "
-                f"{' '.join(existing.colophon.editors)}; written as this issue's editors",
+                _(
+                    "责任编辑 {ours} differ from {file}'s {theirs}; written as this issue's editors"
+                ).format(
+                    ours=" ".join(editors),
+                    file=PUBLICATION_FILE,
+                    theirs=" ".join(existing.colophon.editors),
+                ),
                 ambiguous=False,
             )
         )
@@ -214,27 +236,29 @@ def _read_staged(staged: Path, legacy: LegacyIssue, issue: Issue, path: Path) ->
 def _check_read_back(intended: Issue, read_back: Issue, path: Path) -> None:
     """The written files must say exactly what the importer meant them to say."""
     pairs = [
-        ("publication", intended.publication.colophon, read_back.publication.colophon, 0),
-        ("editors", intended.editors, read_back.editors, 0),
+        (N_("publication"), intended.publication.colophon, read_back.publication.colophon, 0),
+        (N_("editors"), intended.editors, read_back.editors, 0),
     ]
     for ours, theirs in zip(intended.sections, read_back.sections, strict=True):
         line = ours.source.line
         pairs.append(
-            ("section", (ours.title, ours.subtitle), (theirs.title, theirs.subtitle), line)
+            (N_("section"), (ours.title, ours.subtitle), (theirs.title, theirs.subtitle), line)
         )
         for a, b in zip(ours.articles, theirs.articles, strict=True):
             line = a.source.line
             pairs.append(
-                ("article", (a.title, a.lead, a.credit), (b.title, b.lead, b.credit), line)
+                (N_("article"), (a.title, a.lead, a.credit), (b.title, b.lead, b.credit), line)
             )
-            pairs.append(("blocks", len(a.blocks), len(b.blocks), line))
+            pairs.append((N_("blocks"), len(a.blocks), len(b.blocks), line))
             for x, y in zip(a.blocks, b.blocks, strict=False):
-                pairs.append(("block", (x.kind, x.text), (y.kind, y.text), x.source.line))
+                pairs.append((N_("block"), (x.kind, x.text), (y.kind, y.text), x.source.line))
     for what, ours, theirs, line in pairs:
         if ours != theirs:
             raise ContentError(
-                f"cannot write this {what} faithfully: meant {ours!r}, the written file reads "
-                f"back as {theirs!r}",
+                _(
+                    "cannot write this {what} faithfully: meant {ours!r}, the written file reads "
+                    "back as {theirs!r}"
+                ).format(what=_(what), ours=ours, theirs=theirs),
                 path,
                 line,
             )
@@ -251,9 +275,11 @@ def _check_nothing_lost(body: tuple[Line, ...], sections: tuple[Section, ...], p
         min(len(expected), len(produced)),
     )
     line = owners[min(at, len(owners) - 1)] if owners else 0
-    got = produced[at : at + 20] or "(nothing)"
+    got = produced[at : at + 20] or _("(nothing)")
     raise ContentError(
-        f"text could not be placed: from {expected[at : at + 20]!r} on, the output reads {got!r}",
+        _("text could not be placed: from {expected!r} on, the output reads {got!r}").format(
+            expected=expected[at : at + 20], got=got
+        ),
         path,
         line,
     )

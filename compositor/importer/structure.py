@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from compositor.i18n import _
 from compositor.importer.anchors import TitleAnchoring, subtitle_text
 from compositor.importer.lines import (
     COLOPHON_ENTRY,
@@ -52,8 +53,8 @@ class LegacyReader(TitleAnchoring):
         """Title, publisher, issue line: the first three non-blank lines."""
         first = self.nonblank(0)[:3]
         if not first:
-            raise self.error(1, "the file is empty: expected the text of a legacy issue")
-        expected = (
+            raise self.error(1, _("the file is empty: expected the text of a legacy issue"))
+        expected = _(
             "no masthead: a legacy issue starts with the title, the publisher and a line "
             "like 2022年第17期(总第546期) 2022年10月18日"
         )
@@ -62,11 +63,16 @@ class LegacyReader(TitleAnchoring):
         title, publisher, issue = (self.lines[i] for i in first)
         match = ISSUE_LINE.match(issue.text)
         if not match:
-            raise self.error(issue.number, f"{expected}; found {issue.text[:40]!r}")
+            raise self.error(
+                issue.number,
+                _("{expected}; found {text!r}").format(expected=expected, text=issue.text[:40]),
+            )
         try:
             date = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
         except ValueError as error:
-            raise self.error(issue.number, f"the masthead's date is impossible: {error}") from None
+            raise self.error(
+                issue.number, _("the masthead's date is impossible: {error}").format(error=error)
+            ) from None
         masthead = Masthead(
             title=normalize(title.text),
             publisher=normalize(publisher.text),
@@ -93,8 +99,10 @@ class LegacyReader(TitleAnchoring):
             elif not sections:
                 raise self.error(
                     line.number,
-                    "expected the table of contents after the masthead: a line like "
-                    "【火炬在行动】 科技部火炬中心举办…",
+                    _(
+                        "expected the table of contents after the masthead: a line like "
+                        "【火炬在行动】 科技部火炬中心举办…"
+                    ),
                 )
             elif title_key(line.text) == title_key(sections[0].title):
                 self._check_toc(sections)
@@ -104,24 +112,28 @@ class LegacyReader(TitleAnchoring):
             elif len(title_key(line.text)) > TOC_TITLE_MAX or ends_statement(line.text):
                 raise self.error(
                     line.number,
-                    f"this looks like body text, but the body has not started: it should open "
-                    f"with the banner line {sections[0].title!r} of the first section",
+                    _(
+                        "this looks like body text, but the body has not started: it should "
+                        "open with the banner line {banner!r} of the first section"
+                    ).format(banner=sections[0].title),
                 )
             else:
                 sections[-1].entries.append(line)
         last = self.nonblank(0)[-1]
         if not sections:
-            raise self.error(self.lines[last].number, "no table of contents after the masthead")
+            raise self.error(self.lines[last].number, _("no table of contents after the masthead"))
         raise self.error(
             self.lines[last].number,
-            f"the body never starts: expected the banner line {sections[0].title!r} "
-            f"after the table of contents",
+            _(
+                "the body never starts: expected the banner line {banner!r} "
+                "after the table of contents"
+            ).format(banner=sections[0].title),
         )
 
     def _toc_section(self, line: Line, match: re.Match) -> TocSection:
         title = normalize(match["title"]).strip()
         if not title:
-            raise self.error(line.number, "empty section name in 【】")
+            raise self.error(line.number, _("empty section name in 【】"))
         section = TocSection(title, line.number)
         rest = match["rest"].strip()
         if SUBTITLE_DASHES.match(rest):
@@ -134,7 +146,10 @@ class LegacyReader(TitleAnchoring):
         if section.entries or section.subtitle:
             raise self.error(
                 line.number,
-                "a ——subtitle line belongs right after its 【section】 line, before the articles",
+                _(
+                    "a ——subtitle line belongs right after its 【section】 line, "
+                    "before the articles"
+                ),
             )
         section.subtitle = subtitle_text(line.text)
 
@@ -142,12 +157,16 @@ class LegacyReader(TitleAnchoring):
         seen: dict[str, int] = {}
         for section in sections:
             if not section.entries:
-                raise self.error(section.line, f"section 【{section.title}】 lists no articles")
+                raise self.error(
+                    section.line,
+                    _("section 【{section}】 lists no articles").format(section=section.title),
+                )
             if section.title in seen:
                 raise self.error(
                     section.line,
-                    f"section 【{section.title}】 appears twice (first on line "
-                    f"{seen[section.title]})",
+                    _("section 【{section}】 appears twice (first on line {line})").format(
+                        section=section.title, line=seen[section.title]
+                    ),
                 )
             seen[section.title] = section.line
 
@@ -162,8 +181,11 @@ class LegacyReader(TitleAnchoring):
                 return indices[position]
         raise self.error(
             self.lines[indices[-1]].number if indices else self.lines[-1].number,
-            f"no colophon: the last article should be followed by the publisher's name "
-            f"{publisher!r} and the lines 地址:…, 邮编:…, 电话:…, 网址:…, 编辑部地址:…, 责任编辑:…",
+            _(
+                "no colophon: the last article should be followed by the publisher's name "
+                "{publisher!r} and the lines 地址:…, 邮编:…, 电话:…, 网址:…, 编辑部地址:…, "
+                "责任编辑:…"
+            ).format(publisher=publisher),
         )
 
     def colophon(self, start: int) -> LegacyColophon:
@@ -174,19 +196,27 @@ class LegacyReader(TitleAnchoring):
             line = self.lines[index]
             match = COLOPHON_ENTRY.match(normalize(line.text))
             if not match or not match["value"].strip():
-                raise self.error(line.number, f"colophon line is not 'label:value': {line.text!r}")
+                raise self.error(
+                    line.number,
+                    _("colophon line is not 'label:value': {text!r}").format(text=line.text),
+                )
             key = match["key"]
             editorial = editorial or key.startswith("编辑部")
             name = colophon_field(key, editorial)
             if name is None:
-                raise self.error(line.number, f"unknown colophon label {key!r}")
+                raise self.error(line.number, _("unknown colophon label {key!r}").format(key=key))
             if name in values:
-                raise self.error(line.number, f"colophon label {key!r} appears twice")
+                raise self.error(
+                    line.number, _("colophon label {key!r} appears twice").format(key=key)
+                )
             values[name] = match["value"].strip()
             lines[name] = line.number
         missing = [label for name, label in COLOPHON_FIELDS if name not in values]
         if missing:
-            raise self.error(self.lines[start].number, f"the colophon lacks {', '.join(missing)}")
+            raise self.error(
+                self.lines[start].number,
+                _("the colophon lacks {labels}").format(labels=_(", ").join(missing)),
+            )
         editors = tuple(n for n in EDITOR_SEPARATORS.split(values.pop("editors")) if n)
         colophon = Colophon(**values, editors=editors)
         return LegacyColophon(colophon, lines)

@@ -135,15 +135,16 @@ def load_layout(folder: Path) -> Layout:
     folder = Path(folder)
     path = folder / MANIFEST
     if not path.is_file():
-        raise LayoutError(f"no {MANIFEST}: not a layout folder", folder)
+        raise LayoutError(_("no {file}: not a layout folder").format(file=MANIFEST), folder)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
-        raise LayoutError(f"malformed TOML: {error}", path) from None
+        raise LayoutError(_("malformed TOML: {error}").format(error=error), path) from None
     try:
         return _layout_from(data, folder, path)
     except (KeyError, TypeError, ValueError) as error:
-        raise LayoutError(f"invalid layout manifest: {error!r}", path) from None
+        said = _("invalid layout manifest: {error!r}").format(error=error)
+        raise LayoutError(said, path) from None
 
 
 def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
@@ -151,18 +152,23 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
     stylesheets = tuple(folder / name for name in data["stylesheets"])
     for sheet in (folder / data["template"], *stylesheets):
         if not sheet.is_file():
-            raise LayoutError(f"the manifest names {sheet.name}, which does not exist", path)
+            raise LayoutError(
+                _("the manifest names {name}, which does not exist").format(name=sheet.name), path
+            )
     typesetting = Typesetting(**data.get("typesetting", {}))
     if typesetting.punctuation not in PUNCTUATION_STYLES:
         raise LayoutError(
-            f"typesetting.punctuation must be one of {PUNCTUATION_STYLES}, "
-            f"not {typesetting.punctuation!r}",
+            _("typesetting.punctuation must be one of {styles}, not {value!r}").format(
+                styles=PUNCTUATION_STYLES, value=typesetting.punctuation
+            ),
             path,
         )
     limit = typesetting.max_justification
     if isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 0:
         raise LayoutError(
-            f"typesetting.max_justification must be a number of em, 0 or more, not {limit!r}",
+            _(
+                "typesetting.max_justification must be a number of em, 0 or more, not {value!r}"
+            ).format(value=limit),
             path,
         )
     press_data = dict(data.get("press", {}))
@@ -170,7 +176,9 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
     press = Press(**press_data, icc_profile=(folder / profile).resolve() if profile else None)
     if not isinstance(press.max_ink, int | float) or not 100 <= press.max_ink <= 400:
         raise LayoutError(
-            f"press.max_ink must be a percentage between 100 and 400, not {press.max_ink!r}",
+            _("press.max_ink must be a percentage between 100 and 400, not {value!r}").format(
+                value=press.max_ink
+            ),
             path,
         )
     grid = _grid_from(data.get("grid", {}), path)
@@ -180,9 +188,13 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
     )
     for colour in colours:
         if colour.spot is not None and (not isinstance(colour.spot, str) or not colour.spot):
-            raise LayoutError(f"colours.{colour.name}.spot must be an ink's name", path)
+            raise LayoutError(
+                _("colours.{name}.spot must be an ink's name").format(name=colour.name), path
+            )
         if len(colour.cmyk) != 4 or not all(0 <= v <= 100 for v in colour.cmyk):
-            raise LayoutError(f"colours.{colour.name}.cmyk must be four numbers 0–100", path)
+            raise LayoutError(
+                _("colours.{name}.cmyk must be four numbers 0–100").format(name=colour.name), path
+            )
     return Layout(
         name=data["name"],
         folder=folder.resolve(),
@@ -204,13 +216,19 @@ def _layout_from(data: dict, folder: Path, path: Path) -> Layout:
 def _selectors_from(data: dict, path: Path) -> dict[str, tuple[str, ...]]:
     if unknown := set(data) - set(SELECTOR_NAMES):
         raise LayoutError(
-            f"selectors: unknown name(s) {sorted(unknown)}; use {SELECTOR_NAMES}", path
+            _("selectors: unknown name(s) {unknown}; use {known}").format(
+                unknown=sorted(unknown), known=SELECTOR_NAMES
+            ),
+            path,
         )
     selectors = {}
     for name, value in data.items():
         value = (value,) if isinstance(value, str) else value
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
-            raise LayoutError(f"selectors.{name} must be a CSS selector or a list of them", path)
+            raise LayoutError(
+                _("selectors.{name} must be a CSS selector or a list of them").format(name=name),
+                path,
+            )
         selectors[name] = tuple(value)
     return selectors
 
@@ -227,12 +245,25 @@ def _grid_from(data: dict, path: Path) -> Grid:
         copyfit_lines=int(data.get("copyfit_lines", 3)),
     )
     if unknown := set(grid.blocks.values()) - set(ROLES):
-        raise LayoutError(f"grid.blocks: unknown role(s) {sorted(unknown)}; use {ROLES}", path)
+        raise LayoutError(
+            _("grid.blocks: unknown role(s) {unknown}; use {known}").format(
+                unknown=sorted(unknown), known=ROLES
+            ),
+            path,
+        )
     if unknown := set(grid.minimum) - set(KINDS):
-        raise LayoutError(f"grid.minimum: unknown gap kind(s) {sorted(unknown)}; use {KINDS}", path)
+        raise LayoutError(
+            _("grid.minimum: unknown gap kind(s) {unknown}; use {known}").format(
+                unknown=sorted(unknown), known=KINDS
+            ),
+            path,
+        )
     if unknown := set(grid.max_lines) - set(SPACED_KINDS):
         raise LayoutError(
-            f"grid.max_lines: gap kind(s) {sorted(unknown)} take no slack; use {SPACED_KINDS}", path
+            _("grid.max_lines: gap kind(s) {unknown} take no slack; use {known}").format(
+                unknown=sorted(unknown), known=SPACED_KINDS
+            ),
+            path,
         )
     return grid
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from compositor.i18n import _
+from compositor.preflight.findings import Level
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -47,10 +50,14 @@ def inspect_accessibility(path: Path) -> list[Problem]:
             return [
                 Problem(
                     None,
-                    "the PDF is not tagged: a screen reader cannot tell headings, "
-                    "paragraphs, pictures and tables apart",
-                    "build the screen edition with the default --pdf-standard (ua1-a2a); "
-                    "press (PDF/X-1a) files and booklet sheets are untagged by nature",
+                    _(
+                        "the PDF is not tagged: a screen reader cannot tell headings, "
+                        "paragraphs, pictures and tables apart"
+                    ),
+                    _(
+                        "build the screen edition with the default --pdf-standard (ua1-a2a); "
+                        "press (PDF/X-1a) files and booklet sheets are untagged by nature"
+                    ),
                 )
             ]
         problems = _document_problems(pdf)
@@ -63,10 +70,10 @@ def _document_problems(pdf) -> list[Problem]:
     problems = []
     if not str(pdf.Root.get("/Lang", "")):
         problems.append(
-            Problem(None, "the PDF does not say its language", "the layout's <html lang>")
+            Problem(None, _("the PDF does not say its language"), _("the layout's <html lang>"))
         )
     if not str(pdf.docinfo.get("/Title", "")):
-        problems.append(Problem(None, "the PDF has no title", "the layout's <title>"))
+        problems.append(Problem(None, _("the PDF has no title"), _("the layout's <title>")))
     return problems
 
 
@@ -94,16 +101,17 @@ def _figure_problems(root: Element) -> list[Problem]:
                 problems.append(
                     Problem(
                         figure.page,
-                        "a picture has no text for a screen reader",
-                        'write its caption in ![图1　…](file), or {alt="…"} after it',
+                        _("a picture has no text for a screen reader"),
+                        # {{ }}: a literal brace, as the editor types it
+                        _('write its caption in ![图1　…](file), or {{alt="…"}} after it').format(),
                     )
                 )
             if not captioned:
                 problems.append(
                     Problem(
                         figure.page,
-                        "a picture without a caption (图注)",
-                        "write the caption between the brackets: ![图1　…](file)",
+                        _("a picture without a caption (图注)"),
+                        _("write the caption between the brackets: ![图1　…](file)"),
                         WARNING,
                         figure.alt,
                     )
@@ -115,9 +123,11 @@ def _table_problems(root: Element) -> list[Problem]:
     return [
         Problem(
             table.page,
-            "a table without a header row (表头): a screen reader cannot say which column "
-            "a number belongs to",
-            "put the column names in the row above the |---| line",
+            _(
+                "a table without a header row (表头): a screen reader cannot say which column "
+                "a number belongs to"
+            ),
+            _("put the column names in the row above the |---| line"),
         )
         for table in root.walk()
         if table.kind == "Table" and not any(cell.kind == "TH" for cell in table.walk())
@@ -133,9 +143,11 @@ def _heading_problems(root: Element) -> list[Problem]:
                 problems.append(
                     Problem(
                         node.page,
-                        f"a heading skips a level (H{level} to H{found}): the list of "
-                        "headings no longer reads like the contents",
-                        "a ## subhead belongs inside an article, under its title",
+                        _(
+                            "a heading skips a level (H{level} to H{found}): the list of "
+                            "headings no longer reads like the contents"
+                        ).format(level=level, found=found),
+                        _("a ## subhead belongs inside an article, under its title"),
                     )
                 )
             level = found
@@ -144,16 +156,26 @@ def _heading_problems(root: Element) -> list[Problem]:
 
 def format_accessibility(path: Path, problems: list[Problem]) -> list[str]:
     """The report as ``compositor preflight --accessible`` prints it."""
-    lines = [f"Accessibility preflight: {path}"]
+    lines = [_("Accessibility preflight: {path}").format(path=path)]
     for problem in problems:
-        where = f"page {problem.page}" if problem.page else "document"
-        example = f": «{problem.example}»" if problem.example else ""
-        note = f" ({problem.severity})" if problem.severity != ERROR else ""
-        lines += [f"  {where}: {problem.what}{example}{note}", f"    what to do: {problem.fix}"]
+        where = _("page {page}").format(page=problem.page) if problem.page else _("document")
+        example = _(": «{example}»").format(example=problem.example)
+        example = example if problem.example else ""
+        note = _(" ({level})").format(level=Level(problem.severity).label)
+        note = note if problem.severity != ERROR else ""
+        lines += [
+            _("  {where}: {problem}").format(where=where, problem=f"{problem.what}{example}{note}"),
+            _("    what to do: {advice}").format(advice=problem.fix),
+        ]
     errors = sum(problem.severity == ERROR for problem in problems)
     warnings = len(problems) - errors
+    said = _("{count} warning(s)").format(count=warnings)
     if errors:
-        lines.append(f"{errors} accessibility problem(s) to fix, {warnings} warning(s)")
+        lines.append(
+            _("{errors} accessibility problem(s) to fix, {warnings}").format(
+                errors=errors, warnings=said
+            )
+        )
     else:
-        lines.append(f"accessible structure: clean ({warnings} warning(s))")
+        lines.append(_("accessible structure: clean ({warnings})").format(warnings=said))
     return lines

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from compositor.i18n import _
 from compositor.scratch import scratch_folder
 from compositor.text.classes import is_han
 
@@ -252,7 +253,8 @@ def _compare(
         return result
     result.pages_drawn = len(run.drawn)
     if len(run.drawn) != len(reference):
-        result.warnings.append(f"drew {len(run.drawn)} pages, pdfium {len(reference)}")
+        said = _("drew {count} pages, pdfium {expected}")
+        result.warnings.append(said.format(count=len(run.drawn), expected=len(reference)))
     for number, (mine, theirs) in enumerate(zip(reference, run.drawn, strict=False), 1):
         areas = pictures[number - 1] if pictures and number <= len(pictures) else []
         apart = translucent[number - 1] if translucent and number <= len(translucent) else None
@@ -374,9 +376,11 @@ def _run(command: list[str]) -> tuple[subprocess.CompletedProcess | None, str]:
     try:
         completed = subprocess.run(command, capture_output=True, timeout=TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
-        return None, f"{command[0]} did not finish in {TIMEOUT_S} s"
+        said = _("{program} did not finish in {seconds} s")
+        return None, said.format(program=command[0], seconds=TIMEOUT_S)
     if completed.returncode != 0:
-        return completed, f"{command[0]} exited with status {completed.returncode}"
+        said = _("{program} exited with status {status}")
+        return completed, said.format(program=command[0], status=completed.returncode)
     return completed, ""
 
 
@@ -399,15 +403,20 @@ def _text_problems(pages: list[str], as_read: list[str], reference: list[str]) -
     problems = []
     for number, (theirs, mine) in enumerate(zip(pages, reference, strict=False), 1):
         if _characters(theirs) != _characters(mine):
-            problems.append(f"page {number}: extracted text differs from pdfium's")
+            problems.append(
+                _("page {page}: extracted text differs from pdfium's").format(page=number)
+            )
     if len(pages) != len(reference):
-        problems.append(f"text of {len(pages)} pages extracted, {len(reference)} expected")
+        said = _("text of {count} pages extracted, {expected} expected")
+        problems.append(said.format(count=len(pages), expected=len(reference)))
     for number, page in enumerate(as_read, 1):
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         single = sum(1 for line in lines if len(line) == 1 and is_han(line))
         if lines and single / len(lines) > MAX_SINGLE_CHARACTER_LINES:
             problems.append(
-                f"page {number}: {single} of {len(lines)} lines are a single Han character"
+                _("page {page}: {single} of {lines} lines are a single Han character").format(
+                    page=number, single=single, lines=len(lines)
+                )
             )
     return problems
 

@@ -12,6 +12,7 @@ coverage, C+M+Y+K plus spot inks; the layout's ``[press] max_ink``, 300 % by def
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ import pikepdf
 from pikepdf import Name
 
 from compositor.errors import CompositorError
-from compositor.i18n import _
+from compositor.i18n import N_, _
 from compositor.layout.resolution import GOOD_PPI, LOWEST_PPI
 from compositor.preflight.findings import ERROR, UNCHECKED, WARNING, Finding, Level
 from compositor.preflight.press_paint import check_painting, objects_with_ink, recorded_settings
@@ -105,7 +106,7 @@ def inspect_press(
     try:
         pdf = pikepdf.open(path)
     except (pikepdf.PdfError, OSError) as error:
-        raise UnreadablePdf(f"cannot read the PDF: {error}", path) from None
+        raise UnreadablePdf(_("cannot read the PDF: {error}").format(error=error), path) from None
     with pdf:
         standard = _check_identification(pdf, result)
         _check_output_intent(pdf, result)
@@ -141,8 +142,10 @@ def _check_engines(path: Path, result: PressInspection) -> None:
             result.add(
                 None,
                 "engines",
-                f"{engine.engine} is not installed, so this PDF was not drawn with it: "
-                f"apt-get install {engine.package}",
+                _(
+                    "{engine} is not installed, so this PDF was not drawn with it: "
+                    "apt-get install {package}"
+                ).format(engine=engine.engine, package=engine.package),
                 UNCHECKED,
             )
             continue
@@ -152,15 +155,25 @@ def _check_engines(path: Path, result: PressInspection) -> None:
             result.add(
                 page.page,
                 "engines",
-                f"{engine.engine} draws this page differently from pdfium "
-                f"({page.different:.1%} of the page): glyphs missing or wrong?",
+                _(
+                    "{engine} draws this page differently from pdfium ({share} of the page): "
+                    "glyphs missing or wrong?"
+                ).format(engine=engine.engine, share=f"{page.different:.1%}"),
             )
         if engine.warnings:
             shown = "; ".join(engine.warnings[:3])
-            more = f" (and {len(engine.warnings) - 3} more)" if len(engine.warnings) > 3 else ""
-            result.add(None, "engines", f"{engine.engine} warns: {shown}{more}")
+            more = (
+                _(" (and {count} more)").format(count=len(engine.warnings) - 3)
+                if len(engine.warnings) > 3
+                else ""
+            )
+            said = _("{engine} warns: {warnings}{more}")
+            result.add(
+                None, "engines", said.format(engine=engine.engine, warnings=shown, more=more)
+            )
         for problem in engine.text_problems:
-            result.add(None, "engines", f"{engine.engine} text: {problem}")
+            said = _("{engine} text: {problem}").format(engine=engine.engine, problem=problem)
+            result.add(None, "engines", said)
     result.summary.append(("Engines", _engines_summary(agreeing, missing)))
 
 
@@ -188,29 +201,34 @@ def _check_identification(pdf: pikepdf.Pdf, result: PressInspection) -> str | No
         standard = "PDF/X-1a"
     result.summary.append(("Standard", f"{declared or 'none'} (PDF {pdf.pdf_version})"))
     if standard is None:
-        result.add(None, "pdfx-version", "not a PDF/X file: no GTS_PDFXVersion key (PDF/X-1a, -4)")
+        said = _("not a PDF/X file: no GTS_PDFXVersion key (PDF/X-1a, -4)")
+        result.add(None, "pdfx-version", said)
         return None
     if float(pdf.pdf_version) > float(MAX_PDF_VERSION[standard]):
         result.add(
             None,
             "pdf-version",
-            f"{standard} allows PDF {MAX_PDF_VERSION[standard]} at most, not {pdf.pdf_version}",
+            _("{standard} allows PDF {most} at most, not {version}").format(
+                standard=standard, most=MAX_PDF_VERSION[standard], version=pdf.pdf_version
+            ),
         )
     if standard == "PDF/X-4":
         if not XMP_PDFX4.search(xmp):
-            result.add(None, "xmp", "PDF/X-4 needs pdfxid:GTS_PDFXVersion in the XMP metadata")
+            said = _("PDF/X-4 needs pdfxid:GTS_PDFXVersion in the XMP metadata")
+            result.add(None, "xmp", said)
         for key in XMP_REQUIRED:
             if key not in xmp:
-                result.add(None, "xmp", f"the XMP metadata has no {key}")
+                result.add(None, "xmp", _("the XMP metadata has no {key}").format(key=key))
     for key in ("/Title", "/CreationDate", "/ModDate"):
         if key not in info:
-            result.add(None, "info", f"the document information has no {key[1:]}")
+            said = _("the document information has no {key}").format(key=key[1:])
+            result.add(None, "info", said)
     if str(info.get("/Trapped", "")) not in ("/True", "/False"):
-        result.add(None, "info", "Trapped must be True or False")
+        result.add(None, "info", _("Trapped must be True or False"))
     if "/ID" not in pdf.trailer:
-        result.add(None, "document-id", "the trailer has no document /ID")
+        result.add(None, "document-id", _("the trailer has no document /ID"))
     if pdf.is_encrypted:
-        result.add(None, "encryption", "the file is encrypted")
+        result.add(None, "encryption", _("the file is encrypted"))
     return standard
 
 
@@ -235,12 +253,14 @@ def _check_output_intent(pdf: pikepdf.Pdf, result: PressInspection) -> None:
     intents = [i for i in pdf.Root.get("/OutputIntents", []) if i.get("/S") == Name.GTS_PDFX]
     if len(intents) != 1:
         result.summary.append(("Output intent", "none"))
-        result.add(None, "output-intent", f"{len(intents)} GTS_PDFX OutputIntents instead of 1")
+        said = _("{count} GTS_PDFX OutputIntents instead of 1").format(count=len(intents))
+        result.add(None, "output-intent", said)
         return
     intent = intents[0]
     condition = str(intent.get("/OutputConditionIdentifier", ""))
     if not condition:
-        result.add(None, "output-intent", "the OutputIntent has no OutputConditionIdentifier")
+        said = _("the OutputIntent has no OutputConditionIdentifier")
+        result.add(None, "output-intent", said)
     profile = intent.get("/DestOutputProfile")
     if profile is None:
         result.summary.append(("Output intent", f"{condition} (no embedded profile)"))
@@ -248,14 +268,14 @@ def _check_output_intent(pdf: pikepdf.Pdf, result: PressInspection) -> None:
             result.add(
                 None,
                 "output-intent",
-                "no DestOutputProfile: a custom printing condition needs its ICC profile",
+                _("no DestOutputProfile: a custom printing condition needs its ICC profile"),
             )
         return
     header = read_icc_header(profile.read_bytes())
     name = str(intent.get("/Info", "")) or str(intent.get("/OutputCondition", "")) or condition
     if header is None:
         result.summary.append(("Output intent", f"{name} (not an ICC profile)"))
-        result.add(None, "output-intent", "the DestOutputProfile is not an ICC profile")
+        result.add(None, "output-intent", _("the DestOutputProfile is not an ICC profile"))
         return
     result.summary.append(
         (
@@ -265,12 +285,15 @@ def _check_output_intent(pdf: pikepdf.Pdf, result: PressInspection) -> None:
         )
     )
     if header.colour_space != "CMYK":
-        result.add(None, "output-intent", f"the output profile is {header.colour_space}, not CMYK")
+        said = _("the output profile is {space}, not CMYK").format(space=header.colour_space)
+        result.add(None, "output-intent", said)
     if header.device_class != "prtr":
         result.add(
             None,
             "output-intent",
-            f"the output profile is a {header.device_class!r} profile, not an output ('prtr') one",
+            _("the output profile is a {kind!r} profile, not an output ('prtr') one").format(
+                kind=header.device_class
+            ),
         )
 
 
@@ -282,24 +305,26 @@ def _check_boxes(pdf: pikepdf.Pdf, result: PressInspection) -> None:
     for number, page in enumerate(pdf.pages, start=1):
         obj = page.obj
         if "/TrimBox" not in obj and "/ArtBox" not in obj:
-            result.add(number, "boxes", "no TrimBox")
+            result.add(number, "boxes", _("no TrimBox"))
             continue
         if "/TrimBox" in obj and "/ArtBox" in obj:
-            result.add(number, "boxes", "both a TrimBox and an ArtBox")
+            result.add(number, "boxes", _("both a TrimBox and an ArtBox"))
         trim = Rect.of(obj.get("/TrimBox", obj.get("/ArtBox")))
         media = Rect.of(obj.MediaBox)
         bleed = Rect.of(obj.BleedBox) if "/BleedBox" in obj else trim
         if "/BleedBox" not in obj:
-            result.add(number, "boxes", "no BleedBox")
+            result.add(number, "boxes", _("no BleedBox"))
         if not (media.contains(bleed) and bleed.contains(trim)):
-            result.add(number, "boxes", "boxes not nested: TrimBox ⊆ BleedBox ⊆ MediaBox")
+            result.add(number, "boxes", _("boxes not nested: TrimBox ⊆ BleedBox ⊆ MediaBox"))
         margins = (trim.x0 - bleed.x0, trim.y0 - bleed.y0, bleed.x1 - trim.x1, bleed.y1 - trim.y1)
         bleeds.add(tuple(round(m / POINTS_PER_MM, 1) for m in margins))
         if min(margins) < MIN_BLEED_MM * POINTS_PER_MM - 0.01:
             result.add(
                 number,
                 "bleed",
-                f"bleed {min(margins) / POINTS_PER_MM:.1f} mm, less than {MIN_BLEED_MM:g} mm",
+                _("bleed {bleed} mm, less than {least} mm").format(
+                    bleed=f"{min(margins) / POINTS_PER_MM:.1f}", least=f"{MIN_BLEED_MM:g}"
+                ),
                 WARNING,
             )
         trims.add(_size_mm(trim))
@@ -309,7 +334,8 @@ def _check_boxes(pdf: pikepdf.Pdf, result: PressInspection) -> None:
     result.summary.append(("Bleed", _bleed_text(bleeds)))
     result.summary.append(("Media size", _one_or_many(medias, "mm")))
     if len(trims) > 1:
-        result.add(None, "boxes", f"pages have different trim sizes: {sorted(trims)}")
+        said = _("pages have different trim sizes: {sizes}").format(sizes=sorted(trims))
+        result.add(None, "boxes", said)
 
 
 def _size_mm(rect: Rect) -> str:
@@ -348,16 +374,21 @@ def _check_colour(parts: Parts, labels: dict[str, str], result: PressInspection)
                 image = instruction.iimage
                 family = colour_family(Name(image.colorspace), content.resources)
                 if not image.image_mask and family not in NOT_COLOURS:
-                    report(content.page, _colour_rule(family), f"{content.where}: inline image")
+                    said = _("{where}: inline image").format(where=content.where)
+                    report(content.page, _colour_rule(family), said)
                 continue
             operator = str(instruction.operator)
             paint = tracker.step(instruction.operands, operator)
             if paint is not None and paint.family not in NOT_COLOURS:
-                kind = "stroke" if paint.stroke else "fill"
+                said = (
+                    _("{where}: {family} stroke colour ({operator})")
+                    if paint.stroke
+                    else _("{where}: {family} fill colour ({operator})")
+                )
                 report(
                     content.page,
                     _colour_rule(paint.family),
-                    f"{content.where}: {paint.family} {kind} colour ({operator})",
+                    said.format(where=content.where, family=paint.family, operator=operator),
                 )
             if operator in TEXT_SHOWING:
                 _check_text_colour(tracker.fill, content, report)
@@ -365,18 +396,25 @@ def _check_colour(parts: Parts, labels: dict[str, str], result: PressInspection)
         family = colour_family(image.obj.get("/ColorSpace"), image.resources)
         if not image.obj.get("/ImageMask", False) and family not in NOT_COLOURS:
             label = image_label(image.name, labels)
-            report(image.page, _colour_rule(family), f"{label} is {family}")
+            report(
+                image.page,
+                _colour_rule(family),
+                _("{image} is {family}").format(image=label, family=family),
+            )
     for shading in parts.shadings:
         family = colour_family(shading.obj.get("/ColorSpace"), shading.resources)
         if family not in NOT_COLOURS:
-            report(shading.page, _colour_rule(family), f"gradient {shading.name} is {family}")
+            said = _("gradient {name} is {family}").format(name=shading.name, family=family)
+            report(shading.page, _colour_rule(family), said)
     for group in parts.groups:
         space = group.obj.Group.get("/CS")
         family = colour_family(space, group.resources) if space is not None else CMYK
         if family not in NOT_COLOURS:
-            report(group.page, _colour_rule(family), f"{group.name}: {family} blending space")
+            said = _("{name}: {family} blending space").format(name=group.name, family=family)
+            report(group.page, _colour_rule(family), said)
     for (page, rule, message, severity), count in seen.items():
-        result.add(page, rule, message + (f" ({count} times)" if count > 1 else ""), severity)
+        times = _(" ({count} times)").format(count=count) if count > 1 else ""
+        result.add(page, rule, message + times, severity)
     errors = sum(1 for *_, severity in seen if severity == ERROR)
     result.summary.append(
         ("Colour", "CMYK only" if not errors else f"not CMYK only ({errors} findings)")
@@ -391,17 +429,22 @@ def _check_text_colour(fill, content, report) -> None:
             report(
                 content.page,
                 "rich-black-text",
-                f"{content.where}: text in {colour}; black text must be K only",
+                _("{where}: text in {colour}; black text must be K only").format(
+                    where=content.where, colour=colour
+                ),
             )
         elif _process_grey(c, m, y, k):
             # Fine type on several plates misregisters; a grey needs only the black one.
             report(
                 content.page,
                 "cmy-text",
-                f"{content.where}: text in {colour}; grey and black text must be K only",
+                _("{where}: text in {colour}; grey and black text must be K only").format(
+                    where=content.where, colour=colour
+                ),
             )
     elif fill.family == GRAY:
-        report(content.page, "grey-text", f"{content.where}: text in DeviceGray", WARNING)
+        said = _("{where}: text in DeviceGray").format(where=content.where)
+        report(content.page, "grey-text", said, WARNING)
 
 
 def _check_total_ink(
@@ -414,7 +457,9 @@ def _check_total_ink(
             result.add(
                 page,
                 "total-ink",
-                f"{inks.heaviest}: {inks.total:.0f} % total ink, above the {max_ink:g} % limit",
+                _("{colour}: {total} % total ink, above the {limit} % limit").format(
+                    colour=inks.heaviest, total=f"{inks.total:.0f}", limit=f"{max_ink:g}"
+                ),
             )
     top = max((inks.total for inks in pages.values()), default=0.0)
     result.summary.append(("Total ink", f"{top:.0f} % at most (limit {max_ink:g} %)"))
@@ -445,7 +490,7 @@ def _check_fonts(parts: Parts, standard: str | None, result: PressInspection) ->
     for font in parts.fonts:
         name = str(font.obj.get("/BaseFont", font.name)).lstrip("/")
         if font.obj.get("/Subtype") == Name.Type3:
-            result.add(font.page, "fonts", f"{name} is a Type 3 font")
+            result.add(font.page, "fonts", _("{font} is a Type 3 font").format(font=name))
             problems += 1
             continue
         descriptors = [d.get("/FontDescriptor") for d in font.obj.get("/DescendantFonts", [])]
@@ -455,14 +500,16 @@ def _check_fonts(parts: Parts, standard: str | None, result: PressInspection) ->
             files = [descriptor.get(k) for k in keys]
             files = [f for f in files if f is not None]
             if not files:
-                result.add(font.page, "fonts", f"{name} is not embedded")
+                result.add(font.page, "fonts", _("{font} is not embedded").format(font=name))
                 problems += 1
                 continue
             embedded += 1
             opentype = any(f.get("/Subtype") == Name.OpenType for f in files)
             if opentype and standard == "PDF/X-1a":
                 result.add(
-                    font.page, "fonts", f"{name}: OpenType font program needs PDF 1.6, not X-1a"
+                    font.page,
+                    "fonts",
+                    _("{font}: OpenType font program needs PDF 1.6, not X-1a").format(font=name),
                 )
                 problems += 1
     status = f"{embedded} embedded" + (f", {problems} problems" if problems else ", no Type 3")
@@ -481,22 +528,27 @@ def _check_transparency(
         mask = state.obj.get("/SMask", Name("/None"))
         blend = state.obj.get("/BM", Name.Normal)
         if alpha < 1:
-            uses.append((state.page, f"opacity {alpha:g} in graphics state {state.name}"))
+            said = _("opacity {alpha} in graphics state {state}")
+            uses.append((state.page, said.format(alpha=f"{alpha:g}", state=state.name)))
         if mask != Name("/None"):
-            uses.append((state.page, f"soft mask in graphics state {state.name}"))
+            said = _("soft mask in graphics state {state}").format(state=state.name)
+            uses.append((state.page, said))
         if blend not in (Name.Normal, Name.Compatible):
-            uses.append((state.page, f"blend mode {blend} in graphics state {state.name}"))
+            said = _("blend mode {blend} in graphics state {state}")
+            uses.append((state.page, said.format(blend=blend, state=state.name)))
     for image in parts.images:
         if "/SMask" in image.obj:
             label = image_label(image.name, labels)
-            uses.append((image.page, f"{label} has a soft mask (alpha)"))
+            uses.append((image.page, _("{image} has a soft mask (alpha)").format(image=label)))
     for group in parts.groups:
         if group.obj.Group.get("/S") == Name.Transparency:
-            uses.append((group.page, f"{group.name} is a transparency group"))
+            said = _("{name} is a transparency group").format(name=group.name)
+            uses.append((group.page, said))
     result.summary.append(("Transparency", f"{len(uses)} uses" if uses else "none"))
     if standard == "PDF/X-1a":
         for page, message in uses:
-            result.add(page, "transparency", f"{message}: PDF/X-1a allows no transparency")
+            said = _("{use}: PDF/X-1a allows no transparency").format(use=message)
+            result.add(page, "transparency", said)
 
 
 # ------------------------------------------------------------------- annotations
@@ -535,13 +587,17 @@ def _check_images(pdf: pikepdf.Pdf, labels: dict[str, str], result: PressInspect
             result.add(
                 image.page,
                 "image-resolution",
-                f"{where} prints at {image.ppi:.0f} ppi, under {LOWEST_PPI}: visibly coarse",
+                _("{image} prints at {ppi} ppi, under {lowest}: visibly coarse").format(
+                    image=where, ppi=f"{image.ppi:.0f}", lowest=LOWEST_PPI
+                ),
             )
         elif image.ppi < GOOD_PPI:
             result.add(
                 image.page,
                 "image-resolution",
-                f"{where} prints at {image.ppi:.0f} ppi, under {GOOD_PPI}: may look soft",
+                _("{image} prints at {ppi} ppi, under {good}: may look soft").format(
+                    image=where, ppi=f"{image.ppi:.0f}", good=GOOD_PPI
+                ),
                 WARNING,
             )
 
@@ -562,9 +618,11 @@ def _check_annotations(pdf: pikepdf.Pdf, result: PressInspection) -> None:
             if colour is not None and len(colour) == 3:
                 coloured[subtype] += 1
         for subtype, count in inside.items():
-            result.add(number, "annotations", f"{count} {subtype} annotations in the page area")
+            said = _("{count} {kind} annotations in the page area")
+            result.add(number, "annotations", said.format(count=count, kind=subtype))
         for subtype, count in coloured.items():
-            result.add(number, "rgb", f"{count} {subtype} annotations have an RGB colour")
+            said = _("{count} {kind} annotations have an RGB colour")
+            result.add(number, "rgb", said.format(count=count, kind=subtype))
 
 
 def _overlaps(a: Rect, b: Rect) -> bool:
@@ -582,11 +640,26 @@ def format_press_report(path: Path | str, inspection: PressInspection) -> str:
     lines += [f"  {label + ':':<{width}} {value}" for label, value in inspection.summary]
     lines.append("")
     for finding in sorted(inspection.findings, key=lambda f: f.page or 0):
-        where = f"page {finding.page}" if finding.page else "document"
-        lines.append(
-            f"  {finding.severity.upper():<7} {where:<9} {finding.rule:<16} {finding.message}"
-        )
+        where = _("page {page}").format(page=finding.page) if finding.page else _("document")
+        level = _(REPORT_LEVELS[finding.severity])
+        # columns padded by display width: a Chinese character takes two
+        lines.append(f"  {_pad(level, 7)} {_pad(where, 9)} {finding.rule:<16} {finding.message}")
     return "\n".join(lines).rstrip("\n")
+
+
+# The level column of the press report, in capitals as print shops' tools print it.
+REPORT_LEVELS = {
+    ERROR: N_("ERROR"),
+    WARNING: N_("WARNING"),
+    Level.INFO: N_("INFO"),
+    UNCHECKED: N_("UNCHECKED"),
+}
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (Han characters take two)."""
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - columns, 0)
 
 
 def verdict(inspection: PressInspection, typesetting_errors: int = 0) -> str:
@@ -616,11 +689,11 @@ def _missing_engines(inspection: PressInspection) -> str:
     """What could not be checked, naming the engines and their packages."""
     from compositor.preflight.engines import ENGINES
 
-    said = {f.message.split(" ", 1)[0] for f in inspection.unchecked}
+    # each unchecked finding names its engine, in either language
     return ", ".join(
         f"{engine.name} (apt-get install {engine.package})"
         for engine in ENGINES
-        if engine.name in said
+        if any(f.message.startswith(f"{engine.name} ") for f in inspection.unchecked)
     )
 
 

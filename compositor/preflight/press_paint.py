@@ -24,11 +24,22 @@ from dataclasses import dataclass
 
 import pikepdf
 
+from compositor.i18n import N_, _
 from compositor.press.painted import FILL, IMAGE, SHADING, STROKE, TEXT, Painted, painted
 from compositor.press.pdfwalk import CMYK, GRAY, SPOT
 from compositor.press.pdfx import PRESS_RECORD_KEY
 from compositor.press.pictures import image_label
 from compositor.press.trim import Rect
+
+# What a painted object is and which trim edge, as the findings name them.
+KINDS = {
+    TEXT: N_("text"),
+    FILL: N_("fill"),
+    STROKE: N_("stroke"),
+    IMAGE: N_("image"),
+    SHADING: N_("gradient"),
+}
+EDGES = {"left": N_("left"), "right": N_("right"), "bottom": N_("bottom"), "top": N_("top")}
 
 ERROR, WARNING = "error", "warning"
 DEFAULT_SMALL_TEXT_PT = 12.0
@@ -79,7 +90,7 @@ def check_painting(pdf: pikepdf.Pdf, result, small_text_pt: float | None = None)
         for finding in _findings(item, trim, bleed, limit):
             seen[finding] += 1
     for (page, rule, message, severity), count in sorted(seen.items(), key=_order):
-        times = f" ({count} times)" if count > 1 else ""
+        times = _(" ({count} times)").format(count=count) if count > 1 else ""
         result.add(page, rule, message + times, severity)
     _summarise_overprint(everything, settings, result)
     return everything
@@ -100,8 +111,14 @@ def objects_with_ink(everything: list[Painted], labels: dict[str, str]):
                 name = image_label(item.name, labels) if item.kind == IMAGE else _describe(item)
                 found[name] += 1
             elif _has_ink(colour, index[ink]):
-                found[f"{item.kind} in {_colour_name(colour)}"] += 1
-        return [f"{what} ({n} times)" if n > 1 else what for what, n in found.items()]
+                said = _("{kind} in {colour}").format(
+                    kind=_(KINDS[item.kind]), colour=_colour_name(colour)
+                )
+                found[said] += 1
+        return [
+            what + _(" ({count} times)").format(count=n) if n > 1 else what
+            for what, n in found.items()
+        ]
 
     return find
 
@@ -117,23 +134,25 @@ def _findings(item: Painted, trim: Rect, bleed: Rect, small_text_pt: float):
     inked = _inked(item)
     problem = _not_solid(item.colour)
     if item.kind == TEXT and inked and problem and item.weight < small_text_pt:
-        message = (
-            f"{item.weight:.1f} pt text in {problem}: type under {small_text_pt:g} pt must "
-            "print in solid ink on one plate (K100 for black and grey)"
-        )
+        message = _(
+            "{size} pt text in {problem}: type under {limit} pt must print in solid ink on one "
+            "plate (K100 for black and grey)"
+        ).format(size=f"{item.weight:.1f}", problem=problem, limit=f"{small_text_pt:g}")
         yield page, "small-text-ink", message, ERROR
     if item.kind in (FILL, STROKE) and inked:
         yield from _rule_findings(item, problem)
     if item.kind in (FILL, IMAGE, SHADING) and inked:
         short = _short_of_bleed(item.box, trim, bleed)
         if short:
-            message = (
-                f"{_describe(item)} touches the trim at the {short} edge but stops short of "
-                "the bleed: extend it by the bleed (var(--bleed)) or keep it off the edge"
-            )
+            message = _(
+                "{what} touches the trim at the {edge} edge but stops short of the bleed: "
+                "extend it by the bleed (var(--bleed)) or keep it off the edge"
+            ).format(what=_describe(item), edge=_(EDGES[short]))
             yield page, "bleed-edge", message, ERROR
     if item.overprint and item.kind in (TEXT, FILL, STROKE) and _white(item):
-        message = f"white {item.kind} set to overprint: it vanishes in print"
+        message = _("white {kind} set to overprint: it vanishes in print").format(
+            kind=_(KINDS[item.kind])
+        )
         yield page, "overprint", message, ERROR
 
 
@@ -141,16 +160,23 @@ def _rule_findings(item: Painted, problem: str):
     weight = item.weight if item.kind == STROKE else item.thickness
     if weight <= 0:
         return
-    what = f"{_describe(item)} {weight:.2f} pt thick"
+    what = _("{what} {weight} pt thick").format(what=_describe(item), weight=f"{weight:.2f}")
     if weight < ERROR_WEIGHT_PT:
-        message = f"{what}, under {ERROR_WEIGHT_PT:g} pt: it may vanish on the plate"
+        message = _("{what}, under {limit} pt: it may vanish on the plate").format(
+            what=what, limit=f"{ERROR_WEIGHT_PT:g}"
+        )
         yield item.page, "line-weight", message, ERROR
     elif weight < WARN_WEIGHT_PT:
-        message = f"{what}, under {WARN_WEIGHT_PT:g} pt: it may break up in print"
+        message = _("{what}, under {limit} pt: it may break up in print").format(
+            what=what, limit=f"{WARN_WEIGHT_PT:g}"
+        )
         yield item.page, "line-weight", message, WARNING
-    limit = SCREENED_RULE_PT if problem.startswith("screened") else THIN_RULE_PT
+    kind, _name = _solidity(item.colour)
+    limit = SCREENED_RULE_PT if kind in SCREENED else THIN_RULE_PT
     if problem and weight < limit:
-        message = f"{weight:.2f} pt rule in {problem}: thin rules must print in solid ink"
+        message = _("{weight} pt rule in {problem}: thin rules must print in solid ink").format(
+            weight=f"{weight:.2f}", problem=problem
+        )
         yield item.page, "rule-ink", message, ERROR
 
 
@@ -177,41 +203,61 @@ def _white(item: Painted) -> bool:
     return False
 
 
+# What is wrong with a colour for small type and thin rules, by kind (the kind decides the
+# thinnest rule allowed; the text is what the report says).
+NOT_SOLID = {
+    "rich black": N_("rich black {colour}"),
+    "four-colour black": N_("four-colour black {colour}"),
+    "three-colour grey": N_("three-colour grey {colour}"),
+    "screened black": N_("screened black {colour}"),
+    "screened colour": N_("screened colour {colour}"),
+    "screened grey": N_("screened black (grey {colour})"),
+    "spot tint": N_("a tint of a spot ink {colour}"),
+}
+SCREENED = ("screened black", "screened colour", "screened grey")
+
+
 def _not_solid(colour) -> str:
     """What is wrong with a colour for small type and thin rules ("" when nothing)."""
+    kind, name = _solidity(colour)
+    return _(NOT_SOLID[kind]).format(colour=name) if kind else ""
+
+
+def _solidity(colour) -> tuple[str, str]:
+    """The kind of NOT_SOLID a colour is and the colour's name (("", "") when solid)."""
     if colour is None or not colour.values:
-        return ""
+        return "", ""
     values = colour.values
     tints = [v for v in values if v > 1 - SOLID]
     if colour.family == CMYK and len(values) == 4:
         c, m, y, k = values
         name = f"C{c:.0%} M{m:.0%} Y{y:.0%} K{k:.0%}"
         if k >= SOLID and max(c, m, y) > 1 - SOLID:
-            return f"rich black {name}"
+            return "rich black", name
         if min(c, m, y, k) > 1 - SOLID:
-            return f"four-colour black {name}"
+            return "four-colour black", name
         if any(v < SOLID for v in tints):
             if min(c, m, y) > 1 - SOLID:
-                return f"three-colour grey {name}"
+                return "three-colour grey", name
             kind = "screened black" if max(c, m, y) <= 1 - SOLID else "screened colour"
-            return f"{kind} {name}"
-        return ""
+            return kind, name
+        return "", ""
     if colour.family == GRAY and values[0] > 1 - SOLID and values[0] < SOLID:
-        return f"screened black (grey {1 - values[0]:.0%})"
+        return "screened grey", f"{1 - values[0]:.0%}"
     if colour.family == SPOT and any(v < SOLID for v in tints):
-        return "a tint of a spot ink " + " ".join(f"{v:.0%}" for v in values)
-    return ""
+        return "spot tint", " ".join(f"{v:.0%}" for v in values)
+    return "", ""
 
 
 def _describe(item: Painted) -> str:
     if item.kind == IMAGE:
-        return f"image {item.name}"
+        return _("image {name}").format(name=item.name)
     if item.kind == SHADING:
-        return f"gradient {item.name}"
-    kind = "rule" if item.kind == STROKE or item.thickness < THIN_RULE_PT else "area"
+        return _("gradient {name}").format(name=item.name)
+    kind = _("rule") if item.kind == STROKE or item.thickness < THIN_RULE_PT else _("area")
     colour = item.colour
     if colour is not None and colour.family == CMYK and len(colour.values) == 4:
-        return "{} in C{:.0%} M{:.0%} Y{:.0%} K{:.0%}".format(kind, *colour.values)
+        return _("{kind} in {colour}").format(kind=kind, colour=_colour_name(colour))
     return kind
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from compositor.i18n import _
 from compositor.scratch import scratch_folder
 
 DPI = 50  # enough for total ink over an area (a 0.5 mm pixel); previews use more
@@ -57,7 +58,8 @@ def separate(pdf: Path, dpi: int = DPI, keep: Path | None = None) -> Separations
         try:
             subprocess.run(command, capture_output=True, timeout=TIMEOUT_S, check=True)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
-            return Separations(True, problem=f"Ghostscript could not separate the file: {error}")
+            said = _("Ghostscript could not separate the file: {error}").format(error=error)
+            return Separations(True, problem=said)
         plates = _read_plates(Path(folder))
         if keep is not None:
             _save_pngs(plates, keep)
@@ -152,7 +154,8 @@ def check_plates(
     """Total ink per page from the plates, and ink on plates the job has not got.
     ``objects(page, ink)``: what on that page is painted with that ink, for messages."""
     if not separations.available or separations.problem:
-        result.add(None, "separations", separations.problem or "not separated", "warning")
+        said = separations.problem or _("not separated")
+        result.add(None, "separations", said, "warning")
         return
     for page in separations.pages:
         if page.total > max_ink + 1:  # 8-bit plates: a percent of rounding
@@ -160,9 +163,13 @@ def check_plates(
             result.add(
                 page.page,
                 "total-ink",
-                f"{page.total:.0f} % total ink on the plates at {x:.0f} mm, {y:.0f} mm from "
-                f"the bleed's top left corner, above the {max_ink:g} % limit (gradients, "
-                "pictures and overprint included)",
+                _(
+                    "{total} % total ink on the plates at {x} mm, {y} mm from the bleed's top "
+                    "left corner, above the {limit} % limit (gradients, pictures and overprint "
+                    "included)"
+                ).format(
+                    total=f"{page.total:.0f}", x=f"{x:.0f}", y=f"{y:.0f}", limit=f"{max_ink:g}"
+                ),
             )
         if inks == BLACK_AND_SPOT:
             _check_black_and_spot(page, result, objects)
@@ -186,8 +193,9 @@ def _check_black_and_spot(page: PagePlates, result, objects) -> None:
             result.add(
                 page.page,
                 "plates",
-                f"ink on the {ink} plate ({page.coverage[ink]:.2%} of the page) in a black + "
-                f"spot job{what}",
+                _(
+                    "ink on the {ink} plate ({share} of the page) in a black + spot job{what}"
+                ).format(ink=ink, share=f"{page.coverage[ink]:.2%}", what=what),
             )
 
 

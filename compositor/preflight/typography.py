@@ -93,11 +93,11 @@ COLUMN_GAP = 1.5  # em: a wider gap between glyphs on one baseline separates two
 LONG_LINE_GLYPHS = 20  # a line this long is running text, not a table row or caption
 MIN_LINES_FOR_EDGES = 5  # a page with fewer body lines takes the document's text block
 FONT_NAME_BYTES = 256
-URL_MISBREAK = (
+URL_MISBREAK = N_(
     "a URL or e-mail address broken at a wrong place (it may break only after // or :, "
     "before / . - _ ? # % ~ @, or around = and &)"
 )
-URL_SPLIT = (
+URL_SPLIT = N_(
     "a URL or e-mail address broken although it fits on one line: move it whole to the next line"
 )
 LEADERS = (".", "·", "…", "⋯", "．", "・")  # dot leaders of a table of contents
@@ -241,7 +241,7 @@ def read_pages(path: Path, two_up: Imposition | None = None) -> list[Page]:
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as error:
-        raise PreflightError(f"cannot read the PDF: {error}", path) from None
+        raise PreflightError(_("cannot read the PDF: {error}").format(error=error), path) from None
     try:
         glyph_pages = [list(_glyphs(page)) for page in document]
         trims = [page.get_trimbox() for page in document]
@@ -486,11 +486,15 @@ def check_justification(pages: list[Page], lines: list[BodyLine]) -> Iterator[Fi
         if miss > TOLERANCE and _url_part_too_wide(before, following.line, miss):
             continue  # set flush left: the (part of the) address that follows did not fit
         if abs(miss) > TOLERANCE:
-            where = "before" if miss > 0 else "past"
+            said = (
+                _("ends {distance} pt before the right edge")
+                if miss > 0
+                else _("ends {distance} pt past the right edge")
+            )
             yield Finding(
                 line.page,
                 "short-line" if miss > 0 else "long-line",
-                f"ends {abs(miss):.1f} pt {where} the right edge",
+                said.format(distance=f"{abs(miss):.1f}"),
                 _excerpt(line.text, end=True),
             )
 
@@ -504,7 +508,7 @@ def check_last_lines(lines: list[BodyLine]) -> Iterator[Finding]:
             yield Finding(
                 body.line.page,
                 "single-char-last-line",
-                "the paragraph's last line holds a single character",
+                _("the paragraph's last line holds a single character"),
                 _excerpt(lines[index - 1].line.text, end=True) + " / " + body.line.text,
             )
 
@@ -589,18 +593,21 @@ def check_line_edges(pages: list[Page], lines: list[BodyLine]) -> Iterator[Findi
         url_rule = UrlBreaks.of(before + following.line.text).rule(len(before))
         if url_rule is not None:
             if not url_rule:
-                yield Finding(page, "line-start", URL_MISBREAK, example)
+                yield Finding(page, "line-start", _(URL_MISBREAK), example)
             elif _split_address_fits(before, body.line, following.line, measures[page]):
-                yield Finding(page, "line-start", URL_SPLIT, example)
+                yield Finding(page, "line-start", _(URL_SPLIT), example)
             continue
         if start in NOT_AT_LINE_START:
-            yield Finding(page, "line-start", f"line starts with {start}", example)
+            said = _("line starts with {mark}").format(mark=start)
+            yield Finding(page, "line-start", said, example)
         if end in NOT_AT_LINE_END:
-            yield Finding(body.line.page, "line-end", f"line ends with {end}", example)
+            said = _("line ends with {mark}").format(mark=end)
+            yield Finding(body.line.page, "line-end", said, example)
         if end == start and end in "—…":
-            yield Finding(page, "line-start", f"{end * 2} split across lines", example)
+            said = _("{marks} split across lines").format(marks=end * 2)
+            yield Finding(page, "line-start", said, example)
         if end.isdigit() and (is_han(start) or start in "%‰"):
-            yield Finding(page, "line-start", "a number parted from its unit", example)
+            yield Finding(page, "line-start", _("a number parted from its unit"), example)
 
 
 def check_page_breaks(lines: list[BodyLine]) -> Iterator[Finding]:
@@ -612,14 +619,14 @@ def check_page_breaks(lines: list[BodyLine]) -> Iterator[Finding]:
             yield Finding(
                 body.line.page,
                 "orphan",
-                "a paragraph's first line is alone at the foot of the page",
+                _("a paragraph's first line is alone at the foot of the page"),
                 _excerpt(body.line.text),
             )
         if following.last:
             yield Finding(
                 following.line.page,
                 "widow",
-                "a paragraph's last line is alone at the head of the page",
+                _("a paragraph's last line is alone at the head of the page"),
                 _excerpt(following.line.text),
             )
 
@@ -638,7 +645,7 @@ def check_pairs(pages: list[Page], counts: Counter) -> Iterator[Finding]:
                     yield Finding(
                         page.number,
                         "uncompressed-pair",
-                        f"{left.text[-1]}{right.text[0]} take 2 em, not 1.5",
+                        _("{pair} take 2 em, not 1.5").format(pair=left.text[-1] + right.text[0]),
                         _excerpt_around(line, left),
                     )
 
@@ -659,7 +666,9 @@ def check_han_latin(pages: list[Page], counts: Counter) -> Iterator[Finding]:
                 yield Finding(
                     page.number,
                     "han-latin-space",
-                    f"{left.text[-1]}{right.text[0]}: gap {gap:.2f} em, not {low}-{high}",
+                    _("{pair}: gap {gap} em, not {low}-{high}").format(
+                        pair=left.text[-1] + right.text[0], gap=f"{gap:.2f}", low=low, high=high
+                    ),
                     _excerpt_around(line, left),
                 )
 
@@ -674,7 +683,7 @@ def check_halfwidth(pages: list[Page]) -> Iterator[Finding]:
                 yield Finding(
                     page.number,
                     "halfwidth-punctuation",
-                    f"ASCII {mark!r} in Chinese text",
+                    _("ASCII {mark!r} in Chinese text").format(mark=mark),
                     text[max(0, index - 8) : index + 8],
                 )
 
@@ -715,7 +724,9 @@ def check_grid(
                 yield Finding(
                     number,
                     "off-grid",
-                    f"baseline {miss:.1f} pt off the {pitch:g} pt line grid",
+                    _("baseline {miss} pt off the {pitch} pt line grid").format(
+                        miss=f"{miss:.1f}", pitch=f"{pitch:g}"
+                    ),
                     _excerpt(line.text),
                     severity,
                 )
@@ -764,15 +775,21 @@ def check_bottoms(
             continue
         counts["short pages"] += 1
         reason = makeup.reasons.get(number)
-        lines_short = f" ({short / makeup.pitch:.1f} lines)" if makeup.pitch else ""
-        message = f"ends {short:.1f} pt{lines_short} above the other full pages"
+        in_lines = f"{short / makeup.pitch:.1f}" if makeup.pitch else ""
+        lines_short = _(" ({count} lines)").format(count=in_lines) if in_lines else ""
+        message = _("ends {short} pt{lines} above the other full pages").format(
+            short=f"{short:.1f}", lines=lines_short
+        )
         if reason:
             # the make-up left it short on purpose and said why: nothing to fix
             counts["short pages with a reason"] += 1
-            yield Finding(number, "short-page", f"{message}: {reason}", level=INFO)
+            # the reason is the build's record in the PDF (weasy.makeup), in English
+            said = _("{message}: {reason}").format(message=message, reason=reason)
+            yield Finding(number, "short-page", said, level=INFO)
         else:
             severity = ERROR if makeup.ours else WARNING
-            yield Finding(number, "short-page", f"{message}, no reason recorded", "", severity)
+            said = _("{message}, no reason recorded").format(message=message)
+            yield Finding(number, "short-page", said, "", severity)
 
 
 def _excerpt(text: str, end: bool = False, length: int = 12) -> str:
@@ -810,7 +827,9 @@ def preflight(path: Path | str) -> Report:
     ]
     # 齐底 outranks orphans and widows: the build names the pages where it took one
     findings = [
-        dataclasses.replace(f, message=f"{f.message} (for 齐底)", level=INFO)
+        dataclasses.replace(
+            f, message=_("{message} (for 齐底)").format(message=f.message), level=INFO
+        )
         if f.rule in ("orphan", "widow") and f.page in (makeup.relaxed or ())
         else f
         for f in findings
@@ -882,8 +901,10 @@ def format_report(report: Report) -> list[str]:
         for rule, found in rules.items():
             lines.append(f"  {rule} ({len(found)})")
             for finding in found[:EXAMPLES]:
-                example = f": «{finding.example}»" if finding.example else ""
-                note = f" ({finding.severity})" if finding.severity != ERROR else ""
+                example = _(": «{example}»").format(example=finding.example)
+                example = example if finding.example else ""
+                note = _(" ({level})").format(level=finding.severity.label)
+                note = note if finding.severity != ERROR else ""
                 lines.append(f"    {finding.message}{example}{note}")
             if any(finding.severity == ERROR for finding in found):
                 advice = what_to_do(rule, report.ours)

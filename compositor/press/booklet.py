@@ -32,6 +32,7 @@ import pikepdf
 from pikepdf import Name
 
 from compositor.errors import CompositorError
+from compositor.i18n import _
 from compositor.press.pdfsave import save_reproducibly
 from compositor.press.pdfx import renew_identity
 from compositor.press.trim import (
@@ -69,7 +70,9 @@ class Booklet:
 def saddle_stitch_order(pages: int) -> list[tuple[int, int]]:
     """(left, right) page numbers, 1-based, of each sheet side: front, back, front, …"""
     if pages <= 0 or pages % PAGES_PER_SHEET:
-        raise BookletError(f"{pages} pages cannot be saddle-stitched: need a multiple of 4")
+        raise BookletError(
+            _("{pages} pages cannot be saddle-stitched: need a multiple of 4").format(pages=pages)
+        )
     sides = []
     for k in range(pages // PAGES_PER_SHEET):
         sides.append((pages - 2 * k, 2 * k + 1))  # front
@@ -80,7 +83,9 @@ def saddle_stitch_order(pages: int) -> list[tuple[int, int]]:
 def impose_booklet(pdf_bytes: bytes, booklet: Booklet, version: str = "") -> bytes:
     """The document's pages as 2-up saddle-stitch sheets (see the module docstring)."""
     if not 0 <= booklet.creep_mm <= MAX_CREEP_MM:
-        raise BookletError(f"creep must be between 0 and {MAX_CREEP_MM:g} mm")
+        raise BookletError(
+            _("creep must be between 0 and {most} mm").format(most=f"{MAX_CREEP_MM:g}")
+        )
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         _pad_before_back_page(pdf)
         pages = list(pdf.pages)
@@ -92,7 +97,7 @@ def impose_booklet(pdf_bytes: bytes, booklet: Booklet, version: str = "") -> byt
         for index, (left, right) in enumerate(sides):
             shift = creep_shift(booklet.creep_mm, index, len(sides))
             new_pages.append(_sheet_side(pdf, sheet, trim, bleed, forms, left, right, shift))
-        for _ in range(len(pdf.pages)):
+        for _page in range(len(pdf.pages)):
             del pdf.pages[0]
         for page in new_pages:
             pdf.pages.append(page)
@@ -142,7 +147,7 @@ def _pad_before_back_page(pdf: pikepdf.Pdf) -> None:
     """Blank pages before the last one up to a multiple of 4 (``--pad-to 4`` on a PDF)."""
     blanks = -len(pdf.pages) % PAGES_PER_SHEET
     model = pdf.pages[-1].obj
-    for _ in range(blanks):
+    for _blank in range(blanks):
         blank = pikepdf.Dictionary(
             Type=Name.Page, Resources=pikepdf.Dictionary(), Contents=pdf.make_stream(b"")
         )
@@ -161,9 +166,14 @@ def _page_geometry(pages: list[pikepdf.Page]) -> tuple[Rect, float]:
         other = Rect.of(page.obj.get("/TrimBox", page.obj.MediaBox))
         if abs(other.width - trim.width) > 0.5 or abs(other.height - trim.height) > 0.5:
             raise BookletError(
-                f"page {number} is {other.width:.0f} × {other.height:.0f} pt, not "
-                f"{trim.width:.0f} × {trim.height:.0f} pt like page 1: a booklet needs "
-                "pages of one size"
+                _(
+                    "page {number} is {size} pt, not {first} pt like page 1: a booklet needs "
+                    "pages of one size"
+                ).format(
+                    number=number,
+                    size=f"{other.width:.0f} × {other.height:.0f}",
+                    first=f"{trim.width:.0f} × {trim.height:.0f}",
+                )
             )
     return trim, max(trim.x0 - bleed_box.x0, 0.0)
 
