@@ -18,7 +18,6 @@ from loopback import recording_server
 from typer.testing import CliRunner
 from weasyprint.urls import FatalURLFetchingError
 
-import compositor.layout
 from compositor.cli import app
 from compositor.render.pdf import DATA_URL_LIMIT, make_fetcher
 
@@ -164,10 +163,11 @@ def test_a_layout_reaching_outside_fails_the_build_naming_the_reference(
     css, reference = (part.format(**values) for part in LAYOUT_CASES[case])
     style = layouts / "torch" / "style.css"
     style.write_text(css + "\n" + style.read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(compositor.layout, "LAYOUTS_DIR", layouts)
     out = tmp_path / "out.pdf"
 
-    result = CliRunner().invoke(app, ["build", str(issue), "-o", str(out)])
+    result = CliRunner().invoke(
+        app, ["build", str(issue), "--layout", str(layouts / "torch"), "-o", str(out)]
+    )
 
     assert result.exit_code == 2, result.output
     assert result.output.startswith(f"error: {layouts / 'torch'}: refused")
@@ -180,6 +180,8 @@ def test_the_untouched_layout_copy_builds(issue, tmp_path, monkeypatch, server_i
     """The cases above fail because of the CSS they add, not because of the copy."""
     layouts = tmp_path / "layouts"
     shutil.copytree(ROOT / "layouts", layouts)
-    monkeypatch.setattr(compositor.layout, "LAYOUTS_DIR", layouts)
-    result = CliRunner().invoke(app, ["build", str(issue), "-o", str(tmp_path / "out.pdf")])
+    result = CliRunner().invoke(
+        app,
+        ["build", str(issue), "--layout", str(layouts / "torch"), "-o", str(tmp_path / "out.pdf")],
+    )
     assert result.exit_code == 0, result.output

@@ -20,7 +20,6 @@ from conftest import ROOT, SAMPLE, run_cli
 from pikepdf import Name
 from PIL import Image
 
-import compositor.build
 from compositor.build import build_issue
 from compositor.preflight.press import inspect_press
 from compositor.preflight.press_plates import plate_file, separate
@@ -50,9 +49,7 @@ def build_with_css(folder: Path, name: str, css: str) -> Path:
     with (layouts / "torch" / "style.css").open("a", encoding="utf-8") as style:
         style.write(f"\n{css}\n")
     target = folder / f"{name}.pdf"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(compositor.layout, "LAYOUTS_DIR", layouts)
-        build_issue(SAMPLE, target, press=PressSettings())
+    build_issue(SAMPLE, target, press=PressSettings(), layout=str(layouts / "torch"))
     return target
 
 
