@@ -151,6 +151,7 @@ def test_the_reader_keeps_every_character_of_plain_text(scratch, paragraphs):
 
 # --- the normaliser and the importer ----------------------------------------------------
 
+
 @PROPERTY
 @given(text=odd_text)
 @example(text="\x85\n")  # NEL before a line break: found by hypothesis
