@@ -14,6 +14,10 @@ from threading import Event
 from compositor.content import require_directory
 from compositor.watch import ARM_MS
 
+# A save is one write: 10 ms with no other change and it is whole (watchfiles' default
+# waits 50 ms, a tenth of the save-to-pixels budget).
+SAVE_STEP_MS = 10
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -74,6 +78,7 @@ def watch(
         raise_interrupt=False,
         rust_timeout=ARM_MS,
         yield_on_timeout=True,
+        step=SAVE_STEP_MS,
     )
     next(changes, None)  # the first step arms the watcher (see compositor/watch.py)
     if armed is not None:

@@ -22,6 +22,7 @@ from compositor.preview.boxes import Rect, SourceMap, source_map
 from compositor.preview.pages import PageImages
 from compositor.watch import Rebuilder
 
+PREVIEW_STANDARD = "none"  # render.standards: a plain PDF, as fast as it builds
 DIFF_DPI = 50  # the golden test's resolution: enough to find what moved
 # Pages drawn before the rebuild is announced: the few an edit changes are asked for
 # at once, and drawing them now keeps `check` (run after the announcement) from slowing
@@ -43,7 +44,10 @@ class PreviewRebuilder(Rebuilder):
         self.layout = None
 
     def build(self):
-        return self.session.build(self.folder, self.output, on_layout=self._keep)
+        # untagged: a tag tree changes no pixel, and a preview rebuild is waited for
+        return self.session.build(
+            self.folder, self.output, on_layout=self._keep, standard=PREVIEW_STANDARD
+        )
 
     def _keep(self, document) -> None:
         self.layout = document
