@@ -20,6 +20,7 @@ never breaks a Latin run at its hyphens, so it errs on the wide side.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -392,11 +393,20 @@ def _box(css, selector: str | None, parent):
 
 def font_advances(path: Path) -> Callable[[str], float]:
     """A character's advance in em in the font at ``path`` (1 em if it lacks it)."""
+    stat = path.stat()
+    widths = _advances(path, stat.st_size, stat.st_mtime_ns)
+    return lambda char: widths.get(ord(char), 1.0)
+
+
+@functools.lru_cache(maxsize=8)
+def _advances(path: Path, size: int, mtime_ns: int) -> dict[int, float]:
+    """Every character's advance in em, read once per font file (a CJK face's cmap and
+    metrics take 0.07 s to read: `watch` and `preview` rebuild with the same fonts);
+    ``size`` and ``mtime_ns`` make a rebuilt font file read again."""
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
         cmap = font.getBestCmap()
         metrics = font["hmtx"].metrics
         units = font["head"].unitsPerEm
-        widths = {code: metrics[glyph][0] / units for code, glyph in cmap.items()}
-    return lambda char: widths.get(ord(char), 1.0)
+        return {code: metrics[glyph][0] / units for code, glyph in cmap.items()}
