@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
@@ -49,7 +49,9 @@ from compositor.typeset.continued import has_tables, settle_layout
 from compositor.typeset.floats import has_figures, text_geometry
 from compositor.typeset.tables import size_tables, table_metrics
 
-if TYPE_CHECKING:  # press output imports pikepdf (25 ms): only press builds load it
+if TYPE_CHECKING:  # types only: press output imports pikepdf (25 ms), for press builds
+    from weasyprint import Document
+
     from compositor.press.booklet import Booklet
     from compositor.press.output import PressSettings
 
@@ -108,6 +110,13 @@ def build_issue(
         )
 
 
+# ``BuildSession.build(..., on_layout=…)``: given the laid-out document before it is
+# drawn, returns None to draw every page, or the indices of the only pages to draw (the
+# preview, which keeps the image of every page that did not change): the PDF written
+# then holds those pages alone, and the result still counts the issue's pages.
+OnLayout = Callable[[object], "Sequence[int] | None"]
+
+
 class BuildSession:
     """The one way to build: what a process keeps from one build to the next.
 
@@ -139,7 +148,7 @@ class BuildSession:
         press: PressSettings | None = None,
         pad_to: int | None = None,
         booklet: Booklet | None = None,
-        on_layout: Callable[[object], None] | None = None,
+        on_layout: OnLayout | None = None,
         layout: str | None = None,
         standard: str | None = None,
     ) -> BuildResult:
@@ -147,7 +156,8 @@ class BuildSession:
         ``output_dir/<publication>-<year>-<number>.pdf``, by default under build/).
 
         ``on_layout`` (``compositor preview``): the HTML carries where each piece was
-        typed (content/marks.py) and the laid-out document that is drawn is given to it."""
+        typed (content/marks.py) and the laid-out document is given to it before it is
+        drawn; what it returns says which pages to draw (see ``OnLayout``)."""
         reading = read_findings(Path(folder), layout)  # its marks are that layout's
         if reading.errors:
             raise reading.errors[0].error()
@@ -202,7 +212,7 @@ def render_issue(
     pad_to: int | None = None,
     styles: StyleCache | None = None,
     booklet: Booklet | None = None,
-    on_layout: Callable[[object], None] | None = None,
+    on_layout: OnLayout | None = None,
     standard: PdfStandard | None = None,
 ) -> tuple[bytes, int]:
     """The in-memory part of a build: no file is written. ``styles`` keeps the parsed
@@ -292,7 +302,7 @@ def _render_issue(
         return job.prepare(rendered) if job else rendered
 
     image_dpi = None if job else SCREEN_PPI  # small for e-mail; press: every pixel
-    settled: dict[Rendered, object] = {}  # the last layout made while settling
+    settled: dict[Rendered, Document] = {}  # the last layout made while settling
 
     if has_tables(typeset) or has_figures(typeset):  # issue 14: 续表 and floating figures
 
@@ -318,6 +328,7 @@ def _render_issue(
     def render(document: Rendered) -> Rendition:
         # The settled issue was laid out last while settling: that layout is drawn.
         laid_out = settled.get(document)
+        drawn = None
         with extensions():
             if on_layout is not None:  # the preview maps points back through this layout
                 laid_out = laid_out or lay_out(
@@ -327,8 +338,11 @@ def _render_issue(
                     makeup=makeup,
                     image_dpi=image_dpi,
                 )
-                on_layout(laid_out)
-            return write_pdf(
+                drawn = on_layout(laid_out)
+                whole = len(laid_out.pages)
+                if drawn is not None:  # only the pages the preview has no image of
+                    laid_out = laid_out.copy([laid_out.pages[index] for index in drawn])
+            rendition = write_pdf(
                 document,
                 allowed_roots=roots,
                 identifier=content_identifier(document.html, document.css, roots=roots),
@@ -340,6 +354,7 @@ def _render_issue(
                 tagged=job.tagged if job else standard.tagged,
                 ua_part=None if job else standard.ua_part,
             )
+        return rendition if drawn is None else dataclasses.replace(rendition, pages=whole)
 
     if pad_to:
         from compositor.press.padding import pad_pages

@@ -24,6 +24,7 @@ from fontTools.ttLib import TTFont
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "torch" / "2022-17"
 SEED = ROOT / "tests" / "data" / "legacy" / "torch-2022-17.txt"
+LAYOUTS = ROOT / "layouts"
 DATA = ROOT / "tests" / "data"
 
 # The tests read the English messages unless a test asks for Chinese (tests/test_i18n.py):

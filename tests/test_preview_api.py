@@ -80,21 +80,42 @@ def served(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def printed(served):
-    """The preview's PDF, as pdfium reads it: the page texts to find snippets in."""
+    """The preview's pages, as pdfium reads them: the page texts to find snippets in."""
     _folder, _client, running, _record = served
-    document = pdfium.PdfDocument(running.preview.output.read_bytes())
-    yield Printed(document)
-    document.close()
+    return Printed.of_preview(running.preview)
 
 
 class Printed:
-    """The PDF's text per page without whitespace (the PDF spaces Latin from Han), with
-    where each remaining character is drawn and which characters begin a printed line."""
+    """The pages' text without whitespace (the PDF spaces Latin from Han), with where
+    each remaining character is drawn and which characters begin a printed line."""
 
-    def __init__(self, document) -> None:
+    @classmethod
+    def of_preview(cls, preview) -> Printed:
+        """The preview's current pages, each read from the PDF the build drew it into
+        (a rebuild draws only the pages that changed)."""
+        documents = []
+        try:
+            pages = []
+            for key in preview.images.keys:
+                drawn = preview.images.drawn(key)
+                documents.append(pdfium.PdfDocument(drawn.pdf))
+                pages.append(documents[-1][drawn.index])
+            return cls(pages)
+        finally:
+            for document in documents:
+                document.close()
+
+    @classmethod
+    def of_pdf(cls, path: Path) -> Printed:
+        document = pdfium.PdfDocument(path)
+        try:
+            return cls([document[index] for index in range(len(document))])
+        finally:
+            document.close()
+
+    def __init__(self, pages) -> None:
         self.pages = []
-        for index in range(len(document)):
-            page = document[index]
+        for page in pages:
             height = page.get_height()
             text = page.get_textpage()
             chars, places, starts = [], [], set()
@@ -219,11 +240,11 @@ def test_nothing_from_the_source_in_the_margin(served):
     assert client.json("/api/source?page=x")[0] == 400
 
 
-def test_pages_list_every_page_with_an_image(served):
+def test_pages_list_every_page_with_an_image(served, sample_pdf):
     _folder, client, running, _record = served
     status, pages = client.json("/api/pages")
     assert status == 200 and pages["build"] and not pages["error"]
-    count = len(pdfium.PdfDocument(running.preview.output.read_bytes()))
+    count = len(pdfium.PdfDocument(sample_pdf.path))  # the sample as `compositor build` prints it
     assert [page["number"] for page in pages["pages"]] == list(range(1, count + 1))
     status, image, response = client.request("GET", pages["pages"][0]["image"])
     assert status == 200 and response.getheader("Content-Type") == "image/jpeg"
@@ -286,23 +307,20 @@ def test_weasyprint_box_internals():
     check_box_internals()
 
 
-def test_against_an_approved_pdf_marks_the_changed_regions(served, tmp_path):
+def test_against_an_approved_pdf_marks_the_changed_regions(sample_pdf, tmp_path):
     """--against: the page an edit changed has regions, the others none, and the region
     covers where the edited words print."""
     from compositor.preview.live import Preview
 
-    _folder, _client, running, _record = served
     approved = tmp_path / "approved.pdf"
-    approved.write_bytes(running.preview.output.read_bytes())
+    approved.write_bytes(sample_pdf.path.read_bytes())
     folder = copy_sample(tmp_path)
     edit(folder / "03.md", "热血沸腾！", "热血沸腾！！！")
     preview = Preview(folder, against=approved)
     try:
         preview.rebuild()
         pages = preview.pages()["pages"]
-        document = pdfium.PdfDocument(preview.output.read_bytes())
-        page, x, y = Printed(document).occurrences("热血沸腾", line_start=False)[0]
-        document.close()
+        page, x, y = Printed.of_preview(preview).occurrences("热血沸腾", line_start=False)[0]
     finally:
         preview.close()
     changed = [p["number"] for p in pages if p["differences"]]
@@ -358,8 +376,7 @@ def test_table_cells_and_captions(tmp_path):
     preview = Preview(folder)
     try:
         assert preview.rebuild().kind == "build", preview.error
-        document = pdfium.PdfDocument(preview.output.read_bytes())
-        printed = Printed(document)
+        printed = Printed.of_preview(preview)
         for text, (file, line, column) in cases:
             page, x, y = printed.occurrences(text, line_start=False)[0]
             found = preview.source_at(page, x, y)
@@ -367,7 +384,6 @@ def test_table_cells_and_captions(tmp_path):
             assert (found["file"], found["line"]) == (file, line), text
             if column:
                 assert found["column"] == column, text
-        document.close()
     finally:
         preview.close()
 

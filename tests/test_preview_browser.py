@@ -11,7 +11,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from conftest import ROOT, SAMPLE, edit
 from playwright.sync_api import sync_playwright
@@ -158,12 +157,8 @@ def line_of(path: Path, pattern: str) -> int:
 
 
 def where_printed(running, text: str) -> tuple[int, float, float]:
-    """(page, x mm, y mm) of the first character of ``text`` in the preview's PDF."""
-    pdf = pdfium.PdfDocument(running.preview.output.read_bytes())
-    try:
-        hits = Printed(pdf).occurrences(text, line_start=False)
-    finally:
-        pdf.close()
+    """(page, x mm, y mm) of the first character of ``text`` on the preview's pages."""
+    hits = Printed.of_preview(running.preview).occurrences(text, line_start=False)
     assert hits, f"{text!r} not printed"
     return hits[0]
 

@@ -13,7 +13,10 @@ internals, read-only and after the PDF is drawn. It touches, and
 - ``boxes.ParentBox.children``, ``boxes.TextBox``, ``boxes.ReplacedBox``;
 - ``Box.element`` (the html5lib element a box was made for; ``.get(attribute)``);
 - ``Box.border_box_x()``, ``border_box_y()``, ``border_width()``, ``border_height()``,
-  in CSS pixels from the page's top-left corner.
+  in CSS pixels from the page's top-left corner;
+- for ``page_fingerprints``: ``PageBox.page_type``, ``Box.element_tag``, the geometry
+  attributes in ``GEOMETRY``, ``TextBox.text`` and ``pango_layout``,
+  ``ReplacedBox.replacement.id``.
 """
 
 from __future__ import annotations
@@ -110,6 +113,67 @@ class SourceMap:
             if number == page:
                 rect = rect.union(piece.rect)
         return page, rect
+
+
+# What places a box and its decorations on the page, in CSS pixels.
+GEOMETRY = (
+    "position_x", "position_y", "width", "height", "baseline",
+    "margin_top", "margin_right", "margin_bottom", "margin_left",
+    "padding_top", "padding_right", "padding_bottom", "padding_left",
+    "border_top_width", "border_right_width", "border_bottom_width", "border_left_width",
+)  # fmt: skip
+
+
+def page_fingerprints(document, salt: object = None) -> list[str]:
+    """A name per laid-out page, the same for two layouts of a page only when they draw
+    the same pixels, made without drawing: the preview draws only the pages whose name
+    it has no image for (drawing all of them was a quarter of a rebuild).
+
+    A page is named by its page type (first, left, right: @page rules) and, for each of
+    its boxes, the box's kind, geometry and text (with the line's spacing and
+    justification, weasy/linebreak.py), the picture it shows, and what its style is
+    computed from other than the stylesheets: its element's tag and attributes (not the
+    source mark, which draws nothing), those of its ancestors and of the box before it
+    (``a + b`` selectors). What the HTML does not show (the stylesheets, the pictures'
+    bytes, the fonts) goes into ``salt``. The names are Python hashes: they are
+    compared within one process only."""
+    attributes: dict[int, tuple] = {}  # an element's attributes, read once per call
+    names = []
+    for page in document.pages:
+        root = page._page_box
+        drawn = tuple(_drawn(root, 0, 0, attributes))
+        names.append(f"{hash((salt, repr(root.page_type), drawn)) & (2**64 - 1):016x}")
+    return names
+
+
+def _drawn(box, parent: int, before: int, attributes: dict[int, tuple]) -> Iterator[tuple]:
+    """What ``box`` and its descendants draw (see ``page_fingerprints``)."""
+    element = box.element
+    if element is None:
+        identity = hash((box.element_tag, parent))
+    else:
+        own = attributes.get(id(element))
+        if own is None:
+            own = attributes[id(element)] = tuple(
+                sorted((k, v) for k, v in element.attrib.items() if k != ATTRIBUTE)
+            )
+        identity = hash((box.element_tag, own, parent))
+    layout = getattr(box, "pango_layout", None)
+    replacement = getattr(box, "replacement", None)
+    yield (
+        type(box).__name__,
+        identity,
+        before,
+        tuple(getattr(box, name, None) for name in GEOMETRY),
+        getattr(box, "text", None),
+        getattr(layout, "plan", None),
+        getattr(layout, "justification", None),
+        getattr(replacement, "id", None) if replacement is not None else None,
+    )
+    previous = 0
+    for child in getattr(box, "children", ()):
+        yield from _drawn(child, identity, previous, attributes)
+        previous = hash((child.element_tag, attributes.get(id(child.element))))
 
 
 def source_map(document) -> SourceMap:

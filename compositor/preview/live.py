@@ -17,9 +17,11 @@ import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from compositor.build import LAYOUTS_DIR
+from compositor.content import PUBLICATION_FILE
 from compositor.errors import CompositorError
-from compositor.preview.boxes import Rect, SourceMap, source_map
-from compositor.preview.pages import PageImages
+from compositor.preview.boxes import Rect, SourceMap, page_fingerprints, source_map
+from compositor.preview.pages import PageImages, PageSize
 from compositor.watch import Rebuilder
 
 PREVIEW_STANDARD = "none"  # render.standards: a plain PDF, as fast as it builds
@@ -28,6 +30,7 @@ DIFF_DPI = 50  # the golden test's resolution: enough to find what moved
 # at once, and drawing them now keeps `check` (run after the announcement) from slowing
 # them down. More pages (a reflow, the first build) are drawn as the browser asks.
 EAGER_PAGES = 3
+TEXT = (".md", ".toml")  # an issue's text: what the HTML shows
 
 
 @dataclass(frozen=True)
@@ -37,20 +40,47 @@ class Event:
 
 
 class PreviewRebuilder(Rebuilder):
-    """The watch's rebuilder, building with source marks into a scratch PDF."""
+    """The watch's rebuilder, building with source marks into a scratch PDF that holds
+    only the pages ``images`` has no image of (pages.py)."""
 
-    def __init__(self, folder: Path, output: Path) -> None:
+    def __init__(self, folder: Path, output: Path, images: PageImages) -> None:
         super().__init__(folder, output)
-        self.layout = None
+        self.images = images
+        self.layout = None  # the last build's laid-out document, until the preview maps it
+        self.keys: list[str] = []  # its pages' names, their sizes, and those it drew
+        self.sizes: list[PageSize] = []
+        self.drawn: list[int] = []
+        self._salt: tuple = ()
 
     def build(self):
+        self._salt = unseen_inputs(self.folder)  # read before the build reads the files
         # untagged: a tag tree changes no pixel, and a preview rebuild is waited for
         return self.session.build(
             self.folder, self.output, on_layout=self._keep, standard=PREVIEW_STANDARD
         )
 
-    def _keep(self, document) -> None:
+    def _keep(self, document) -> list[int]:
         self.layout = document
+        self.keys = page_fingerprints(document, self._salt)
+        self.sizes = [PageSize.of(page) for page in document.pages]
+        self.drawn = self.images.missing(self.keys)
+        return self.drawn
+
+
+def unseen_inputs(folder: Path, layouts: Path = LAYOUTS_DIR) -> tuple:
+    """What pages draw that their HTML does not show (boxes.page_fingerprints): the
+    layouts' files (stylesheets, templates) and the issue's and publication's pictures
+    and other files but their text, by size and time of change. A picture saved again
+    redraws every page."""
+    folder = folder.resolve()
+    own = sorted({*folder.rglob("*"), *folder.parent.glob("*")})  # not the other issues
+    seen = []
+    for path in sorted(layouts.resolve().rglob("*")) + [p for p in own if p.suffix not in TEXT]:
+        with contextlib.suppress(OSError):  # a file removed meanwhile: the build will say
+            if path.is_file():
+                stat = path.stat()
+                seen.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(seen)
 
 
 class Preview:
@@ -60,14 +90,15 @@ class Preview:
         self.folder = Path(folder).resolve()
         self._scratch = tempfile.TemporaryDirectory(prefix="compositor-preview-")
         self.output = Path(self._scratch.name) / "preview.pdf"
-        self.rebuilder = PreviewRebuilder(self.folder, self.output)
         self.images = PageImages()
+        self.rebuilder = PreviewRebuilder(self.folder, self.output, self.images)
         self.map = SourceMap()
         self.build_id = ""
         self.error = ""
         self.seconds = 0.0
         self.findings: list[dict] = []
         self.differences: dict[int, list[Rect]] = {}
+        self._compared: dict[tuple[int, str], list[Rect]] = {}  # (page index, name): found
         self._reference = _reference_pages(against) if against else None
         self._lock = threading.Lock()
         self._listeners: list[queue.Queue] = []
@@ -107,16 +138,17 @@ class Preview:
             self._announce(event)
             self._update_findings()  # the error and every other finding, file:line:column
             return event
-        pdf = self.output.read_bytes()
+        rebuilder = self.rebuilder
+        keys = rebuilder.keys
         before = set(self.images.keys)
-        keys = self.images.update(pdf)
+        self.images.update(keys, rebuilder.sizes, self.output.read_bytes(), rebuilder.drawn)
         changed = [key for key in keys if key not in before]
         if len(changed) <= EAGER_PAGES:  # an edit's page: ready before the browser asks
             for key in changed:
                 self.images.image(key)
-        mapped = source_map(self.rebuilder.layout)
-        self.rebuilder.layout = None  # the boxes are big; the map is all the preview needs
-        differences = self._differences(pdf) if self._reference is not None else {}
+        mapped = source_map(rebuilder.layout)
+        rebuilder.layout = None  # the boxes are big; the map is all the preview needs
+        differences = self._differences(keys) if self._reference is not None else {}
         with self._lock:
             self.map, self.differences, self.error = mapped, differences, ""
             self.build_id = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
@@ -153,35 +185,44 @@ class Preview:
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path.resolve(), self.folder)).as_posix()
 
-    def _differences(self, pdf: bytes) -> dict[int, list[Rect]]:
+    def _differences(self, keys: list[str]) -> dict[int, list[Rect]]:
+        """Where each page differs from the reference's page at its place: compared
+        once for each page name at each place."""
+        found: dict[int, list[Rect]] = {}
+        compared: dict[tuple[int, str], list[Rect]] = {}
+        for index, key in enumerate(keys):
+            rects = self._compared.get((index, key))
+            if rects is None:
+                rects = self._compare(index, key)
+            compared[index, key] = found[index + 1] = rects
+        self._compared = compared  # only this build's: the memory stays one issue's
+        return {page: rects for page, rects in found.items() if rects}
+
+    def _compare(self, index: int, key: str) -> list[Rect]:
         import pypdfium2 as pdfium
 
         from compositor.diff.pixels import compare_page_images
         from compositor.diff.report import render_page
 
-        document = pdfium.PdfDocument(pdf)
-        found: dict[int, list[Rect]] = {}
-        millimetres = 25.4 / DIFF_DPI
+        drawn = self.images.drawn(key)
+        if index >= len(self._reference) or drawn is None:
+            return [Rect(0, 0, 1e4, 1e4)]  # a page the reference lacks
+        document = pdfium.PdfDocument(drawn.pdf)
         try:
-            for index in range(len(document)):
-                if index >= len(self._reference):
-                    found[index + 1] = [Rect(0, 0, 1e4, 1e4)]  # a page the reference lacks
-                    continue
-                comparison = compare_page_images(
-                    self._reference[index], render_page(document[index], DIFF_DPI)
-                )
-                found[index + 1] = [
-                    Rect(
-                        box.left * millimetres,
-                        box.top * millimetres,
-                        (box.right - box.left) * millimetres,
-                        (box.bottom - box.top) * millimetres,
-                    )
-                    for box in comparison.boxes
-                ]
+            image = render_page(document[drawn.index], DIFF_DPI)
         finally:
             document.close()
-        return {page: rects for page, rects in found.items() if rects}
+        comparison = compare_page_images(self._reference[index], image)
+        millimetres = 25.4 / DIFF_DPI
+        return [
+            Rect(
+                box.left * millimetres,
+                box.top * millimetres,
+                (box.right - box.left) * millimetres,
+                (box.bottom - box.top) * millimetres,
+            )
+            for box in comparison.boxes
+        ]
 
     # -- what the API serves ----------------------------------------------------------
     def pages(self) -> dict:
@@ -208,7 +249,6 @@ class Preview:
     def source_file(self, file: str) -> Path | None:
         """The absolute path of a file the preview may name: one in the issue folder
         or the publication's ``publication.toml``; None for anything else."""
-        from compositor.content import PUBLICATION_FILE
 
         path = (self.folder / file).resolve()
         if path == self.folder.parent / PUBLICATION_FILE or path.parent == self.folder:

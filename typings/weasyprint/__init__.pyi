@@ -13,6 +13,7 @@ class Document:
     pages: list[Any]  # weasyprint.document.Page: read by the seam (compositor.weasy)
     metadata: DocumentMetadata
     def write_pdf(self, target: Any = ..., **options: Any) -> bytes | None: ...
+    def copy(self, pages: Any = ...) -> Document: ...
 
 class CSS:
     def __init__(
