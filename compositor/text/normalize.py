@@ -41,6 +41,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 # The one table of character classes (text/classes.py); is_han and is_chinese_context
 # are named here too because the normaliser's rules are written in their terms.
@@ -223,6 +224,12 @@ class _Tracked:
     kept: tuple[int | None, ...]
 
 
+# Build, check and the preview's findings normalise every paragraph of an issue, and a
+# watch or preview does it again after each save, where one paragraph changed: the same
+# text gives the same result (a pure function), so results are kept (the sample has
+# about 760 texts; kept, a warm rebuild reads it in 0.011 s instead of 0.017 s, and the
+# preview's check takes 0.032 s instead of 0.050 s).
+@lru_cache(maxsize=8192)
 def _normalized(text: str) -> _Tracked:
     tracked = _Tracked(text, tuple(range(len(text))))
     for _pass in range(MAX_PASSES):
