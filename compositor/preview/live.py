@@ -26,9 +26,9 @@ from compositor.watch import Rebuilder
 
 PREVIEW_STANDARD = "none"  # render.standards: a plain PDF, as fast as it builds
 DIFF_DPI = 50  # the golden test's resolution: enough to find what moved
-# Pages drawn before the rebuild is announced: the few an edit changes are asked for
-# at once, and drawing them now keeps `check` (run after the announcement) from slowing
-# them down. More pages (a reflow, the first build) are drawn as the browser asks.
+# Pages drawn right after the rebuild is announced, while the browser asks for them:
+# the few an edit changes, before `check` runs. More pages (a reflow, the first build)
+# are drawn as the browser asks.
 EAGER_PAGES = 3
 TEXT = (".md", ".toml")  # an issue's text: what the HTML shows
 
@@ -93,6 +93,8 @@ class Preview:
         self.images = PageImages()
         self.rebuilder = PreviewRebuilder(self.folder, self.output, self.images)
         self.map = SourceMap()
+        self._unmapped = None  # the last build's layout, until it is mapped
+        self._map_lock = threading.Lock()
         self.build_id = ""
         self.error = ""
         self.seconds = 0.0
@@ -142,20 +144,29 @@ class Preview:
         keys = rebuilder.keys
         before = set(self.images.keys)
         self.images.update(keys, rebuilder.sizes, self.output.read_bytes(), rebuilder.drawn)
-        changed = [key for key in keys if key not in before]
-        if len(changed) <= EAGER_PAGES:  # an edit's page: ready before the browser asks
-            for key in changed:
-                self.images.image(key)
-        mapped = source_map(rebuilder.layout)
-        rebuilder.layout = None  # the boxes are big; the map is all the preview needs
         differences = self._differences(keys) if self._reference is not None else {}
         with self._lock:
-            self.map, self.differences, self.error = mapped, differences, ""
+            self.differences, self.error = differences, ""
             self.build_id = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
-        event = Event("build", {"build": self.build_id, "seconds": round(outcome.seconds, 3)})
-        self._announce(event)
+        with self._map_lock:  # mapped below, or at the first click if that comes sooner
+            self._unmapped, rebuilder.layout = rebuilder.layout, None
+        pages = self.pages()
+        event = Event("build", {**pages, "seconds": round(outcome.seconds, 3)})
+        self._announce(event)  # the page list comes with it: no round trip before images
+        changed = [key for key in keys if key not in before]
+        if len(changed) <= EAGER_PAGES:  # an edit's page, drawn while the browser asks
+            for key in changed:
+                self.images.image(key)
+        self._source_map()  # the boxes are big; the map is all the preview needs
         self._update_findings()
         return event
+
+    def _source_map(self) -> SourceMap:
+        """The current build's source map, made from its layout on first use."""
+        with self._map_lock:
+            if self._unmapped is not None:
+                self.map, self._unmapped = source_map(self._unmapped), None
+            return self.map
 
     def _update_findings(self) -> None:
         from compositor.check.report import check_issue
@@ -171,7 +182,7 @@ class Preview:
 
     def _finding(self, finding) -> dict:
         file = self.relative(Path(finding.path))
-        found = self.map.where(file, finding.line)
+        found = self._source_map().where(file, finding.line)
         return {
             "file": file,
             "line": max(finding.line, 1),
@@ -243,7 +254,7 @@ class Preview:
         }
 
     def source_at(self, page: int, x: float, y: float) -> dict | None:
-        found = self.map.at(page, x, y)
+        found = self._source_map().at(page, x, y)
         return None if found is None else asdict(found)
 
     def source_file(self, file: str) -> Path | None:

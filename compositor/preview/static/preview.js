@@ -90,7 +90,12 @@ function drawMarks(item, kind, rects) {
 
 async function loadPages() {
   const { body } = await api("/api/pages");
-  state.editor = body.editor;
+  await showPages(body);
+}
+
+// What /api/pages gives, which a "build" event also carries.
+async function showPages(body) {
+  if (body.editor !== undefined) state.editor = body.editor;
   const list = document.getElementById("pages");
   const swaps = [];
   body.pages.forEach((page, index) => {
@@ -189,7 +194,7 @@ function listen() {
   const events = new EventSource(withToken("/api/events"));
   events.addEventListener("build", (event) => {
     const data = JSON.parse(event.data);
-    if (data.build !== state.build) loadPages();
+    if (data.build !== state.build) (data.pages ? showPages(data) : loadPages());
     else showError("");
   });
   events.addEventListener("error", (event) => {
