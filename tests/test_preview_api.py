@@ -254,7 +254,19 @@ def test_pages_list_every_page_with_an_image(served, sample_pdf):
     from PIL import Image
 
     width, height = Image.open(io.BytesIO(image)).size
-    assert width >= 2 * 210 / 25.4 * 96 - 2  # two image pixels per CSS pixel: HiDPI
+    css_width = 210 / 25.4 * 96  # A4 in CSS pixels
+    assert width >= 2 * css_width - 2  # by default two image pixels per CSS pixel: HiDPI
+    for scale in (1, 3):  # as many as the page asks for: its screen's devicePixelRatio
+        status, image, _response = client.request(
+            "GET", f"{pages['pages'][0]['image']}?scale={scale}"
+        )
+        assert status == 200
+        assert abs(Image.open(io.BytesIO(image)).size[0] - scale * css_width) <= 2
+    for wrong in ("0", "4", "x"):
+        status, _image, _response = client.request(
+            "GET", f"{pages['pages'][0]['image']}?scale={wrong}"
+        )
+        assert status == 400
 
 
 def test_findings_carry_file_line_and_page(served):

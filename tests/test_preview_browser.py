@@ -65,7 +65,7 @@ def test_every_page_shows(page):
             " return i.complete && i.naturalWidth > 0; })()"
         )
         width = page.evaluate(f"document.querySelector('#page-{number} img').naturalWidth")
-        assert width >= 1580  # twice the CSS pixel: crisp at devicePixelRatio 2
+        assert abs(width - 210 / 25.4 * 96) <= 2  # one pixel per CSS pixel, as this screen
     assert page.locator(".page").count() == count
 
 
@@ -98,6 +98,24 @@ def test_an_edit_replaces_only_its_page_without_reload(page, running, folder):
     assert changed[0] >= number
     assert page.evaluate("window.previewMarker") == "still here"  # no reload
     assert abs(page.evaluate("window.scrollY") - 1500) < 2
+
+
+def test_pages_come_at_the_screens_pixels(page, running):
+    """A page image has as many pixels per CSS pixel as the screen: one here, two on a
+    HiDPI screen (a page opened with devicePixelRatio 2)."""
+    natural = "(document.querySelector('#page-1 img') || {}).naturalWidth"
+    css_width = 210 / 25.4 * 96
+    page.wait_for_function(f"{natural} > 0")
+    assert abs(page.evaluate(natural) - css_width) <= 2
+    hidpi = page.context.browser.new_page(
+        viewport={"width": 1280, "height": 900}, device_scale_factor=2, bypass_csp=True
+    )
+    try:
+        hidpi.goto(running.url)
+        hidpi.wait_for_function(f"{natural} > 0")
+        assert abs(hidpi.evaluate(natural) - 2 * css_width) <= 2
+    finally:
+        hidpi.close()
 
 
 def test_a_broken_edit_shows_the_error_and_keeps_the_pages(page, folder):

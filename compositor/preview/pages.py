@@ -7,9 +7,11 @@ the pages whose name has no image yet, and a page whose name did not change keep
 image and its URL: the browser replaces only the others. Images are drawn from the PDF
 that holds the page when first asked for.
 
-JPEG at quality 95 without chroma subsampling, at twice the CSS pixel: text stays
-sharp on a HiDPI screen, and it is encoded in 0.04 s where PNG took 0.11 s (a third
-of a warm rebuild; the save-to-pixels budget is 0.5 s, benchmarks/preview.py).
+JPEG at quality 95 without chroma subsampling, at as many pixels per CSS pixel as the
+screen has (the page asks for ``scale`` 1, 2 or 3: its devicePixelRatio): text stays
+sharp on a HiDPI screen, and a screen of one pixel per CSS pixel gets a quarter of
+the pixels to draw, send and decode (a page at scale 2 is drawn and encoded in
+0.04 s, and decoded by Chromium in 0.035 s; PNG took 0.11 s to encode).
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
-# Twice the CSS pixel (96 per inch): crisp on screens of devicePixelRatio 2.
-PREVIEW_SCALE = 2 * 96 / 72
+SCALES = (1, 2, 3)  # image pixels per CSS pixel (96 per inch) the page may ask for
+DEFAULT_SCALE = 2  # crisp on screens of devicePixelRatio 2
 MM_PER_PX = 25.4 / 96  # WeasyPrint lays pages out in CSS pixels
 
 
@@ -57,7 +59,8 @@ class PageImages:
         self._keys: list[str] = []
         self._sizes: list[PageSize] = []
         self._drawn: dict[str, Drawn] = {}
-        self._images: dict[str, bytes] = {}
+        self._images: dict[tuple[str, int], bytes] = {}
+        self.scale = DEFAULT_SCALE  # the one the page asked for last: drawn ahead of it
 
     def missing(self, keys: Sequence[str]) -> list[int]:
         """The indices of the pages named ``keys`` that were never drawn (the first
@@ -78,7 +81,7 @@ class PageImages:
             current = set(keys)
             self._keys, self._sizes = list(keys), list(sizes)
             self._drawn = {k: v for k, v in self._drawn.items() if k in current}
-            self._images = {k: v for k, v in self._images.items() if k in current}
+            self._images = {k: v for k, v in self._images.items() if k[0] in current}
 
     @property
     def keys(self) -> list[str]:
@@ -92,24 +95,27 @@ class PageImages:
         with self._lock:
             return self._drawn.get(key)
 
-    def image(self, key: str) -> bytes | None:
-        """The JPEG of the page named ``key`` in the current build, or None."""
+    def image(self, key: str, scale: int | None = None) -> bytes | None:
+        """The JPEG of the page named ``key`` in the current build at ``scale`` (one of
+        ``SCALES``; by default the one asked for last), or None."""
         with self._lock:
-            if key in self._images:
-                return self._images[key]
+            scale = self.scale if scale is None else scale
+            if (key, scale) in self._images:
+                return self._images[key, scale]
             drawn = self._drawn.get(key)
             if drawn is None:
                 return None
-            image = render_image(drawn.pdf, drawn.index)
-            self._images[key] = image
+            image = render_image(drawn.pdf, drawn.index, scale)
+            self._images[key, scale] = image
             return image
 
 
-def render_image(pdf: bytes, index: int, scale: float = PREVIEW_SCALE) -> bytes:
+def render_image(pdf: bytes, index: int, scale: int = DEFAULT_SCALE) -> bytes:
+    """Page ``index`` of ``pdf`` as a JPEG of ``scale`` pixels per CSS pixel."""
     document = pdfium.PdfDocument(pdf)
     try:
         page = document[index]
-        bitmap = page.render(scale=scale)
+        bitmap = page.render(scale=scale * 96 / 72)
         image = bitmap.to_pil()
         out = io.BytesIO()
         image.save(out, format="JPEG", quality=95, subsampling=0)

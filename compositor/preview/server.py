@@ -25,6 +25,7 @@ from importlib import resources
 from urllib.parse import parse_qs, urlsplit
 
 from compositor.preview.live import Event, Preview
+from compositor.preview.pages import DEFAULT_SCALE, SCALES
 
 STATIC = {
     "/static/preview.js": "text/javascript; charset=utf-8",
@@ -96,10 +97,21 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if route == "/api/events":
             return self._events()
         if route.startswith("/pages/") and route.endswith(".jpg"):
-            image = preview.images.image(route[len("/pages/") : -len(".jpg")])
-            if image is not None:  # named by its content: the same name, the same image
-                return self._send(200, "image/jpeg", image, cache="private, max-age=3600")
+            return self._page_image(route[len("/pages/") : -len(".jpg")], query)
         return self._json(404, {"error": "not found"})
+
+    def _page_image(self, key: str, query: dict) -> None:
+        images = self.server.preview.images
+        asked = query.get("scale", [str(DEFAULT_SCALE)])[0]
+        scale = int(asked) if asked.isdigit() else 0
+        if scale not in SCALES:
+            return self._json(400, {"error": f"scale must be one of {', '.join(map(str, SCALES))}"})
+        images.scale = scale  # the next build's changed pages are drawn at it
+        image = images.image(key, scale)
+        if image is None:
+            return self._json(404, {"error": "not found"})
+        # named by what it draws: the same name, the same image
+        return self._send(200, "image/jpeg", image, cache="private, max-age=3600")
 
     def do_POST(self) -> None:  # noqa: N802
         url = urlsplit(self.path)

@@ -2,7 +2,7 @@
 "use strict";
 
 const token = document.querySelector('meta[name="preview-token"]').content;
-const state = { build: null, pages: [], editor: false };
+const state = { build: null, pages: [], editor: false, shown: null, scale: 2 };
 window.previewSwaps = 0; // how many page images were replaced (tests, benchmark)
 
 function withToken(path, params = {}) {
@@ -13,6 +13,12 @@ function withToken(path, params = {}) {
 async function api(path, params) {
   const response = await fetch(withToken(path, params));
   return { status: response.status, body: await response.json() };
+}
+
+// As many image pixels per CSS pixel as the screen has (1, 2 or 3): sharp, and no more
+// pixels than the screen shows to draw, send and decode after each save.
+function pixelScale() {
+  return Math.min(3, Math.max(1, Math.round(window.devicePixelRatio || 1)));
 }
 
 function say(text) {
@@ -96,6 +102,8 @@ async function loadPages() {
 // What /api/pages gives, which a "build" event also carries.
 async function showPages(body) {
   if (body.editor !== undefined) state.editor = body.editor;
+  state.shown = body;
+  state.scale = pixelScale();
   const list = document.getElementById("pages");
   const swaps = [];
   body.pages.forEach((page, index) => {
@@ -105,7 +113,7 @@ async function showPages(body) {
       list.append(item);
     }
     sizePage(item, page);
-    swaps.push(swapImage(item, withToken(page.image)));
+    swaps.push(swapImage(item, withToken(page.image, { scale: state.scale })));
     drawMarks(item, "difference", page.differences || []);
   });
   while (list.children.length > body.pages.length) list.lastElementChild.remove();
@@ -205,6 +213,10 @@ function listen() {
   events.addEventListener("findings", () => loadFindings());
 }
 
+// Zooming or moving to another screen changes the pixels per CSS pixel: ask again.
+window.addEventListener("resize", () => {
+  if (state.shown && pixelScale() !== state.scale) showPages(state.shown);
+});
 document.getElementById("previous").addEventListener("click", () => turn(-1, false));
 document.getElementById("next").addEventListener("click", () => turn(1, false));
 document.addEventListener("keydown", (event) => {
