@@ -114,7 +114,7 @@ def build_issue(
 # drawn, returns None to draw every page, or the indices of the only pages to draw (the
 # preview, which keeps the image of every page that did not change): the PDF written
 # then holds those pages alone, and the result still counts the issue's pages.
-OnLayout = Callable[[object], "Sequence[int] | None"]
+OnLayout = Callable[[object], Sequence[int] | None]
 
 
 class BuildSession:
