@@ -331,7 +331,7 @@ def test_a_word_contribution_with_picture_and_table_imports_checks_clean_and_bui
     for expected in ("成果转化提速", "图为推进会现场", "技术合同成交额", "128.5", "表1"):
         assert expected in printed, expected
     with pikepdf.open(pdf) as document:
-        images = [i for page in document.pages for i in page.images.values()]
+        images = [i for page in document.pages for i in page.get_images().values()]
     assert images
 
 
