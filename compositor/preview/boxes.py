@@ -212,19 +212,35 @@ def _rect(box) -> Rect:
 
 
 def check_box_internals() -> None:
-    """Fail loudly if WeasyPrint no longer has what ``source_map`` reads: lay out a
-    marked paragraph with a bold word and find both again at their places."""
+    """Fail loudly if WeasyPrint no longer has what ``source_map`` and
+    ``page_fingerprints`` read: lay out a marked paragraph with a bold word and find both
+    again at their places; name the page, and again after moving a paragraph."""
     import weasyprint
+    from weasyprint.formatting_structure import boxes
 
     html = (
         f'<p {ATTRIBUTE}="a.md:3:1" style="margin:0;font-size:20px">x <b>y</b></p>'
         f'<p {ATTRIBUTE}="a.md:5:2" style="margin:10px 0 0 0;font-size:20px">z</p>'
     )
-    document = weasyprint.HTML(string=html).render(
-        stylesheets=[
-            weasyprint.CSS(string="@page { size: 100mm 100mm; margin: 10mm } body { margin: 0 }")
-        ]
-    )
+
+    def render(html: str):
+        page = "@page { size: 100mm 100mm; margin: 10mm } body { margin: 0 }"
+        return weasyprint.HTML(string=html).render(stylesheets=[weasyprint.CSS(string=page)])
+
+    document = render(html)
+    # page_fingerprints reads these with getattr: renamed, every page would keep its name
+    # and the preview would show pages that are no longer what prints
+    root = document.pages[0]._page_box
+    text = next(box for box in root.descendants() if isinstance(box, boxes.TextBox))
+    lost = [name for name in GEOMETRY if not hasattr(text, name)]
+    lost += [name for name in ("page_type",) if not hasattr(root, name)]
+    lost += [name for name in ("text", "pango_layout", "element_tag") if not hasattr(text, name)]
+    if lost:
+        raise RuntimeError(f"WeasyPrint's boxes changed: no {', '.join(lost)}")
+    names = page_fingerprints(document)
+    moved = page_fingerprints(render(html.replace("margin:10px", "margin:12px")))
+    if page_fingerprints(render(html)) != names or moved == names:
+        raise RuntimeError("WeasyPrint's boxes changed: page names no longer follow the layout")
     mapped = source_map(document)
     first = mapped.at(1, 11, 13)  # the first line: 10 mm of margin, then about 6 mm
     second = mapped.at(1, 11, 22)  # under it and a 10 px margin
