@@ -1,5 +1,5 @@
-"""Word contributions as they really arrive (issue 25): automatic lists, footnotes, text
-boxes, picture sizes, captions, headers and comments.
+"""Word contributions as they really arrive (issue 25): automatic lists (in table cells
+too), footnotes, text boxes, picture sizes, captions, headers and comments.
 
 Each .docx is made here with python-docx; what python-docx cannot author (numbering
 definitions, footnotes, text boxes …) is added as the WordprocessingML Word writes. One
@@ -58,21 +58,22 @@ INSTANCES = (
 )
 
 
-def add_numbering(document) -> None:
-    """The list definitions above, in the document's numbering part (abstract lists
-    before the instances, as the schema orders them)."""
+def add_numbering(document, abstracts=ABSTRACT_LISTS, instances=INSTANCES) -> None:
+    """The list definitions above (or those given), in the document's numbering part
+    (abstract lists before the instances, as the schema orders them)."""
     numbering = document.part.numbering_part.element
     first_num = numbering.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num")
-    for xml in ABSTRACT_LISTS:
+    for xml in abstracts:
         if first_num is None:
             numbering.append(parse_xml(xml))
         else:
             first_num.addprevious(parse_xml(xml))
-    for xml in INSTANCES:
+    for xml in instances:
         numbering.append(parse_xml(xml))
 
 
 def numbered(document, text: str, number_id: int, level: int = 0):
+    """A paragraph of list ``number_id`` at ``level``; ``document`` may be a table cell."""
     paragraph = document.add_paragraph(text)
     paragraph._p.get_or_add_pPr().append(
         parse_xml(f'<w:numPr {W}><w:ilvl w:val="{level}"/><w:numId w:val="{number_id}"/></w:numPr>')
@@ -523,6 +524,108 @@ def test_merged_cells_are_placed_on_the_grid_with_their_spans(tmp_path):
         GridCell(2, 1, "利润"),
         GridCell(2, 2, "3.8"),
     )
+
+
+# --- numbered paragraphs in table cells ---------------------------------------------------
+
+# 1. 2. 3. … as Word's default numbered list; instance 94 restarts it (a list started anew).
+MEASURES_LIST = f"""
+<w:abstractNum {W} w:abstractNumId="93">
+  <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>
+    <w:lvlText w:val="%1."/></w:lvl>
+</w:abstractNum>
+"""
+MEASURES_INSTANCES = (
+    f'<w:num {W} w:numId="93"><w:abstractNumId w:val="93"/></w:num>',
+    f'<w:num {W} w:numId="94"><w:abstractNumId w:val="93"/>'
+    f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>',
+)
+# (cell text as paragraphs (text, numId)) per body row; numId 91 is the bullet list.
+MEASURE_ROWS = (
+    ("政策", (("完善政策", 93), ("加强服务", 93))),
+    ("服务", (("优化环境", 93), ("政策宣讲", 91))),
+)
+# What Word prints in those cells: the count runs on from cell to cell and row to row.
+MEASURE_CELLS = ("1.完善政策2.加强服务", "3.优化环境•政策宣讲")
+# The body after the table: list 93 goes on counting, its restarted instance 94 starts at 1.
+AFTER_TABLE = (("落实责任", 93, "4."), ("跟踪问效", 93, "5."), ("召开例会", 94, "1."),
+               ("通报进展", 94, "2."))  # fmt: skip
+
+
+def cell_lists_docx(path: Path) -> Path:
+    document = docx.Document()
+    add_numbering(document, (*ABSTRACT_LISTS, MEASURES_LIST), (*INSTANCES, *MEASURES_INSTANCES))
+    document.add_paragraph("高新区出台支持企业发展措施", style="Title")
+    document.add_paragraph("会议研究了以下措施。")
+    document.add_paragraph("表1　支持措施")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "类别", "措施"
+    for row, (label, paragraphs) in enumerate(MEASURE_ROWS, start=1):
+        table.cell(row, 0).text = label
+        cell = table.cell(row, 1)
+        cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)  # the empty one
+        for text, number_id in paragraphs:
+            numbered(cell, text, number_id)
+    document.add_paragraph("会后明确了两项要求：")
+    for text, number_id, _ in AFTER_TABLE[:2]:
+        numbered(document, text, number_id)
+    document.add_paragraph("并建立了工作机制：")
+    for text, number_id, _ in AFTER_TABLE[2:]:
+        numbered(document, text, number_id)
+    document.add_paragraph("（供稿：火炬中心）")
+    document.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cell_lists(tmp_path_factory):
+    """The contribution with numbered cells imported into the sample issue and built:
+    (the issue folder, the PDF's lines from the article's title to its credit)."""
+    tmp_path = tmp_path_factory.mktemp("cells")
+    issue = sample_copy(tmp_path)
+    source = cell_lists_docx(tmp_path / "措施.docx")
+    imported = run_cli("import", str(source), "--into", str(issue), "--section", "火炬在行动")
+    assert imported.returncode == 0, imported.stderr
+    pdf = tmp_path / "out.pdf"
+    result = run_cli("build", str(issue), "-o", str(pdf))
+    assert result.returncode == 0, result.stderr
+    lines = [squash(line) for page in read_pdf(pdf).pages for line in page.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line == "高新区出台支持企业发展措施")
+    end = next(i for i, line in enumerate(lines) if i > start and "供稿:火炬中心" in line)
+    return issue, lines[start : end + 1]
+
+
+def test_numbered_paragraphs_in_table_cells_keep_the_numbers_word_prints(cell_lists):
+    """Two numbered paragraphs in a cell print "1." and "2." before their texts, the
+    next row's cell counts on (3.), and a bullet prints as the bullet glyph."""
+    issue, lines = cell_lists
+    [table] = [
+        block
+        for article in read_issue(issue).articles
+        for block in article.blocks
+        if block.kind == "table" and block.caption == "表1　支持措施"
+    ]
+    assert table.rows == tuple(
+        (label, cell) for (label, _), cell in zip(MEASURE_ROWS, MEASURE_CELLS, strict=True)
+    )
+    printed = "".join(lines)
+    for (label, _), cell in zip(MEASURE_ROWS, MEASURE_CELLS, strict=True):
+        assert squash(label + cell) in printed, (label + cell, lines)
+    assert printed.index("1.完善政策") < printed.index("2.加强服务") < printed.index("3.优化环境")
+
+
+def test_a_list_after_the_table_counts_on_from_its_cells_as_word_does(cell_lists):
+    """Word keeps one count per list across the document: the body's items of the list
+    the cells used go on at 4., those of an instance that restarts it begin at 1."""
+    issue, lines = cell_lists
+    [article] = [a for a in read_issue(issue).articles if a.title == "高新区出台支持企业发展措施"]
+    lists = [block for block in article.blocks if block.kind == "list"]
+    assert [[(item.marker, item.text) for item in block.items] for block in lists] == [
+        [(marker, text) for text, _, marker in AFTER_TABLE[:2]],
+        [(marker, text) for text, _, marker in AFTER_TABLE[2:]],
+    ]
+    for text, _, marker in AFTER_TABLE:
+        assert squash(marker + text) in lines, (marker + text, lines)
 
 
 # --- one contribution with everything, built into the sample issue -----------------------

@@ -22,7 +22,9 @@ indenting spaces (　　) dropped. Every change except the indent is listed in
 ``Contribution.changes`` so the editor can review it.
 
 Word's automatic list numbers become list items numbered as Word prints them
-(importer/numbering.py); footnotes and endnotes become the article's notes
+(importer/numbering.py); in a table cell, whose paragraphs are joined into one text,
+each numbered paragraph keeps its number (a bullet its glyph), counted in the same lists
+as the body's; footnotes and endnotes become the article's notes
 (importer/wordnotes.py); a text box's paragraphs are read after the paragraph it is
 anchored in, with a note. Whatever else cannot be placed — equations, embedded objects,
 charts and shapes, symbol characters — is refused with a message naming what and
@@ -51,10 +53,12 @@ from compositor.content.notes import MARKS
 from compositor.errors import ContentError
 from compositor.i18n import N_, _
 from compositor.importer.lines import ends_sentence
+from compositor.importer.numbering import BULLET as LIST_BULLET
 from compositor.importer.numbering import Numbering
 from compositor.importer.wordnotes import PLACEHOLDERS, NoteTexts, as_marks
 from compositor.model import ItemList, ListItem, Notes, Paragraph, Source, Subhead
 from compositor.scratch import scratch_folder
+from compositor.text.classes import BULLET as PRINTED_BULLET
 from compositor.text.normalize import CREDIT, fold_for_comparison, is_han, normalize
 
 DOCX_SUFFIXES = frozenset({".docx", ".docm", ".dotx"})
@@ -579,13 +583,40 @@ class _Reader:
                     raise self.error(
                         f"{where} has a table or picture inside a cell, which cannot be placed"
                     )
-                runs = _kept_runs(cell)
-                raw = "".join(self.run_text(run) for run in runs)
-                cells.append(self.clean(raw, where, False))
+                cells.append(self.clean(self.cell_raw(cell, where), where, False))
             rows.append(tuple(cells))
         if _xpath(element, MERGES):
             return _merged_table(where, _grid_cells(element, rows), self.path)
         return tuple(rows), ()
+
+    def cell_raw(self, cell, where: str) -> str:
+        """A cell's text before cleaning: its paragraphs' runs joined as they stand, with
+        the list number or bullet Word prints before each numbered paragraph. The cell's
+        paragraphs are read here in document order, so they count in the same lists as
+        the body's (Word keeps one count per list across the document, cells included)."""
+        parts = []
+        for paragraph in _xpath(cell, ".//w:p"):
+            raw = "".join(self.run_text(run) for run in _kept_runs(paragraph))
+            marker = self.cell_marker(paragraph, raw, where)
+            # Indenting spaces typed after a number would stay between it and the text.
+            parts.append(marker + raw.lstrip(" \t\u3000\n") if marker else raw)
+        return "".join(parts)
+
+    def cell_marker(self, element, raw: str, where: str) -> str:
+        """What prints before a cell's paragraph: its number as in the body, a bullet as
+        the bullet glyph (a cell is no list, so ``-`` would print as typed), and a space
+        when the text starts with a digit or a dash, as a list item has (write.py)."""
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        text = raw.strip()
+        if not text:
+            return ""  # an empty numbered paragraph is not counted, as in the body
+        style = DocxParagraph(element, self.document).style
+        marker = self.list_marker(element, style, where)
+        if marker == LIST_BULLET:
+            marker = self.markers[element] = PRINTED_BULLET
+        space = " " if marker and (text[0].isdigit() or text.startswith("-")) else ""
+        return marker + space
 
     # --- text --------------------------------------------------------------------------
 
