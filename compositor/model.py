@@ -74,6 +74,9 @@ class Paragraph:
     # Emphasised stretches (``**…**``, Word's bold runs) as (start, end) indices into
     # ``text``, in order and apart; printed in the layout's emphasis face.
     emphasis: tuple[tuple[int, int], ...] = ()
+    # Where a note's reference (``[^1]``) stands: the index into ``text`` of each mark
+    # (①, content/notes.py), in order; a tagged PDF reads them as references to the notes.
+    references: tuple[int, ...] = ()
     kind: ClassVar[str] = "paragraph"
 
     def segments(self) -> tuple[tuple[str, bool], ...]:
@@ -88,6 +91,22 @@ class Paragraph:
     @property
     def emphasised(self) -> str:
         return "".join(text for text, strong in self.segments() if strong)
+
+    def runs(self) -> tuple[tuple[str, bool, bool], ...]:
+        """The text in stretches, each with whether it is emphasised and whether it is a
+        note's reference mark (a stretch of its own: the layout tags it)."""
+        found, at = [], 0
+        for text, strong in self.segments():
+            end = at + len(text)
+            cuts = [i for i in self.references if at <= i < end]
+            start = at
+            for index in cuts:
+                found += [(self.text[start:index], strong, False)]
+                found += [(self.text[index : index + 1], strong, True)]
+                start = index + 1
+            found.append((self.text[start:end], strong, False))
+            at = end
+        return tuple(run for run in found if run[0])
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,16 @@ import pikepdf
 import pikepdf.pdfa
 import pypdfium2 as pdfium
 import pytest
-from conftest import DATA, SAMPLE, copy_mini, draw_pictures, edit, run_cli, shipped_fonts_only
+from conftest import (
+    DATA,
+    ROOT,
+    SAMPLE,
+    copy_mini,
+    draw_pictures,
+    edit,
+    run_cli,
+    shipped_fonts_only,
+)
 from structure import Node, artifact_text, read_structure, untagged_characters
 
 from compositor.build import build_issue
@@ -32,6 +41,10 @@ from compositor.weasy.tags import check_tags_internals
 
 EDITOR_ALT = "一位与会代表在座谈会上发言"
 NOTE = "火炬计划于1988年经国务院批准实施。"
+# Each test issue's notes, in the order of their references: (mark, text).
+MINI_NOTES = (("①", NOTE), ("②", "强调的注释。"))
+BRIEF_NOTES = (("①", "即国发〔2020〕7号。"), ("②", "报告全文另发。"))
+CIRCLED = re.compile("[\u2460-\u2473]")
 # outloud's warnings this project leaves, each explained in docs/accessibility.md
 EXPLAINED_WARNINGS = {"LNK-010", "ORD-001"}
 UA_NAMESPACES = "pdfuaid|pdfaExtension|pdfaSchema|pdfaProperty"
@@ -54,9 +67,19 @@ def built(tmp_path_factory, sample_pdf) -> dict:
     shutil.copytree(DATA / "makeup", makeup)
     draw_pictures(makeup / "2023-03")
     mini = copy_mini(root)
-    edit(mini / "01.md", "部署2023年重点任务。", "部署2023年重点任务[^1]。")
+    # a reference in plain text and one in emphasised text (the paragraph's two forms)
+    edit(mini / "01.md", "部署2023年重点任务。", "部署2023年重点任务[^1]。**会议强调[^b]**，")
     with (mini / "01.md").open("a", encoding="utf-8") as stream:
-        stream.write(f"\n[^1]: {NOTE}\n")
+        stream.write(f"\n[^1]: {NOTE}\n[^b]: {MINI_NOTES[1][1]}\n")
+    brief = root / "jianbao"  # the other layout (jianbao), its sample with two notes
+    shutil.copytree(ROOT / "content" / "jianbao", brief)
+    brief_article = brief / "2022-17" / "01.md"
+    edit(brief_article, "（7号文）", "（7号文）[^a]")
+    edit(brief_article, "主题报告。", "主题报告[^b]。")
+    with brief_article.open("a", encoding="utf-8") as stream:
+        stream.write(
+            "".join(f"\n[^{k}]: {text}" for k, (_, text) in zip("ab", BRIEF_NOTES, strict=True))
+        )
     found = {"sample": (SAMPLE, sample_pdf.path)}
     for name, folder in (
         ("figures", figures / "2023-02"),
@@ -64,6 +87,7 @@ def built(tmp_path_factory, sample_pdf) -> dict:
         ("mini", mini),
     ):
         found[name] = (folder, build_issue(folder, root / f"{name}.pdf").path)
+    found["brief"] = (brief / "2022-17", build_issue(brief / "2022-17", root / "brief.pdf").path)
     # blank pages before the back page (press/padding.py), added after WeasyPrint wrote
     found["padded"] = (mini, build_issue(mini, root / "padded.pdf", pad_to=4).path)
     return found
@@ -296,11 +320,29 @@ def furniture_is_artifact(folder, path) -> None:
     assert squash(running) not in squash(tree_text)
 
 
-def test_notes_are_note_elements(built):
-    _, path = built["mini"]
-    notes = read_structure(path).all("Note")
-    assert [squash(n.text) for n in notes] == [squash("①" + NOTE)]
-    assert all(n.ident for n in notes)
+@pytest.mark.parametrize(("name", "notes"), [("mini", MINI_NOTES), ("brief", BRIEF_NOTES)])
+def test_notes_are_notes_and_their_marks_references(built, name, notes):
+    """PDF/UA-1 7.9: each note (注释) a Note with an ID of its own (Matterhorn 19-003,
+    19-004), its ① a Lbl; each ① in the text a Reference; read in order, each reference
+    before its note. torch (mini) and jianbao (brief), a mark in plain and in **…** text."""
+    folder, path = built[name]
+    tree = read_structure(path)
+    found = tree.all("Note")
+    assert [squash(n.text) for n in found] == [squash(mark + text) for mark, text in notes]
+    assert [n.children[0].kind for n in found] == ["Lbl"] * len(notes)
+    assert [squash(n.children[0].text) for n in found] == [mark for mark, _ in notes]
+    idents = [n.ident for n in found]
+    assert all(idents) and len(set(idents)) == len(idents)
+    references = tree.all("Reference")
+    assert [r.text for r in references] == [mark for mark, _ in notes]
+    assert not CIRCLED.search(tree.text_without({"Reference", "Note"}))  # no mark left out
+    order = list(tree.walk())
+    for reference, note in zip(references, found, strict=True):
+        assert order.index(reference) < order.index(note)
+    assert order.index(references[-1]) < order.index(found[0])  # the notes follow the text
+    articles_read_in_source_order(folder, path)
+    outloud_finds_no_error(path)
+    pdfua_finds_no_error(path)
 
 
 # --- metadata and links -------------------------------------------------------------

@@ -264,8 +264,8 @@ def _paragraph_blocks(token, parse_inline, path: Path, line: int) -> list[Block]
     """A paragraph, or the list its lines are typed as (with the prose before it)."""
     split = lists.split_paragraph(token.content)
     if not split.items:
-        text, emphasis = _emphasised_text(token, path, line)
-        return [Paragraph(text, Source(path, line), emphasis)] if text else []
+        text, emphasis, references = _emphasised_text(token, path, line)
+        return [Paragraph(text, Source(path, line), emphasis, references)] if text else []
     found: list[Block] = []
     lead = parse_inline(split.lead)
     if lead:
@@ -323,10 +323,15 @@ def _emphasis_as_typed(tokens: list) -> None:
                 child.content = child.markup
 
 
-def _emphasised_text(token, path: Path, line: int) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """A paragraph's plain text and its ``**…**`` stretches (start, end) in it."""
-    text, ranges, start, depth = "", [], 0, 0
+def _emphasised_text(
+    token, path: Path, line: int
+) -> tuple[str, tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """A paragraph's plain text, its ``**…**`` stretches (start, end) in it and where its
+    notes' reference marks stand in it."""
+    text, ranges, start, depth, marks = "", [], 0, 0, []
     for child in token.children or []:
+        if child.type == "footnote_ref":
+            marks.append(len(text))
         if child.type == "strong_open" and child.markup == "**":
             depth += 1
             start = len(text) if depth == 1 else start
@@ -339,7 +344,8 @@ def _emphasised_text(token, path: Path, line: int) -> tuple[str, tuple[tuple[int
     stripped = text.lstrip()
     shift, length = len(text) - len(stripped), len(stripped.rstrip())
     spans = ((max(a - shift, 0), min(b - shift, length)) for a, b in ranges)
-    return stripped.rstrip(), tuple((a, b) for a, b in spans if a < b)
+    references = tuple(at - shift for at in marks)  # a mark is never stripped space
+    return stripped.rstrip(), tuple((a, b) for a, b in spans if a < b), references
 
 
 def _inline_text_of(child, path: Path, line: int) -> str:

@@ -64,16 +64,20 @@ def _typeset_block(block: Block) -> Block:
         )
     if isinstance(block, ItemList):
         return dataclasses.replace(block, items=tuple(_typeset_item(i) for i in block.items))
-    if isinstance(block, Paragraph) and block.emphasis:
+    if isinstance(block, Paragraph) and (block.emphasis or block.references):
         text = normalize_text(block.text)
+        marks = tuple((at, at + 1) for at in block.references)  # each mark one character
         return dataclasses.replace(
-            block, text=text, emphasis=_moved_ranges(block.text, text, block.emphasis)
+            block,
+            text=text,
+            emphasis=_moved_ranges(block.text, text, block.emphasis),
+            references=tuple(at for at, _ in _moved_ranges(block.text, text, marks)),
         )
     return dataclasses.replace(block, text=normalize_text(block.text))
 
 
 def _moved_ranges(before: str, after: str, ranges: tuple) -> tuple[tuple[int, int], ...]:
-    """Emphasis ranges of ``before`` as indices into its normalised form ``after``. The
+    """Ranges of ``before`` (emphasis, note marks) as indices into its normalised ``after``. The
     normaliser changes characters one for one and removes only spaces (no line breaks are
     left in a paragraph), so each character of ``before`` maps to one of ``after`` or to a
     removed space."""
