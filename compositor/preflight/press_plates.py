@@ -83,8 +83,10 @@ def printed_areas(pdf: Path, dpi: int) -> dict[int, tuple[int, int, int, int]]:
     with pikepdf.open(pdf) as document:
         for number, page in enumerate(document.pages, start=1):
             obj = page.obj
-            media = Rect.of(obj.get("/CropBox", obj.MediaBox))
-            bleed = Rect.of(obj.get("/BleedBox", obj.get("/TrimBox", media)))
+            shown = obj.get("/CropBox", obj.MediaBox)
+            media = Rect.of(shown)
+            # no bleed or trim box (a PDF made elsewhere): the whole page prints
+            bleed = Rect.of(obj.get("/BleedBox", obj.get("/TrimBox", shown)))
             areas[number] = (
                 round((bleed.x0 - media.x0) * scale),
                 round((media.y1 - bleed.y1) * scale),
