@@ -371,9 +371,11 @@ def _check_colour(parts: Parts, labels: dict[str, str], result: PressInspection)
         tracker = ColourTracker(content.resources)
         for instruction in content.instructions():
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-                image = instruction.iimage
-                family = colour_family(Name(image.colorspace), content.resources)
-                if not image.image_mask and family not in NOT_COLOURS:
+                inline_space = instruction.iimage.colorspace
+                if inline_space is None:  # a stencil mask (BI /IM true): the fill colour
+                    continue
+                family = colour_family(Name(inline_space), content.resources)
+                if family not in NOT_COLOURS:
                     said = _("{where}: inline image").format(where=content.where)
                     report(content.page, _colour_rule(family), said)
                 continue
