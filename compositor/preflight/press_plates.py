@@ -117,7 +117,8 @@ def _read_plates(folder: Path) -> dict[int, dict[str, np.ndarray]]:
 
 def _measure(page: int, by_ink: dict[str, np.ndarray], dpi: int) -> PagePlates:
     result = PagePlates(page)
-    total = sum(by_ink.values()) if by_ink else np.zeros((1, 1))
+    plates = list(by_ink.values())
+    total = sum(plates[1:], plates[0]) if plates else np.zeros((1, 1))
     for ink, plate in by_ink.items():
         result.coverage[ink] = float(np.count_nonzero(plate >= INKED)) / plate.size
         result.peak[ink] = 100 * float(plate.max())
