@@ -113,6 +113,18 @@ def test_preflight_reports_grey_text_built_from_process_inks(tmp_path):
         assert "cmy-text" not in report and "rich-black-text" not in report, clean
 
 
+def test_preflight_reads_an_inline_stencil_mask_by_its_fill_colour(tmp_path):
+    """An inline image mask (BI /IM true) has no colour space of its own: it paints the
+    fill colour. An inline picture in RGB is still reported as one."""
+    stencil = b"q 20 0 0 20 10 10 cm BI /IM true /W 8 /H 1 /BPC 1 ID \xaa EI Q"
+    report = findings(one_page(b"1 0 0 rg " + stencil), tmp_path)
+    assert any("fill colour (rg)" in message for message in report.get("rgb", [])), report
+    assert not any("inline image" in m for messages in report.values() for m in messages)
+    picture = b"q 20 0 0 20 10 10 cm BI /W 1 /H 1 /BPC 8 /CS /RGB ID \xff\x00\x00 EI Q"
+    report = findings(one_page(picture), tmp_path)
+    assert any("inline image" in message for message in report.get("rgb", [])), report
+
+
 def soft_masked(pdf: pikepdf.Pdf, mask_content: bytes) -> pikepdf.Pdf:
     """A page whose graphics state has a luminosity soft mask drawn by ``mask_content``."""
     group = pdf.make_stream(mask_content)

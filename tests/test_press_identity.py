@@ -211,6 +211,21 @@ def test_ink_on_another_plate_fails_a_black_and_spot_file(two_colour, sample_x4)
     assert any("text in C0% M100% Y100% K0%" in f.message for f in four.findings)
 
 
+def test_plates_of_a_pdf_without_trim_or_bleed_box_are_measured_on_its_media_box(tmp_path):
+    """A PDF made elsewhere may have only a MediaBox: its whole page is what prints."""
+    pdf_path = tmp_path / "media-only.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(100, 100))
+        page = pdf.pages[0]
+        assert "/TrimBox" not in page.obj and "/BleedBox" not in page.obj
+        page.contents_add(pdf.make_stream(b"0 0 0 1 k 0 0 50 100 re f\n"))  # left half K
+        pdf.save(pdf_path)
+    [plates] = separate(pdf_path, dpi=72).pages
+    assert plates.coverage["Black"] == pytest.approx(0.5, abs=0.03)
+    assert plates.total == pytest.approx(100, abs=1)
+    assert plates.total_at[0] < 50 * 25.4 / 72  # in the left half (mm)
+
+
 # ------------------------------------------------------------------ gradients
 
 

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn, TypedDict
 
 import typer
+from typer.core import MarkupMode
 
 from compositor.cli.fonts import app as fonts_app
 from compositor.errors import CompositorError
@@ -23,9 +24,14 @@ from compositor.i18n import LANGUAGES, _, language, ngettext, use_language
 from compositor.press.pdfx import PdfXChoice
 from compositor.render.standards import PdfStandardChoice
 
+
+class _HelpMarkup(TypedDict, total=False):
+    rich_markup_mode: MarkupMode
+
+
 # Typer's rich help tables wrap only at spaces and cut a longer run of Chinese with "…":
 # in Chinese, help is laid out by Click, which breaks long runs instead of cutting them.
-CHINESE_HELP = {"rich_markup_mode": None} if language() == "zh" else {}
+CHINESE_HELP: _HelpMarkup = {"rich_markup_mode": None} if language() == "zh" else {}
 
 app = typer.Typer(
     **CHINESE_HELP,
@@ -94,7 +100,7 @@ def main_options(
     ctx.obj = Context(debug=debug)
 
 
-def fail(ctx: typer.Context, error: CompositorError) -> None:
+def fail(ctx: typer.Context, error: CompositorError) -> NoReturn:
     """Report an input error the way an editor can act on it, then exit 2."""
     if ctx.obj and ctx.obj.debug:
         raise error
@@ -880,4 +886,4 @@ def _interrupted(_signal_number, _frame) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -9,7 +9,7 @@ import hashlib
 import tempfile
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -34,7 +34,8 @@ FontsDir = Annotated[
 def _fail(ctx: typer.Context, error: CompositorError) -> None:
     from compositor.cli import fail  # the main CLI's error reporting; imported late (it imports us)
 
-    fail(ctx.find_root(), error)
+    # typer makes every context a typer.Context; its click types find_root() as the base
+    fail(cast(typer.Context, ctx.find_root()), error)
 
 
 @app.callback()

@@ -10,9 +10,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
+from typing import TYPE_CHECKING
 
 from compositor.content import require_directory
 from compositor.watch import ARM_MS
+
+if TYPE_CHECKING:  # imported when a preview starts, not with every command
+    from compositor.preview.live import Preview
+    from compositor.preview.server import PreviewServer
 
 # A save is one write: 10 ms with no other change and it is whole (watchfiles' default
 # waits 50 ms, a tenth of the save-to-pixels budget).
@@ -26,8 +31,8 @@ class Running:
     """A started preview, for the caller that started it (the CLI, a test)."""
 
     url: str  # with ?token=…
-    server: object
-    preview: object
+    server: PreviewServer
+    preview: Preview
 
 
 def loopback(host: str) -> bool:

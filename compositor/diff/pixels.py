@@ -123,7 +123,8 @@ def coarse_grid(mask: np.ndarray, cell: int) -> np.ndarray:
     rows, cols = -(-height // cell), -(-width // cell)
     padded = np.zeros((rows * cell, cols * cell), dtype=bool)
     padded[:height, :width] = mask
-    return padded.reshape(rows, cell, cols, cell).any(axis=(1, 3))
+    # asarray: numpy types .any(axis=…) as maybe a scalar; of a 4-D array it is 2-D
+    return np.asarray(padded.reshape(rows, cell, cols, cell).any(axis=(1, 3)))
 
 
 def connected_components(grid: np.ndarray) -> list[list[tuple[int, int]]]:

@@ -141,8 +141,10 @@ class Document:
         return self.lines[index] if index < len(self) else []
 
     def render(self, index: int, dpi: int) -> np.ndarray | None:
-        if index >= len(self):
-            return None
+        """Page ``index`` in greyscale; None when the document has fewer pages."""
+        return self.render_existing(index, dpi) if index < len(self) else None
+
+    def render_existing(self, index: int, dpi: int) -> np.ndarray:
         page = self.pdf[index]
         try:
             return render_page(page, dpi)
@@ -216,7 +218,9 @@ class ComparedPage:
         return replace(self.page, image=image)
 
     def thumbnail(self) -> bytes:
-        return diffview.thumbnail_png(self.new if self.new is not None else self.old, self.boxes)
+        shown = self.new if self.new is not None else self.old
+        assert shown is not None  # a compared page is in one of the documents at least
+        return diffview.thumbnail_png(shown, self.boxes)
 
 
 def compare_page(
@@ -233,8 +237,7 @@ def compare_page(
         articles.titles,
         label=f"page {number}",
     )
-    both = old is not None and new is not None
-    boxes = compare_page_images(old, new).boxes if both else []
+    boxes = compare_page_images(old, new).boxes if old is not None and new is not None else []
     page = PageDiff(
         number,
         page_status(old, new, bool(boxes or text.diff)),
@@ -298,4 +301,4 @@ def render_page(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
 def render_pages(path: Path, dpi: int) -> list[np.ndarray]:
     """Every page of a PDF as greyscale arrays (used by the golden-page test)."""
     with open_document(Path(path)) as document:
-        return [document.render(index, dpi) for index in range(len(document))]
+        return [document.render_existing(index, dpi) for index in range(len(document))]

@@ -309,7 +309,7 @@ def _check_boxes(pdf: pikepdf.Pdf, result: PressInspection) -> None:
             continue
         if "/TrimBox" in obj and "/ArtBox" in obj:
             result.add(number, "boxes", _("both a TrimBox and an ArtBox"))
-        trim = Rect.of(obj.get("/TrimBox", obj.get("/ArtBox")))
+        trim = Rect.of(obj.TrimBox if "/TrimBox" in obj else obj.ArtBox)
         media = Rect.of(obj.MediaBox)
         bleed = Rect.of(obj.BleedBox) if "/BleedBox" in obj else trim
         if "/BleedBox" not in obj:
@@ -371,9 +371,11 @@ def _check_colour(parts: Parts, labels: dict[str, str], result: PressInspection)
         tracker = ColourTracker(content.resources)
         for instruction in content.instructions():
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
-                image = instruction.iimage
-                family = colour_family(Name(image.colorspace), content.resources)
-                if not image.image_mask and family not in NOT_COLOURS:
+                inline_space = instruction.iimage.colorspace
+                if inline_space is None:  # a stencil mask (BI /IM true): the fill colour
+                    continue
+                family = colour_family(Name(inline_space), content.resources)
+                if family not in NOT_COLOURS:
                     said = _("{where}: inline image").format(where=content.where)
                     report(content.page, _colour_rule(family), said)
                 continue
@@ -496,9 +498,9 @@ def _check_fonts(parts: Parts, standard: str | None, result: PressInspection) ->
         descriptors = [d.get("/FontDescriptor") for d in font.obj.get("/DescendantFonts", [])]
         descriptors = descriptors or [font.obj.get("/FontDescriptor")]
         for descriptor in descriptors:
-            keys = ("/FontFile", "/FontFile2", "/FontFile3") if descriptor is not None else ()
-            files = [descriptor.get(k) for k in keys]
-            files = [f for f in files if f is not None]
+            keys = ("/FontFile", "/FontFile2", "/FontFile3")
+            found = [descriptor.get(k) for k in keys] if descriptor is not None else []
+            files = [f for f in found if f is not None]
             if not files:
                 result.add(font.page, "fonts", _("{font} is not embedded").format(font=name))
                 problems += 1
@@ -561,7 +563,8 @@ def _check_images(pdf: pikepdf.Pdf, labels: dict[str, str], result: PressInspect
     an RGB image is already an error of the colour check.
     """
     placed = [p for p in placed_images(pdf) if not p.obj.get("/ImageMask", False)]
-    lowest: dict[tuple, PlacedImage] = {}  # an image drawn twice counts at its largest
+    # an image drawn twice counts at its largest; by objgen, or id() of a direct object
+    lowest: dict[tuple[int, int] | int, PlacedImage] = {}
     for image in placed:
         key = image.obj.objgen if image.obj.is_indirect else id(image.obj)
         if key not in lowest or image.ppi < lowest[key].ppi:
@@ -607,7 +610,8 @@ def _check_annotations(pdf: pikepdf.Pdf, result: PressInspection) -> None:
     for number, page in enumerate(pdf.pages, start=1):
         obj = page.obj
         bleed = Rect.of(obj.get("/BleedBox", obj.get("/TrimBox", obj.MediaBox)))
-        inside, coloured = Counter(), Counter()
+        inside: Counter[str] = Counter()
+        coloured: Counter[str] = Counter()
         for annotation in obj.get("/Annots", []):
             subtype = str(annotation.get("/Subtype", "")).lstrip("/")
             if f"/{subtype}" in PRINTING_ANNOTATIONS or "/Rect" not in annotation:

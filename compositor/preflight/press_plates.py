@@ -83,8 +83,10 @@ def printed_areas(pdf: Path, dpi: int) -> dict[int, tuple[int, int, int, int]]:
     with pikepdf.open(pdf) as document:
         for number, page in enumerate(document.pages, start=1):
             obj = page.obj
-            media = Rect.of(obj.get("/CropBox", obj.MediaBox))
-            bleed = Rect.of(obj.get("/BleedBox", obj.get("/TrimBox", media)))
+            shown = obj.get("/CropBox", obj.MediaBox)
+            media = Rect.of(shown)
+            # no bleed or trim box (a PDF made elsewhere): the whole page prints
+            bleed = Rect.of(obj.get("/BleedBox", obj.get("/TrimBox", shown)))
             areas[number] = (
                 round((bleed.x0 - media.x0) * scale),
                 round((media.y1 - bleed.y1) * scale),
@@ -115,7 +117,8 @@ def _read_plates(folder: Path) -> dict[int, dict[str, np.ndarray]]:
 
 def _measure(page: int, by_ink: dict[str, np.ndarray], dpi: int) -> PagePlates:
     result = PagePlates(page)
-    total = sum(by_ink.values()) if by_ink else np.zeros((1, 1))
+    plates = list(by_ink.values())
+    total = sum(plates[1:], plates[0]) if plates else np.zeros((1, 1))
     for ink, plate in by_ink.items():
         result.coverage[ink] = float(np.count_nonzero(plate >= INKED)) / plate.size
         result.peak[ink] = 100 * float(plate.max())

@@ -52,11 +52,12 @@ import json
 import math
 import re
 import statistics
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 import pikepdf
 import pypdfium2 as pdfium
@@ -192,12 +193,17 @@ class Line:
         return self.glyphs[-1].text[-1]
 
 
+# What the checks tally for the summary, by name: counts, and measures in pt.
+Tally = defaultdict[str, float]
+
+
 @dataclass(frozen=True)
 class Report:
     path: Path
     pages: int
     findings: tuple[Finding, ...]
-    counts: dict[str, int] = field(default_factory=dict)  # what was checked, for the summary
+    # what was checked, for the summary: counts, and the grid pitch and bottom spread in pt
+    counts: dict[str, float] = field(default_factory=dict)
     ours: bool = False  # built by compositor (the make-up record is in the PDF)
     two_up: bool = False  # a booklet: its pages were read off 2-up sheet sides
 
@@ -268,7 +274,7 @@ def read_pages(path: Path, two_up: Imposition | None = None) -> list[Page]:
     return pages
 
 
-def _glyphs(page) -> Iterator[Glyph]:
+def _glyphs(page: pdfium.PdfPage) -> Iterator[Glyph]:
     """The page's glyphs as drawn, without the spaces and line breaks pdfium invents."""
     text_page = page.get_textpage()
     height = page.get_height()
@@ -417,7 +423,10 @@ def _lines(number: int, glyphs: list[Glyph]) -> Iterator[Line]:
                 start = index
 
 
-def _most_common(values: Iterable[float], default: float) -> float:
+_Value = TypeVar("_Value", bound=Hashable)
+
+
+def _most_common(values: Iterable[_Value], default: _Value) -> _Value:
     counts = Counter(values).most_common(1)
     return counts[0][0] if counts else default
 
@@ -631,7 +640,7 @@ def check_page_breaks(lines: list[BodyLine]) -> Iterator[Finding]:
             )
 
 
-def check_pairs(pages: list[Page], counts: Counter) -> Iterator[Finding]:
+def check_pairs(pages: list[Page], counts: Tally) -> Iterator[Finding]:
     for page in pages:
         for line in page.lines:
             for left, right in zip(line.glyphs, line.glyphs[1:], strict=False):
@@ -650,7 +659,7 @@ def check_pairs(pages: list[Page], counts: Counter) -> Iterator[Finding]:
                     )
 
 
-def check_han_latin(pages: list[Page], counts: Counter) -> Iterator[Finding]:
+def check_han_latin(pages: list[Page], counts: Tally) -> Iterator[Finding]:
     low, high = HAN_LATIN_RANGE
     for page in pages:
         for line in page.lines:
@@ -705,7 +714,7 @@ def read_makeup(path: Path) -> Makeup:
 
 
 def check_grid(
-    pages: list[Page], lines: list[BodyLine], makeup: Makeup, counts: Counter
+    pages: list[Page], lines: list[BodyLine], makeup: Makeup, counts: Tally
 ) -> Iterator[Finding]:
     """Every body line's baseline a whole number of pitches from its page's grid."""
     by_page: dict[int, list[Line]] = {}
@@ -733,7 +742,7 @@ def check_grid(
 
 
 def _document_pitch(pages: list[Page]) -> float:
-    steps = Counter()
+    steps: Counter[float] = Counter()
     for page in pages:
         body = [line for line in page.lines if line.size == page.body_size]
         pairs = zip(body, body[1:], strict=False)
@@ -757,7 +766,7 @@ def page_bottoms(pages: list[Page], lines: list[BodyLine]) -> dict[int, float]:
 
 
 def check_bottoms(
-    pages: list[Page], lines: list[BodyLine], makeup: Makeup, counts: Counter
+    pages: list[Page], lines: list[BodyLine], makeup: Makeup, counts: Tally
 ) -> Iterator[Finding]:
     """齐底: every full page ends on the same line; a short page needs a named reason."""
     bottoms = page_bottoms(pages, lines)
@@ -813,7 +822,9 @@ def preflight(path: Path | str) -> Report:
     pages = read_pages(path, two_up)
     paragraphs = body_lines(pages)
     makeup = read_makeup(path)
-    counts: Counter = Counter()
+    # Counts, and two measures (the grid pitch, the bottom spread): what the summary says.
+    # int(): a count nothing added to is 0 (an int, printed "0"), as in a Counter.
+    counts: Tally = defaultdict(int)
     findings = [
         *check_grid(pages, paragraphs, makeup, counts),
         *check_bottoms(pages, paragraphs, makeup, counts),

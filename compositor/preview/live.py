@@ -16,6 +16,7 @@ import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from compositor.build import LAYOUTS_DIR
 from compositor.content import PUBLICATION_FILE
@@ -23,6 +24,9 @@ from compositor.errors import CompositorError
 from compositor.preview.boxes import Rect, SourceMap, page_fingerprints, source_map
 from compositor.preview.pages import PageImages, PageSize
 from compositor.watch import Rebuilder
+
+if TYPE_CHECKING:
+    import numpy as np  # imported when a reference is compared, not at start
 
 PREVIEW_STANDARD = "none"  # render.standards: a plain PDF, as fast as it builds
 DIFF_DPI = 50  # the golden test's resolution: enough to find what moved
@@ -144,7 +148,8 @@ class Preview:
         keys = rebuilder.keys
         before = set(self.images.keys)
         self.images.update(keys, rebuilder.sizes, self.output.read_bytes(), rebuilder.drawn)
-        differences = self._differences(keys) if self._reference is not None else {}
+        reference = self._reference
+        differences = self._differences(reference, keys) if reference is not None else {}
         with self._lock:
             self.differences, self.error = differences, ""
             self.build_id = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
@@ -196,7 +201,7 @@ class Preview:
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path.resolve(), self.folder)).as_posix()
 
-    def _differences(self, keys: list[str]) -> dict[int, list[Rect]]:
+    def _differences(self, reference: list[np.ndarray], keys: list[str]) -> dict[int, list[Rect]]:
         """Where each page differs from the reference's page at its place: compared
         once for each page name at each place."""
         found: dict[int, list[Rect]] = {}
@@ -204,26 +209,26 @@ class Preview:
         for index, key in enumerate(keys):
             rects = self._compared.get((index, key))
             if rects is None:
-                rects = self._compare(index, key)
+                rects = self._compare(reference, index, key)
             compared[index, key] = found[index + 1] = rects
         self._compared = compared  # only this build's: the memory stays one issue's
         return {page: rects for page, rects in found.items() if rects}
 
-    def _compare(self, index: int, key: str) -> list[Rect]:
+    def _compare(self, reference: list[np.ndarray], index: int, key: str) -> list[Rect]:
         import pypdfium2 as pdfium
 
         from compositor.diff.pixels import compare_page_images
         from compositor.diff.report import render_page
 
         drawn = self.images.drawn(key)
-        if index >= len(self._reference) or drawn is None:
+        if index >= len(reference) or drawn is None:
             return [Rect(0, 0, 1e4, 1e4)]  # a page the reference lacks
         document = pdfium.PdfDocument(drawn.pdf)
         try:
             image = render_page(document[drawn.index], DIFF_DPI)
         finally:
             document.close()
-        comparison = compare_page_images(self._reference[index], image)
+        comparison = compare_page_images(reference[index], image)
         millimetres = 25.4 / DIFF_DPI
         return [
             Rect(
@@ -267,7 +272,7 @@ class Preview:
         return None
 
 
-def _reference_pages(path: Path) -> list:
+def _reference_pages(path: Path) -> list[np.ndarray]:
     from compositor.diff.report import render_pages
 
     return render_pages(Path(path), DIFF_DPI)
