@@ -178,7 +178,13 @@ class Figure:
 
 
 WHOLE_ROWS = 30
+CELL_LINE_BREAK = "\n"  # between the lines of a table cell (Table)
 MIN_PART_ROWS = 2  # body rows a 续表 part of a short table may not go below
+
+
+def cell_lines(cell: str) -> list[str]:
+    """The lines of a table cell, top first (one for a cell without breaks)."""
+    return cell.split(CELL_LINE_BREAK)
 
 
 @dataclass(frozen=True)
@@ -208,7 +214,9 @@ class Table:
     """A pipe table printed as a 三线表; ``align`` is "left", "center", "right" or "" per
     column, from the delimiter row; ``caption`` is the ``Table:`` line (may be empty).
 
-    The table is a full grid: every row, header or body, has one string per column.
+    The table is a full grid: every row, header or body, has one string per column. A
+    cell of several lines (``<br>`` in the content, a Word cell's paragraphs) holds them
+    joined with ``CELL_LINE_BREAK`` ("\\n"); ``cell_lines`` splits it again.
     ``header`` is its first header row (the only one of a plain pipe table) and
     ``lower_header`` the header rows under it (a two-level header: 2021年 over 数量 增长);
     ``spans`` are its merged cells, in grid coordinates (see ``Span``), written

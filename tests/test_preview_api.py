@@ -364,7 +364,8 @@ def test_marks_are_the_only_difference_from_the_print_html():
 
 def test_table_cells_and_captions(tmp_path):
     """Table cells (header and body), a table's caption and a figure's caption point at
-    the pipe-table line and the cell's column, the Table: line, the picture's line."""
+    the pipe-table line and the cell's column, the Table: line, the picture's line; the
+    second line of a cell broken with <br> points at its cell too."""
     from conftest import DATA, draw_pictures
 
     from compositor.preview.live import Preview
@@ -372,6 +373,7 @@ def test_table_cells_and_captions(tmp_path):
     shutil.copytree(DATA / "figures", tmp_path / "figures")
     folder = tmp_path / "figures" / "2023-02"
     draw_pictures(folder)
+    edit(folder / "02.md", "| 工业总产值 |", "| 工业<br>总产值 |")
     lines = (folder / "02.md").read_text(encoding="utf-8").split("\n")
 
     def typed(pattern: str, cell: str = "") -> tuple[str, int, int]:
@@ -382,6 +384,7 @@ def test_table_cells_and_captions(tmp_path):
         ("51.3", typed(r"^\| 营业收入", "51.3")),
         ("单位", typed(r"^\| 指标", "单位")),
         ("研发经费支出", typed(r"^\| 研发经费支出", "研发经费支出")),
+        ("总产值", typed(r"^\| 工业<br>", "工业")),
         ("表1　2022年国家高新区", typed(r"^Table:")),
         ("图4　各季度营业收入增长", typed(r"^!\[图4")),
     ]

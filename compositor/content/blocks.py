@@ -6,7 +6,8 @@ pictures and tables — which Markdown makes one, which files may be placed, wha
 
 - a figure is an image alone in its paragraph, ``![图注](photos/a.jpg){width=40mm}``;
 - a table is a GFM pipe table; a ``Table: 表1　…`` line directly below it (or after
-  one blank line) is its caption, Pandoc's convention.
+  one blank line) is its caption, Pandoc's convention; ``<br>`` in a cell (GitHub's
+  convention, also ``<br/>``, ``<br />``) breaks the cell's text into lines.
 
 An image file must be inside the issue folder (or a folder under it), named by a
 relative path: a URL, ``data:``, an absolute path, ``..`` or a symlink out of the issue
@@ -27,7 +28,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from compositor.content import spans
 from compositor.errors import ContentError
 from compositor.i18n import _
-from compositor.model import Block, Figure, Source, Table
+from compositor.model import CELL_LINE_BREAK, Block, Figure, Source, Table
 
 TABLE_RULES = ["table"]
 CAPTION_PREFIX = "Table:"
@@ -41,6 +42,10 @@ WIDTH = re.compile(r"(?P<number>\d+(?:\.\d+)?)(?P<unit>mm|cm|pt|%)")
 PERCENT_WIDTH = re.compile(r"\{\s*width=(\d+(?:\.\d+)?%)\s*\}")
 MAX_SVG_BYTES = 5 * 1024 * 1024
 ALIGNMENTS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+# A line break in a table cell, as GitHub writes it in pipe tables (a cell is one source
+# line): <br>, <br/> or <br />. Elsewhere it is text and prints as typed, as all HTML does.
+CELL_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+CELL_BREAK_TOKEN = "cell_break"
 
 
 def markdown(rules: list[str]) -> MarkdownIt:
@@ -51,10 +56,28 @@ def markdown(rules: list[str]) -> MarkdownIt:
     parser.block.ruler.before(
         "table", "header_rows", spans.header_rows_rule, {"alt": ["paragraph", "reference"]}
     )
+    parser.inline.ruler.after("text", CELL_BREAK_TOKEN, _cell_break_rule)
     # markdown-it leaves a picture whose address it deems unsafe (file:, most data:) as
     # plain text; taking every address lets resolve_image refuse it with file and line.
     parser.validateLink = lambda url: True  # type: ignore[method-assign]  # markdown-it's hook
     return parser
+
+
+def _cell_break_rule(state, silent: bool) -> bool:
+    """``<br>`` as a token of its own, whose content is the break as typed: only a table
+    cell reads it as a line break (``_cell_text``); every other reader joins the tokens'
+    content, so there it prints as typed. ``\\<br>`` and ``&lt;br>`` are text: the escape
+    and entity rules take their first character before this rule sees a ``<``."""
+    if state.src[state.pos] != "<":
+        return False
+    found = CELL_BREAK.match(state.src, state.pos)
+    if found is None:
+        return False
+    if not silent:
+        token = state.push(CELL_BREAK_TOKEN, "br", 0)
+        token.content = token.markup = found[0]
+    state.pos = found.end()
+    return True
 
 
 def read_block(
@@ -351,7 +374,7 @@ def _read_table(tokens: list, start: int, article: Path, first_line: int) -> Tab
             row = typed[-1]
             row.append(
                 spans.TypedCell(
-                    "" if mark else _cell_text(inline),
+                    "" if mark else _cell_lines(inline),
                     mark,
                     len(typed) - 1,
                     len(row),
@@ -387,6 +410,18 @@ def _read_table(tokens: list, start: int, article: Path, first_line: int) -> Tab
 
 def _cell_text(inline) -> str:
     return "".join(child.content for child in inline.children or []).strip()
+
+
+def _cell_lines(inline) -> str:
+    """A cell's text, its lines (``<br>``) joined with "\\n" (model.Table), each stripped;
+    a break before the first line or after the last breaks nothing and is dropped. Only a
+    ``<br>`` breaks a line: a line feed typed as ``&#10;`` is a space, as it was."""
+    text = "".join(
+        CELL_LINE_BREAK if child.type == CELL_BREAK_TOKEN else child.content.replace("\n", " ")
+        for child in inline.children or []
+    )
+    lines = [line.strip() for line in text.split(CELL_LINE_BREAK)]
+    return CELL_LINE_BREAK.join(lines).strip(CELL_LINE_BREAK)
 
 
 def _caption_paragraph(tokens: list, index: int) -> str | None:

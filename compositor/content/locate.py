@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from compositor.content.blocks import CAPTION_PREFIX
+from compositor.content.blocks import CAPTION_PREFIX, CELL_BREAK
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]")
 _KEY = re.compile(r"^\s*\"?([A-Za-z0-9_\-]+)\"?\s*=\s*")
@@ -182,11 +182,7 @@ def markdown_spans(path: Path, lines: list[str], first_line: int) -> Iterator[Sp
         text = lines[number - 1]
         if text.lstrip().startswith("|"):  # a table row: each cell is text, the | are markup
             for cell in re.finditer(r"[^|]+", text):
-                stripped = cell[0].strip()
-                if stripped:
-                    column = cell.start() + cell[0].index(stripped) + 1
-                    masked = _ENTITY.sub(lambda m: "&" * len(m[0]), stripped)
-                    yield Span(path, number, column, masked)
+                yield from _cell_spans(path, number, cell.start(), cell[0])
         elif text.startswith(CAPTION_PREFIX):  # Pandoc's "Table:" is markup, not text
             caption = _ENTITY.sub(lambda m: "&" * len(m[0]), text[len(CAPTION_PREFIX) :])
             yield Span(path, number, len(CAPTION_PREFIX) + 1, caption)
@@ -196,6 +192,26 @@ def markdown_spans(path: Path, lines: list[str], first_line: int) -> Iterator[Sp
         elif text.strip():
             masked = _ENTITY.sub(lambda m: "&" * len(m[0]), text)
             yield Span(path, number, 1, masked)
+
+
+def _cell_spans(path: Path, number: int, start: int, cell: str) -> Iterator[Span]:
+    """A table cell's lines (its ``<br>`` are markup, content/blocks.py), each a span of
+    its own, stripped as the cell reader strips it; ``start`` is where the cell begins."""
+    edges = [0, *(n for m in _cell_breaks(cell) for n in m.span()), len(cell)]
+    for begin, end in zip(edges[::2], edges[1::2], strict=True):
+        stripped = cell[begin:end].strip()
+        if stripped:
+            column = start + begin + cell[begin:end].index(stripped) + 1
+            masked = _ENTITY.sub(lambda m: "&" * len(m[0]), stripped)
+            yield Span(path, number, column, masked)
+
+
+def _cell_breaks(cell: str) -> Iterator[re.Match]:
+    """The ``<br>`` in a cell's source that break it: not one escaped as ``\\<br>``."""
+    for found in CELL_BREAK.finditer(cell):
+        backslashes = len(cell[: found.start()]) - len(cell[: found.start()].rstrip("\\"))
+        if backslashes % 2 == 0:
+            yield found
 
 
 def column_of(path: Path, line: int, needle: str) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from compositor.layout import Layout
 from compositor.layout.cssboxes import PT_PER_UNIT, Box, StyleSheet
 from compositor.layout.resolution import place_figure
-from compositor.model import Article, Figure, Issue, ItemList, Paragraph, Table
+from compositor.model import Article, Figure, Issue, ItemList, Paragraph, Table, cell_lines
 
 PT_PER_MM = PT_PER_UNIT["mm"]
 LINES = "issue-head-lines"  # the boxes stacked in the masthead ([selectors] in layout.toml)
@@ -234,11 +234,17 @@ class _Flow:
         self.room -= height
 
 
+def _row_lines(row: tuple[str, ...]) -> int:
+    """The lines of a table row: its cell of the most lines (``<br>``), at least one."""
+    return max((len(cell_lines(cell)) for cell in row), default=1)
+
+
 def block_height(block: Figure | Table, m) -> float:
     """About how tall a figure or table prints, in points (``m``: estimate.Metrics)."""
     if isinstance(block, Table):
         caption = SMALL_LINE + ROW_PADDING if block.caption else 0.0
-        return BOX_MARGINS + caption + len(block.grid) * (SMALL_LINE + ROW_PADDING)
+        lines = sum(_row_lines(row) for row in block.grid)
+        return BOX_MARGINS + caption + lines * SMALL_LINE + len(block.grid) * ROW_PADDING
     max_height = m.height - 2 * SMALL_LINE - BOX_MARGINS
     if block.pixels[0]:
         picture = place_figure(block, m.width, max_height).height_pt

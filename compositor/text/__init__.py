@@ -16,7 +16,18 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from compositor.model import Article, Block, Figure, Issue, ItemList, ListItem, Paragraph, Table
+from compositor.model import (
+    CELL_LINE_BREAK,
+    Article,
+    Block,
+    Figure,
+    Issue,
+    ItemList,
+    ListItem,
+    Paragraph,
+    Table,
+    cell_lines,
+)
 from compositor.text.normalize import normalize_field, normalize_item
 
 
@@ -56,10 +67,10 @@ def _typeset_block(block: Block) -> Block:
         return dataclasses.replace(
             block,
             caption=normalize_text(block.caption),
-            header=tuple(normalize_text(cell) for cell in block.header),
-            rows=tuple(tuple(normalize_text(cell) for cell in row) for row in block.rows),
+            header=tuple(_normalize_cell(cell) for cell in block.header),
+            rows=tuple(tuple(_normalize_cell(cell) for cell in row) for row in block.rows),
             lower_header=tuple(
-                tuple(normalize_text(cell) for cell in row) for row in block.lower_header
+                tuple(_normalize_cell(cell) for cell in row) for row in block.lower_header
             ),
         )
     if isinstance(block, ItemList):
@@ -74,6 +85,12 @@ def _typeset_block(block: Block) -> Block:
             references=tuple(at for at, _ in _moved_ranges(block.text, text, marks)),
         )
     return dataclasses.replace(block, text=normalize_text(block.text))
+
+
+def _normalize_cell(cell: str) -> str:
+    """A table cell, each of its lines normalised on its own: the normaliser takes line
+    breaks for stray ones and would join the lines."""
+    return CELL_LINE_BREAK.join(normalize_text(line) for line in cell_lines(cell))
 
 
 def _moved_ranges(before: str, after: str, ranges: tuple) -> tuple[tuple[int, int], ...]:

@@ -11,6 +11,10 @@ all columns are wider than the measure, the table is set a size smaller (``compa
 and when even that is too wide it is ``overfull``: its cells break anywhere, as before,
 and ``compositor check`` says so.
 
+A cell of several lines (``<br>``, model.Table) is measured line by line: its lines
+break where the editor broke them, so its widest piece is its lines' widest, a header's
+two lines at most are per line, and it is ``whole`` when every line is.
+
 The widths are estimated before layout from the shipped fonts' advances (fontTools)
 with the spacing rules of typeset/spacing.py: laying the table out to see would cost a
 layout of the whole issue, and ``compositor check`` cannot lay out at all. The estimate
@@ -27,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compositor.layout import Layout, Typesetting
-from compositor.model import Issue, Table
+from compositor.model import Issue, Table, cell_lines
 from compositor.text.classes import SPACE, contains_cjk, is_han
 from compositor.typeset.linebreak import can_break_before
 from compositor.typeset.spacing import interior_gaps
@@ -77,6 +81,12 @@ class Cell:
     def head(self) -> str:
         return self.text[: len(self.text) - len(self.unit)]
 
+    @property
+    def lines(self) -> list[str]:
+        """The cell's lines as the editor broke them (``<br>``); the template sets a line
+        break between them."""
+        return cell_lines(self.text)
+
 
 @dataclass(frozen=True)
 class SetTable:
@@ -108,6 +118,11 @@ def is_unbreakable(text: str) -> bool:
     if not contains_cjk(text):
         return LATIN_WORD.fullmatch(text) is not None
     return len(text) <= SHORT_HAN and all(is_han(char) for char in text)
+
+
+def is_whole(text: str) -> bool:
+    """A cell none of whose lines breaks (``is_unbreakable``)."""
+    return all(is_unbreakable(line) for line in cell_lines(text))
 
 
 def is_number(text: str) -> bool:
@@ -198,7 +213,7 @@ def set_table(table: Table) -> SetTable:
 
 
 def _header_cell(text: str, min_em: float) -> Cell:
-    return Cell(text, whole=is_unbreakable(text), min_em=min_em, unit=_unit(text))
+    return Cell(text, whole=is_whole(text), min_em=min_em, unit=_unit(text))
 
 
 def _merged(table: Table, row: int, column: int, cell: Cell) -> Cell:
@@ -221,7 +236,7 @@ def _unit(header: str) -> str:
 
 
 def _cell(text: str, fraction_em: float = 0.0) -> Cell:
-    whole = is_unbreakable(text)
+    whole = is_whole(text)
     match = NUMBER.fullmatch(text)
     if not fraction_em or match is None:
         return Cell(text, whole=whole)
@@ -280,7 +295,12 @@ def min_content_width(table: Table, size: float, metrics: TableMetrics) -> float
 
 def two_line_em(text: str, advance, settings: Typesetting) -> float:
     """The width in em that sets ``text`` on at most two lines, broken where our line
-    breaker may break it (0 for text that is not broken at all)."""
+    breaker may break it (0 for text that is not broken at all); for a cell of several
+    lines, each of its lines on at most two."""
+    return max(_two_line_em(line, advance, settings) for line in cell_lines(text))
+
+
+def _two_line_em(text: str, advance, settings: Typesetting) -> float:
     edges = _pieces(text, 1.0, advance, settings, header=True)
     if len(edges) < 3:
         return 0.0
@@ -289,8 +309,16 @@ def two_line_em(text: str, advance, settings: Typesetting) -> float:
 
 
 def _widest_piece(text: str, size: float, advance, settings: Typesetting, header: bool) -> float:
-    edges = _pieces(text, size, advance, settings, header)
-    return max((b - a for a, b in zip(edges, edges[1:], strict=False)), default=0.0)
+    """The widest piece of any of the cell's lines (a line break is a break)."""
+    return max(
+        (
+            b - a
+            for line in cell_lines(text)
+            for edges in [_pieces(line, size, advance, settings, header)]
+            for a, b in zip(edges, edges[1:], strict=False)
+        ),
+        default=0.0,
+    )
 
 
 def _pieces(
