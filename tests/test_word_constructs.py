@@ -545,8 +545,9 @@ MEASURE_ROWS = (
     ("政策", (("完善政策", 93), ("加强服务", 93))),
     ("服务", (("优化环境", 93), ("政策宣讲", 91))),
 )
-# What Word prints in those cells: the count runs on from cell to cell and row to row.
-MEASURE_CELLS = ("1.完善政策2.加强服务", "3.优化环境•政策宣讲")
+# What Word prints in those cells, each paragraph a line: the count runs on from cell to
+# cell and row to row.
+MEASURE_CELLS = (("1.完善政策", "2.加强服务"), ("3.优化环境", "•政策宣讲"))
 # The body after the table: list 93 goes on counting, its restarted instance 94 starts at 1.
 AFTER_TABLE = (("落实责任", 93, "4."), ("跟踪问效", 93, "5."), ("召开例会", 94, "1."),
                ("通报进展", 94, "2."))  # fmt: skip
@@ -580,7 +581,7 @@ def cell_lists_docx(path: Path) -> Path:
 @pytest.fixture(scope="module")
 def cell_lists(tmp_path_factory):
     """The contribution with numbered cells imported into the sample issue and built:
-    (the issue folder, the PDF's lines from the article's title to its credit)."""
+    (the issue folder, the PDF's lines from the article's title to its credit, the PDF)."""
     tmp_path = tmp_path_factory.mktemp("cells")
     issue = sample_copy(tmp_path)
     source = cell_lists_docx(tmp_path / "措施.docx")
@@ -592,13 +593,13 @@ def cell_lists(tmp_path_factory):
     lines = [squash(line) for page in read_pdf(pdf).pages for line in page.splitlines()]
     start = next(i for i, line in enumerate(lines) if line == "高新区出台支持企业发展措施")
     end = next(i for i, line in enumerate(lines) if i > start and "供稿:火炬中心" in line)
-    return issue, lines[start : end + 1]
+    return issue, lines[start : end + 1], pdf
 
 
 def test_numbered_paragraphs_in_table_cells_keep_the_numbers_word_prints(cell_lists):
     """Two numbered paragraphs in a cell print "1." and "2." before their texts, the
     next row's cell counts on (3.), and a bullet prints as the bullet glyph."""
-    issue, lines = cell_lists
+    issue, lines, _ = cell_lists
     [table] = [
         block
         for article in read_issue(issue).articles
@@ -606,18 +607,40 @@ def test_numbered_paragraphs_in_table_cells_keep_the_numbers_word_prints(cell_li
         if block.kind == "table" and block.caption == "表1　支持措施"
     ]
     assert table.rows == tuple(
-        (label, cell) for (label, _), cell in zip(MEASURE_ROWS, MEASURE_CELLS, strict=True)
+        (label, "\n".join(cell))
+        for (label, _), cell in zip(MEASURE_ROWS, MEASURE_CELLS, strict=True)
     )
     printed = "".join(lines)
-    for (label, _), cell in zip(MEASURE_ROWS, MEASURE_CELLS, strict=True):
-        assert squash(label + cell) in printed, (label + cell, lines)
+    for (label, _), (first, *others) in zip(MEASURE_ROWS, MEASURE_CELLS, strict=True):
+        assert squash(label + first) in lines or squash(first) in lines, (first, lines)
+        assert all(squash(line) in lines for line in others), (others, lines)
     assert printed.index("1.完善政策") < printed.index("2.加强服务") < printed.index("3.优化环境")
+
+
+def test_a_cells_paragraphs_are_written_as_lines_and_print_one_under_the_other(cell_lists):
+    """The cell's paragraphs are written joined with <br>, and print as lines of the
+    cell: each starts where the first does, a line lower."""
+    issue, _, pdf = cell_lists
+    [article] = [
+        path
+        for path in issue.glob("*.md")
+        if "高新区出台支持企业发展措施" in path.read_text(encoding="utf-8")
+    ]
+    written = article.read_text(encoding="utf-8")
+    assert "| 政策 | 1.完善政策<br>2.加强服务 |" in written, written
+    assert "| 服务 | 3.优化环境<br>•政策宣讲 |" in written, written
+    with pdfplumber.open(pdf) as document:
+        words = [w for page in document.pages for w in page.extract_words()]
+    for cell in MEASURE_CELLS:
+        first, second = [next(w for w in words if w["text"] == line) for line in cell]
+        assert second["x0"] == pytest.approx(first["x0"], abs=0.5), (first, second)
+        assert first["bottom"] < second["top"] < first["bottom"] + 9, (first, second)
 
 
 def test_a_list_after_the_table_counts_on_from_its_cells_as_word_does(cell_lists):
     """Word keeps one count per list across the document: the body's items of the list
     the cells used go on at 4., those of an instance that restarts it begin at 1."""
-    issue, lines = cell_lists
+    issue, lines, _ = cell_lists
     [article] = [a for a in read_issue(issue).articles if a.title == "高新区出台支持企业发展措施"]
     lists = [block for block in article.blocks if block.kind == "list"]
     assert [[(item.marker, item.text) for item in block.items] for block in lists] == [

@@ -42,7 +42,17 @@ from compositor.layout import layout_for
 from compositor.layout.cssboxes import PT_PER_UNIT
 from compositor.layout.estimate import Metrics
 from compositor.layout.resolution import low_resolution
-from compositor.model import Article, Issue, ItemList, Notes, Paragraph, Source, Span
+from compositor.model import (
+    CELL_LINE_BREAK,
+    Article,
+    Issue,
+    ItemList,
+    Notes,
+    Paragraph,
+    Source,
+    Span,
+    cell_lines,
+)
 from compositor.model import Figure as ContentFigure
 from compositor.model import Table as ContentTable
 from compositor.text.normalize import fold_for_comparison
@@ -201,7 +211,7 @@ def _place(
 def _content_table(block: WordTable, source: Source) -> ContentTable:
     """A Word table as the content's table: its first row the header, with the rows a
     merged cell of that row reaches down into (a two-level header), and its spans."""
-    grid = [tuple(" ".join(cell.split()) for cell in row) for row in block.rows]
+    grid = [tuple(_one_spaced(cell) for cell in row) for row in block.rows]
     heads = max([rows for row, _, rows, _ in block.spans if row == 0] or [1])
     header, *lower = grid[:heads]
     body = grid[heads:]
@@ -215,6 +225,11 @@ def _content_table(block: WordTable, source: Source) -> ContentTable:
         lower_header=tuple(lower),
         spans=spans,
     )
+
+
+def _one_spaced(cell: str) -> str:
+    """A cell's text with its runs of spaces made one, line by line (its lines stay)."""
+    return CELL_LINE_BREAK.join(" ".join(line.split()) for line in cell_lines(cell))
 
 
 def _figure_width(width_mm: float, measure_mm: float) -> str:

@@ -22,9 +22,9 @@ indenting spaces (　　) dropped. Every change except the indent is listed in
 ``Contribution.changes`` so the editor can review it.
 
 Word's automatic list numbers become list items numbered as Word prints them
-(importer/numbering.py); in a table cell, whose paragraphs are joined into one text,
-each numbered paragraph keeps its number (a bullet its glyph), counted in the same lists
-as the body's; footnotes and endnotes become the article's notes
+(importer/numbering.py); in a table cell, whose paragraphs become the cell's lines
+(``<br>``), each numbered paragraph keeps its number (a bullet its glyph), counted in the
+same lists as the body's; footnotes and endnotes become the article's notes
 (importer/wordnotes.py); a text box's paragraphs are read after the paragraph it is
 anchored in, with a note. Whatever else cannot be placed — equations, embedded objects,
 charts and shapes, symbol characters — is refused with a message naming what and
@@ -56,7 +56,15 @@ from compositor.importer.lines import ends_sentence
 from compositor.importer.numbering import BULLET as LIST_BULLET
 from compositor.importer.numbering import Numbering
 from compositor.importer.wordnotes import PLACEHOLDERS, NoteTexts, as_marks
-from compositor.model import ItemList, ListItem, Notes, Paragraph, Source, Subhead
+from compositor.model import (
+    CELL_LINE_BREAK,
+    ItemList,
+    ListItem,
+    Notes,
+    Paragraph,
+    Source,
+    Subhead,
+)
 from compositor.scratch import scratch_folder
 from compositor.text.classes import BULLET as PRINTED_BULLET
 from compositor.text.normalize import CREDIT, fold_for_comparison, is_han, normalize
@@ -583,15 +591,22 @@ class _Reader:
                     raise self.error(
                         f"{where} has a table or picture inside a cell, which cannot be placed"
                     )
-                cells.append(self.clean(self.cell_raw(cell, where), where, False))
+                cells.append(self.cell_text(cell, where))
             rows.append(tuple(cells))
         if _xpath(element, MERGES):
             return _merged_table(where, _grid_cells(element, rows), self.path)
         return tuple(rows), ()
 
-    def cell_raw(self, cell, where: str) -> str:
-        """A cell's text before cleaning: its paragraphs' runs joined as they stand, with
-        the list number or bullet Word prints before each numbered paragraph. The cell's
+    def cell_text(self, cell, where: str) -> str:
+        """A cell's text: each of its paragraphs cleaned on its own, one line of the cell
+        (model.Table's ``CELL_LINE_BREAK``, written ``<br>``), as Word prints them one
+        under the other; empty paragraphs print nothing and are left out."""
+        lines = (self.clean(raw, where, False) for raw in self.cell_raw(cell, where))
+        return CELL_LINE_BREAK.join(line for line in lines if line)
+
+    def cell_raw(self, cell, where: str) -> list[str]:
+        """A cell's paragraphs before cleaning: each one's runs as they stand, with the
+        list number or bullet Word prints before a numbered paragraph. The cell's
         paragraphs are read here in document order, so they count in the same lists as
         the body's (Word keeps one count per list across the document, cells included)."""
         parts = []
@@ -600,7 +615,7 @@ class _Reader:
             marker = self.cell_marker(paragraph, raw, where)
             # Indenting spaces typed after a number would stay between it and the text.
             parts.append(marker + raw.lstrip(" \t\u3000\n") if marker else raw)
-        return "".join(parts)
+        return parts
 
     def cell_marker(self, element, raw: str, where: str) -> str:
         """What prints before a cell's paragraph: its number as in the body, a bullet as

@@ -27,7 +27,11 @@ from compositor.model import (
     Publication,
     Subhead,
     Table,
+    cell_lines,
 )
+
+# A line break in a table cell, as content/blocks.py reads it (CELL_BREAK).
+CELL_BREAK_MARKUP = "<br>"
 
 # Labels printed in the colophon: written as comments so the TOML reads like the page,
 # and named by parse.py when a legacy colophon lacks one.
@@ -186,13 +190,15 @@ def _table_row(table: Table, row: int, cells: tuple[str, ...]) -> str:
 
 def _table_cell(table: Table, row: int, column: int, cell: str) -> str:
     """``<`` for a cell merged into the one on its left, ``^`` into the one above; a cell
-    that is ``<`` or ``^`` as text is escaped."""
+    that is ``<`` or ``^`` as text is escaped; a cell's lines are joined with ``<br>``
+    (a ``<`` typed as text is escaped, so only these break a line)."""
     if table.covered(row, column):
         span = next(s for s in table.spans if s.covers(row, column))
         return "<" if row == span.row else "^"
     if cell in ("<", "^"):
         return "\\" + cell
-    return escape_markdown(cell, line_start=False).replace("|", "\\|") if cell else ""
+    lines = (escape_markdown(line, line_start=False) for line in cell_lines(cell))
+    return CELL_BREAK_MARKUP.join(lines).replace("|", "\\|") if cell else ""
 
 
 # --- TOML values -------------------------------------------------------------------------
