@@ -505,6 +505,26 @@ def test_a_merged_cell_table_imports_with_its_spans_and_prints_them(tmp_path):
     assert revenue["x0"] < (label["x0"] + label["x1"]) / 2 < figure["x1"]  # over both
 
 
+def test_a_line_broken_by_hand_in_a_cell_is_a_line_of_the_cell(tmp_path):
+    """Shift+Enter in a cell (w:br) prints as Word shows it: the next line of the cell."""
+    document = docx.Document()
+    document.add_paragraph("标题", style="Title")
+    document.add_paragraph("正文。")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "地区", "做法"
+    table.cell(1, 0).text = "东部"
+    run = table.cell(1, 1).paragraphs[0].add_run("建平台")
+    run.add_break()
+    run.add_text("强服务")
+    source = tmp_path / "br.docx"
+    document.save(source)
+    folder = copy_mini(tmp_path)
+    result = run_cli("import", str(source), "--into", str(folder), "--section", "火炬在行动")
+    assert result.returncode == 0, result.stderr
+    written = next(p for p in folder.glob("*.md") if "| 地区" in p.read_text(encoding="utf-8"))
+    assert "| 东部 | 建平台<br>强服务 |" in written.read_text(encoding="utf-8")
+
+
 def test_merged_cells_are_placed_on_the_grid_with_their_spans(tmp_path):
     """What _merged_table is given: each cell at its grid place, with its spans."""
     from compositor.importer.word import GridCell, _grid_cells

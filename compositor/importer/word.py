@@ -598,10 +598,15 @@ class _Reader:
         return tuple(rows), ()
 
     def cell_text(self, cell, where: str) -> str:
-        """A cell's text: each of its paragraphs cleaned on its own, one line of the cell
-        (model.Table's ``CELL_LINE_BREAK``, written ``<br>``), as Word prints them one
-        under the other; empty paragraphs print nothing and are left out."""
-        lines = (self.clean(raw, where, False) for raw in self.cell_raw(cell, where))
+        """A cell's text: each of its paragraphs, and each line broken by hand in one
+        (Shift+Enter, which python-docx reads as a newline), cleaned on its own as one
+        line of the cell (model.Table's ``CELL_LINE_BREAK``, written ``<br>``), as Word
+        prints them one under the other; empty ones print nothing and are left out."""
+        lines = (
+            self.clean(line, where, False)
+            for raw in self.cell_raw(cell, where)
+            for line in raw.split("\n")
+        )
         return CELL_LINE_BREAK.join(line for line in lines if line)
 
     def cell_raw(self, cell, where: str) -> list[str]:
