@@ -173,6 +173,21 @@ def test_letter_spacing_runs_follow_the_plan():
     assert plan.opportunities == 1.5  # “好 fully, 好|A half, A none
 
 
+def test_a_run_inside_a_line_keeps_its_halves_at_the_runs_it_meets():
+    """A run between two others (an emphasis mid-line): Pango drops the outer halves of
+    a layout's letter-spacing, so spacers stand at both edges and the characters keep
+    their halves; the gap from the run before (two marks meeting: -5) is all kept."""
+    plan = LinePlan(
+        "（好", gaps=(-5.0, 0.0), stretch=(True, True), starts_line=False, ends_line=False
+    )
+    assert plan.pango_text == f"{SPACER}（好{SPACER}"
+    # The leading spacer keeps half of -10; the mark's own leading half (0.5) follows.
+    assert plan.letter_spacing(justification=1.0) == [(0, 1, -10.0), (1, 3, 1.0)]
+    assert plan.opportunities == 2  # both edges shared: half here, half in the next run
+    alone = plan_line("好好", advances("好好"), EM, GB, at_line_start=True, at_line_end=True)
+    assert alone.opportunities == 1 and alone.pango_text == "好好"  # a line's own edges
+
+
 def test_width_adds_gaps_trims_and_justification():
     plan = LinePlan("好。", gaps=(0.0, 0.0), stretch=(True, True), end_trim=5.0)
     assert plan.width([10.0, 10.0], justification=2.0) == 10 + 10 - 5 + 2 * 1

@@ -6,6 +6,7 @@ If an upgrade of WeasyPrint changes what compositor/weasy/ reaches into,
 
 from __future__ import annotations
 
+import inspect
 import re
 from contextlib import nullcontext
 
@@ -45,6 +46,19 @@ def test_a_changed_signature_is_reported(monkeypatch):
 def test_a_moved_function_is_reported(monkeypatch):
     monkeypatch.delattr(inline, "justify_line")
     assert "weasyprint.layout.inline.justify_line is gone" in check_internals()
+
+
+def test_a_weasyprint_that_splits_text_boxes_differently_is_reported(monkeypatch):
+    """The seam finds what surrounds a text box by the box WeasyPrint splits: a
+    split_inline_level that stopped handing split_text_box the block's own box (or
+    called it by another name) would silently lose that, so the check must say so."""
+    source = inspect.getsource(inline)
+    changed = source.replace(
+        "split_text_box(\n            context, box,", "split_text(context, box,"
+    )
+    assert changed != source
+    monkeypatch.setattr(inspect, "getsource", lambda module: changed)
+    assert any("split_text_box" in problem for problem in check_internals())
 
 
 def test_another_version_is_reported(monkeypatch):

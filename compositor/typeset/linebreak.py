@@ -176,7 +176,8 @@ def choose_break(
     """The longest legal first line of ``text`` that fits ``max_width`` (None: no limit).
 
     ``advances`` may cover only a prefix of ``text``; ``NeedMoreText`` asks for more.
-    ``gaps`` may pass ``interior_gaps`` of the measured text (its ``[0]`` is ignored).
+    ``gaps`` may pass ``interior_gaps`` of the measured text; its ``[0]`` is ignored at a
+    line start, else it is the gap after the character before ``text`` (in another run).
     When nothing legal fits, the line overflows up to the first legal break, or — with
     ``break_anywhere`` (CSS overflow-wrap: anywhere) — breaks between any two characters.
     A break that would leave a one-character last line is moved one step earlier.
@@ -279,7 +280,8 @@ class _Widths:
 
     def __init__(self, text, advances, gaps, em, settings, at_line_start, limit):
         self.text, self.advances, self.em, self.settings = text, advances, em, settings
-        width = start_gap(text, advances, em, settings) if at_line_start else 0.0
+        # Not at a line start, the text may follow another run's character (gaps[0]).
+        width = start_gap(text, advances, em, settings) if at_line_start else (gaps or [0.0])[0]
         self.widths = [width]
         for index in range(1, len(text) + 1):
             if index > len(advances):

@@ -43,19 +43,27 @@ class LinePlan:
     ``gaps[0]`` is at the line start. ``stretch[i]`` says whether character ``i``
     takes justification. ``end_trim`` is the blank half of a closing mark that
     ends the line: it hangs past the line end, so the line is that much shorter.
+
+    ``starts_line``/``ends_line`` are False at an edge where the text runs on from or
+    into another text run on the line (an emphasis, a note mark): there it keeps its
+    half of the justification gap it shares with that run, so that the gap is as wide
+    as between two characters of one run.
     """
 
     text: str
     gaps: tuple[float, ...]
     stretch: tuple[bool, ...]
     end_trim: float = 0.0
+    starts_line: bool = True
+    ends_line: bool = True
 
     @property
     def opportunities(self) -> float:
         """How many justification spaces the line has (a line end counts half)."""
         if not self.text:
             return 0.0
-        return sum(self.stretch) - (self.stretch[0] + self.stretch[-1]) / 2
+        edges = self.stretch[0] * self.starts_line + self.stretch[-1] * self.ends_line
+        return sum(self.stretch) - edges / 2
 
     def width(self, advances: list[float], justification: float = 0.0) -> float:
         """The line's width as laid out (natural advances plus the plan's spacing)."""
@@ -63,12 +71,19 @@ class LinePlan:
 
     @cached_property
     def pango_text(self) -> str:
-        """The text Pango shapes: the line with a spacer at every one-sided gap."""
+        """The text Pango shapes: the line with a spacer at every one-sided gap.
+
+        A run that does not start or end the line also has a spacer at that edge, for
+        Pango drops the outer half of the letter-spacing of a layout's first and last
+        characters: the spacer takes that place, and the character keeps its half.
+        """
         parts = []
-        for char, gap in zip(self.text, self.gaps, strict=True):
-            if gap:
+        for index, (char, gap) in enumerate(zip(self.text, self.gaps, strict=True)):
+            if gap or (index == 0 and not self.starts_line):
                 parts.append(SPACER)
             parts.append(char)
+        if self.text and not self.ends_line:
+            parts.append(SPACER)
         return "".join(parts)
 
     def letter_spacing(
@@ -82,13 +97,19 @@ class LinePlan:
         values: list[float] = []
         for index, (gap, stretches) in enumerate(zip(self.gaps, self.stretch, strict=True)):
             own = justification if stretches else 0.0
-            if gap and index == 0:
-                # Pango drops the outer half of the first run: the spacer keeps half its
-                # value, and the first character's own leading half still follows it.
+            if index == 0 and not self.starts_line:
+                # Pango drops the outer half of the first run: the spacer keeps half
+                # its value; the first character's leading half follows it (the half
+                # of the gap this run shares with the one before it).
+                values.append(2 * gap * spacer_scale)
+            elif gap and index == 0:
+                # At the line start the character's leading half is not wanted.
                 values.append((2 * gap - own) * spacer_scale)
             elif gap:
                 values.append(gap * spacer_scale)
             values.append(own)
+        if self.text and not self.ends_line:
+            values.append(0.0)  # the closing spacer: only there for the character's half
         return _runs(values)
 
 
@@ -144,20 +165,28 @@ def plan_line(
     at_line_start: bool,
     at_line_end: bool,
     gaps: list[float] | None = None,
+    joined_before: bool = False,
+    joined_after: bool = False,
 ) -> LinePlan:
     """The plan for ``text`` set as one line (or the part of a line that one text run fills).
 
     ``at_line_start``/``at_line_end`` say whether the text touches the line's edges, where
-    the edge rules apply. ``gaps`` may pass precomputed ``interior_gaps`` of this text.
+    the edge rules apply. ``gaps`` may pass precomputed ``interior_gaps`` of this text; its
+    ``[0]``, for text that does not start the line, is the gap between the character
+    before (in another text run: an emphasis, a note mark) and this text's first.
+    ``joined_before``/``joined_after``: the text runs on from or into another run on the
+    same line, which shares the justification gap at that edge (``LinePlan``).
     """
     gaps = list(gaps if gaps is not None else interior_gaps(text, advances, em, settings))
-    if text:
-        gaps[0] = start_gap(text, advances, em, settings) if at_line_start else 0.0
+    if text and at_line_start:
+        gaps[0] = start_gap(text, advances, em, settings)
     return LinePlan(
         text=text,
         gaps=tuple(gaps),
         stretch=tuple(justification_flags(text)),
         end_trim=end_trim(text, advances, em, settings) if at_line_end else 0.0,
+        starts_line=not joined_before,
+        ends_line=not joined_after,
     )
 
 

@@ -73,6 +73,11 @@ INTERNALS: tuple[tuple[str, str, list[str] | None], ...] = (
             "first_line_style",
         ],
     ),
+    (
+        "weasyprint.layout.inline",
+        "split_text_box",
+        ["context", "box", "available_width", "skip", "is_line_start"],
+    ),
     ("weasyprint.layout.leader", "leader_index", ["box"]),
     ("weasyprint.text.ffi", "TO_UNITS", None),
     ("weasyprint.text.fonts", "FontConfiguration", []),
@@ -139,6 +144,7 @@ def check_internals() -> list[str]:
         problems.append("weasyprint.layout.inline no longer calls handle_leader by name")
     if "line, resume_at = get_next_linebox(" not in _source_of(weasy_inline.iter_line_boxes):
         problems.append("iter_line_boxes no longer calls get_next_linebox by name")
+    problems.extend(_check_text_box_splitting())
     leader_source = _source_of(weasy_leader.handle_leader)
     if not all(used in leader_source for used in ("text_box.copy()", "-= text_box.width")):
         problems.append("handle_leader no longer fills a leader with copies one advance apart")
@@ -150,6 +156,30 @@ def check_internals() -> list[str]:
             "draw_first_line draws empty glyphs differently: revisit EMPTY_GLYPH_DRAW_SCALE"
         )
     return problems
+
+
+def _check_text_box_splitting() -> list[str]:
+    """``linebreak`` knows what surrounds a text box by its identity in the block's line
+    box: ``get_next_linebox`` must split that line box itself (its own children, not
+    copies) and ``split_inline_level`` hand each text box to ``split_text_box`` by name,
+    the box and the byte offset of the line's start in its text. (Read from the module's
+    source: while ``cjk_typesetting`` is active, two of these names are our wrappers.)"""
+    source = inspect.getsource(weasy_inline)
+    expected = {
+        "split_inline_box(\n             context, linebox,": (
+            "get_next_linebox no longer splits the line box it is given"
+        ),
+        "for i, child in enumerate(box.children[skip:]):": (
+            "split_inline_box no longer splits the line box's own children"
+        ),
+        "split_text_box(\n            context, box, max_x - position_x, skip,": (
+            "split_inline_level no longer calls split_text_box(context, box, …) by name"
+        ),
+        "text = box.text.encode()[skip:]": (
+            "split_text_box no longer breaks box.text from byte offset skip"
+        ),
+    }
+    return [problem for needed, problem in expected.items() if needed not in source]
 
 
 def _source_of(function) -> str:
@@ -289,6 +319,9 @@ def _verify_internals() -> None:
         getattr(weasy_line_break, "_font_style_cache_key", None),
         getattr(weasy_inline, "justify_line", None),
         getattr(weasy_inline, "add_word_spacing", None),
+        getattr(weasy_inline, "split_text_box", None),
+        getattr(weasy_inline, "split_inline_level", None),
+        getattr(weasy_inline, "split_inline_box", None),
         weasy_draw_text.draw_first_line,
         weasy_fonts.FontConfiguration,
         weasy_fonts.FontConfiguration.__init__,

@@ -17,6 +17,17 @@ Chinese typesetting (``cjk_typesetting``) extends WeasyPrint 70 at two points:
   compression, line-edge marks), and the line is laid out by a
   ``PlannedLayout`` that turns the plan into Pango letter-spacing attributes. Pango
   never wraps such a layout, so what was measured is what is drawn.
+- **Text boxes in a paragraph.** WeasyPrint breaks each text box of a paragraph on its
+  own: the text before an emphasis (``<strong>``) or a note mark ①, the emphasis, the
+  text after it. The seam reads the block's line box once (``_Block``) and, while a
+  text box is split, tells ``split_first_line`` what surrounds it (``Around``): the
+  break is chosen in the box's text followed by the rest of the paragraph, so that a
+  box's end is the paragraph's end (one-character last line, a closing mark set half
+  width) only where it is one; two marks meeting across the boundary are compressed;
+  a run that meets another mid-line keeps its half of the justification gap there.
+  Text without Chinese characters in a Chinese paragraph (①, an emphasised number) is
+  set as the rest. Space around an inline box (a margin, padding or border) or a
+  non-text box (an image, a leader) parts the text on either side, as before.
 - **Justification.** WeasyPrint's ``justify_line`` only stretches spaces. Ours spreads
   the slack over every justification opportunity of planned lines (between Chinese
   characters, at spaces, never inside a Latin word); the amount is stored on the
@@ -45,6 +56,12 @@ Internals used (checked by ``check_internals``):
 - ``weasyprint.layout.inline.get_next_linebox`` (called by name in
   ``iter_line_boxes``): wrapped, to know the width of a whole line (its
   ``containing_block``'s) while the line's text is broken.
+- ``weasyprint.layout.inline.split_text_box(context, box, available_width, skip,
+  is_line_start)`` (called by name in ``split_inline_level`` with the line box's own
+  child, and its ``skip`` a byte offset into ``box.text``): wrapped, to know which text
+  box ``split_first_line`` is asked about; ``get_next_linebox`` splits the line box it
+  is given (``split_inline_box`` iterates ``box.children``). Boxes read: ``children``,
+  ``text``, ``is_in_normal_flow()``, ``is_leader``, ``TextBox``, ``InlineBox``.
 - ``weasyprint.layout.inline.justify_line``: replaced; ``add_word_spacing`` still
   justifies text runs that are not ours.
 - ``weasyprint.layout.inline.handle_leader`` (called by name there): wrapped; it fills
@@ -58,7 +75,8 @@ Internals used (checked by ``check_internals``):
 - ``weasyprint.draw.text.draw_first_line``: draws ``PANGO_GLYPH_EMPTY`` glyphs (our
   spacers) as a move, not a glyph, so they never reach the PDF's text.
 - Computed style keys ``lang``, ``white_space``, ``letter_spacing``, ``word_spacing``,
-  ``font_size``, ``direction``, ``overflow_wrap``, ``word_break``.
+  ``font_size``, ``direction``, ``overflow_wrap``, ``word_break``; of inline boxes
+  ``margin_left/right``, ``padding_left/right``, ``border_left/right_width``.
 """
 
 from __future__ import annotations
@@ -113,6 +131,7 @@ def cjk_typesetting(settings: Typesetting, shaping: Shaping | None = None) -> It
     justify = partial(_justify_line, settings, weasy_inline.justify_line)
     leader = partial(_handle_leader, weasy_inline.handle_leader)
     linebox = partial(_get_next_linebox, measures, weasy_inline.get_next_linebox)
+    text_box = partial(_split_text_box, measures, weasy_inline.split_text_box)
     replacements = [
         (weasy_line_break, "split_first_line", split),
         (weasy_inline, "split_first_line", split),
@@ -120,6 +139,7 @@ def cjk_typesetting(settings: Typesetting, shaping: Shaping | None = None) -> It
         (weasy_inline, "justify_line", justify),
         (weasy_inline, "handle_leader", leader),
         (weasy_inline, "get_next_linebox", linebox),
+        (weasy_inline, "split_text_box", text_box),
     ]
     if any(isinstance(getattr(m, name), partial) for m, name, _ in replacements):
         raise RuntimeError("cjk_typesetting is already active")
@@ -149,10 +169,13 @@ def _split_first_line(
     minimum=False,
 ):
     """``split_first_line`` for Chinese text; anything else goes to WeasyPrint's own."""
-    if not _is_ours(style, text):
+    around = measures.around if measures.around and measures.around.text == text else None
+    if not _is_ours(style, text, around):
         return original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
+    if around is not None and is_line_start:
+        around = around.at_line_start()
     # WeasyPrint re-splits lines it already has (to drop a trailing space): those carry
     # our spacers, which the new plan puts back where they belong.
     source = text.replace(SPACER, "")
@@ -175,6 +198,7 @@ def _split_first_line(
         # a slice of the paragraph's, which the text shaped alone need not match.
         advances, _ = measures.measure(source, style, len(source))
         key = (
+            around,
             _line_style_key(style),
             settings,
             text,
@@ -194,7 +218,7 @@ def _split_first_line(
             # prototype is deactivated, as WeasyPrint keeps a layout until it draws it.
             return copy.copy(prototype), length, resume, width, height, baseline
     line_break, advances, gaps, continued = _choose_break(
-        source, style, max_width, settings, is_line_start, break_anywhere, measures
+        source, around, style, max_width, settings, is_line_start, break_anywhere, measures
     )
     if continued:
         measures.url_prefixes[continued[0]] = continued[1]
@@ -205,8 +229,10 @@ def _split_first_line(
         em,
         settings,
         at_line_start=is_line_start,
-        at_line_end=True,
+        at_line_end=line_break.at_line_end,
         gaps=gaps[: len(line_text)],
+        joined_before=around is not None and bool(around.before),
+        joined_after=around is not None and bool(around.after) and not line_break.at_line_end,
     )
     layout = PlannedLayout(style, plan, max_width)
     layout.set_text(plan.pango_text)
@@ -244,9 +270,12 @@ def _get_next_linebox(
     """``get_next_linebox``, with the width of the block's lines known while its text is
     broken (a table cell's or a narrow box's own; blocks nest, hence the restore). Its
     parameters are spelt out, as the internals check reads them while we are active."""
-    outer = measures.line_width
+    outer, outer_block = measures.line_width, measures.block
     width = containing_block.width
     measures.line_width = width if isinstance(width, (int, float)) else None  # not "auto"
+    if measures.block is None or measures.block.linebox is not linebox:
+        # WeasyPrint asks for each line with the same (unsplit) line box: read it once.
+        measures.block = _Block.of(linebox)
     try:
         return original(
             context,
@@ -261,11 +290,106 @@ def _get_next_linebox(
             first_line_style,
         )
     finally:
-        measures.line_width = outer
+        measures.line_width, measures.block = outer, outer_block
 
 
-def _is_ours(style, text: str) -> bool:
-    """Chinese text in a run we can set: collapsed white space, no CSS letter/word spacing."""
+def _split_text_box(measures, original, context, box, available_width, skip, is_line_start=True):
+    """``split_text_box``, with what surrounds ``box`` in its block known to
+    ``split_first_line`` (``Measures.around``) while the box's line is broken."""
+    outer = measures.around
+    found = measures.block.around(box, skip) if measures.block is not None else None
+    measures.around = found
+    try:
+        return original(context, box, available_width, skip, is_line_start)
+    finally:
+        measures.around = outer
+
+
+@dataclass
+class _Block:
+    """The text boxes of a block's (unsplit) line box, in order, and what surrounds each.
+
+    The text around a box stops where something that is not text comes between: an
+    atomic inline (an image), a leader (a contents entry's title ends before its dots
+    as it did), space around an inline box (a margin, padding or border). There the
+    box's text ends as the paragraph's would, as it did before the seam knew more.
+    """
+
+    linebox: object
+    # id(box) → the box, the character before it, the text after it (see Around)
+    texts: dict[int, tuple[weasy_boxes.TextBox, str, str]]
+    in_chinese: bool
+
+    @classmethod
+    def of(cls, linebox) -> _Block:
+        flat: list[tuple[object, str | None]] = []  # (text box, its text) or (other, None)
+        _flatten(linebox, flat)
+        texts: dict[int, tuple[weasy_boxes.TextBox, str, str]] = {}
+        after = ""
+        for box, text in reversed(flat):
+            if text is None or not isinstance(box, weasy_boxes.TextBox):
+                after = ""
+                continue
+            texts[id(box)] = (box, "", after)
+            after = text + after
+        before = ""
+        for box, text in flat:
+            if text is None or id(box) not in texts:
+                before = ""
+            elif text:
+                kept, _, box_after = texts[id(box)]
+                texts[id(box)] = (kept, before, box_after)
+                before = text[-1]
+        chinese = any(contains_cjk(text) for _, text in flat if text)
+        return cls(linebox, texts, chinese)
+
+    def around(self, box, skip: int) -> Around | None:
+        found = self.texts.get(id(box))
+        if found is None or found[0] is not box:
+            return None  # a copy WeasyPrint made (a line's last box re-split): as before
+        _, before, after = found
+        head, text = box.text.encode()[:skip].decode(), box.text.encode()[skip:].decode()
+        after = after.split("\n", 1)[0]  # a preserved line break ends the line there
+        return Around(text, head[-1:] if head else before, after, self.in_chinese)
+
+
+def _flatten(box, flat: list) -> None:
+    """The in-flow inline content of ``box`` in order: text boxes with their text, and
+    anything else (atomic inlines, leaders) with None."""
+    for child in box.children:
+        if not child.is_in_normal_flow():
+            continue
+        if isinstance(child, weasy_boxes.TextBox):
+            flat.append((child, child.text))
+        elif isinstance(child, weasy_boxes.InlineBox) and not child.is_leader:
+            # Space set around an inline box (the colophon's fields, 2 em apart) parts
+            # its text from its neighbours', as an image would.
+            apart = _spaced(child.style)
+            if apart:
+                flat.append((child, None))
+            _flatten(child, flat)
+            if apart:
+                flat.append((child, None))
+        else:
+            flat.append((child, None))
+
+
+def _spaced(style) -> bool:
+    """Does an inline box of this style have a margin, padding or border on its sides?"""
+    lengths = [style[f"{kind}_{side}"] for kind in ("margin", "padding") for side in SIDES]
+    borders = [style[f"border_{side}_width"] for side in SIDES]  # 0 unless drawn
+    return any(getattr(length, "value", length) for length in lengths) or any(borders)
+
+
+SIDES = ("left", "right")
+
+
+def _is_ours(style, text: str, around: Around | None = None) -> bool:
+    """Chinese text in a run we can set: collapsed white space, no CSS letter/word spacing.
+
+    A run without Chinese characters in a Chinese paragraph (a note mark ①, an
+    emphasised number) is set as the paragraph's other runs are, as it would be typed
+    plain in one of them."""
     return (
         (style["lang"] or "").lower().startswith("zh")
         and style["white_space"] == "normal"
@@ -273,28 +397,38 @@ def _is_ours(style, text: str) -> bool:
         and not style["word_spacing"]
         and style["direction"] == "ltr"
         and style["font_size"] > 0
-        and contains_cjk(text)
+        and (contains_cjk(text) or (around is not None and around.in_chinese))
     )
 
 
-def _choose_break(source, style, max_width, settings, at_line_start, break_anywhere, measures):
+def _choose_break(
+    source, around, style, max_width, settings, at_line_start, break_anywhere, measures
+):
     """Measure as much of ``source`` as the break needs, then choose it.
 
+    ``around`` (None: nothing known, ``source`` taken alone) gives the text around the box: the
+    break is chosen in ``source`` followed by the rest of its block (measured in this
+    box's style: Han advances are 1 em in every face), so that the box's end is the
+    paragraph's end only where it is one, and a mark across the boundary is seen.
     Returns the break, the measurement (each character's advance and the gap before
     it, see ``typeset.spacing.interior_gaps``) and, for a break inside a URL, the rest
     of the text and the URL's part before the break (for ``Measures.url_prefixes``).
     """
     em = style["font_size"]
+    after = around.after if around is not None else ""
+    text = source + after
     if max_width is None:
-        count = len(source)
+        count = len(text)
     else:
         count = int(max(max_width, 0) / em * CHUNK_PER_EM) + CHUNK_EXTRA
-    urls = UrlBreaks.of(source, measures.url_prefixes.get(source, ""))
+    urls = UrlBreaks.of(text, measures.url_prefixes.get(source, ""))
+    lead = _lead_gap(around, source, style, settings, measures) if not at_line_start else 0.0
     while True:
-        advances, gaps = measures.measure(source, style, count)
+        advances, gaps = measures.measure(text, style, count)
+        gaps = [lead, *gaps[1:]]
         try:
             chosen = choose_break(
-                source,
+                text,
                 advances,
                 em,
                 max_width,
@@ -308,11 +442,63 @@ def _choose_break(source, style, max_width, settings, at_line_start, break_anywh
         except NeedMoreText:
             count *= 2
             continue
+        box_break = _BoxBreak.of(chosen, len(source))
         continued = None
-        if chosen.resume is not None and (prefix := urls.prefix_at(chosen.resume)):
+        if box_break.resume is not None and (prefix := urls.prefix_at(box_break.resume)):
             # WeasyPrint asks for the next line with the rest of the text alone.
-            continued = source[chosen.resume :], prefix
-        return chosen, advances, gaps, continued
+            continued = source[box_break.resume :], prefix
+        return box_break, advances, gaps, continued
+
+
+@dataclass(frozen=True)
+class Around:
+    """What surrounds a text box in its block, for breaking it as part of the paragraph.
+
+    ``text``: the box's text from where the line starts (what ``split_first_line`` is
+    asked about); ``before``: the character just before it, in another box ("" at a
+    line start or where the text before does not run on: see ``_Block``); ``after``:
+    the text that runs on after the box, up to the paragraph's end ("": the box ends
+    the paragraph's text).
+    """
+
+    text: str
+    before: str
+    after: str
+    in_chinese: bool  # the block has Chinese text (in any box)
+
+    def at_line_start(self) -> Around:
+        return Around(self.text, "", self.after, self.in_chinese)
+
+
+@dataclass(frozen=True)
+class _BoxBreak:
+    """A break chosen in a box's text and what follows it, seen from the box.
+
+    ``end``/``resume`` as ``typeset.linebreak.Break`` (``resume`` None: the box's text
+    fits whole); ``at_line_end``: whether the box's line ends with the box's text.
+    """
+
+    end: int
+    resume: int | None
+    at_line_end: bool
+
+    @classmethod
+    def of(cls, chosen, length: int) -> _BoxBreak:
+        """``chosen`` in the box's text (``length`` characters) and the text after it."""
+        if chosen.resume is not None and chosen.resume < length:
+            return cls(chosen.end, chosen.resume, True)  # the line ends inside the box
+        # The box fits; its text ends the line if the line ends at its end (or the
+        # paragraph's text does: chosen.end is then the end of all, the box's end).
+        return cls(length, None, chosen.end <= length)
+
+
+def _lead_gap(around, source: str, style, settings, measures) -> float:
+    """The gap between the character before a box (in another box) and the box's first."""
+    if around is None or not around.before or not source:
+        return 0.0
+    pair = around.before + source[0]
+    advances = measures.shaping.advances(pair, style)
+    return interior_gaps(pair, advances, style["font_size"], settings)[1]
 
 
 @dataclass
@@ -335,6 +521,10 @@ class Measures:
     # The width of a whole line of the block being set (None outside one: preferred
     # widths): an address that fits it moves whole to the next line.
     line_width: float | None = None
+    # The text boxes of the block whose lines are being set, and what surrounds the
+    # text box being broken (None outside a text box WeasyPrint splits for a line).
+    block: _Block | None = None
+    around: Around | None = None
 
     def measure(self, text: str, style, count: int) -> tuple[list[float], list[float]]:
         """Advances and gaps of at least the first ``count`` characters of ``text``."""

@@ -1,7 +1,7 @@
 # Replaced with setattr while a build lays out (compositor.weasy.linebreak).
 from typing import Any
 
-from ..formatting_structure.boxes import Box, LineBox
+from ..formatting_structure.boxes import Box, LineBox, TextBox
 from ..text.line_break import Layout, Style
 from . import LayoutContext
 
@@ -43,3 +43,10 @@ def add_word_spacing(
     context: LayoutContext, box: Box, justification_spacing: float, x_advance: float
 ) -> float: ...
 def handle_leader(context: LayoutContext, line: LineBox, containing_block: Box) -> None: ...
+def split_text_box(
+    context: LayoutContext,
+    box: TextBox,
+    available_width: float | None,
+    skip: int | None,
+    is_line_start: bool = ...,
+) -> tuple[TextBox | None, int | None, bool]: ...
