@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -267,7 +268,7 @@ def _file_name(issue: Issue, section: str, folder: Path) -> tuple[str, list[tupl
     upto = order.index(section)
     position = sum(1 for a in articles if order.index(a.section) <= upto)
     later = files[position:]
-    width = max([2] + [len(NUMBERED.match(n)["number"]) for n in files if NUMBERED.match(n)])
+    width = max([2] + [len(match["number"]) for n in files if (match := NUMBERED.match(n))])
     if position == 0:
         number = 1
     else:
@@ -312,10 +313,20 @@ def _check_staged(
         _apply(staged, renames, name, text, pictures)
         issue = read_issue(staged)
         read_back = next(a for a in issue.articles if a.source.path.name == name)
-        ours = (as_marks(article.title), article.lead, article.credit, article.section)
-        ours += (tuple(as_marks(line) for line in article.title_lines),)
-        theirs = (read_back.title, read_back.lead, read_back.credit, read_back.section)
-        theirs += (read_back.title_lines,)
+        ours = (
+            as_marks(article.title),
+            article.lead,
+            article.credit,
+            article.section,
+            tuple(as_marks(line) for line in article.title_lines),
+        )
+        theirs = (
+            read_back.title,
+            read_back.lead,
+            read_back.credit,
+            read_back.section,
+            read_back.title_lines,
+        )
         ours_blocks = [_as_printed(_meaning(b)) for b in article.blocks]
         their_blocks = [_meaning(b) for b in read_back.blocks]
         if ours != theirs or ours_blocks != their_blocks:
@@ -421,7 +432,7 @@ def _apply(
     renames: list[tuple[str, str]],
     name: str,
     text: str,
-    pictures: list[tuple[str, bytes]] = (),
+    pictures: Sequence[tuple[str, bytes]] = (),
 ) -> tuple[tuple[Path, Path], ...]:
     """Save the pictures, rename later articles (last first, so no name is overwritten),
     then write the new one."""

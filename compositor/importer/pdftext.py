@@ -277,7 +277,7 @@ def drop_furniture(lines: list[PdfLine]) -> list[PdfLine]:
 
 def _body_style(lines: list[PdfLine]) -> tuple[str, float]:
     """The font and size most of the text is set in."""
-    counts = Counter()
+    counts: Counter[tuple[str, float]] = Counter()
     for line in lines:
         counts[line.style] += len(line.text)
     return counts.most_common(1)[0][0] if counts else ("", 0.0)

@@ -235,7 +235,8 @@ def _read_staged(staged: Path, legacy: LegacyIssue, issue: Issue, path: Path) ->
 
 def _check_read_back(intended: Issue, read_back: Issue, path: Path) -> None:
     """The written files must say exactly what the importer meant them to say."""
-    pairs = [
+    # (what, as meant, as read back, line): values of many kinds, compared with ``!=``.
+    pairs: list[tuple[str, object, object, int]] = [
         (N_("publication"), intended.publication.colophon, read_back.publication.colophon, 0),
         (N_("editors"), intended.editors, read_back.editors, 0),
     ]
@@ -252,13 +253,13 @@ def _check_read_back(intended: Issue, read_back: Issue, path: Path) -> None:
             pairs.append((N_("blocks"), len(a.blocks), len(b.blocks), line))
             for x, y in zip(a.blocks, b.blocks, strict=False):
                 pairs.append((N_("block"), (x.kind, x.text), (y.kind, y.text), x.source.line))
-    for what, ours, theirs, line in pairs:
-        if ours != theirs:
+    for what, meant, read, line in pairs:
+        if meant != read:
             raise ContentError(
                 _(
                     "cannot write this {what} faithfully: meant {ours!r}, the written file reads "
                     "back as {theirs!r}"
-                ).format(what=_(what), ours=ours, theirs=theirs),
+                ).format(what=_(what), ours=meant, theirs=read),
                 path,
                 line,
             )
