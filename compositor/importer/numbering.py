@@ -18,6 +18,7 @@ decimal one and is reported, so that what prints is still one item per line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -179,5 +180,10 @@ def _value(element, path: str) -> str | None:
     return found[0].get(f"{{{W}}}val") if found else None
 
 
-def _xpath(element, path: str) -> list:
-    return etree._Element.xpath(element, path, namespaces=NS)
+def _xpath(element, path: str) -> list[Any]:
+    """XPath with the ``w:`` prefix; every path here selects nodes, so the result is a list
+    (lxml types it as any XPath result: a count is a float, a test a bool)."""
+    found = etree._Element.xpath(element, path, namespaces=NS)
+    if not isinstance(found, list):
+        raise TypeError(f"the XPath {path!r} selects no nodes")
+    return found

@@ -43,9 +43,10 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from lxml import etree
 
@@ -583,7 +584,7 @@ class _Reader:
                 raise self.error(
                     _(HOLDS_UNPLACEABLE).format(where=where, what=_(what), advice=_(advice))
                 )
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for row in _xpath(element, "./w:tr"):
             cells = []
             for cell in _xpath(row, "./w:tc"):
@@ -666,15 +667,14 @@ class _Reader:
         texts = [item for item in items if isinstance(item, _Table) or item.text or item.figures]
         if not any(isinstance(item, _Para) and item.text for item in texts):
             raise self.error(_("the document has no text"))
-        title_at = self.title_index(texts)
+        title_at, title = self.title_index(texts)
         for item in texts[:title_at]:
             raise self.error(
                 _(
                     "{where} stands before the title {title!r} and cannot be placed: move it "
                     "below the title or delete it"
-                ).format(where=item.where, title=texts[title_at].text)
+                ).format(where=item.where, title=title.text)
             )
-        title = texts[title_at]
         rest = texts[title_at + 1 :]
         rest, credit, label = self.credit(rest)
         lead, rest = self.lead(rest)
@@ -728,12 +728,13 @@ class _Reader:
         )
         return tuple(cleaned)
 
-    def title_index(self, items: list[_Para | _Table]) -> int:
+    def title_index(self, items: list[_Para | _Table]) -> tuple[int, _Para]:
+        """The title's index in ``items`` and the title: always a paragraph, never a table."""
         paragraphs = [(i, item) for i, item in enumerate(items) if isinstance(item, _Para)]
         for wanted in ("title", "heading 1"):
             for index, item in paragraphs:
                 if item.styled(wanted) and item.text:
-                    return index
+                    return index, item
         index, item = next((i, p) for i, p in paragraphs if p.text)
         self.notes.append(
             _(
@@ -741,7 +742,7 @@ class _Reader:
                 "title: {title!r}"
             ).format(where=item.where, title=item.text)
         )
-        return index
+        return index, item
 
     def credit(self, items: list) -> tuple[list, str, str]:
         """Take a closing （供稿：…） or （来源：…） off the end: its own paragraph or not."""
@@ -817,6 +818,7 @@ class _Reader:
     def note_blocks(self) -> list[Notes]:
         """The footnotes and endnotes referred to, as the article's notes, in order."""
         source = Source(self.path, 0)
+        held: list[tuple[str, str]] = []  # (where, raw text) of each note referred to
         for where, raw in self.note_texts.in_order():
             if raw is None:
                 raise self.error(
@@ -824,9 +826,10 @@ class _Reader:
                     f"notes part is missing or damaged): open the file in Word, check the "
                     f"notes and save it again"
                 )
+            held.append((where, raw))
         items = tuple(
             ListItem(mark, self.clean(raw, where, False), source)
-            for mark, (where, raw) in zip(MARKS, self.note_texts.in_order(), strict=False)
+            for mark, (where, raw) in zip(MARKS, held, strict=False)
         )
         if not items:
             return []
@@ -875,9 +878,14 @@ class _Reader:
         return fold_for_comparison(normalize(text))
 
 
-def _xpath(element, path: str) -> list:
-    """XPath with our prefixes (python-docx's own ``xpath`` knows fewer namespaces)."""
-    return etree._Element.xpath(element, path, namespaces=NS)
+def _xpath(element, path: str) -> list[Any]:
+    """XPath with our prefixes (python-docx's own ``xpath`` knows fewer namespaces).
+    Every path here selects nodes (elements, attribute values, texts), so the result is a
+    list; lxml types it as any XPath result (a count is a float, a test a bool)."""
+    found = etree._Element.xpath(element, path, namespaces=NS)
+    if not isinstance(found, list):
+        raise TypeError(f"the XPath {path!r} selects no nodes")
+    return found
 
 
 def _add_list_item(blocks: list, item: ListItem) -> None:
@@ -912,7 +920,7 @@ class GridCell:
     columns: int = 1  # w:gridSpan
 
 
-def _grid_cells(table, texts: tuple[tuple[str, ...], ...]) -> tuple[GridCell, ...]:
+def _grid_cells(table, texts: Sequence[tuple[str, ...]]) -> tuple[GridCell, ...]:
     """The table's cells with their spans; a cell that continues the one above (vMerge
     without "restart") is folded into it, its text (if any) added to it."""
     cells: list[GridCell] = []
@@ -979,7 +987,9 @@ def _part_texts(document, kind: str, element: str | None) -> dict[str, str]:
             texts[rid] = "".join(_xpath(root, ".//w:t/text()"))
             continue
         for child in root.iterchildren(_W + element):
-            texts[child.get(_W + "id")] = "".join(_xpath(child, ".//w:t/text()"))
+            # One without its (required) id cannot be referred to, so it is never looked up.
+            if (number := child.get(_W + "id")) is not None:
+                texts[number] = "".join(_xpath(child, ".//w:t/text()"))
     return texts
 
 
@@ -1138,7 +1148,7 @@ STYLE_ALIASES = {"标题": "title", "副标题": "subtitle", "题注": "caption"
 
 def _style_chain(style) -> tuple[str, ...]:
     """The paragraph's style name and those it is based on, in English, lower case."""
-    names = []
+    names: list[str] = []
     while style is not None and len(names) < 10:
         name = (style.name or "").strip().lower()
         name = STYLE_ALIASES.get(name, name)

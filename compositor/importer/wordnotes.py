@@ -12,6 +12,7 @@ it with the characters around it; the writer turns it into ``[^1]``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -22,6 +23,9 @@ NS = {"w": W}
 FIRST_PLACEHOLDER = 0xE000
 PLACEHOLDERS = tuple(chr(FIRST_PLACEHOLDER + n) for n in range(len(MARKS)))
 TO_MARKS = {ord(placeholder): mark for placeholder, mark in zip(PLACEHOLDERS, MARKS, strict=True)}
+# A note's or a reference's (kind, w:id). The id is required, but lxml reads a missing
+# one as None: such a note is kept under None, where a reference without an id finds it.
+NoteKey = tuple[str, str | None]
 KINDS = {"footnoteReference": "footnote", "endnoteReference": "endnote"}
 # Footnote ids Word keeps for its separator lines: no note of the author's.
 SEPARATOR_TYPES = frozenset({"separator", "continuationSeparator", "continuationNotice"})
@@ -31,12 +35,12 @@ SEPARATOR_TYPES = frozenset({"separator", "continuationSeparator", "continuation
 class NoteTexts:
     """The notes' raw texts by (kind, id), and the references met so far, in order."""
 
-    texts: dict[tuple[str, str], str]
-    order: list[tuple[str, str]] = field(default_factory=list)
+    texts: dict[NoteKey, str]
+    order: list[NoteKey] = field(default_factory=list)
 
     @classmethod
     def from_document(cls, document) -> NoteTexts:
-        texts = {}
+        texts: dict[NoteKey, str] = {}
         for relation in document.part.rels.values():
             kind = relation.reltype.rsplit("/", 1)[-1]  # …/footnotes, …/endnotes
             if kind not in ("footnotes", "endnotes") or relation.is_external:
@@ -54,7 +58,7 @@ class NoteTexts:
             kind = KINDS.get(etree.QName(child).localname)
             if kind is None:
                 continue
-            key = (kind, child.get(f"{{{W}}}id"))
+            key: NoteKey = (kind, child.get(f"{{{W}}}id"))
             if key not in self.order:
                 self.order.append(key)
             index = self.order.index(key)
@@ -71,13 +75,20 @@ def _note_text(note) -> str:
     """A note's text, its paragraphs joined; the run that prints its own number is left out."""
     paragraphs = []
     for paragraph in note.iterchildren(f"{{{W}}}p"):
-        runs = etree._Element.xpath(
-            paragraph,
-            ".//w:r[not(w:footnoteRef) and not(w:endnoteRef) and not(ancestor::w:del)]",
-            namespaces=NS,
+        runs = _xpath(
+            paragraph, ".//w:r[not(w:footnoteRef) and not(w:endnoteRef) and not(ancestor::w:del)]"
         )
         paragraphs.append("".join(_run_text(run) for run in runs))
     return "\n".join(text for text in paragraphs if text.strip())
+
+
+def _xpath(element, path: str) -> list[Any]:
+    """XPath with the ``w:`` prefix; every path here selects nodes, so the result is a list
+    (lxml types it as any XPath result: a count is a float, a test a bool)."""
+    found = etree._Element.xpath(element, path, namespaces=NS)
+    if not isinstance(found, list):
+        raise TypeError(f"the XPath {path!r} selects no nodes")
+    return found
 
 
 def _run_text(run) -> str:
