@@ -20,12 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from compositor.content.lists import split_enumerator
+from compositor.importer.ooxml import W, nodes
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
 BULLET = "-"  # a bullet of any glyph is written as the content format's bullet
 CIRCLED_MAX = 20  # ① … ⑳
 _HAN_DIGITS = "零一二三四五六七八九"
@@ -181,9 +178,4 @@ def _value(element, path: str) -> str | None:
 
 
 def _xpath(element, path: str) -> list[Any]:
-    """XPath with the ``w:`` prefix; every path here selects nodes, so the result is a list
-    (lxml types it as any XPath result: a count is a float, a test a bool)."""
-    found = etree._Element.xpath(element, path, namespaces=NS)
-    if not isinstance(found, list):
-        raise TypeError(f"the XPath {path!r} selects no nodes")
-    return found
+    return nodes(element, path)

@@ -56,6 +56,7 @@ from compositor.i18n import N_, _
 from compositor.importer.lines import ends_sentence
 from compositor.importer.numbering import BULLET as LIST_BULLET
 from compositor.importer.numbering import Numbering
+from compositor.importer.ooxml import nodes
 from compositor.importer.wordnotes import PLACEHOLDERS, NoteTexts, as_marks
 from compositor.model import (
     CELL_LINE_BREAK,
@@ -879,13 +880,8 @@ class _Reader:
 
 
 def _xpath(element, path: str) -> list[Any]:
-    """XPath with our prefixes (python-docx's own ``xpath`` knows fewer namespaces).
-    Every path here selects nodes (elements, attribute values, texts), so the result is a
-    list; lxml types it as any XPath result (a count is a float, a test a bool)."""
-    found = etree._Element.xpath(element, path, namespaces=NS)
-    if not isinstance(found, list):
-        raise TypeError(f"the XPath {path!r} selects no nodes")
-    return found
+    """XPath with our prefixes (python-docx's own ``xpath`` knows fewer namespaces)."""
+    return nodes(element, path, NS)
 
 
 def _add_list_item(blocks: list, item: ListItem) -> None:

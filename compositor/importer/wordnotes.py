@@ -17,9 +17,8 @@ from typing import Any
 from lxml import etree
 
 from compositor.content.notes import MARKS
+from compositor.importer.ooxml import W, nodes
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-NS = {"w": W}
 FIRST_PLACEHOLDER = 0xE000
 PLACEHOLDERS = tuple(chr(FIRST_PLACEHOLDER + n) for n in range(len(MARKS)))
 TO_MARKS = {ord(placeholder): mark for placeholder, mark in zip(PLACEHOLDERS, MARKS, strict=True)}
@@ -83,12 +82,7 @@ def _note_text(note) -> str:
 
 
 def _xpath(element, path: str) -> list[Any]:
-    """XPath with the ``w:`` prefix; every path here selects nodes, so the result is a list
-    (lxml types it as any XPath result: a count is a float, a test a bool)."""
-    found = etree._Element.xpath(element, path, namespaces=NS)
-    if not isinstance(found, list):
-        raise TypeError(f"the XPath {path!r} selects no nodes")
-    return found
+    return nodes(element, path)
 
 
 def _run_text(run) -> str:
