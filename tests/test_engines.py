@@ -106,6 +106,10 @@ def test_the_comparison_catches_a_face_whose_cids_are_not_its_glyph_ids(tmp_path
     assert results["poppler"].agrees  # reads codes as glyph ids, like pdfium
     assert results["MuPDF"].different_pages or results["MuPDF"].warnings
     assert results["Ghostscript"].different_pages
+    # Glyphs missing (MuPDF cannot load them) or drawn as others (Ghostscript) are other
+    # shapes, never the same shapes in another grey.
+    for engine in ("MuPDF", "Ghostscript"):
+        assert all(page.tone is None for page in results[engine].different_pages)
 
 
 def test_press_preflight_fails_a_pdf_an_engine_draws_differently(tmp_path):
@@ -122,6 +126,11 @@ def test_press_preflight_fails_a_pdf_an_engine_draws_differently(tmp_path):
     pdf = weasy_write(html, tmp_path / "shuffled.pdf")
     findings = [f for f in inspect_press(pdf, engines=True).findings if f.rule == "engines"]
     assert any("Ghostscript draws this page differently" in f.message for f in findings)
+    assert any(
+        f.message.startswith("MuPDF draws this page differently")
+        and "in other shapes: glyphs missing or wrong?" in f.message
+        for f in findings
+    ), [f.message for f in findings]
     assert all(f.severity == "error" for f in findings)
     assert not [f for f in inspect_press(pdf).findings if f.rule == "engines"]  # only on request
 

@@ -184,6 +184,26 @@ def test_small_text_not_in_solid_ink_fails(inspected, plates, plate_dir, case, s
         assert screened_share(plate_dir, "x4", 2) < 0.05
 
 
+def test_four_colour_text_is_no_glyph_fault_for_the_engines(corpus):
+    """MuPDF, simulating the page's overprint, draws #111827's C85 M77 Y55 K71 text as
+    plates turned grey: its antialiased edges far darker than pdfium's, a pixel fatter as
+    ink. The glyphs are there: a warning naming the grey, not "glyphs missing"."""
+    findings = [
+        f for f in inspect_press(corpus["text-111827"], engines=True).findings
+        if f.rule == "engines"
+    ]  # fmt: skip
+    said = [f"{f.page}: {f.message}" for f in findings]
+    assert not any("glyphs missing" in f.message for f in findings), said
+    assert all(f.severity == "warning" for f in findings), said
+    darker = {
+        f.page
+        for f in findings
+        if f.message.startswith("MuPDF draws this page darker than pdfium")
+        and "in the same shapes" in f.message
+    }
+    assert darker >= set(range(2, 13)), said  # the pages of body text
+
+
 def test_a_hairline_fails_and_a_thin_rule_warns(inspected, plates):
     found = errors(inspected["hairline"], "line-weight")
     assert set(found) == set(BANNER_PAGES), found
