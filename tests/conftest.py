@@ -7,6 +7,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -107,6 +108,25 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
         env=env,
         timeout=600,
     )
+
+
+def terminated(process: subprocess.Popen, seconds: float = 30) -> str:
+    """SIGTERM ``process`` (a `python -X faulthandler` command) and its stderr once it
+    ended; if it does not end within ``seconds``, fail with every thread's stack."""
+    process.terminate()
+    return ended(process, seconds)
+
+
+def ended(process: subprocess.Popen, seconds: float = 30) -> str:
+    """The stderr of ``process`` once it ends; if it does not within ``seconds``, fail
+    with every thread's stack (faulthandler prints them on SIGABRT)."""
+    try:
+        _output, errors = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _output, errors = process.communicate(timeout=30)
+        pytest.fail(f"the command did not end within {seconds} s; its stderr:\n{errors}")
+    return errors
 
 
 @contextmanager
