@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import os
 import re
 import shutil
 import sys
@@ -431,6 +432,36 @@ def test_the_command_prints_its_address_and_serves(tmp_path):
     assert "warning" not in errors  # localhost is loopback: no warning
     # it wrote nothing beside the content (its PDF went to a temporary folder)
     assert set(folder.parent.iterdir()) == {folder, folder.parent / "publication.toml"}
+
+
+def test_a_sigterm_whose_interrupt_python_loses_still_stops_the_preview(tmp_path):
+    """Python loses a KeyboardInterrupt raised in a weakref callback (importlib runs one
+    after each import, and the preview imports watchfiles right after printing its
+    address): the preview stops on SIGTERM all the same, and removes its scratch folder."""
+    import subprocess
+
+    from conftest import ROOT, cli_losing_an_interrupt, ended
+
+    folder = copy_sample(tmp_path)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    command = cli_losing_an_interrupt(
+        "compositor.cli.preview.watch", "preview", str(folder), "--no-open"
+    )
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().startswith("preview: http://127.0.0.1:")
+    finally:
+        errors = ended(process, 30)  # the SIGTERM comes by itself, once the address is out
+    assert "Exception ignored" in errors and "KeyboardInterrupt" in errors  # it was lost
+    assert list(temp.iterdir()) == []  # stopped as by Ctrl+C: the scratch folder is gone
 
 
 def test_another_host_is_warned_about(tmp_path):
