@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Event
+from typing import Protocol
 
 from compositor.build import LAYOUTS_DIR, BuildResult, BuildSession
 from compositor.content import PUBLICATION_FILE, require_directory
@@ -28,6 +28,13 @@ SOURCE_SUFFIXES = frozenset({".md", ".toml", ".css", ".j2", ".html"})
 # Pictures (issue 14) live in the issue folder or a folder under it.
 PICTURE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".svg"})
 ARM_MS = 200  # how long the file watcher waits for changes before checking back in
+
+
+class StopFlag(Protocol):
+    """What stops a watch: a ``threading.Event``, or the CLI's flag set by SIGTERM and
+    Ctrl+C (watchfiles asks ``is_set()`` at every step)."""
+
+    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,7 @@ def watch(
     *,
     echo: Callable[[str], None] = print,
     debug: bool = False,
-    stop: Event | None = None,
+    stop: StopFlag | None = None,
 ) -> None:
     """Build once, then again after every save, until interrupted (or ``stop`` is set)."""
     import watchfiles

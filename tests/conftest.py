@@ -7,6 +7,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -107,6 +108,55 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None):
         env=env,
         timeout=600,
     )
+
+
+# `python -c` in place of `python -m compositor`: SIGTERM comes while Python runs a weakref
+# callback, just before the patched function (the watch loop) starts. The handler's
+# KeyboardInterrupt is lost there (Python prints "Exception ignored"), as when importlib's
+# callbacks run during the preview's first import of watchfiles.
+LOST_INTERRUPT = """
+import importlib, signal, sys, weakref
+from compositor.weasy.importing import import_weasyprint
+import_weasyprint()  # before importing the watch module, as the CLI does
+from compositor.cli import main
+module_name, name = sys.argv.pop(1).rsplit(".", 1)
+module = importlib.import_module(module_name)
+watch = getattr(module, name)
+class Mortal: pass
+def interrupted_watch(*args, **options):
+    mortal = Mortal()
+    ref = weakref.ref(mortal, lambda _ref: signal.raise_signal(signal.SIGTERM))
+    del mortal
+    return watch(*args, **options)
+setattr(module, name, interrupted_watch)
+sys.argv[0] = "compositor"
+main()
+"""
+
+
+def cli_losing_an_interrupt(function: str, *args: str) -> list[str]:
+    """The command line of `compositor *args` whose SIGTERM, sent just before
+    ``function`` (module.name) runs, raises a KeyboardInterrupt that Python loses."""
+    return [sys.executable, "-X", "faulthandler", "-c", LOST_INTERRUPT, function, *args]
+
+
+def terminated(process: subprocess.Popen, seconds: float = 30) -> str:
+    """SIGTERM ``process`` (a `python -X faulthandler` command) and its stderr once it
+    ended; if it does not end within ``seconds``, fail with every thread's stack."""
+    process.terminate()
+    return ended(process, seconds)
+
+
+def ended(process: subprocess.Popen, seconds: float = 30) -> str:
+    """The stderr of ``process`` once it ends; if it does not within ``seconds``, fail
+    with every thread's stack (faulthandler prints them on SIGABRT)."""
+    try:
+        _output, errors = process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        _output, errors = process.communicate(timeout=30)
+        pytest.fail(f"the command did not end within {seconds} s; its stderr:\n{errors}")
+    return errors
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import json
+import os
 import re
 import shutil
 import sys
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import SAMPLE, edit
+from conftest import SAMPLE, edit, terminated
 
 from compositor.cli.preview import serving
 from compositor.content.validate import read_findings
@@ -411,9 +412,9 @@ def test_the_command_prints_its_address_and_serves(tmp_path):
     from conftest import ROOT
 
     folder = copy_sample(tmp_path)
-    command = [sys.executable, "-m", "compositor", "preview", str(folder), "--no-open"]
+    command = [sys.executable, "-X", "faulthandler", "-m", "compositor", "preview", str(folder)]
     process = subprocess.Popen(
-        [*command, "--host", "localhost"],
+        [*command, "--no-open", "--host", "localhost"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -427,11 +428,40 @@ def test_the_command_prints_its_address_and_serves(tmp_path):
         status, pages = client.json("/api/pages")
         assert status == 200 and len(pages["pages"]) >= 10
     finally:
-        process.terminate()
-        process.wait(30)
-    assert "warning" not in process.stderr.read()  # localhost is loopback: no warning
+        errors = terminated(process, 30)  # or fails with the stacks of its threads
+    assert "warning" not in errors  # localhost is loopback: no warning
     # it wrote nothing beside the content (its PDF went to a temporary folder)
     assert set(folder.parent.iterdir()) == {folder, folder.parent / "publication.toml"}
+
+
+def test_a_sigterm_whose_interrupt_python_loses_still_stops_the_preview(tmp_path):
+    """Python loses a KeyboardInterrupt raised in a weakref callback (importlib runs one
+    after each import, and the preview imports watchfiles right after printing its
+    address): the preview stops on SIGTERM all the same, and removes its scratch folder."""
+    import subprocess
+
+    from conftest import ROOT, cli_losing_an_interrupt, ended
+
+    folder = copy_sample(tmp_path)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    command = cli_losing_an_interrupt(
+        "compositor.cli.preview.watch", "preview", str(folder), "--no-open"
+    )
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout.readline().startswith("preview: http://127.0.0.1:")
+    finally:
+        errors = ended(process, 30)  # the SIGTERM comes by itself, once the address is out
+    assert "Exception ignored" in errors and "KeyboardInterrupt" in errors  # it was lost
+    assert list(temp.iterdir()) == []  # stopped as by Ctrl+C: the scratch folder is gone
 
 
 def test_another_host_is_warned_about(tmp_path):

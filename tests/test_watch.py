@@ -13,7 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import DATA, ROOT, copy_mini, read_pdf, run_cli, squash
+from conftest import (
+    DATA,
+    ROOT,
+    cli_losing_an_interrupt,
+    copy_mini,
+    ended,
+    read_pdf,
+    run_cli,
+    squash,
+)
 
 START_TIMEOUT = 60  # the first build includes importing WeasyPrint
 EVENT_TIMEOUT = 20
@@ -139,4 +148,25 @@ def test_a_terminated_watch_leaves_nothing_in_the_temp_directory(issue, tmp_path
         assert list(temp.iterdir())  # the session's font copies, while it runs
     finally:
         running.stop()
+    assert sorted(path.name for path in temp.iterdir()) == []
+
+
+def test_a_sigterm_whose_interrupt_python_loses_still_stops_watch(issue, tmp_path):
+    """Python loses a KeyboardInterrupt raised in a weakref callback (importlib runs one
+    after each import): watch stops on SIGTERM all the same, its font copies gone."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    command = cli_losing_an_interrupt(
+        "compositor.watch.watch", "watch", str(issue), "-o", str(tmp_path / "preview.pdf")
+    )
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(temp)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    errors = ended(process, START_TIMEOUT)  # the SIGTERM comes by itself, before the build
+    assert "Exception ignored" in errors and "KeyboardInterrupt" in errors  # it was lost
     assert sorted(path.name for path in temp.iterdir()) == []

@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn, TypedDict
@@ -478,7 +479,7 @@ def watch(
         from compositor.watch import watch as watch_issue
 
     try:
-        watch_issue(issue, output, echo=typer.echo, debug=ctx.obj.debug)
+        watch_issue(issue, output, echo=typer.echo, debug=ctx.obj.debug, stop=INTERRUPTED)
     except CompositorError as error:
         fail(ctx, error)
 
@@ -534,7 +535,7 @@ def preview(
 
         webbrowser.open(running.url)
     try:
-        watch_preview(running, echo=typer.echo)
+        watch_preview(running, echo=typer.echo, stop=INTERRUPTED)
     finally:
         stop_running(running)
 
@@ -878,10 +879,34 @@ def main() -> None:
     # SIGTERM (`kill`, a closed session, a CI time-out) ends a command as Ctrl+C does:
     # the `with` blocks unwind, so no font copies or half-written files stay behind.
     signal.signal(signal.SIGTERM, _interrupted)
+    signal.signal(signal.SIGINT, _interrupted)
     app(prog_name="compositor")
 
 
+@dataclass
+class Interrupted:
+    """Set by SIGTERM and Ctrl+C; ``watch`` and ``preview`` stop on it (watchfiles'
+    ``stop_event``). A plain flag, not a ``threading.Event``: ``Event.set`` takes a lock,
+    and a second Ctrl+C handled while the first held it would wait forever."""
+
+    signalled: bool = False
+
+    def set(self) -> None:
+        self.signalled = True
+
+    def is_set(self) -> bool:
+        return self.signalled
+
+
+INTERRUPTED = Interrupted()
+
+
 def _interrupted(_signal_number, _frame) -> None:
+    # Python loses a KeyboardInterrupt raised while it runs a weakref callback or a
+    # destructor (it prints "Exception ignored"): importlib runs one after each module it
+    # imports, as when the preview imports watchfiles right after printing its address,
+    # and the preview went on watching. The flag ends the watch loops all the same.
+    INTERRUPTED.set()
     raise KeyboardInterrupt
 
 

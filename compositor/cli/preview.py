@@ -13,7 +13,7 @@ from threading import Event
 from typing import TYPE_CHECKING
 
 from compositor.content import require_directory
-from compositor.watch import ARM_MS
+from compositor.watch import ARM_MS, StopFlag
 
 if TYPE_CHECKING:  # imported when a preview starts, not with every command
     from compositor.preview.live import Preview
@@ -67,7 +67,7 @@ def watch(
     running: Running,
     *,
     echo: Callable[[str], None] = print,
-    stop: Event | None = None,
+    stop: StopFlag | None = None,
     armed: Event | None = None,
 ) -> None:
     """Rebuild after every save of the issue's sources until interrupted or ``stop``;
