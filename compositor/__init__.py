@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from compositor.build import BuildResult
+
 __version__ = "0.1.0"
 
 
-def build_issue(folder, output=None, **options):
+def build_issue(
+    folder: Path | str, output: Path | str | None = None, **options: Any
+) -> BuildResult:
     """Build an issue folder into a PDF; returns ``BuildResult(path, pages)``.
 
     ``options`` are those of ``compositor.build.build_issue`` (``press``, ``pad_to``).

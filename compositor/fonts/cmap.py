@@ -23,7 +23,7 @@ def mapped_code_points(font_data: bytes) -> frozenset[int]:
     from fontTools.ttLib import TTFont  # not at import: every CLI command imports fontset
 
     font = TTFont(BytesIO(font_data), lazy=True)
-    if "cmap" not in font.reader:
+    if font.reader is None or "cmap" not in font.reader:
         return frozenset()  # a font without a cmap draws no character
     ranges = _format12_ranges(font.reader["cmap"])
     if ranges is None:
@@ -36,7 +36,7 @@ def _format12_ranges(table: bytes) -> list[tuple[int, int]] | None:
     subtable is a format 12 one; None otherwise (or if the table is malformed)."""
     try:
         _version, count = struct.unpack_from(">HH", table)
-        offsets = {}
+        offsets: dict[tuple[int, int], int] = {}
         for index in range(count):
             platform, encoding, offset = struct.unpack_from(">HHL", table, 4 + 8 * index)
             offsets.setdefault((platform, encoding), offset)

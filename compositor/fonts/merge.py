@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.cu2quPen import Cu2QuPen
@@ -24,6 +25,9 @@ from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.pens.transformPen import TransformPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
+
+if TYPE_CHECKING:
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 # The font dict of a CID-keyed Noto CJK face that holds its proportional Latin: new
 # Latin glyphs join the font dict of this letter.
@@ -198,7 +202,7 @@ def _top(font: TTFont, letter: str) -> float | None:
     return pen.bounds[3] if pen.bounds and pen.bounds[3] > 0 else None
 
 
-def _glyf_glyph(outline: DecomposingRecordingPen, scale: float, cubic: bool):
+def _glyf_glyph(outline: DecomposingRecordingPen, scale: float, cubic: bool) -> Glyph:
     """A TrueType glyph of ``outline``; cubic (PostScript) curves are approximated by
     quadratic ones and their contours turned round."""
     pen = TTGlyphPen(None)

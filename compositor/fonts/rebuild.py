@@ -434,7 +434,8 @@ def identity_cids(font: TTFont) -> TTFont:
     }
     top.charset = new_order
     renamed.setGlyphOrder(new_order)
-    tables = renamed.reader.keys()  # the tables in the file (not GlyphOrder)
+    # The tables in the file (not GlyphOrder); a font read from bytes has a reader.
+    tables = renamed.reader.keys() if renamed.reader else ()
     for tag in tables:
         renamed[tag]  # decompile every table now, so its glyph ids get the new names
     buffer = io.BytesIO()
@@ -497,7 +498,7 @@ def _rename(
         f"`compositor fonts build`, and renamed as a Modified Version under the SIL Open "
         f"Font License 1.1."
     )
-    if merged and merged.code_points and latin is not None:
+    if merged and merged.code_points and latin is not None and face.latin is not None:
         lender = f"{latin['name'].getDebugName(4)} {_version_of(latin)}"
         description += (
             f" The glyphs it lacked of {LENT[cut_of(face.role)]} "

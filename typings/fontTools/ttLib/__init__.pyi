@@ -1,11 +1,22 @@
-# What the pipeline reads of a font with fontTools (table sizes, press CFF checks).
+# What the pipeline reads of a font with fontTools (table sizes, press CFF checks) and
+# what `compositor fonts build` edits (glyph order, lent glyphs; compositor/fonts/).
 from os import PathLike
 from types import TracebackType
 from typing import Any, BinaryIO
 
+from fontTools.ttLib.sfnt import SFNTReader
+from fontTools.ttLib.ttGlyphSet import _TTGlyphSet
+
 class TTFont:
+    # The file's table directory; None for a font made from nothing (TTFont()).
+    reader: SFNTReader | None
     def __init__(
-        self, file: str | PathLike[str] | BinaryIO | None = ..., *, lazy: bool | None = ...
+        self,
+        file: str | PathLike[str] | BinaryIO | None = ...,
+        *,
+        recalcTimestamp: bool = ...,
+        fontNumber: int = ...,
+        lazy: bool | None = ...,
     ) -> None: ...
     def __enter__(self) -> TTFont: ...
     def __exit__(
@@ -18,4 +29,8 @@ class TTFont:
     # An OpenType table: each has its own attributes (hmtx.metrics, head.unitsPerEm, …).
     def __getitem__(self, tag: str) -> Any: ...
     def getBestCmap(self) -> dict[int, str]: ...
+    def getGlyphOrder(self) -> list[str]: ...
+    def setGlyphOrder(self, glyphOrder: list[str]) -> None: ...
+    def getGlyphID(self, glyphName: str) -> int: ...
+    def getGlyphSet(self) -> _TTGlyphSet: ...
     def save(self, file: str | PathLike[str] | BinaryIO) -> None: ...
