@@ -273,9 +273,10 @@ def _get_next_linebox(
     outer, outer_block = measures.line_width, measures.block
     width = containing_block.width
     measures.line_width = width if isinstance(width, (int, float)) else None  # not "auto"
-    if measures.block is None or measures.block.linebox is not linebox:
+    if measures.last_block is None or measures.last_block.linebox is not linebox:
         # WeasyPrint asks for each line with the same (unsplit) line box: read it once.
-        measures.block = _Block.of(linebox)
+        measures.last_block = _Block.of(linebox)
+    measures.block = measures.last_block
     try:
         return original(
             context,
@@ -525,6 +526,9 @@ class Measures:
     # text box being broken (None outside a text box WeasyPrint splits for a line).
     block: _Block | None = None
     around: Around | None = None
+    # The block read last, kept for its next line (``block`` is restored after each line,
+    # as blocks nest)
+    last_block: _Block | None = None
 
     def measure(self, text: str, style, count: int) -> tuple[list[float], list[float]]:
         """Advances and gaps of at least the first ``count`` characters of ``text``."""
