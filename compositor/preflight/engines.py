@@ -115,7 +115,9 @@ class Drawings:
     """How two greyscale drawings of one page compare."""
 
     different: float  # share of pixels whose ink differs (DENSITY_TOLERANCE)
-    marks_different: float  # share of pixels whose marks (MARK_LEVEL) differ
+    # share of pixels whose marks (MARK_LEVEL) differ; only compared where the ink
+    # differs on more than MAX_DIFFERENT of the page (else the ink's share)
+    marks_different: float
     darker: bool  # where the ink differs, the second drawing has more of it, mostly
 
     @property
@@ -323,16 +325,21 @@ def compare_drawings(
     grey_a, grey_b = _aligned(reference, drawn)
     ink = _density(grey_b, INK_LEVEL) - _density(grey_a, INK_LEVEL)
     differs = np.abs(ink) > DENSITY_TOLERANCE
-    marks_differ = np.abs(_density(grey_b, MARK_LEVEL) - _density(grey_a, MARK_LEVEL))
-    marks_differ = marks_differ > DENSITY_TOLERANCE
+    missing = None
     if translucent is not None and translucent.shape == reference.shape:
         m = MAX_SHIFT
         apart = translucent[m : m + grey_a.shape[0], m : m + grey_a.shape[1]]
         missing = _ink_missing(grey_a, grey_b) | _ink_missing(grey_b, grey_a)
         differs = np.where(apart, missing, differs)
-        marks_differ = np.where(apart, missing, marks_differ)
     darker = np.count_nonzero(differs & (ink > 0)) * 2 > np.count_nonzero(differs)
-    return Drawings(_share(differs), _share(marks_differ), bool(darker))
+    different = _share(differs)
+    if different <= MAX_DIFFERENT:  # the page agrees: its marks need no second look
+        return Drawings(different, different, bool(darker))
+    marks_differ = np.abs(_density(grey_b, MARK_LEVEL) - _density(grey_a, MARK_LEVEL))
+    marks_differ = marks_differ > DENSITY_TOLERANCE
+    if missing is not None:
+        marks_differ = np.where(apart, missing, marks_differ)
+    return Drawings(different, _share(marks_differ), bool(darker))
 
 
 def _aligned(reference: np.ndarray, drawn: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
